@@ -1,0 +1,51 @@
+/**
+ * One closed list of error codes for the whole application. Every expected failure is an AppError; the HTTP layer maps
+ * `code` to a status in one place (lib/http/error-response.ts). Messages name the thing and the fix.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'STALE_REVISION',
+  'NO_CHANGES',
+  'ISSUE_NOT_FOUND',
+  'ISSUE_INVALID',
+  'ISSUE_STATE_NOT_ALLOWED',
+  'PROMOTION_NOT_ALLOWED',
+  'INCOMPATIBLE_WITH_CONSUMERS',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_REJECTED',
+  'NOT_READY',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorDetail {
+  /** JSON pointer or field name the detail concerns ("" when it concerns the whole request). */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+  /** Extra machine-readable data (e.g. both revisions of a stale-revision error). */
+  readonly data?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetail[]; data?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details ?? [];
+    this.data = options.data;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

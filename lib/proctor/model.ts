@@ -1,0 +1,164 @@
+/**
+ * Proctor's data model, field for field (FACTS §1.2, §1.4, §1.5). Property order in these interfaces is the
+ * order Proctor's Jackson serializer writes them in; serialize.ts relies on that order, not on these types.
+ */
+
+/** Registered test types (model/TestType.java). Any other string is accepted as an unregistered type. */
+export const REGISTERED_TEST_TYPES = ['USER', 'ACCOUNT', 'EMAIL', 'RANDOM', 'PAGE', 'COMPANY'] as const;
+export type TestType = string;
+
+/** A JSON number that Proctor reads as a Java Double even when it has no fraction ("1.0"). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue } | DoubleValue;
+
+/**
+ * Wraps a number that was written with a fraction or exponent in the source JSON (e.g. `1.0` inside `constants` or a
+ * `json` payload), so that re-serialising writes `1.0` again as Jackson does for Double values.
+ */
+export class DoubleValue {
+  constructor(public readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** Exactly one field is set (model/Payload.java). Order = PayloadType enum order. */
+export interface Payload {
+  doubleValue?: number;
+  doubleArray?: number[];
+  longValue?: number;
+  longArray?: number[];
+  stringValue?: string;
+  stringArray?: string[];
+  map?: Record<string, JsonValue>;
+  json?: JsonValue;
+}
+export const PAYLOAD_TYPES = ['doubleValue', 'doubleArray', 'longValue', 'longArray', 'stringValue', 'stringArray', 'map', 'json'] as const;
+export type PayloadType = (typeof PAYLOAD_TYPES)[number];
+
+export interface TestBucket {
+  name: string;
+  value: number;
+  /** Omitted from JSON when null/undefined. */
+  description?: string | null;
+  /** Omitted from JSON when null/undefined. */
+  payload?: Payload | null;
+}
+
+export interface Range {
+  bucketValue: number;
+  /** Fraction of 1 (a Java double). */
+  length: number;
+}
+
+export interface Allocation {
+  rule: string | null;
+  ranges: Range[];
+  /** Webapp format `#<LETTERS><version>`, e.g. `#A1`; `""` when unset. */
+  id: string;
+  name: string;
+}
+
+export interface TestDependency {
+  testName: string;
+  bucketValue: number;
+}
+
+export interface PayloadExperimentConfig {
+  priority: string | null;
+  namespaces: string[];
+}
+
+/** definition.json (model/TestDefinition.java). */
+export interface TestDefinition {
+  version: string | null;
+  constants: Record<string, JsonValue>;
+  specialConstants: Record<string, JsonValue>;
+  salt: string | null;
+  rule: string | null;
+  buckets: TestBucket[];
+  allocations: Allocation[];
+  silent: boolean;
+  metaTags: string[];
+  testType: TestType | null;
+  description: string | null;
+  dependsOn: TestDependency | null;
+  evaluateForIncognitoUsers: boolean;
+  enableUnitlessAllocations: boolean;
+  forceLogging: boolean;
+  payloadExperimentConfig: PayloadExperimentConfig | null;
+}
+
+/** A test as it appears in a test matrix artifact (model/ConsumableTestDefinition.java). */
+export interface ConsumableTestDefinition {
+  constants: Record<string, JsonValue>;
+  version: string | null;
+  salt: string | null;
+  rule: string | null;
+  buckets: TestBucket[];
+  allocations: Allocation[];
+  silent: boolean;
+  testType: TestType | null;
+  description: string | null;
+  metaTags: string[];
+  dependsOn: TestDependency | null;
+  evaluateForIncognitoUsers: boolean;
+  enableUnitlessAllocations: boolean;
+  containsUnitlessAllocation: boolean;
+  forceLogging: boolean;
+  payloadExperimentConfig: PayloadExperimentConfig | null;
+  dynamic: boolean;
+}
+
+export interface Audit {
+  version: string;
+  /** Epoch milliseconds. */
+  updated: number;
+  /** `yyyy-MM-dd'T'HH:mmZ` in US/Central; "" when updated <= 0. */
+  updatedDate: string;
+  updatedBy: string;
+}
+
+export interface TestMatrixArtifact {
+  audit: Audit;
+  tests: Record<string, ConsumableTestDefinition>;
+}
+
+/** One problem found in a definition. `path` is a JSON pointer into the definition ("" = the whole test). */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** An application's Proctor specification (proctor-specification JSON). */
+export interface PayloadSpecification {
+  type: string;
+  schema?: Record<string, string> | null;
+  validator?: string | null;
+  allowForce?: boolean;
+}
+export interface TestSpecification {
+  fallbackValue?: number;
+  buckets?: Record<string, number>;
+  payload?: PayloadSpecification | null;
+  description?: string | null;
+}
+export interface DynamicFilter {
+  type: string;
+  [key: string]: unknown;
+}
+export interface ProctorSpecification {
+  tests?: Record<string, TestSpecification>;
+  providedContext?: Record<string, string>;
+  dynamicFilters?: DynamicFilter[];
+}
+
+/** The bucket chosen for one test by determineGroups. */
+export interface ChosenBucket {
+  name: string;
+  value: number;
+  payload?: Payload;
+}

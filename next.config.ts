@@ -1,0 +1,9 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Native/WASM server packages stay outside the bundle; they are loaded from node_modules at run time.
+  serverExternalPackages: ['@electric-sql/pglite', 'pglite-prisma-adapter', 'isomorphic-git', 'jira-client', 'pg', 'bcryptjs'],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
