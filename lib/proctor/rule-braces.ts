@@ -22,9 +22,12 @@ export function isEmptyRule(rule: string | null | undefined): boolean {
   return normalizeRule(rule) === null;
 }
 
-/** Wraps a rule the way ConsumableTestDefinition.fromTestDefinition does for allocation rules (FACTS §1.4 step 4). */
+/**
+ * Wraps an allocation rule the way ConsumableTestDefinition.fromTestDefinition does (FACTS §1.4 step 4): blank → null;
+ * `x` or `${ x }` → `${x}`; a rule whose inner text is itself `${…}` (e.g. `${${x}}`) is left exactly as it was.
+ */
 export function wrapRule(rule: string | null | undefined): string | null {
   const raw = normalizeRule(rule);
   if (raw === null) return null;
-  return raw.startsWith('${') && raw.endsWith('}') ? raw : '${' + raw + '}';
+  return raw.startsWith('${') && raw.endsWith('}') ? (rule as string) : '${' + raw + '}';
 }
