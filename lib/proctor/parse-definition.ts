@@ -1,0 +1,406 @@
+import { AppError } from '../errors';
+import { formatAuditDate } from './audit';
+import { JsonParseError, escapePointerToken, javaDoubleToString, locate, parseJson, setOwn } from './json';
+import {
+  DoubleValue,
+  type Allocation,
+  type Audit,
+  type ConsumableTestDefinition,
+  type JsonValue,
+  type Payload,
+  type PayloadExperimentConfig,
+  type ProctorSpecification,
+  type Range,
+  type TestBucket,
+  type TestDefinition,
+  type TestDependency,
+  type TestMatrixArtifact,
+  type TestSpecification,
+} from './model';
+
+/**
+ * Reading definition.json, test matrices and specifications the way Proctor's Serializers.lenient() does: comments
+ * allowed, unknown keys ignored, Jackson's scalar coercions (`"version": 1` → "1"), `subrule` as the legacy name of
+ * `rule`, defaults for absent fields. The strict variant rejects unknown keys like the webapp's Serializers.strict().
+ * Every failure is an AppError('VALIDATION_FAILED') naming line:column, the JSON pointer and the fix.
+ */
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+type JsonObject = { [key: string]: JsonValue };
+
+/** Known keys per object kind, in Java field order (used by strict parsing and its messages). */
+export const DEFINITION_KEYS = [
+  'version', 'constants', 'specialConstants', 'salt', 'rule', 'buckets', 'allocations', 'silent', 'metaTags', 'testType',
+  'description', 'dependsOn', 'evaluateForIncognitoUsers', 'enableUnitlessAllocations', 'forceLogging',
+  'payloadExperimentConfig', 'subrule',
+] as const;
+const CONSUMABLE_KEYS = [
+  'constants', 'version', 'salt', 'rule', 'buckets', 'allocations', 'silent', 'testType', 'description', 'metaTags',
+  'dependsOn', 'evaluateForIncognitoUsers', 'enableUnitlessAllocations', 'containsUnitlessAllocation', 'forceLogging',
+  'payloadExperimentConfig', 'dynamic', 'subrule',
+];
+const BUCKET_KEYS = ['name', 'value', 'description', 'payload'];
+const PAYLOAD_KEYS = ['doubleValue', 'doubleArray', 'longValue', 'longArray', 'stringValue', 'stringArray', 'map', 'json'];
+const ALLOCATION_KEYS = ['rule', 'ranges', 'id', 'name'];
+const RANGE_KEYS = ['bucketValue', 'length'];
+const DEPENDENCY_KEYS = ['testName', 'bucketValue'];
+const EXPERIMENT_CONFIG_KEYS = ['priority', 'namespaces'];
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof DoubleValue);
+}
+
+function kindOf(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof DoubleValue) return 'a number';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)})`;
+  return `${typeof value === 'number' ? 'a number' : 'a boolean'} (${String(value)})`;
+}
+
+class Reader {
+  constructor(
+    private readonly text: string,
+    private readonly positions: Map<string, number>,
+    private readonly strict: boolean,
+    private readonly what: string,
+  ) {}
+
+  fail(pointer: string, message: string): never {
+    let at = '';
+    for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      const offset = this.positions.get(p);
+      if (offset !== undefined) {
+        const { line, column } = locate(this.text, offset);
+        at = ` (line ${line}, column ${column})`;
+        break;
+      }
+      if (p === '') break;
+    }
+    const where = pointer === '' ? '' : ` at ${pointer}`;
+    throw new AppError('VALIDATION_FAILED', `Invalid ${this.what}${where}${at}: ${message}`, {
+      details: [{ path: pointer, message }],
+    });
+  }
+
+  object(value: JsonValue | undefined, pointer: string, name: string, allowed: readonly string[]): JsonObject {
+    if (!isObject(value)) this.fail(pointer, `${name} must be a JSON object, found ${kindOf(value)}`);
+    if (this.strict) {
+      for (const key of Object.keys(value)) {
+        if (!allowed.includes(key)) {
+          this.fail(`${pointer}/${escapePointerToken(key)}`, `unknown field "${key}" in ${name}; allowed fields are: ${allowed.join(', ')}`);
+        }
+      }
+    }
+    return value;
+  }
+
+  string(value: JsonValue | undefined, pointer: string): string | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'string') return value;
+    // Jackson coerces scalars into String fields ("version": 1 → "1").
+    if (value instanceof DoubleValue) return javaDoubleToString(value.value);
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return this.fail(pointer, `expected a string, found ${kindOf(value)}`);
+  }
+
+  integer(value: JsonValue | undefined, pointer: string, min: number, max: number, fallback: number): number {
+    if (value === null || value === undefined) return fallback;
+    let num: number;
+    if (value instanceof DoubleValue) num = value.value;
+    else if (typeof value === 'number') num = value;
+    else if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) num = Number(value);
+    else return this.fail(pointer, `expected a whole number, found ${kindOf(value)}`);
+    if (!Number.isInteger(num)) this.fail(pointer, `expected a whole number, found ${javaDoubleToString(num)}`);
+    if (num < min || num > max) this.fail(pointer, `number ${num} is out of range (${min} to ${max})`);
+    return num;
+  }
+
+  int(value: JsonValue | undefined, pointer: string): number {
+    return this.integer(value, pointer, INT_MIN, INT_MAX, 0);
+  }
+
+  long(value: JsonValue | undefined, pointer: string): number {
+    return this.integer(value, pointer, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 0);
+  }
+
+  double(value: JsonValue | undefined, pointer: string): number {
+    if (value === null || value === undefined) return 0;
+    if (value instanceof DoubleValue) return value.value;
+    if (typeof value === 'number') return value;
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+    return this.fail(pointer, `expected a number, found ${kindOf(value)}`);
+  }
+
+  boolean(value: JsonValue | undefined, pointer: string): boolean {
+    if (value === null || value === undefined) return false;
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return this.fail(pointer, `expected true or false, found ${kindOf(value)}`);
+  }
+
+  array(value: JsonValue | undefined, pointer: string): JsonValue[] {
+    if (value === null || value === undefined) return [];
+    if (!Array.isArray(value)) return this.fail(pointer, `expected an array, found ${kindOf(value)}`);
+    return value;
+  }
+
+  map(value: JsonValue | undefined, pointer: string): Record<string, JsonValue> {
+    if (value === null || value === undefined) return {};
+    if (!isObject(value)) return this.fail(pointer, `expected a JSON object, found ${kindOf(value)}`);
+    return value;
+  }
+
+  stringList(value: JsonValue | undefined, pointer: string): string[] {
+    return this.array(value, pointer).map((item, i) => {
+      const text = this.string(item, `${pointer}/${i}`);
+      if (text === null) this.fail(`${pointer}/${i}`, 'expected a string, found null');
+      return text;
+    });
+  }
+
+  bucket(value: JsonValue, pointer: string): TestBucket {
+    const o = this.object(value, pointer, 'a bucket', BUCKET_KEYS);
+    const bucket: TestBucket = { name: this.string(o.name, `${pointer}/name`) ?? '', value: this.int(o.value, `${pointer}/value`) };
+    const description = this.string(o.description, `${pointer}/description`);
+    if (description !== null) bucket.description = description;
+    if (o.payload !== null && o.payload !== undefined) bucket.payload = this.payload(o.payload, `${pointer}/payload`);
+    return bucket;
+  }
+
+  payload(value: JsonValue, pointer: string): Payload {
+    const o = this.object(value, pointer, 'a payload', PAYLOAD_KEYS);
+    const payload: Payload = {};
+    const present = (key: string): boolean => o[key] !== null && o[key] !== undefined;
+    if (present('doubleValue')) payload.doubleValue = this.double(o.doubleValue, `${pointer}/doubleValue`);
+    if (present('doubleArray')) {
+      payload.doubleArray = this.array(o.doubleArray, `${pointer}/doubleArray`).map((v, i) => this.double(v, `${pointer}/doubleArray/${i}`));
+    }
+    if (present('longValue')) payload.longValue = this.long(o.longValue, `${pointer}/longValue`);
+    if (present('longArray')) {
+      payload.longArray = this.array(o.longArray, `${pointer}/longArray`).map((v, i) => this.long(v, `${pointer}/longArray/${i}`));
+    }
+    if (present('stringValue')) payload.stringValue = this.string(o.stringValue, `${pointer}/stringValue`) ?? '';
+    if (present('stringArray')) payload.stringArray = this.stringList(o.stringArray, `${pointer}/stringArray`);
+    if (present('map')) payload.map = this.map(o.map, `${pointer}/map`);
+    if (present('json')) payload.json = o.json;
+    return payload;
+  }
+
+  allocation(value: JsonValue, pointer: string): Allocation {
+    const o = this.object(value, pointer, 'an allocation', ALLOCATION_KEYS);
+    return {
+      rule: this.string(o.rule, `${pointer}/rule`),
+      ranges: this.array(o.ranges, `${pointer}/ranges`).map((r, i) => this.range(r, `${pointer}/ranges/${i}`)),
+      id: this.string(o.id, `${pointer}/id`) ?? '',
+      name: this.string(o.name, `${pointer}/name`) ?? '',
+    };
+  }
+
+  range(value: JsonValue, pointer: string): Range {
+    const o = this.object(value, pointer, 'a range', RANGE_KEYS);
+    return { bucketValue: this.int(o.bucketValue, `${pointer}/bucketValue`), length: this.double(o.length, `${pointer}/length`) };
+  }
+
+  dependency(value: JsonValue | undefined, pointer: string): TestDependency | null {
+    if (value === null || value === undefined) return null;
+    const o = this.object(value, pointer, 'dependsOn', DEPENDENCY_KEYS);
+    return { testName: this.string(o.testName, `${pointer}/testName`) ?? '', bucketValue: this.int(o.bucketValue, `${pointer}/bucketValue`) };
+  }
+
+  experimentConfig(value: JsonValue | undefined, pointer: string): PayloadExperimentConfig | null {
+    if (value === null || value === undefined) return null;
+    const o = this.object(value, pointer, 'payloadExperimentConfig', EXPERIMENT_CONFIG_KEYS);
+    return { priority: this.string(o.priority, `${pointer}/priority`), namespaces: this.stringList(o.namespaces, `${pointer}/namespaces`) };
+  }
+
+  /** Fields shared by TestDefinition and ConsumableTestDefinition. */
+  common(o: JsonObject, base: string) {
+    // Jackson calls setters in document order, so of `rule` and `subrule` the later one wins.
+    let rule: string | null = null;
+    for (const key of Object.keys(o)) {
+      if (key === 'rule' || key === 'subrule') rule = this.string(o[key], `${base}/${key}`);
+    }
+    return {
+      version: this.string(o.version, `${base}/version`),
+      constants: this.map(o.constants, `${base}/constants`),
+      salt: this.string(o.salt, `${base}/salt`),
+      rule,
+      buckets: this.array(o.buckets, `${base}/buckets`).map((b, i) => this.bucket(b, `${base}/buckets/${i}`)),
+      allocations: this.array(o.allocations, `${base}/allocations`).map((a, i) => this.allocation(a, `${base}/allocations/${i}`)),
+      silent: this.boolean(o.silent, `${base}/silent`),
+      metaTags: this.stringList(o.metaTags, `${base}/metaTags`),
+      testType: this.string(o.testType, `${base}/testType`),
+      description: this.string(o.description, `${base}/description`),
+      dependsOn: this.dependency(o.dependsOn, `${base}/dependsOn`),
+      evaluateForIncognitoUsers: this.boolean(o.evaluateForIncognitoUsers, `${base}/evaluateForIncognitoUsers`),
+      enableUnitlessAllocations: this.boolean(o.enableUnitlessAllocations, `${base}/enableUnitlessAllocations`),
+      forceLogging: this.boolean(o.forceLogging, `${base}/forceLogging`),
+      payloadExperimentConfig: this.experimentConfig(o.payloadExperimentConfig, `${base}/payloadExperimentConfig`),
+    };
+  }
+
+  definition(value: JsonValue, base: string): TestDefinition {
+    const o = this.object(value, base, 'a test definition', DEFINITION_KEYS);
+    const c = this.common(o, base);
+    return {
+      version: c.version,
+      constants: c.constants,
+      specialConstants: this.map(o.specialConstants, `${base}/specialConstants`),
+      salt: c.salt,
+      rule: c.rule,
+      buckets: c.buckets,
+      allocations: c.allocations,
+      silent: c.silent,
+      metaTags: c.metaTags,
+      testType: c.testType,
+      description: c.description,
+      dependsOn: c.dependsOn,
+      evaluateForIncognitoUsers: c.evaluateForIncognitoUsers,
+      enableUnitlessAllocations: c.enableUnitlessAllocations,
+      forceLogging: c.forceLogging,
+      payloadExperimentConfig: c.payloadExperimentConfig,
+    };
+  }
+
+  consumable(value: JsonValue, base: string): ConsumableTestDefinition {
+    const o = this.object(value, base, 'a test', CONSUMABLE_KEYS);
+    const c = this.common(o, base);
+    return {
+      constants: c.constants,
+      version: c.version,
+      salt: c.salt,
+      rule: c.rule,
+      buckets: c.buckets,
+      allocations: c.allocations,
+      silent: c.silent,
+      testType: c.testType,
+      description: c.description,
+      metaTags: c.metaTags,
+      dependsOn: c.dependsOn,
+      evaluateForIncognitoUsers: c.evaluateForIncognitoUsers,
+      enableUnitlessAllocations: c.enableUnitlessAllocations,
+      containsUnitlessAllocation: this.boolean(o.containsUnitlessAllocation, `${base}/containsUnitlessAllocation`),
+      forceLogging: c.forceLogging,
+      payloadExperimentConfig: c.payloadExperimentConfig,
+      dynamic: this.boolean(o.dynamic, `${base}/dynamic`),
+    };
+  }
+}
+
+function parseText(text: string, what: string): { value: JsonValue; positions: Map<string, number> } {
+  if (typeof text !== 'string') {
+    throw new AppError('VALIDATION_FAILED', `Invalid ${what}: expected JSON text`);
+  }
+  try {
+    return parseJson(text, { trackPositions: true });
+  } catch (error) {
+    if (error instanceof JsonParseError) {
+      throw new AppError('VALIDATION_FAILED', `Invalid ${what}: ${error.message}`, {
+        details: [{ path: '', message: error.message }],
+        data: { line: error.line, column: error.column },
+      });
+    }
+    throw error;
+  }
+}
+
+/** Reads definition.json leniently (Serializers.lenient()): unknown keys ignored. */
+export function parseDefinition(text: string): TestDefinition {
+  const { value, positions } = parseText(text, 'test definition');
+  return new Reader(text, positions, false, 'test definition').definition(value, '');
+}
+
+/** Reads a definition like the webapp's edit submission (Serializers.strict()): an unknown key anywhere is an error. */
+export function parseDefinitionStrict(text: string): TestDefinition {
+  const { value, positions } = parseText(text, 'test definition');
+  return new Reader(text, positions, true, 'test definition').definition(value, '');
+}
+
+/** Converts an already parsed JSON value (e.g. from an API body) into a TestDefinition. */
+export function readDefinition(value: JsonValue, options: { strict?: boolean } = {}): TestDefinition {
+  return new Reader('', new Map(), options.strict === true, 'test definition').definition(value, '');
+}
+
+/** Reads one test of a test matrix (ConsumableTestDefinition) leniently. */
+export function parseConsumableDefinition(text: string): ConsumableTestDefinition {
+  const { value, positions } = parseText(text, 'test');
+  return new Reader(text, positions, false, 'test').consumable(value, '');
+}
+
+/**
+ * Reads a test matrix artifact leniently. `audit.version` may be a legacy number; `updatedDate` is derived from
+ * `updated` as Audit.setUpdated does, unless the file states one.
+ */
+export function parseMatrix(text: string): TestMatrixArtifact {
+  const { value, positions } = parseText(text, 'test matrix');
+  const reader = new Reader(text, positions, false, 'test matrix');
+  const root = reader.object(value, '', 'a test matrix', ['audit', 'tests']);
+  const auditJson = root.audit === undefined || root.audit === null ? {} : reader.object(root.audit, '/audit', 'audit', []);
+  const updated = reader.long(auditJson.updated, '/audit/updated');
+  const audit: Audit = {
+    version: reader.string(auditJson.version, '/audit/version') ?? '',
+    updated,
+    updatedDate: reader.string(auditJson.updatedDate, '/audit/updatedDate') ?? formatAuditDate(updated),
+    updatedBy: reader.string(auditJson.updatedBy, '/audit/updatedBy') ?? '',
+  };
+  const testsJson = reader.map(root.tests, '/tests');
+  const tests: Record<string, ConsumableTestDefinition> = {};
+  for (const [name, test] of Object.entries(testsJson)) {
+    setOwn(tests, name, reader.consumable(test, `/tests/${escapePointerToken(name)}`));
+  }
+  return { audit, tests };
+}
+
+/** Reads an application's Proctor specification leniently (comments allowed, unknown keys ignored). */
+export function parseSpecification(text: string): ProctorSpecification {
+  const { value, positions } = parseText(text, 'specification');
+  const reader = new Reader(text, positions, false, 'specification');
+  const root = reader.object(value, '', 'a specification', ['tests', 'providedContext', 'dynamicFilters']);
+  const spec: ProctorSpecification = {};
+  if (root.tests !== undefined && root.tests !== null) {
+    spec.tests = {};
+    for (const [name, raw] of Object.entries(reader.map(root.tests, '/tests'))) {
+      const base = `/tests/${escapePointerToken(name)}`;
+      const o = reader.object(raw, base, 'a test specification', []);
+      const test: TestSpecification = { fallbackValue: reader.integer(o.fallbackValue, `${base}/fallbackValue`, INT_MIN, INT_MAX, -1) };
+      if (o.buckets !== undefined && o.buckets !== null) {
+        test.buckets = {};
+        for (const [bucket, v] of Object.entries(reader.map(o.buckets, `${base}/buckets`))) {
+          setOwn(test.buckets, bucket, reader.int(v, `${base}/buckets/${escapePointerToken(bucket)}`));
+        }
+      }
+      if (o.payload !== undefined && o.payload !== null) {
+        const p = reader.object(o.payload, `${base}/payload`, 'a payload specification', []);
+        test.payload = {
+          type: reader.string(p.type, `${base}/payload/type`) ?? '',
+          schema: p.schema === undefined || p.schema === null ? null : Object.fromEntries(
+            Object.entries(reader.map(p.schema, `${base}/payload/schema`)).map(([k, v]) => [k, reader.string(v, `${base}/payload/schema/${escapePointerToken(k)}`) ?? '']),
+          ),
+          validator: reader.string(p.validator, `${base}/payload/validator`),
+          allowForce: reader.boolean(p.allowForce, `${base}/payload/allowForce`),
+        };
+      }
+      if (o.description !== undefined) test.description = reader.string(o.description, `${base}/description`);
+      setOwn(spec.tests as Record<string, unknown>, name, test);
+    }
+  }
+  if (root.providedContext !== undefined && root.providedContext !== null) {
+    spec.providedContext = {};
+    for (const [k, v] of Object.entries(reader.map(root.providedContext, '/providedContext'))) {
+      setOwn(spec.providedContext, k, reader.string(v, `/providedContext/${escapePointerToken(k)}`) ?? '');
+    }
+  }
+  if (root.dynamicFilters !== undefined && root.dynamicFilters !== null) {
+    spec.dynamicFilters = reader.array(root.dynamicFilters, '/dynamicFilters').map((f, i) => {
+      const o = reader.object(f, `/dynamicFilters/${i}`, 'a dynamic filter', []);
+      const type = reader.string(o.type, `/dynamicFilters/${i}/type`);
+      if (type === null) reader.fail(`/dynamicFilters/${i}/type`, 'a dynamic filter needs a "type"');
+      return { ...o, type };
+    });
+  }
+  return spec;
+}
