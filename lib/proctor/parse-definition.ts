@@ -398,7 +398,7 @@ export function parseSpecification(text: string): ProctorSpecification {
     spec.dynamicFilters = reader.array(root.dynamicFilters, '/dynamicFilters').map((f, i) => {
       const o = reader.object(f, `/dynamicFilters/${i}`, 'a dynamic filter', []);
       const type = reader.string(o.type, `/dynamicFilters/${i}/type`);
-      if (type === null) reader.fail(`/dynamicFilters/${i}/type`, 'a dynamic filter needs a "type"');
+      if (type === null) return reader.fail(`/dynamicFilters/${i}/type`, 'a dynamic filter needs a "type"');
       return { ...o, type };
     });
   }
