@@ -1,0 +1,74 @@
+/**
+ * The audit trail: who did what to which thing, and whether it worked. Written for every mutation and every refused
+ * request. Details pass through the same redaction as the log, so passwords and tokens never reach the table.
+ */
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { getLogger, type Logger } from '@/lib/log/logger';
+import { redact } from '@/lib/log/redact';
+
+export type AuditActorKind = 'user' | 'token' | 'system';
+export type AuditOutcome = 'success' | 'refused' | 'failed';
+
+export interface AuditEntry {
+  /** Username; null/undefined for system actions and unauthenticated requests. */
+  actor?: string | null;
+  actorKind: AuditActorKind;
+  /** Dotted verb, e.g. "session.create", "definition.save", "issue.transition". */
+  action: string;
+  target?: string | null;
+  outcome: AuditOutcome;
+  message?: string;
+  requestId?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+const MAX_MESSAGE = 2000;
+
+/**
+ * Stores one audit entry. An audit failure is logged, not thrown: the action it describes has already happened and the
+ * caller must still get its real result.
+ */
+export async function recordAudit(prisma: PrismaClient, entry: AuditEntry, logger: Logger = getLogger()): Promise<boolean> {
+  try {
+    await prisma.auditLog.create({
+      data: {
+        actor: entry.actor ?? null,
+        actorKind: entry.actorKind,
+        action: entry.action,
+        target: entry.target ?? null,
+        outcome: entry.outcome,
+        message: (redact(entry.message ?? '') as string).slice(0, MAX_MESSAGE),
+        requestId: entry.requestId ?? null,
+        ip: entry.ip ?? null,
+        details: (redact(entry.details ?? {}) ?? {}) as object,
+      },
+    });
+    return true;
+  } catch (error) {
+    logger.error('audit write failed', { action: entry.action, target: entry.target, error });
+    return false;
+  }
+}
+
+export interface ListAuditOptions {
+  /** Default 50, at most 500. */
+  limit?: number;
+  /** Only entries with an id lower than this (paging backwards). */
+  before?: number;
+}
+
+/** Newest first; `nextBefore` is the cursor for the next page (absent on the last page). */
+export async function listAudit(prisma: PrismaClient, options: ListAuditOptions = {}) {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
+  const rows = await prisma.auditLog.findMany({
+    where: options.before === undefined ? undefined : { id: { lt: options.before } },
+    orderBy: { id: 'desc' },
+    take: limit + 1,
+  });
+  const entries = rows.slice(0, limit);
+  return {
+    entries,
+    nextBefore: rows.length > limit ? entries[entries.length - 1].id : undefined,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Start-up accounts. The admin named by PROCTOR_ADMIN_USER/PROCTOR_ADMIN_PASSWORD is created, or updated so the
+ * configured password and the admin role always work (the recovery path for a locked-out install). Demo mode adds one
+ * account per role, all with password "demo". Outside demo mode no account ever gets a default password.
+ */
+import type { AppConfig } from '@/lib/config';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { hashPassword, verifyPassword } from './password';
+import type { Role } from './roles';
+
+export const DEMO_PASSWORD = 'demo';
+
+export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; role: Role }[] = [
+  { username: 'avery', displayName: 'Avery Admin', role: 'admin' },
+  { username: 'erin', displayName: 'Erin Engineer', role: 'editor' },
+  { username: 'priya', displayName: 'Priya Patel', role: 'editor' },
+  { username: 'rex', displayName: 'Rex Release', role: 'releaser' },
+  { username: 'quinn', displayName: 'Quinn QA', role: 'viewer' },
+];
+
+export interface EnsuredAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Only for demo accounts (their password is public anyway); never the configured admin password. */
+  password?: string;
+  source: 'admin' | 'demo';
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+export async function ensureAccounts(
+  prisma: PrismaClient,
+  config: Pick<AppConfig, 'adminUser' | 'adminPassword' | 'demoMode'>,
+): Promise<EnsuredAccount[]> {
+  const result: EnsuredAccount[] = [];
+  if (config.adminUser && config.adminPassword) {
+    const username = config.adminUser.trim();
+    const existing = await prisma.user.findUnique({ where: { username } });
+    if (!existing) {
+      await prisma.user.create({
+        data: { username, displayName: username, role: 'admin', passwordHash: await hashPassword(config.adminPassword) },
+      });
+      result.push({ username, displayName: username, role: 'admin', source: 'admin', action: 'created' });
+    } else {
+      const passwordOk = await verifyPassword(config.adminPassword, existing.passwordHash);
+      const changed = !passwordOk || existing.role !== 'admin' || existing.disabled;
+      if (changed) {
+        await prisma.user.update({
+          where: { username },
+          data: {
+            role: 'admin',
+            disabled: false,
+            ...(passwordOk ? {} : { passwordHash: await hashPassword(config.adminPassword) }),
+          },
+        });
+      }
+      result.push({ username, displayName: existing.displayName, role: 'admin', source: 'admin', action: changed ? 'updated' : 'unchanged' });
+    }
+  }
+  if (config.demoMode) {
+    let demoHash: string | undefined;
+    for (const account of DEMO_ACCOUNTS) {
+      const existing = await prisma.user.findUnique({ where: { username: account.username } });
+      // Existing demo users keep whatever an admin changed (role, password): demo data is a starting point.
+      if (existing) {
+        result.push({ ...account, role: existing.role, password: DEMO_PASSWORD, source: 'demo', action: 'unchanged' });
+        continue;
+      }
+      demoHash ??= await hashPassword(DEMO_PASSWORD);
+      await prisma.user.create({ data: { ...account, passwordHash: demoHash } });
+      result.push({ ...account, password: DEMO_PASSWORD, source: 'demo', action: 'created' });
+    }
+  }
+  return result;
+}

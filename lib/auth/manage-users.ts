@@ -1,0 +1,99 @@
+/** Account administration (admin only): list, create, change role/name/password, disable. Never removes the last admin. */
+import { AppError } from '@/lib/errors';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './password';
+import { requireRole, type Role } from './roles';
+import { toAuthUser, type AuthUser } from './user-view';
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export interface UserDeps {
+  prisma: PrismaClient;
+  actor: AuthUser | null;
+}
+
+export interface CreateUserInput {
+  username: string;
+  displayName?: string;
+  email?: string | null;
+  role: Role;
+  password?: string;
+}
+
+export interface UpdateUserInput {
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+  displayName?: string;
+  email?: string | null;
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new AppError('VALIDATION_FAILED', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, {
+      details: [{ path: '/password', message: `must have at least ${MIN_PASSWORD_LENGTH} characters` }],
+    });
+  }
+}
+
+export async function listUsers(deps: UserDeps): Promise<AuthUser[]> {
+  requireRole(deps.actor, 'admin');
+  const users = await deps.prisma.user.findMany({ orderBy: { username: 'asc' } });
+  return users.map(toAuthUser);
+}
+
+export async function createUser(deps: UserDeps, input: CreateUserInput): Promise<AuthUser> {
+  requireRole(deps.actor, 'admin');
+  const username = input.username.trim();
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new AppError('VALIDATION_FAILED', `Username '${username}' is not valid: use lower-case letters, digits, '.', '_' or '-' (at most 64).`, {
+      details: [{ path: '/username', message: 'must match ^[a-z0-9][a-z0-9._-]{0,63}$' }],
+    });
+  }
+  if (input.password !== undefined) checkPassword(input.password);
+  if (await deps.prisma.user.findUnique({ where: { username } })) {
+    throw new AppError('ALREADY_EXISTS', `User '${username}' already exists.`);
+  }
+  const user = await deps.prisma.user.create({
+    data: {
+      username,
+      displayName: input.displayName?.trim() || username,
+      email: input.email ?? null,
+      role: input.role,
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+    },
+  });
+  return toAuthUser(user);
+}
+
+export async function updateUser(deps: UserDeps, username: string, input: UpdateUserInput): Promise<AuthUser> {
+  requireRole(deps.actor, 'admin');
+  const { prisma } = deps;
+  if (input.password !== undefined) checkPassword(input.password);
+  const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { username } });
+    if (!existing) throw new AppError('NOT_FOUND', `User '${username}' does not exist.`);
+    const losesAdmin =
+      existing.role === 'admin' && !existing.disabled && ((input.role !== undefined && input.role !== 'admin') || input.disabled === true);
+    if (losesAdmin) {
+      const otherAdmins = await tx.user.count({ where: { role: 'admin', disabled: false, NOT: { id: existing.id } } });
+      if (otherAdmins === 0) {
+        throw new AppError('FORBIDDEN', `'${username}' is the last active admin; make another user admin first.`);
+      }
+    }
+    const updated = await tx.user.update({
+      where: { id: existing.id },
+      data: {
+        role: input.role,
+        disabled: input.disabled,
+        displayName: input.displayName?.trim() || undefined,
+        email: input.email,
+        passwordHash,
+      },
+    });
+    // A new password or a disabled account ends every open session of that user.
+    if (passwordHash !== undefined || input.disabled === true) await tx.session.deleteMany({ where: { userId: existing.id } });
+    return toAuthUser(updated);
+  });
+}

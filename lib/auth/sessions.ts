@@ -1,0 +1,108 @@
+/**
+ * Cookie sessions. The cookie holds 32 random bytes; the database holds only their sha256 (Session.id). Sessions slide:
+ * each use pushes expiry to 12 hours from now (written at most once a minute to spare the database).
+ */
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { randomToken, sha256Hex } from './tokens';
+import { toAuthUser, type AuthUser } from './user-view';
+
+export const SESSION_COOKIE = 'proctor_session';
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export interface CreatedSession {
+  /** The cookie value; shown to the browser only. */
+  token: string;
+  expiresAt: Date;
+}
+
+export async function createSession(prisma: PrismaClient, userId: string, now: Date = new Date()): Promise<CreatedSession> {
+  const token = randomToken(32);
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await prisma.session.create({ data: { id: sha256Hex(token), userId, createdAt: now, lastSeenAt: now, expiresAt } });
+  return { token, expiresAt };
+}
+
+/** The user of a live session (sliding its expiry), or null for unknown, expired or disabled-user sessions. */
+export async function resolveSession(prisma: PrismaClient, token: string, now: Date = new Date()): Promise<{ user: AuthUser; expiresAt: Date } | null> {
+  if (!token) return null;
+  const id = sha256Hex(token);
+  const session = await prisma.session.findUnique({ where: { id }, include: { user: true } });
+  if (!session) return null;
+  if (session.expiresAt.getTime() <= now.getTime()) {
+    await prisma.session.deleteMany({ where: { id } });
+    return null;
+  }
+  if (session.user.disabled) return null;
+  let expiresAt = session.expiresAt;
+  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+    expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    await prisma.session.updateMany({ where: { id }, data: { lastSeenAt: now, expiresAt } });
+  }
+  return { user: toAuthUser(session.user), expiresAt };
+}
+
+export async function deleteSession(prisma: PrismaClient, token: string): Promise<void> {
+  if (!token) return;
+  await prisma.session.deleteMany({ where: { id: sha256Hex(token) } });
+}
+
+/** Logs a user out everywhere (password change, account disabled). */
+export async function deleteUserSessions(prisma: PrismaClient, userId: string): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { userId } });
+  return count;
+}
+
+export async function deleteExpiredSessions(prisma: PrismaClient, now: Date = new Date()): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } });
+  return count;
+}
+
+export interface CookieOptions {
+  /** Add `Secure` (the app is served over https). */
+  secure: boolean;
+}
+
+/** Set-Cookie value for a session: httpOnly, SameSite=Lax, Path=/, Secure when served over https. */
+export function sessionCookie(token: string, expiresAt: Date, options: CookieOptions): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${maxAge}`,
+    `Expires=${expiresAt.toUTCString()}`,
+    ...(options.secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export function clearSessionCookie(options: CookieOptions): string {
+  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', ...(options.secure ? ['Secure'] : [])].join('; ');
+}
+
+/** The session token from a Cookie header, if any. */
+export function readSessionCookie(cookieHeader: string | null | undefined): string | undefined {
+  if (!cookieHeader) return undefined;
+  for (const part of cookieHeader.split(';')) {
+    const index = part.indexOf('=');
+    if (index < 0) continue;
+    if (part.slice(0, index).trim() === SESSION_COOKIE) {
+      const value = part.slice(index + 1).trim();
+      return value || undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Whether cookies must be Secure: the request came over https (directly or via a proxy) or the public URL is https. */
+export function isSecureRequest(request: Request, publicUrl?: string): boolean {
+  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded === 'https';
+  try {
+    if (new URL(request.url).protocol === 'https:') return true;
+  } catch {
+    // Relative URLs only happen in tests; fall through to publicUrl.
+  }
+  return !!publicUrl && publicUrl.startsWith('https:');
+}

@@ -1,0 +1,76 @@
+/**
+ * The ONE mapping from error codes to HTTP statuses, and the one error body: {code, message, details: [{path, message}]}
+ * (plus `data` when the AppError carries machine-readable data, e.g. both revisions of a STALE_REVISION).
+ *
+ * Choices worth knowing:
+ * - NO_CHANGES is 409: the request is well-formed but conflicts with the current state (nothing to commit).
+ * - ISSUE_NOT_FOUND is 422, not 404: the URL was found; an issue key inside the request does not exist. A missing issue
+ *   addressed by the URL (GET /api/v1/issues/X-1) is NOT_FOUND → 404.
+ * - Unknown errors are 500 "Something went wrong (ref <requestId>)"; the real error is logged with its stack, never sent.
+ */
+import { isAppError, type ErrorCode, type ErrorDetail } from '@/lib/errors';
+import { getLogger, type Logger } from '@/lib/log/logger';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 422,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  STALE_REVISION: 409,
+  NO_CHANGES: 409,
+  ISSUE_NOT_FOUND: 422,
+  ISSUE_INVALID: 422,
+  ISSUE_STATE_NOT_ALLOWED: 422,
+  PROMOTION_NOT_ALLOWED: 409,
+  INCOMPATIBLE_WITH_CONSUMERS: 409,
+  UPSTREAM_UNAVAILABLE: 503,
+  UPSTREAM_REJECTED: 502,
+  NOT_READY: 503,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetail[];
+  data?: Record<string, unknown>;
+}
+
+export function statusForCode(code: ErrorCode): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+/** The error as the client sees it (also used for server action results). Unknown errors lose everything but the ref. */
+export function toErrorBody(error: unknown, requestId: string): ErrorBody {
+  if (isAppError(error) && error.code !== 'INTERNAL') {
+    const body: ErrorBody = { code: error.code, message: error.message, details: error.details };
+    if (error.data && Object.keys(error.data).length > 0) body.data = error.data;
+    return body;
+  }
+  return { code: 'INTERNAL', message: `Something went wrong (ref ${requestId})`, details: [] };
+}
+
+/** Logs unexpected errors (with stack) so the ref in the message can be found. Expected AppErrors are not logged here. */
+export function logUnexpectedError(error: unknown, requestId: string, logger: Logger = getLogger()): void {
+  if (isAppError(error) && error.code !== 'INTERNAL') return;
+  logger.error('unexpected error', { requestId, error });
+}
+
+export function errorResponse(error: unknown, requestId: string, options: { logger?: Logger; headers?: HeadersInit } = {}): Response {
+  logUnexpectedError(error, requestId, options.logger);
+  const body = toErrorBody(error, requestId);
+  const headers = new Headers(options.headers);
+  headers.set('x-request-id', requestId);
+  headers.set('cache-control', 'no-store');
+  if (isAppError(error) && error.code === 'RATE_LIMITED') {
+    const retryAfter = Number(error.data?.retryAfterSeconds);
+    if (Number.isFinite(retryAfter) && retryAfter > 0) headers.set('retry-after', String(Math.ceil(retryAfter)));
+  }
+  if (isAppError(error) && error.code === 'UNAUTHENTICATED') headers.set('www-authenticate', 'Bearer realm="proctor"');
+  return Response.json(body, { status: statusForCode(body.code), headers });
+}
+
