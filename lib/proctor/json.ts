@@ -243,6 +243,9 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJ
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     skipSpace();
+    if (i >= n) {
+      fail(`Unexpected end of input: ${top.kind === 'object' ? "an object is missing its closing '}'" : "an array is missing its closing ']'"}`);
+    }
     if (top.kind === 'object') {
       let c = text.charCodeAt(i);
       if (top.count > 0) {
@@ -298,10 +301,6 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJ
       if (i >= n) fail('Unexpected end of input: expected a value');
       const v = readValue(top.pointer + '/' + top.count);
       if (v) attach(v.value);
-    }
-    if (i >= n && stack.length > 0) {
-      const open = stack[stack.length - 1];
-      fail(`Unexpected end of input: ${open.kind === 'object' ? "an object is missing its closing '}'" : "an array is missing its closing ']'"}`);
     }
   }
   skipSpace();
