@@ -1,0 +1,74 @@
+/**
+ * Use cases behind /api/v1/issues, as plain functions of (deps, input) so they run without HTTP. Work with any
+ * IssueTracker; the built-in tracker's extras (full detail, listing by status) are used when it is the one configured.
+ */
+import { requireRole } from '@/lib/auth/roles';
+import type { AuthUser } from '@/lib/auth/user-view';
+import { AppError } from '@/lib/errors';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { BuiltinIssueTracker, type IssueDetail } from './builtin-tracker';
+import type { CreateIssueInput, IssueTracker, TrackedIssue, TransitionResult } from './issue-tracker';
+
+export interface IssueDeps {
+  prisma: PrismaClient;
+  tracker: IssueTracker;
+  actor: AuthUser | null;
+}
+
+export function normalizeIssueKey(key: string): string {
+  return decodeURIComponent(key).trim().toUpperCase();
+}
+
+export async function listIssues(deps: IssueDeps, input: { q?: string; status?: string; limit?: number }): Promise<TrackedIssue[]> {
+  requireRole(deps.actor, 'viewer');
+  if (deps.tracker instanceof BuiltinIssueTracker) return deps.tracker.listIssues(input);
+  const found = await deps.tracker.searchIssues(input.q ?? '', { limit: input.limit });
+  return input.status ? found.filter((issue) => issue.status === input.status) : found;
+}
+
+export async function getIssueDetail(deps: IssueDeps, rawKey: string): Promise<IssueDetail | (TrackedIssue & Partial<IssueDetail>)> {
+  requireRole(deps.actor, 'viewer');
+  const key = normalizeIssueKey(rawKey);
+  const detail =
+    deps.tracker instanceof BuiltinIssueTracker ? await deps.tracker.getIssueDetail(key) : await genericDetail(deps, key);
+  if (!detail) throw new AppError('NOT_FOUND', `Issue ${key} does not exist.`);
+  return detail;
+}
+
+async function genericDetail(deps: IssueDeps, key: string) {
+  const issue = await deps.tracker.getIssue(key);
+  if (!issue) return null;
+  const [transitions, links] = await Promise.all([
+    deps.tracker.listTransitions(key),
+    deps.prisma.issueLink.findMany({ where: { issueKey: key }, orderBy: { id: 'asc' } }),
+  ]);
+  return { ...issue, transitions, links: links.map(({ testName, revision, env, kind, createdAt }) => ({ testName, revision, env, kind, createdAt })) };
+}
+
+export async function createIssue(deps: IssueDeps, input: CreateIssueInput): Promise<TrackedIssue> {
+  const actor = requireRole(deps.actor, 'editor');
+  if (!deps.tracker.createIssue) {
+    throw new AppError('BAD_REQUEST', `Issues are created in ${deps.tracker.name === 'jira' ? 'JIRA' : 'the tracker'} itself, not in Proctor Studio.`);
+  }
+  return deps.tracker.createIssue(input, actor.username);
+}
+
+export async function listIssueTransitions(deps: IssueDeps, rawKey: string) {
+  requireRole(deps.actor, 'viewer');
+  return deps.tracker.listTransitions(normalizeIssueKey(rawKey));
+}
+
+export async function transitionIssue(deps: IssueDeps, rawKey: string, input: { to?: string; name?: string }): Promise<TransitionResult> {
+  const actor = requireRole(deps.actor, 'editor');
+  const key = normalizeIssueKey(rawKey);
+  if (input.to) return deps.tracker.transition(key, { to: input.to }, actor.username);
+  if (input.name) return deps.tracker.transition(key, { name: input.name }, actor.username);
+  throw new AppError('VALIDATION_FAILED', 'Say which status to move the issue to ("to") or which transition to take ("name").', {
+    details: [{ path: '/to', message: 'is required' }],
+  });
+}
+
+export async function commentOnIssue(deps: IssueDeps, rawKey: string, input: { body: string }): Promise<void> {
+  const actor = requireRole(deps.actor, 'editor');
+  await deps.tracker.comment(normalizeIssueKey(rawKey), input.body, actor.username);
+}

@@ -1,0 +1,43 @@
+/** Demo/test data for the built-in tracker. Idempotent: existing issues are left exactly as they are. */
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { ISSUE_KEY_PATTERN } from './workflow';
+
+export interface SeedIssue {
+  key: string;
+  summary: string;
+  status: string;
+  reporter: string;
+  type?: string;
+  description?: string;
+  assignee?: string;
+}
+
+/** Returns the keys that were created. */
+export async function seedBuiltinIssues(prisma: PrismaClient, issues: SeedIssue[]): Promise<string[]> {
+  const created: string[] = [];
+  for (const issue of issues) {
+    if (!ISSUE_KEY_PATTERN.test(issue.key)) throw new Error(`Seed issue key '${issue.key}' is not of the form PROJECT-123.`);
+    const dash = issue.key.lastIndexOf('-');
+    const projectKey = issue.key.slice(0, dash);
+    const number = Number(issue.key.slice(dash + 1));
+    if (await prisma.issue.findUnique({ where: { key: issue.key } })) continue;
+    await prisma.$transaction([
+      prisma.issue.create({
+        data: {
+          key: issue.key,
+          projectKey,
+          number,
+          type: issue.type ?? 'ProTest',
+          status: issue.status,
+          summary: issue.summary,
+          description: issue.description ?? '',
+          reporter: issue.reporter,
+          assignee: issue.assignee ?? null,
+        },
+      }),
+      prisma.issueEvent.create({ data: { issueKey: issue.key, from: null, to: issue.status, actor: issue.reporter } }),
+    ]);
+    created.push(issue.key);
+  }
+  return created;
+}
