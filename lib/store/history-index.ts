@@ -1,0 +1,284 @@
+/**
+ * The history index: per branch and test, every revision that touched the test, kept in the database so history pages
+ * and "what is live where" are one indexed query instead of a log walk. Catch-up walks only commits that are new since
+ * the last indexed head (first-parent chain, each commit diffed against its first parent with equal subtrees skipped);
+ * when the old head is no longer in the branch's history the branch was rewritten and its index is rebuilt.
+ */
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { AppError } from '@/lib/errors';
+import { parseCommitMessage, type ChangeKind } from './commit-message';
+import type { GitRepository, CommitInfo } from './repository';
+import { diffDefinitionTrees } from './tree-diff';
+import type { Environment } from './paths';
+
+export interface HistoryEntryRecord {
+  branch: Environment;
+  testName: string;
+  revision: string;
+  parentRevision: string | null;
+  authorName: string;
+  authorEmail: string;
+  authoredAt: Date;
+  committedAt: Date;
+  message: string;
+  issueKey: string | null;
+  changeKind: ChangeKind;
+  sourceRevision: string | null;
+  sourceBranch: string | null;
+  seq: number;
+}
+
+export interface IndexProgress {
+  branch: Environment;
+  status: 'pending' | 'building' | 'ready' | 'failed';
+  headRevision: string | null;
+  indexedCommits: number;
+  totalCommits: number;
+  error?: string;
+}
+
+export interface LastChange {
+  revision: string;
+  seq: number;
+  changeKind: ChangeKind;
+  deleted: boolean;
+}
+
+const BATCH = 500;
+/** A catch-up longer than this many commits is reported as "building" and readers get NOT_READY instead of waiting. */
+const WAIT_LIMIT = 2_000;
+
+function toDate(seconds: number): Date {
+  return new Date(seconds * 1000);
+}
+
+export class HistoryIndex {
+  private progress = new Map<Environment, IndexProgress>();
+  private lastChanges = new Map<Environment, Map<string, LastChange>>();
+  private running = new Map<Environment, Promise<void>>();
+  private loaded = new Map<Environment, Promise<void>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly repo: GitRepository,
+    private readonly dirSegments: string[],
+  ) {}
+
+  status(): IndexProgress[] {
+    return [...this.progress.values()].map((p) => ({ ...p }));
+  }
+
+  statusOf(branch: Environment): IndexProgress | undefined {
+    return this.progress.get(branch);
+  }
+
+  /** Last change of every test on a branch, as of the last indexed head. */
+  lastChangesOf(branch: Environment): Map<string, LastChange> {
+    return this.lastChanges.get(branch) ?? new Map();
+  }
+
+  /**
+   * Brings the branch's index up to `head`. Small catch-ups are awaited; a long build (initial indexing of a large
+   * upstream, or a rebuild) runs in the background and callers get NOT_READY with the progress until it is done.
+   */
+  async ensure(branch: Environment, head: string | null, options: { wait?: boolean } = {}): Promise<void> {
+    await this.load(branch);
+    for (;;) {
+      const current = this.progress.get(branch);
+      if (current?.status === 'ready' && current.headRevision === head) return;
+      const inFlight = this.running.get(branch);
+      if (inFlight) {
+        const p = this.progress.get(branch);
+        if (!options.wait && p && p.status === 'building' && p.totalCommits - p.indexedCommits > WAIT_LIMIT) throw notReady(p);
+        await inFlight.catch(() => undefined);
+        continue;
+      }
+      const run = this.catchUp(branch, head).finally(() => this.running.delete(branch));
+      this.running.set(branch, run);
+      if (!options.wait) {
+        // Give the walk a moment to size the work, then decide whether to wait.
+        await Promise.race([run, new Promise((resolve) => setTimeout(resolve, 50))]);
+        const p = this.progress.get(branch);
+        if (p && p.status === 'building' && p.totalCommits - p.indexedCommits > WAIT_LIMIT) {
+          run.catch(() => undefined);
+          throw notReady(p);
+        }
+      }
+      await run;
+      if (this.progress.get(branch)?.status === 'failed') throw new AppError('INTERNAL', `History index of ${branch} failed: ${this.progress.get(branch)?.error}`);
+    }
+  }
+
+  private load(branch: Environment): Promise<void> {
+    let promise = this.loaded.get(branch);
+    if (!promise) {
+      promise = this.loadFromDatabase(branch);
+      this.loaded.set(branch, promise);
+      promise.catch(() => this.loaded.delete(branch));
+    }
+    return promise;
+  }
+
+  private async loadFromDatabase(branch: Environment): Promise<void> {
+    const state = await this.prisma.branchIndexState.findUnique({ where: { branch } });
+    const map = new Map<string, LastChange>();
+    if (state?.headRevision) {
+      // Ascending seq: the last row per test wins.
+      const rows = await this.prisma.historyEntry.findMany({
+        where: { branch },
+        select: { testName: true, revision: true, seq: true, changeKind: true },
+        orderBy: { seq: 'asc' },
+      });
+      for (const row of rows) {
+        map.set(row.testName, { revision: row.revision, seq: row.seq, changeKind: row.changeKind, deleted: row.changeKind === 'delete' });
+      }
+    }
+    this.lastChanges.set(branch, map);
+    this.progress.set(branch, {
+      branch,
+      status: state?.headRevision && state.status !== 'failed' ? 'ready' : 'pending',
+      headRevision: state?.headRevision ?? null,
+      indexedCommits: state?.indexedCommits ?? 0,
+      totalCommits: state?.totalCommits ?? 0,
+    });
+  }
+
+  private async catchUp(branch: Environment, head: string | null): Promise<void> {
+    const before = this.progress.get(branch)!;
+    const previousHead = before.status === 'ready' || before.status === 'building' ? before.headRevision : null;
+    try {
+      // Walk the first-parent chain back to the last indexed head.
+      const fresh: CommitInfo[] = [];
+      let cursor = head;
+      let reachedPrevious = previousHead === null;
+      while (cursor) {
+        if (cursor === previousHead) {
+          reachedPrevious = true;
+          break;
+        }
+        const commit = await this.repo.readCommit(cursor);
+        fresh.push(commit);
+        cursor = commit.parents[0] ?? null;
+      }
+      const rebuild = !reachedPrevious || previousHead === null;
+      let seq = rebuild ? 0 : before.indexedCommits;
+      const total = seq + fresh.length;
+      const map = rebuild ? new Map<string, LastChange>() : new Map(this.lastChangesOf(branch));
+      this.progress.set(branch, { branch, status: 'building', headRevision: rebuild ? null : previousHead, indexedCommits: seq, totalCommits: total });
+      if (rebuild) {
+        await this.prisma.$transaction([
+          this.prisma.historyEntry.deleteMany({ where: { branch } }),
+          this.prisma.indexedCommit.deleteMany({ where: { branch } }),
+          this.prisma.branchIndexState.upsert({
+            where: { branch },
+            create: { branch, headRevision: null, indexedCommits: 0, totalCommits: total, status: 'building' },
+            update: { headRevision: null, indexedCommits: 0, totalCommits: total, status: 'building', error: null },
+          }),
+        ]);
+      }
+      fresh.reverse();
+      for (let start = 0; start < fresh.length; start += BATCH) {
+        const batch = fresh.slice(start, start + BATCH);
+        const entries: HistoryEntryRecord[] = [];
+        const commits: { branch: string; revision: string; seq: number; parents: string[] }[] = [];
+        for (const commit of batch) {
+          seq++;
+          commits.push({ branch, revision: commit.oid, seq, parents: commit.parents });
+          for (const entry of await this.entriesFor(branch, commit, seq)) {
+            entries.push(entry);
+            map.set(entry.testName, { revision: entry.revision, seq, changeKind: entry.changeKind, deleted: entry.changeKind === 'delete' });
+          }
+        }
+        const last = batch[batch.length - 1].oid;
+        await this.prisma.$transaction([
+          this.prisma.historyEntry.createMany({ data: entries, skipDuplicates: true }),
+          this.prisma.indexedCommit.createMany({ data: commits, skipDuplicates: true }),
+          this.prisma.branchIndexState.upsert({
+            where: { branch },
+            create: { branch, headRevision: last, indexedCommits: seq, totalCommits: total, status: 'building' },
+            update: { headRevision: last, indexedCommits: seq, totalCommits: total, status: 'building', error: null },
+          }),
+        ]);
+        this.progress.set(branch, { branch, status: 'building', headRevision: last, indexedCommits: seq, totalCommits: total });
+      }
+      await this.prisma.branchIndexState.upsert({
+        where: { branch },
+        create: { branch, headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready' },
+        update: { headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready', error: null },
+      });
+      this.lastChanges.set(branch, map);
+      this.progress.set(branch, { branch, status: 'ready', headRevision: head, indexedCommits: seq, totalCommits: seq });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const p = this.progress.get(branch)!;
+      this.progress.set(branch, { ...p, status: 'failed', error: message });
+      // Next ensure() retries from what the database holds.
+      this.loaded.delete(branch);
+      throw error;
+    }
+  }
+
+  private async entriesFor(branch: Environment, commit: CommitInfo, seq: number): Promise<HistoryEntryRecord[]> {
+    const parent = commit.parents[0] ?? null;
+    const parentTree = parent ? (await this.repo.readCommit(parent)).tree : null;
+    const changes = await diffDefinitionTrees(this.repo, parentTree, commit.tree, this.dirSegments);
+    if (changes.length === 0) return [];
+    const parsed = parseCommitMessage(commit.message);
+    return changes.map((change) => {
+      let kind: ChangeKind;
+      if (change.after === null) kind = 'delete';
+      else if (parsed.kind && parsed.kind !== 'delete' && (!parsed.testName || parsed.testName === change.testName)) kind = parsed.kind;
+      else kind = change.before === null ? 'create' : 'update';
+      const ours = !parsed.testName || parsed.testName === change.testName;
+      return {
+        branch,
+        testName: change.testName,
+        revision: commit.oid,
+        parentRevision: parent,
+        authorName: commit.author.name,
+        authorEmail: commit.author.email,
+        authoredAt: toDate(commit.author.timestamp),
+        committedAt: toDate(commit.committer.timestamp),
+        message: commit.message,
+        issueKey: parsed.issueKey ?? null,
+        changeKind: kind,
+        sourceRevision: ours && (kind === 'promote' || kind === 'revert') ? (parsed.sourceRevision ?? null) : null,
+        sourceBranch: ours && kind === 'promote' ? (parsed.sourceBranch ?? null) : null,
+        seq,
+      };
+    });
+  }
+
+  async history(branch: Environment, testName: string, page: { limit: number; offset: number }) {
+    const where = { branch, testName };
+    const [entries, total] = await Promise.all([
+      this.prisma.historyEntry.findMany({ where, orderBy: { seq: 'desc' }, skip: page.offset, take: page.limit }),
+      this.prisma.historyEntry.count({ where }),
+    ]);
+    return { entries: entries.map(stripId), total };
+  }
+
+  async entry(branch: Environment, testName: string, revision: string): Promise<HistoryEntryRecord | null> {
+    const row = await this.prisma.historyEntry.findUnique({ where: { branch_testName_revision: { branch, testName, revision } } });
+    return row ? stripId(row) : null;
+  }
+
+  /** Any branch's entry for this test at this revision (a revision id is the same commit whatever the branch). */
+  async entryAnyBranch(testName: string, revision: string): Promise<HistoryEntryRecord | null> {
+    const row = await this.prisma.historyEntry.findFirst({ where: { testName, revision } });
+    return row ? stripId(row) : null;
+  }
+}
+
+function stripId<T extends { id: number; branch: string; changeKind: string }>(row: T): HistoryEntryRecord {
+  const { id: _id, ...rest } = row;
+  return rest as unknown as HistoryEntryRecord;
+}
+
+function notReady(p: IndexProgress): AppError {
+  return new AppError(
+    'NOT_READY',
+    `History of ${p.branch} is being indexed: ${p.indexedCommits.toLocaleString('en-US')} / ${p.totalCommits.toLocaleString('en-US')} commits.`,
+    { data: { branch: p.branch, indexedCommits: p.indexedCommits, totalCommits: p.totalCommits } },
+  );
+}

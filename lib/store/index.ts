@@ -1,0 +1,17 @@
+export { DefinitionStore, openDefinitionStore, definitionStoreOptionsFromConfig, REPOSITORY_FOLDER } from './definition-store';
+export type {
+  DefinitionStoreOptions,
+  Author,
+  RevisionSelector,
+  DefinitionRead,
+  ListedDefinition,
+  WriteResult,
+  LiveRevision,
+  DefinitionDiff,
+  DiffSide,
+} from './definition-store';
+export type { HistoryEntryRecord, IndexProgress } from './history-index';
+export type { TestDrift, DriftState } from './drift';
+export { ENVIRONMENTS, type Environment, type BranchNames } from './paths';
+export { DEMO_USERS, planSeedHistory, seedIssues, type SeedIssue, type DemoUser } from './seed';
+export { parseCommitMessage, buildCommitMessage, type ChangeKind } from './commit-message';

@@ -1,0 +1,92 @@
+/**
+ * Reading definitions out of commits. A branch listing is a snapshot keyed by the branch head; a new snapshot reuses
+ * every test whose directory tree oid is unchanged, so after a write only the changed test is read and parsed again.
+ */
+import { parseDefinition } from '@/lib/proctor/parse-definition';
+import type { TestDefinition } from '@/lib/proctor/model';
+import type { GitRepository } from './repository';
+import { listTestTrees } from './tree-diff';
+import { DEFINITION_FILE, METADATA_FILE } from './paths';
+
+export interface SnapshotEntry {
+  testName: string;
+  /** Tree oid of the test's directory and blob oid of its definition.json. */
+  treeOid: string;
+  blobOid: string;
+  text: string;
+  /** null when the file does not parse (a foreign commit may contain anything). */
+  definition: TestDefinition | null;
+  parseError?: string;
+}
+
+export interface BranchSnapshot {
+  head: string | null;
+  tests: Map<string, SnapshotEntry>;
+}
+
+export function parseOrError(text: string): { definition: TestDefinition | null; parseError?: string } {
+  try {
+    return { definition: parseDefinition(text) };
+  } catch (error) {
+    return { definition: null, parseError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function buildSnapshot(
+  repo: GitRepository,
+  head: string | null,
+  dirSegments: string[],
+  previous: BranchSnapshot | undefined,
+): Promise<BranchSnapshot> {
+  const tests = new Map<string, SnapshotEntry>();
+  if (!head) return { head, tests };
+  const { tree } = await repo.readCommit(head);
+  const dir = await repo.lookup(tree, dirSegments);
+  const testTrees = await listTestTrees(repo, dir && dir.type === 'tree' ? dir.oid : null);
+  const pending: Promise<void>[] = [];
+  for (const [testName, treeOid] of testTrees) {
+    const old = previous?.tests.get(testName);
+    if (old && old.treeOid === treeOid) {
+      tests.set(testName, old);
+      continue;
+    }
+    pending.push(
+      (async () => {
+        const entries = await repo.readTree(treeOid);
+        const file = entries.find((e) => e.path === DEFINITION_FILE && e.type === 'blob');
+        if (!file) return;
+        if (old && old.blobOid === file.oid) {
+          tests.set(testName, { ...old, treeOid });
+          return;
+        }
+        const text = await repo.readBlobText(file.oid);
+        tests.set(testName, { testName, treeOid, blobOid: file.oid, text, ...parseOrError(text) });
+      })(),
+    );
+    // Bounded parallelism keeps memory flat on large trees.
+    if (pending.length >= 64) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
+  return { head, tests: new Map([...tests.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) };
+}
+
+/** definition.json and metadata.json of one test at a commit; null when the test is absent there. */
+export async function readTestFiles(
+  repo: GitRepository,
+  commit: string,
+  dirSegments: string[],
+  testName: string,
+): Promise<{ text: string; blobOid: string; metadataText: string | null } | null> {
+  const { tree } = await repo.readCommit(commit);
+  const testDir = await repo.lookup(tree, [...dirSegments, testName]);
+  if (!testDir || testDir.type !== 'tree') return null;
+  const entries = await repo.readTree(testDir.oid);
+  const file = entries.find((e) => e.path === DEFINITION_FILE && e.type === 'blob');
+  if (!file) return null;
+  const metadata = entries.find((e) => e.path === METADATA_FILE && e.type === 'blob');
+  return {
+    text: await repo.readBlobText(file.oid),
+    blobOid: file.oid,
+    metadataText: metadata ? await repo.readBlobText(metadata.oid) : null,
+  };
+}
