@@ -1,0 +1,442 @@
+/**
+ * Evaluates Proctor rules with Tomcat EL 7 semantics (FACTS §3.2–3.4) and Proctor's evaluateBooleanRule contract
+ * (RuleEvaluator.evaluateBooleanRuleWithValueExpr, §3.3).
+ *
+ * Safety: no eval/new Function; property access reads only own data properties of plain objects, Map entries and
+ * list indexes. Java bean properties do not exist here, so `x.constructor`, `x.__proto__`, `x['prototype']` or
+ * `x.toString` are missing keys on maps and PropertyNotFound on other values. Method calls are limited to a small
+ * whitelist of side-effect-free java.lang.String / java.util.List / java.util.Map methods (see `invokeMethod`).
+ */
+import type { CompositeNode, RuleAst, RuleNode } from './ast';
+import { callFunction, javaTrim, lookupFunction } from './functions';
+import { compileJavaRegex } from './java-regex';
+import { parseRuleCached } from './parse-rule';
+import {
+  coerceToBoolean,
+  coerceToInt,
+  coerceToString,
+  elArithmetic,
+  elCompare,
+  elEmpty,
+  elEquals,
+  elNegate,
+  ElValue,
+  fromElValue,
+  isElCollection,
+  isElMap,
+  JavaArray,
+  javaClassName,
+  javaClassString,
+  javaObjectEquals,
+  javaToString,
+  mapGet,
+  mapSize,
+  MaybeBool,
+  ReleaseVersion,
+  RuleEvaluationError,
+  toElValue,
+} from './values';
+
+export type RuleVariables = Record<string, unknown> | Map<string, unknown>;
+
+export interface RuleEvaluationOptions {
+  /** The test's constants; they shadow context variables of the same name (§3.3.5). */
+  constants?: RuleVariables;
+  /** The request context (e.g. lang, country, loggedIn, missingExperimentalUnit). */
+  context?: RuleVariables;
+}
+
+interface Scope {
+  constants?: RuleVariables;
+  context?: RuleVariables;
+}
+
+function lookupIn(vars: RuleVariables | undefined, name: string): { found: boolean; value: ElValue } {
+  if (!vars) return { found: false, value: null };
+  return mapGet(vars as Record<string, unknown> | Map<unknown, unknown>, name);
+}
+
+/** MulticontextReadOnlyVariableMapper: constants first, then the context. */
+export function resolveVariable(scope: Scope, name: string): { found: boolean; value: ElValue } {
+  const c = lookupIn(scope.constants, name);
+  return c.found ? c : lookupIn(scope.context, name);
+}
+
+function propertyNotFound(message: string): RuleEvaluationError {
+  return new RuleEvaluationError(message, 'javax.el.PropertyNotFoundException');
+}
+
+function identifierValue(scope: Scope, name: string): ElValue {
+  const v = resolveVariable(scope, name);
+  if (!v.found) throw propertyNotFound(`ELResolver cannot handle a null base Object with identifier '${name}'`);
+  return v.value;
+}
+
+/** ArrayELResolver/ListELResolver index coercion. */
+function listIndex(property: ElValue): number {
+  if (typeof property === 'bigint') return Number(BigInt.asIntN(32, property));
+  if (typeof property === 'number') return Number(BigInt.asIntN(32, BigInt(Math.trunc(Number.isFinite(property) ? property : 0))));
+  if (typeof property === 'boolean') return property ? 1 : 0;
+  if (typeof property === 'string') {
+    if (/^[+-]?\d+$/.test(property)) {
+      const n = Number(property);
+      if (n >= -2147483648 && n <= 2147483647) return n;
+    }
+    throw new RuleEvaluationError(`For input string: "${property}"`, 'java.lang.NumberFormatException');
+  }
+  throw new RuleEvaluationError(javaToString(property), 'java.lang.IllegalArgumentException');
+}
+
+/** The CompositeELResolver (Array, List, Map, Bean) reading `base[property]`; base is never null here. */
+function getProperty(base: ElValue, property: ElValue): ElValue {
+  if (base instanceof JavaArray || Array.isArray(base)) {
+    const items = base instanceof JavaArray ? base.items : base;
+    const idx = listIndex(property);
+    return idx < 0 || idx >= items.length ? null : toElValue(items[idx]);
+  }
+  if (isElMap(base)) return mapGet(base, property).value;
+  // BeanELResolver: the only bean property we model is String.empty (isEmpty()).
+  const name = coerceToString(property);
+  if (typeof base === 'string' && name === 'empty') return base.length === 0;
+  throw propertyNotFound(`Property '${name}' not found on type ${javaClassName(base)}`);
+}
+
+function checkArgs(name: string, args: ElValue[], count: number, base: ElValue): void {
+  if (args.length !== count) throw methodNotFound(base, name, args);
+}
+
+function methodNotFound(base: ElValue, name: string, args: ElValue[]): RuleEvaluationError {
+  return new RuleEvaluationError(
+    `Method not found: ${javaClassString(base)}.${name}(${args.map((a) => javaClassName(a)).join(', ')})`,
+    'javax.el.MethodNotFoundException',
+  );
+}
+
+function javaSubstring(s: string, begin: number, end: number): string {
+  if (begin < 0 || end > s.length || begin > end) {
+    throw new RuleEvaluationError(`begin ${begin}, end ${end}, length ${s.length}`, 'java.lang.StringIndexOutOfBoundsException');
+  }
+  return s.substring(begin, end);
+}
+
+/** EL 2.2 method invocation, restricted to a whitelist of pure methods. */
+function invokeMethod(base: ElValue, name: string, args: ElValue[]): ElValue {
+  if (typeof base === 'string') {
+    const str = (i: number) => coerceToString(args[i]);
+    switch (name) {
+      case 'length':
+        checkArgs(name, args, 0, base);
+        return BigInt(base.length);
+      case 'isEmpty':
+        checkArgs(name, args, 0, base);
+        return base.length === 0;
+      case 'trim':
+        checkArgs(name, args, 0, base);
+        return javaTrim(base);
+      case 'toLowerCase':
+        checkArgs(name, args, 0, base);
+        return base.toLowerCase();
+      case 'toUpperCase':
+        checkArgs(name, args, 0, base);
+        return base.toUpperCase();
+      case 'startsWith':
+        checkArgs(name, args, 1, base);
+        return base.startsWith(str(0));
+      case 'endsWith':
+        checkArgs(name, args, 1, base);
+        return base.endsWith(str(0));
+      case 'contains':
+        checkArgs(name, args, 1, base);
+        return base.includes(str(0));
+      case 'indexOf':
+        checkArgs(name, args, 1, base);
+        return BigInt(base.indexOf(str(0)));
+      case 'equals':
+        checkArgs(name, args, 1, base);
+        return args[0] === base;
+      case 'equalsIgnoreCase':
+        checkArgs(name, args, 1, base);
+        return typeof args[0] === 'string' && args[0].toUpperCase() === base.toUpperCase() && args[0].toLowerCase() === base.toLowerCase();
+      case 'matches':
+        checkArgs(name, args, 1, base);
+        return compileJavaRegex(str(0)).test(base);
+      case 'substring': {
+        if (args.length === 1) return javaSubstring(base, coerceToInt(args[0]), base.length);
+        checkArgs(name, args, 2, base);
+        return javaSubstring(base, coerceToInt(args[0]), coerceToInt(args[1]));
+      }
+    }
+  } else if (isElCollection(base)) {
+    const items = [...base].map(toElValue);
+    switch (name) {
+      case 'size':
+        checkArgs(name, args, 0, base);
+        return BigInt(items.length);
+      case 'isEmpty':
+        checkArgs(name, args, 0, base);
+        return items.length === 0;
+      case 'contains':
+        checkArgs(name, args, 1, base);
+        return items.some((x) => javaObjectEquals(x, args[0]));
+      case 'get': {
+        if (!Array.isArray(base)) break;
+        checkArgs(name, args, 1, base);
+        const idx = coerceToInt(args[0]);
+        if (idx < 0 || idx >= items.length) {
+          throw new RuleEvaluationError(`Index ${idx} out of bounds for length ${items.length}`, 'java.lang.IndexOutOfBoundsException');
+        }
+        return items[idx];
+      }
+    }
+  } else if (isElMap(base)) {
+    switch (name) {
+      case 'size':
+        checkArgs(name, args, 0, base);
+        return BigInt(mapSize(base));
+      case 'isEmpty':
+        checkArgs(name, args, 0, base);
+        return mapSize(base) === 0;
+      case 'containsKey':
+        checkArgs(name, args, 1, base);
+        return mapGet(base, args[0]).found;
+      case 'get':
+        checkArgs(name, args, 1, base);
+        return mapGet(base, args[0]).value;
+    }
+  } else if (base instanceof ReleaseVersion && name === 'compareTo' && args.length === 1 && args[0] instanceof ReleaseVersion) {
+    return BigInt(base.compareTo(args[0]));
+  }
+  throw methodNotFound(base, name, args);
+}
+
+/** Evaluates one node (AstXxx.getValue). */
+export function evaluateNode(node: RuleNode, scope: Scope): ElValue {
+  switch (node.type) {
+    case 'string':
+    case 'boolean':
+    case 'float':
+      return node.value;
+    case 'null':
+      return null;
+    case 'integer':
+      if (node.value === null) throw new RuleEvaluationError(`For input string: "${node.raw}"`, 'java.lang.NumberFormatException');
+      return node.value;
+    case 'identifier':
+      return identifierValue(scope, node.name);
+    case 'unary': {
+      const v = evaluateNode(node.operand, scope);
+      if (node.op === '-') return elNegate(v);
+      if (node.op === '!') return !coerceToBoolean(v);
+      return elEmpty(v);
+    }
+    case 'binary':
+      return evaluateBinary(node, scope);
+    case 'ternary':
+      return evaluateNode(coerceToBoolean(evaluateNode(node.test, scope)) ? node.consequent : node.alternate, scope);
+    case 'member': {
+      const base = evaluateNode(node.object, scope);
+      if (base === null) return null;
+      const property = evaluateNode(node.property, scope);
+      if (property === null) return null;
+      return getProperty(base, property);
+    }
+    case 'call': {
+      const base = evaluateNode(node.object, scope);
+      if (base === null) return null;
+      const name = coerceToString(evaluateNode(node.property, scope));
+      const args = node.args.map((a) => evaluateNode(a, scope));
+      return invokeMethod(base, name, args);
+    }
+    case 'function': {
+      const fn = lookupFunction(node.prefix, node.name);
+      if (!fn) throw new RuleEvaluationError(`Function '${node.prefix}:${node.name}' not found`);
+      return callFunction(
+        fn,
+        node.args.map((a) => evaluateNode(a, scope)),
+      );
+    }
+  }
+}
+
+function evaluateBinary(node: Extract<RuleNode, { type: 'binary' }>, scope: Scope): ElValue {
+  switch (node.op) {
+    case '&&':
+      return coerceToBoolean(evaluateNode(node.left, scope)) ? coerceToBoolean(evaluateNode(node.right, scope)) : false;
+    case '||':
+      return coerceToBoolean(evaluateNode(node.left, scope)) ? true : coerceToBoolean(evaluateNode(node.right, scope));
+    case '==':
+      return elEquals(evaluateNode(node.left, scope), evaluateNode(node.right, scope));
+    case '!=':
+      return !elEquals(evaluateNode(node.left, scope), evaluateNode(node.right, scope));
+    case '<':
+    case '>': {
+      // AstLessThan/AstGreaterThan: a null operand is false (the right side is not even evaluated if the left is null).
+      const a = evaluateNode(node.left, scope);
+      if (a === null) return false;
+      const b = evaluateNode(node.right, scope);
+      if (b === null) return false;
+      const c = elCompare(a, b);
+      return node.op === '<' ? c < 0 : c > 0;
+    }
+    case '<=':
+    case '>=': {
+      const a = evaluateNode(node.left, scope);
+      const b = evaluateNode(node.right, scope);
+      if (a === b) return true;
+      if (a === null || b === null) return false;
+      const c = elCompare(a, b);
+      return node.op === '<=' ? c <= 0 : c >= 0;
+    }
+    default:
+      return elArithmetic(node.op, evaluateNode(node.left, scope), evaluateNode(node.right, scope));
+  }
+}
+
+function evaluateRoot(root: RuleNode | CompositeNode, scope: Scope): ElValue {
+  if (root.type !== 'composite') return evaluateNode(root, scope);
+  let out = '';
+  for (const part of root.parts) out += part.type === 'text' ? part.value : coerceToString(evaluateNode(part, scope));
+  return out;
+}
+
+/** Evaluates a parsed rule and returns its value in the evaluator's representation (Long = bigint). */
+export function evaluateAst(ast: RuleAst, options: RuleEvaluationOptions = {}): ElValue {
+  return evaluateRoot(ast.root, options);
+}
+
+/**
+ * Evaluates a rule (with or without `${…}`) and returns the raw value: Long as a number (bigint beyond 2^53),
+ * Double as a number, String[] as string[], MaybeBool/ReleaseVersion as those classes. Throws RuleSyntaxError or
+ * RuleEvaluationError.
+ */
+export function evaluateExpression(rule: string, options: RuleEvaluationOptions = {}): unknown {
+  return fromElValue(evaluateAst(parseRuleCached(rule), options));
+}
+
+// ---------------------------------------------------------------------------------------------- static type
+
+/**
+ * The `Class` ValueExpression.getType reports for the root (after Proctor's wrapper→primitive step), e.g.
+ * "boolean", "long", "class java.lang.String"; null when the value is null. `base`/`property` are set when the root
+ * is a Map lookup (ValueReference), which Proctor inspects further.
+ */
+interface StaticType {
+  type: string | null;
+  mapLookup?: { map: Record<string, unknown> | Map<unknown, unknown>; property: ElValue };
+}
+
+const PRIMITIVE_OF: Record<string, string> = {
+  'java.lang.Boolean': 'boolean',
+  'java.lang.Long': 'long',
+  'java.lang.Double': 'double',
+};
+
+function typeOfValue(value: ElValue): string | null {
+  if (value === null) return null;
+  const name = javaClassName(value);
+  return PRIMITIVE_OF[name] ?? (value instanceof MaybeBool ? 'class ' + name : 'class ' + name);
+}
+
+/** AstValue.getTarget: evaluates all but the last suffix; a null on the way is "Target Unreachable". */
+function memberTarget(node: Extract<RuleNode, { type: 'member' | 'call' }>, scope: Scope): { base: ElValue; property: ElValue } {
+  const chain: Array<Extract<RuleNode, { type: 'member' | 'call' }>> = [];
+  let cur: RuleNode = node;
+  while (cur.type === 'member' || (cur.type === 'call' && cur === node)) {
+    chain.unshift(cur);
+    cur = cur.object;
+  }
+  let base = evaluateNode(cur, scope);
+  if (base === null) {
+    const image = cur.type === 'identifier' ? cur.name : cur.type;
+    throw propertyNotFound(`Target Unreachable, identifier '${image}' resolved to null`);
+  }
+  for (let i = 0; i < chain.length - 1; i++) {
+    const c = chain[i];
+    const property = evaluateNode(c.property, scope);
+    base = property === null ? null : getProperty(base, property);
+    if (base === null) throw propertyNotFound(`Target Unreachable, '${javaToString(property)}' returned null`);
+  }
+  return { base, property: evaluateNode(node.property, scope) };
+}
+
+function staticType(root: RuleNode | CompositeNode, scope: Scope): StaticType {
+  switch (root.type) {
+    case 'composite':
+    case 'string':
+      return { type: 'class java.lang.String' };
+    case 'integer':
+      return { type: 'long' };
+    case 'float':
+      return { type: 'double' };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'null':
+      return { type: null };
+    case 'unary':
+      return { type: root.op === '-' ? 'class java.lang.Number' : 'boolean' };
+    case 'binary':
+      return { type: ['+', '-', '*', '/', '%'].includes(root.op) ? 'class java.lang.Number' : 'boolean' };
+    case 'identifier':
+    case 'ternary':
+      // AstIdentifier.getType is the class of the variable's value; AstChoice.getType evaluates the expression.
+      return { type: typeOfValue(evaluateNode(root, scope)) };
+    case 'function': {
+      const fn = lookupFunction(root.prefix, root.name);
+      return { type: fn ? fn.returnType : null };
+    }
+    case 'member':
+    case 'call': {
+      const { base, property } = memberTarget(root, scope);
+      if (isElMap(base)) return { type: 'class java.lang.Object', mapLookup: { map: base, property } };
+      if (Array.isArray(base)) {
+        const idx = listIndex(property);
+        if (idx < 0 || idx >= base.length) throw propertyNotFound(`Index ${idx} out of bounds for length ${base.length}`);
+        return { type: 'class java.lang.Object' };
+      }
+      if (base instanceof JavaArray) return { type: 'class ' + base.componentType };
+      const name = coerceToString(property);
+      if (root.type === 'member' && typeof base === 'string' && name === 'empty') return { type: 'boolean' };
+      throw propertyNotFound(`Property '${name}' not found on type ${javaClassName(base)}`);
+    }
+  }
+}
+
+/**
+ * RuleEvaluator.checkRuleIsBooleanType: the static type must be boolean or null; a root Map lookup uses the class of
+ * the value found (a missing/null value is the "nested value which does not exist" error).
+ */
+export function checkRuleIsBooleanType(rule: string, ast: RuleAst, scope: Scope): void {
+  const st = staticType(ast.root, scope);
+  let type = st.type;
+  if (st.mapLookup) {
+    const value = mapGet(st.mapLookup.map, st.mapLookup.property).value;
+    if (value === null) {
+      throw new RuleEvaluationError(
+        `Received nested value which does not exist in context map: value ${javaToString(st.mapLookup.property)} in rule ${rule}`,
+        'java.lang.IllegalArgumentException',
+      );
+    }
+    type = typeOfValue(value);
+  }
+  if (type !== null && type !== 'boolean') {
+    throw new RuleEvaluationError(`Received non-boolean return value: ${type} from rule ${rule}`, 'java.lang.IllegalArgumentException');
+  }
+}
+
+/**
+ * Proctor's evaluateBooleanRule (§3.3): blank → true; not literally `${…}` → false; `${}`/`${true…}`/`${false…}`
+ * fast path; otherwise parse, check the static type is boolean, evaluate (null → false).
+ * Throws RuleSyntaxError for unparsable rules and RuleEvaluationError for type/evaluation errors.
+ */
+export function evaluateRule(rule: string | null | undefined, options: RuleEvaluationOptions = {}): boolean {
+  if (rule == null || rule.trim() === '') return true;
+  if (!rule.startsWith('${') || !rule.endsWith('}')) return false;
+  const inner = rule.slice(2, -1).trim().toLowerCase();
+  if (inner === '' || inner.startsWith('true')) return true;
+  if (inner.startsWith('false')) return false;
+  const ast = parseRuleCached(rule);
+  checkRuleIsBooleanType(rule, ast, options);
+  const value = evaluateRoot(ast.root, options);
+  // ValueExpression coerces to boolean after the type check; only Boolean or null can arrive here.
+  return coerceToBoolean(value);
+}

@@ -1,0 +1,483 @@
+/**
+ * The value model of Proctor's rule language and Tomcat EL 7 (Unified EL 2.2) coercions (ELSupport / ELArithmetic).
+ *
+ * Inside the evaluator a Java Long is a `bigint` (wrapped to 64 bits like Java) and a Java Double is a JS `number`;
+ * strings, booleans and null map directly. JS arrays and Sets behave as java.util Lists/Sets, plain objects and Maps
+ * as java.util Maps (that is what Jackson gives Proctor for JSON constants and contexts).
+ */
+import { DoubleValue } from '../model';
+
+/** An error raised while evaluating a rule, named after the Java exception Tomcat EL / Proctor would throw. */
+export class RuleEvaluationError extends Error {
+  constructor(
+    message: string,
+    readonly javaException: string = 'javax.el.ELException',
+  ) {
+    super(message);
+    this.name = 'RuleEvaluationError';
+  }
+}
+
+/** Proctor's three-valued MaybeBool enum (TRUE, FALSE, UNKNOWN). */
+export class MaybeBool {
+  static readonly TRUE = new MaybeBool('TRUE', 0);
+  static readonly FALSE = new MaybeBool('FALSE', 1);
+  static readonly UNKNOWN = new MaybeBool('UNKNOWN', 2);
+  static readonly values = [MaybeBool.TRUE, MaybeBool.FALSE, MaybeBool.UNKNOWN] as const;
+  private constructor(
+    readonly name: string,
+    readonly ordinal: number,
+  ) {}
+  static valueOf(name: string): MaybeBool | undefined {
+    return MaybeBool.values.find((v) => v.name === name);
+  }
+  static fromBoolean(value: boolean): MaybeBool {
+    return value ? MaybeBool.TRUE : MaybeBool.FALSE;
+  }
+  toString(): string {
+    return this.name;
+  }
+}
+
+/**
+ * indeedeng util-core ReleaseVersion: `a.b.c.d` or a trailing wildcard (`1.2.x`). Comparison only looks at the
+ * components both sides specify, so `1.2.0.1` equals `1.2.x` and `1.2.0.1 > 1.2.x` is false (FACTS §3.4).
+ */
+export class ReleaseVersion {
+  private constructor(
+    /** The specified components (4 for a full version, fewer for a wildcard). */
+    readonly parts: readonly number[],
+    readonly text: string,
+  ) {}
+  get isWildcard(): boolean {
+    return this.parts.length < 4;
+  }
+  static fromString(text: string): ReleaseVersion {
+    const trimmed = text.trim();
+    const pieces = trimmed.split('.');
+    const wildcard = pieces.length > 1 && pieces.length <= 4 && /^[xX*]$/.test(pieces[pieces.length - 1]);
+    const numbers = wildcard ? pieces.slice(0, -1) : pieces;
+    const ok = (wildcard || pieces.length === 4) && numbers.every((p) => /^\d{1,9}$/.test(p));
+    if (!ok) {
+      throw new RuleEvaluationError(`Invalid release version: ${text}`, 'java.lang.IllegalArgumentException');
+    }
+    return new ReleaseVersion(numbers.map(Number), trimmed);
+  }
+  compareTo(other: ReleaseVersion): number {
+    const n = Math.min(this.parts.length, other.parts.length);
+    for (let i = 0; i < n; i++) {
+      if (this.parts[i] !== other.parts[i]) return this.parts[i] < other.parts[i] ? -1 : 1;
+    }
+    return 0;
+  }
+  toString(): string {
+    return this.isWildcard ? this.parts.join('.') + '.x' : this.parts.join('.');
+  }
+}
+
+/** A Java array (e.g. the String[] returned by fn:split); JS arrays are Lists, which EL treats differently. */
+export class JavaArray {
+  constructor(
+    readonly items: readonly unknown[],
+    readonly componentType: string = 'java.lang.String',
+  ) {}
+}
+
+export type ElValue = unknown;
+
+const LONG_MIN = -(1n << 63n);
+const LONG_MAX = (1n << 63n) - 1n;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+export function isElMap(value: unknown): value is Record<string, unknown> | Map<unknown, unknown> {
+  return value instanceof Map || isPlainObject(value);
+}
+
+export function isElCollection(value: unknown): value is unknown[] | Set<unknown> {
+  return Array.isArray(value) || value instanceof Set;
+}
+
+/** Converts a value coming from constants/context into the evaluator's representation. */
+export function toElValue(raw: unknown): ElValue {
+  switch (typeof raw) {
+    case 'undefined':
+      return null;
+    case 'number':
+      return Number.isSafeInteger(raw) ? BigInt(raw) : raw;
+    case 'bigint':
+      return BigInt.asIntN(64, raw);
+    case 'function':
+    case 'symbol':
+      return null;
+    default:
+      if (raw instanceof DoubleValue) return raw.value;
+      return raw;
+  }
+}
+
+/** Converts an evaluator value back for callers: Long → number when safe, otherwise bigint; String[] → string[]. */
+export function fromElValue(value: ElValue): unknown {
+  if (typeof value === 'bigint') {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (value instanceof JavaArray) return [...value.items];
+  return value;
+}
+
+/** Reads an own data property of a plain object or a Map entry; never walks the prototype chain or runs getters. */
+export function mapGet(map: Record<string, unknown> | Map<unknown, unknown>, key: unknown): { found: boolean; value: ElValue } {
+  if (map instanceof Map) {
+    if (map.has(key)) return { found: true, value: toElValue(map.get(key)) };
+    if (typeof key === 'bigint' && map.has(Number(key))) return { found: true, value: toElValue(map.get(Number(key))) };
+    return { found: false, value: null };
+  }
+  if (typeof key !== 'string' || !Object.hasOwn(map, key)) return { found: false, value: null };
+  const desc = Object.getOwnPropertyDescriptor(map, key);
+  if (!desc || !('value' in desc)) return { found: false, value: null };
+  return { found: desc.value !== undefined, value: toElValue(desc.value) };
+}
+
+export function mapSize(map: Record<string, unknown> | Map<unknown, unknown>): number {
+  return map instanceof Map ? map.size : Object.keys(map).length;
+}
+
+// ---------------------------------------------------------------------------------------------- Java type names
+
+/** `Class.getName()` of a value as Proctor would see it (JSON → Jackson types). */
+export function javaClassName(value: ElValue): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return 'java.lang.String';
+    case 'boolean':
+      return 'java.lang.Boolean';
+    case 'bigint':
+      return 'java.lang.Long';
+    case 'number':
+      return 'java.lang.Double';
+  }
+  if (Array.isArray(value)) return 'java.util.ArrayList';
+  if (value instanceof Set) return 'java.util.LinkedHashSet';
+  if (isElMap(value)) return 'java.util.LinkedHashMap';
+  if (value instanceof JavaArray) return `[L${value.componentType};`;
+  if (value instanceof ReleaseVersion) return 'com.indeed.util.core.ReleaseVersion';
+  if (value instanceof MaybeBool) return 'com.indeed.proctor.common.ProctorRuleFunctions$MaybeBool';
+  return 'java.lang.Object';
+}
+
+/** `Class.toString()`: "class java.lang.String", "interface java.util.Collection". */
+export function javaClassString(value: ElValue): string {
+  return 'class ' + javaClassName(value);
+}
+
+/** Java's Double.toString. */
+export function javaDoubleToString(d: number): string {
+  if (Number.isNaN(d)) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(d);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(d);
+    return s.includes('.') ? s : s + '.0';
+  }
+  const [mantissa, exp] = d.toExponential().split('e');
+  return (mantissa.includes('.') ? mantissa : mantissa + '.0') + 'E' + (exp.startsWith('+') ? exp.slice(1) : exp);
+}
+
+/** Java `String.valueOf(obj)` for messages. */
+export function javaToString(value: ElValue): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'number':
+      return javaDoubleToString(value);
+  }
+  if (Array.isArray(value) || value instanceof Set) {
+    return '[' + [...value].map((v) => javaToString(toElValue(v))).join(', ') + ']';
+  }
+  if (value instanceof Map) {
+    return '{' + [...value].map(([k, v]) => `${javaToString(toElValue(k))}=${javaToString(toElValue(v))}`).join(', ') + '}';
+  }
+  if (isPlainObject(value)) {
+    return '{' + Object.keys(value).map((k) => `${k}=${javaToString(mapGet(value, k).value)}`).join(', ') + '}';
+  }
+  if (value instanceof JavaArray) return `[L${value.componentType};@0`;
+  if (value instanceof ReleaseVersion || value instanceof MaybeBool) return value.toString();
+  return 'java.lang.Object@0';
+}
+
+function convertError(value: ElValue, target: string): RuleEvaluationError {
+  return new RuleEvaluationError(`Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to ${target}`);
+}
+
+// ---------------------------------------------------------------------------------------------- coercions
+
+/** Long.valueOf(String) grammar: optional sign, ASCII digits, in range. */
+export function parseJavaLong(text: string): bigint | null {
+  if (!/^[+-]?\d+$/.test(text)) return null;
+  const n = BigInt(text);
+  return n < LONG_MIN || n > LONG_MAX ? null : n;
+}
+
+/** Double.valueOf(String) grammar (decimal forms; hex floats are not supported). Java trims chars <= ' '. */
+export function parseJavaDouble(text: string): number | null {
+  // eslint-disable-next-line no-control-regex
+  const t = text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  const m = /^([+-]?)(NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[fFdD]?$/.exec(t);
+  if (!m || (/[fFdD]$/.test(t) && /(NaN|Infinity)[fFdD]$/.test(t))) return null;
+  const v = Number(m[2]);
+  return m[1] === '-' ? -v : v;
+}
+
+/** Java `(long) d`: truncation, saturating, NaN → 0. */
+export function doubleToLong(d: number): bigint {
+  if (Number.isNaN(d)) return 0n;
+  if (d >= 9223372036854775807) return LONG_MAX;
+  if (d <= -9223372036854775808) return LONG_MIN;
+  return BigInt(Math.trunc(d));
+}
+
+export function wrapLong(n: bigint): bigint {
+  return BigInt.asIntN(64, n);
+}
+
+/** ELSupport.coerceToNumber(obj, Long|Double). */
+export function coerceToNumber(value: ElValue, target: 'long' | 'double'): bigint | number {
+  if (value === null || value === '') return target === 'long' ? 0n : 0;
+  if (typeof value === 'string') {
+    if (target === 'long') {
+      const n = parseJavaLong(value);
+      if (n === null) throw convertError(value, 'class java.lang.Long');
+      return n;
+    }
+    const d = parseJavaDouble(value);
+    if (d === null) throw convertError(value, 'class java.lang.Double');
+    return d;
+  }
+  if (typeof value === 'bigint') return target === 'long' ? value : Number(value);
+  if (typeof value === 'number') return target === 'long' ? doubleToLong(value) : value;
+  throw convertError(value, target === 'long' ? 'class java.lang.Long' : 'class java.lang.Double');
+}
+
+/** ELSupport.coerceToBoolean: null and "" → false, String → Boolean.valueOf (case-insensitive "true"). */
+export function coerceToBoolean(value: ElValue): boolean {
+  if (value === null || value === '') return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') return value.toLowerCase() === 'true';
+  throw convertError(value, 'class java.lang.Boolean');
+}
+
+/** ELSupport.coerceToString. */
+export function coerceToString(value: ElValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  return javaToString(value);
+}
+
+/** ELSupport.coerceToEnum for MaybeBool. */
+export function coerceToMaybeBool(value: ElValue): MaybeBool | null {
+  if (value === null || value === '') return null;
+  if (value instanceof MaybeBool) return value;
+  if (typeof value === 'string') {
+    const v = MaybeBool.valueOf(value);
+    if (v) return v;
+  }
+  throw convertError(value, 'class com.indeed.proctor.common.ProctorRuleFunctions$MaybeBool');
+}
+
+/** Java int from a coerced Long (Number.intValue wraps to 32 bits). */
+export function coerceToInt(value: ElValue): number {
+  return Number(BigInt.asIntN(32, coerceToNumber(value, 'long') as bigint));
+}
+
+// ---------------------------------------------------------------------------------------------- operators
+
+const isDouble = (v: ElValue): v is number => typeof v === 'number';
+const isLong = (v: ElValue): v is bigint => typeof v === 'bigint';
+
+/** ELSupport.equals (the `==` / `eq` operator). */
+export function elEquals(a: ElValue, b: ElValue): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  if (isDouble(a) || isDouble(b)) {
+    // Double.equals: NaN equals NaN, 0.0 does not equal -0.0.
+    return Object.is(coerceToNumber(a, 'double'), coerceToNumber(b, 'double'));
+  }
+  if (isLong(a) || isLong(b)) return coerceToNumber(a, 'long') === coerceToNumber(b, 'long');
+  if (typeof a === 'boolean' || typeof b === 'boolean') return coerceToBoolean(a) === coerceToBoolean(b);
+  if (a instanceof MaybeBool) return a === coerceToMaybeBool(b);
+  if (b instanceof MaybeBool) return b === coerceToMaybeBool(a);
+  if (typeof a === 'string' || typeof b === 'string') return coerceToString(a) === coerceToString(b);
+  return javaObjectEquals(a, b);
+}
+
+/** Object.equals for the non-EL-special types (collections compare element-wise like java.util). */
+export function javaObjectEquals(a: ElValue, b: ElValue): boolean {
+  a = toElValue(a);
+  b = toElValue(b);
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
+  if (a instanceof ReleaseVersion && b instanceof ReleaseVersion) return a.compareTo(b) === 0;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => javaObjectEquals(x, b[i]));
+  }
+  if (isElMap(a) && isElMap(b)) {
+    if (mapSize(a) !== mapSize(b)) return false;
+    const keys = a instanceof Map ? [...a.keys()] : Object.keys(a);
+    return keys.every((k) => {
+      const other = mapGet(b, k);
+      return other.found && javaObjectEquals(mapGet(a, k).value, other.value);
+    });
+  }
+  return false;
+}
+
+function compareStrings(a: string, b: string): number {
+  // String.compareTo compares UTF-16 code units, as JS relational operators do.
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** ELSupport.compare (the `<`, `>`, `<=`, `>=` operators, after their null checks). */
+export function elCompare(a: ElValue, b: ElValue): number {
+  if (a === b || elEquals(a, b)) return 0;
+  if (isDouble(a) || isDouble(b)) {
+    const x = coerceToNumber(a, 'double') as number;
+    const y = coerceToNumber(b, 'double') as number;
+    return javaDoubleCompare(x, y);
+  }
+  if (isLong(a) || isLong(b)) {
+    const x = coerceToNumber(a, 'long') as bigint;
+    const y = coerceToNumber(b, 'long') as bigint;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof a === 'string' || typeof b === 'string') return compareStrings(coerceToString(a), coerceToString(b));
+  if (isJavaComparable(a)) return b !== null ? javaCompareTo(a, b) : 1;
+  if (isJavaComparable(b)) return a !== null ? -javaCompareTo(b, a) : -1;
+  throw new RuleEvaluationError(`Cannot compare ${javaToString(a)} to ${javaToString(b)}`);
+}
+
+/** Double.compareTo: -0.0 < 0.0, NaN greater than everything. */
+function javaDoubleCompare(x: number, y: number): number {
+  if (x < y) return -1;
+  if (x > y) return 1;
+  if (x === y) return Object.is(x, y) ? 0 : Object.is(x, -0) ? -1 : 1;
+  return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
+}
+
+function isJavaComparable(v: ElValue): boolean {
+  return typeof v === 'boolean' || v instanceof ReleaseVersion || v instanceof MaybeBool || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number';
+}
+
+/** Comparable.compareTo between two values; a type mismatch is Java's ClassCastException. */
+export function javaCompareTo(a: ElValue, b: ElValue): number {
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  if (a instanceof ReleaseVersion && b instanceof ReleaseVersion) return a.compareTo(b);
+  if (a instanceof MaybeBool && b instanceof MaybeBool) return a.ordinal - b.ordinal;
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'number' && typeof b === 'number') return javaDoubleCompare(a, b);
+  if (!isJavaComparable(a)) {
+    throw new RuleEvaluationError(`class ${javaClassName(a)} cannot be cast to class java.lang.Comparable`, 'java.lang.ClassCastException');
+  }
+  throw new RuleEvaluationError(`class ${javaClassName(b)} cannot be cast to class ${javaClassName(a)}`, 'java.lang.ClassCastException');
+}
+
+/** ELSupport.isStringFloat: a String longer than 1 char containing '.', 'e' or 'E'. */
+function isStringFloat(s: string): boolean {
+  return s.length > 1 && /[.eE]/.test(s);
+}
+
+/** ELArithmetic.coerce: numbers as is, null/"" → 0, String parsed (NumberFormatException), others rejected. */
+function arithmeticCoerce(value: ElValue, target: 'long' | 'double'): bigint | number {
+  if (value === null || value === '') return target === 'long' ? 0n : 0;
+  if (typeof value === 'bigint') return target === 'long' ? value : Number(value);
+  if (typeof value === 'number') return target === 'long' ? doubleToLong(value) : value;
+  if (typeof value === 'string') {
+    const parsed = target === 'long' ? parseJavaLong(value) : parseJavaDouble(value);
+    if (parsed === null) throw new RuleEvaluationError(`For input string: "${value}"`, 'java.lang.NumberFormatException');
+    return parsed;
+  }
+  throw new RuleEvaluationError(
+    `Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to Number`,
+    'java.lang.IllegalArgumentException',
+  );
+}
+
+function isArithmeticDoubleOp(a: ElValue, b: ElValue): boolean {
+  return isDouble(a) || isDouble(b) || (typeof a === 'string' && isStringFloat(a)) || (typeof b === 'string' && isStringFloat(b));
+}
+
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
+
+/** ELArithmetic add/subtract/multiply/divide/mod. `/` is always Double; `+` never concatenates. */
+export function elArithmetic(op: ArithmeticOp, a: ElValue, b: ElValue): bigint | number {
+  if (a === null && b === null) return 0n;
+  if (op === '/') {
+    return (arithmeticCoerce(a, 'double') as number) / (arithmeticCoerce(b, 'double') as number);
+  }
+  if (isArithmeticDoubleOp(a, b)) {
+    const x = arithmeticCoerce(a, 'double') as number;
+    const y = arithmeticCoerce(b, 'double') as number;
+    switch (op) {
+      case '+':
+        return x + y;
+      case '-':
+        return x - y;
+      case '*':
+        return x * y;
+      case '%':
+        return x % y;
+    }
+  }
+  const x = arithmeticCoerce(a, 'long') as bigint;
+  const y = arithmeticCoerce(b, 'long') as bigint;
+  switch (op) {
+    case '+':
+      return wrapLong(x + y);
+    case '-':
+      return wrapLong(x - y);
+    case '*':
+      return wrapLong(x * y);
+    default:
+      if (y === 0n) throw new RuleEvaluationError('/ by zero', 'java.lang.ArithmeticException');
+      return x % y;
+  }
+}
+
+/** AstNegative. */
+export function elNegate(value: ElValue): bigint | number {
+  if (value === null) return 0n;
+  if (typeof value === 'string') {
+    if (isStringFloat(value)) {
+      const d = parseJavaDouble(value);
+      if (d === null) throw new RuleEvaluationError(`For input string: "${value}"`, 'java.lang.NumberFormatException');
+      return -d;
+    }
+    const n = parseJavaLong(value);
+    if (n === null) throw new RuleEvaluationError(`For input string: "${value}"`, 'java.lang.NumberFormatException');
+    return wrapLong(-n);
+  }
+  if (typeof value === 'bigint') return wrapLong(-value);
+  if (typeof value === 'number') return -value;
+  return wrapLong(-(coerceToNumber(value, 'long') as bigint));
+}
+
+/** AstEmpty. */
+export function elEmpty(value: ElValue): boolean {
+  if (value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (value instanceof Set) return value.size === 0;
+  if (value instanceof JavaArray) return value.items.length === 0;
+  if (isElMap(value)) return mapSize(value) === 0;
+  return false;
+}
