@@ -87,7 +87,7 @@ export function verifyConsumableDefinition(
   const issues: ValidationIssue[] = [];
 
   if (!isEmptyRule(def.rule)) {
-    for (const message of verifyRule(def.rule as string, options.providedContext)) {
+    for (const message of verifyRule(def.rule as string, options.providedContext, def.constants)) {
       issues.push(error('/rule', `Invalid rule in ${testName}: ${message}`));
     }
   }
@@ -124,7 +124,7 @@ export function verifyConsumableDefinition(
       issues.push(error(`${base}/rule`, `Allocation[${i}] for test ${testName} from ${source} has empty rule: ${allocation.rule}`));
     }
     if (!isEmptyRule(allocation.rule)) {
-      for (const message of verifyRule(allocation.rule as string, options.providedContext)) {
+      for (const message of verifyRule(allocation.rule as string, options.providedContext, def.constants)) {
         issues.push(error(`${base}/rule`, `Invalid allocation rule in ${testName}: ${message}`));
       }
     }
