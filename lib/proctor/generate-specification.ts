@@ -19,7 +19,7 @@ function enumName(t: string): string {
 }
 
 function isIntegral(v: unknown): boolean {
-  return typeof v === 'number' && Number.isInteger(v) && !(v instanceof DoubleValue);
+  return typeof v === 'number' && Number.isInteger(v);
 }
 
 /** PayloadType.payloadTypeForValue for a map value (Jackson: 1 → Long, 1.0 → Double). */
