@@ -24,7 +24,7 @@ describe('allocationDrift', () => {
 describe('suggestStableGrowth', () => {
   for (const c of data.growth) {
     it(c.name, () => {
-      const s = suggestStableGrowth(toRanges(c.before), c.targets as Record<number, number>);
+      const s = suggestStableGrowth(toRanges(c.before), c.targets as unknown as Record<number, number>);
       expect(s.strategy).toBe(c.strategy);
       expect(s.ranges.map((r) => r.bucketValue)).toEqual(c.ranges.map((r) => r[0]));
       s.ranges.forEach((r, i) => expect(r.length).toBeCloseTo(c.ranges[i][1], 12));
