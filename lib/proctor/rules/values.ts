@@ -321,15 +321,13 @@ export function elEquals(a: ElValue, b: ElValue): boolean {
   return javaObjectEquals(a, b);
 }
 
-/** Object.equals for the non-EL-special types (collections compare element-wise like java.util). */
+/** Object.equals between two evaluator values (collections compare element-wise like java.util). */
 export function javaObjectEquals(a: ElValue, b: ElValue): boolean {
-  a = toElValue(a);
-  b = toElValue(b);
   if (a === b) return true;
   if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
   if (a instanceof ReleaseVersion && b instanceof ReleaseVersion) return a.compareTo(b) === 0;
   if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => javaObjectEquals(x, b[i]));
+    return a.length === b.length && a.every((x, i) => javaObjectEquals(toElValue(x), toElValue(b[i])));
   }
   if (isElMap(a) && isElMap(b)) {
     if (mapSize(a) !== mapSize(b)) return false;
