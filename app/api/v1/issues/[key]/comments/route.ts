@@ -1,0 +1,11 @@
+import { apiRoute } from '@/lib/http/api-route';
+import { COMMENT_ISSUE_BODY } from '@/lib/http/api-schemas';
+import { commentOnIssue, normalizeIssueKey } from '@/lib/issues/issue-service';
+
+export const dynamic = 'force-dynamic';
+
+/** {body} → 204. */
+export const POST = apiRoute<{ body: string }, { key: string }>({ role: 'editor', body: COMMENT_ISSUE_BODY, action: 'issue.comment' }, async ({ deps, user, params, body, audit }) => {
+  audit.target = `issue:${normalizeIssueKey(params.key)}`;
+  await commentOnIssue({ ...deps, actor: user }, params.key, body);
+});

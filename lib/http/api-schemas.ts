@@ -1,0 +1,66 @@
+/** JSON Schemas of the request bodies of the account, token, issue and session routes (unknown fields are rejected). */
+import { ROLES } from '@/lib/auth/roles';
+import type { JsonSchema } from './validate-body';
+
+export const LOGIN_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password'],
+  properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
+};
+
+export const CREATE_TOKEN_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, expiresInDays: { type: ['integer', 'null'], minimum: 1, maximum: 3650 } },
+};
+
+export const CREATE_USER_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'role'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 64 },
+    displayName: { type: 'string', maxLength: 200 },
+    email: { type: ['string', 'null'], maxLength: 320 },
+    role: { enum: [...ROLES] },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+  },
+};
+
+export const UPDATE_USER_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    role: { enum: [...ROLES] },
+    disabled: { type: 'boolean' },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+    displayName: { type: 'string', minLength: 1, maxLength: 200 },
+    email: { type: ['string', 'null'], maxLength: 320 },
+  },
+};
+
+export const CREATE_ISSUE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['summary', 'type'],
+  properties: {
+    summary: { type: 'string', minLength: 1, maxLength: 255 },
+    type: { type: 'string', minLength: 1, maxLength: 50 },
+    description: { type: 'string', maxLength: 32000 },
+  },
+};
+
+export const TRANSITION_ISSUE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { to: { type: 'string', minLength: 1, maxLength: 100 }, name: { type: 'string', minLength: 1, maxLength: 100 } },
+};
+
+export const COMMENT_ISSUE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['body'],
+  properties: { body: { type: 'string', minLength: 1, maxLength: 32000 } },
+};

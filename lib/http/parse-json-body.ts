@@ -1,0 +1,211 @@
+/**
+ * Reads a request body as JSON with a size limit, and explains malformed JSON by line and column (V8's messages give a
+ * position only for some errors, so the position is found by our own scan).
+ */
+import { AppError } from '@/lib/errors';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+function tooLarge(limit: number): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${formatBytes(limit)}.`);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+/** The body as text, refusing (413) as soon as more than `limit` bytes arrive, whatever Content-Length claims. */
+export async function readBodyText(request: Request, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder('utf-8', { fatal: false }).decode(concat(chunks, total));
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const result = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    result.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return result;
+}
+
+export async function parseJsonBody(request: Request, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+  const contentType = request.headers.get('content-type');
+  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    throw new AppError('BAD_REQUEST', `Send the request body as JSON (Content-Type: application/json), not ${contentType.split(';')[0]}.`);
+  }
+  const text = await readBodyText(request, limit);
+  if (text.trim() === '') throw new AppError('BAD_REQUEST', 'The request body is empty; send a JSON object.');
+  return parseJsonText(text);
+}
+
+/** JSON.parse with a BAD_REQUEST naming line and column of the first syntax error. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const { offset, problem } = findJsonSyntaxError(text);
+    const { line, column } = lineAndColumn(text, offset);
+    throw new AppError('BAD_REQUEST', `The request body is not valid JSON: ${problem} at line ${line}, column ${column}.`, {
+      details: [{ path: '', message: `${problem} at line ${line}, column ${column}` }],
+      data: { line, column },
+    });
+  }
+}
+
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+class SyntaxAt extends Error {
+  constructor(
+    readonly offset: number,
+    readonly problem: string,
+  ) {
+    super(problem);
+  }
+}
+
+/** Offset (0-based) and description of the first JSON syntax error in `text` (RFC 8259 grammar). */
+export function findJsonSyntaxError(text: string): { offset: number; problem: string } {
+  let i = 0;
+  const describe = (at: number) => (at >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[at])}`);
+  const fail = (problem?: string): never => {
+    throw new SyntaxAt(i, problem ?? describe(i));
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const string = () => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) fail('unterminated string');
+      const ch = text[i];
+      if (ch === '"') {
+        i++;
+        return;
+      }
+      if (ch === '\\') {
+        i++;
+        const esc = text[i];
+        if (esc === 'u') {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+            i += k;
+            fail('invalid \\u escape');
+          }
+          i += 5;
+        } else if (esc !== undefined && '"\\/bfnrt'.includes(esc)) i++;
+        else fail('invalid escape in string');
+      } else if (ch < ' ') fail('control character in string');
+      else i++;
+    }
+  };
+  const number = () => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!match || match[0] === '-' || match[0] === '') fail('invalid number');
+    i += match![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(text[i] === undefined ? undefined : `expected a property name in double quotes, found ${JSON.stringify(text[i])}`);
+        string();
+        ws();
+        if (text[i] !== ':') fail(text[i] === undefined ? undefined : `expected ':' after property name, found ${JSON.stringify(text[i])}`);
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          ws();
+          if (text[i] === '}') fail('trailing comma before "}"');
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail(text[i] === undefined ? undefined : `expected ',' or '}', found ${JSON.stringify(text[i])}`);
+      }
+    }
+    if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          ws();
+          if (text[i] === ']') fail('trailing comma before "]"');
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail(text[i] === undefined ? undefined : `expected ',' or ']', found ${JSON.stringify(text[i])}`);
+      }
+    }
+    if (ch === '"') return string();
+    if (ch === 't') return literal('true');
+    if (ch === 'f') return literal('false');
+    if (ch === 'n') return literal('null');
+    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return number();
+    fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail(`unexpected ${JSON.stringify(text[i])} after the JSON value`);
+    return { offset: 0, problem: 'invalid JSON' };
+  } catch (error) {
+    if (error instanceof SyntaxAt) return { offset: error.offset, problem: error.problem };
+    throw error;
+  }
+}
