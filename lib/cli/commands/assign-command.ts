@@ -59,6 +59,9 @@ export function assignCommand(argv: string[], env: CliEnv): CliResult {
   const matrix = loaded.matrix;
   const testName = stringOption(values, 'test');
   const names = Object.keys(matrix.tests).sort();
+  if (names.length === 0) {
+    return { exitCode: EXIT_FAILURE, stdout: '', stderr: `proctor assign: ${matrixPath} has no tests. Is it a test matrix (proctor-tests-matrix.json) or a test-definitions directory?\n` };
+  }
   if (testName !== undefined && !Object.prototype.hasOwnProperty.call(matrix.tests, testName)) {
     return { exitCode: EXIT_FAILURE, stdout: '', stderr: `proctor assign: no test '${testName}' in ${matrixPath}. Tests: ${names.join(', ') || '(none)'}.\n` };
   }
