@@ -420,7 +420,6 @@ export function javaToString(value: JsonValue | undefined): string {
 
 /** Jackson's string escaping: `"` `\` and control characters; everything else (incl. non-ASCII) raw. */
 export function quoteJson(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return '"' + text.replace(/["\\\u0000-\u001f]/g, (ch) => {
     switch (ch) {
       case '"': return '\\"';
