@@ -49,7 +49,7 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 
 export async function parseJsonBody(request: Request, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const contentType = request.headers.get('content-type');
-  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+  if (contentType && !/^(application\/([\w.+-]+\+)?json|text\/plain)\b/i.test(contentType.trim())) {
     throw new AppError('BAD_REQUEST', `Send the request body as JSON (Content-Type: application/json), not ${contentType.split(';')[0]}.`);
   }
   const text = await readBodyText(request, limit);

@@ -10,7 +10,7 @@ const SAFE_KEYS = new Set(['tokenId', 'tokenPrefix', 'tokenName', 'prefix']);
 
 const SECRET_IN_TEXT: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
-  [/\bpst_[A-Za-z0-9_-]+/g, `pst_${REDACTED}`],
+  [/\bpst_[A-Za-z0-9_-]{20,}/g, `pst_${REDACTED}`],
   [/\b(proctor_session=)[^;\s]+/g, `$1${REDACTED}`],
 ];
 

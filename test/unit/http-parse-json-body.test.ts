@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@/lib/errors';
+import { findJsonSyntaxError, parseJsonBody, parseJsonText } from '@/lib/http/parse-json-body';
+import { validateBody } from '@/lib/http/validate-body';
+
+function thrown(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+async function rejected(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('parseJsonText', () => {
+  const cases: [string, string][] = [
+    ['{"a": }', 'The request body is not valid JSON: unexpected "}" at line 1, column 7.'],
+    ['{\n  "a": 1,\n  "b": x\n}', 'The request body is not valid JSON: unexpected "x" at line 3, column 8.'],
+    ['{"a": 1,}', 'The request body is not valid JSON: trailing comma before "}" at line 1, column 9.'],
+    ['{"a":1', "The request body is not valid JSON: unexpected end of input at line 1, column 7."],
+    ['{"a":1} x', 'The request body is not valid JSON: unexpected "x" after the JSON value at line 1, column 9.'],
+    ["{'a': 1}", `The request body is not valid JSON: expected a property name in double quotes, found "'" at line 1, column 2.`],
+    ['[1 2]', `The request body is not valid JSON: expected ',' or ']', found "2" at line 1, column 4.`],
+    ['{"a": "x\ny"}', 'The request body is not valid JSON: control character in string at line 1, column 9.'],
+  ];
+  it.each(cases)('%j → %s', (text, message) => {
+    const error = thrown(() => parseJsonText(text));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toBe(message);
+  });
+
+  it('agrees with JSON.parse on valid documents', () => {
+    for (const text of ['{}', '[]', '{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}', ' 0 ']) {
+      expect(parseJsonText(text)).toEqual(JSON.parse(text));
+      expect(() => findJsonSyntaxError(text)).not.toThrow();
+    }
+  });
+});
+
+describe('parseJsonBody', () => {
+  it('refuses bodies over the limit even without Content-Length', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(2000) });
+    const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(big)), c.close()) });
+    const request = new Request('http://localhost/x', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const error = await rejected(parseJsonBody(request, 1024));
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(error.message).toBe('The request body is larger than 1 KB.');
+  });
+
+  it('refuses non-JSON content types and empty bodies', async () => {
+    expect((await rejected(parseJsonBody(new Request('http://l/', { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } })))).code).toBe('BAD_REQUEST');
+    expect((await rejected(parseJsonBody(new Request('http://l/', { method: 'POST', body: '  ' })))).message).toBe('The request body is empty; send a JSON object.');
+  });
+});
+
+describe('validateBody', () => {
+  const schema = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1 }, days: { type: 'integer' } },
+  };
+  it('names unknown and missing fields', () => {
+    const error = thrown(() => validateBody(schema, { nmae: 'x', colour: 1 }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details).toEqual([
+      { path: '/name', message: "'name' is required" },
+      { path: '/nmae', message: "unknown field 'nmae'" },
+      { path: '/colour', message: "unknown field 'colour'" },
+    ]);
+    expect(error.message).toBe("The request body is not valid: /name: 'name' is required; /nmae: unknown field 'nmae'; /colour: unknown field 'colour'.");
+  });
+  it('explains type errors and accepts valid bodies', () => {
+    expect(thrown(() => validateBody(schema, { name: 'a', days: 'x' })).details).toEqual([{ path: '/days', message: 'must be an integer' }]);
+    expect(validateBody(schema, { name: 'a', days: 3 })).toEqual({ name: 'a', days: 3 });
+  });
+});
