@@ -1,0 +1,99 @@
+/**
+ * Temporary repositories and stores for integration tests, plus a thin wrapper over the native git CLI used to check
+ * what the store wrote (git log, git show, git fsck --strict, git cat-file).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { openDefinitionStore, type DefinitionStore, type DefinitionStoreOptions } from '@/lib/store';
+import { createTestDatabase } from './db';
+
+const execFileAsync = promisify(execFile);
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const SEED_DIR = path.join(REPO_ROOT, 'proctor-data');
+export const BRANCHES = { trunk: 'trunk', qa: 'qa', production: 'production' };
+export const COMMITTER = { name: 'Proctor Studio', email: 'proctor-studio@localhost' };
+
+/** Native git with a clean environment (no user config, fixed identity for commits made by tests). */
+export async function git(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: os.tmpdir(),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Native Nora',
+    GIT_AUTHOR_EMAIL: 'nora@example.com',
+    GIT_COMMITTER_NAME: 'Native Nora',
+    GIT_COMMITTER_EMAIL: 'nora@example.com',
+    ...options.env,
+  };
+  if (options.input !== undefined) {
+    return new Promise((resolve, reject) => {
+      const child = execFile('git', args, { cwd: options.cwd, env: env as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024 }, (error: Error | null, stdout: string, stderr: string) =>
+        error ? reject(new Error(`git ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+      );
+      child.stdin!.end(options.input);
+    });
+  }
+  try {
+    const { stdout } = await execFileAsync('git', args, { cwd: options.cwd, env: env as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`git ${args.join(' ')}: ${e.stderr || e.message}`);
+  }
+}
+
+export async function makeTempDir(prefix = 'proctor-store-'): Promise<string> {
+  return fs.promises.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await fs.promises.rm(dir, { recursive: true, force: true });
+}
+
+export interface TestStore {
+  store: DefinitionStore;
+  gitdir: string;
+  close(): Promise<void>;
+}
+
+/** A store on `<dir>/proctor-data.git` (created and seeded unless it exists) with its own in-memory database. */
+export async function openTestStore(
+  dir: string,
+  overrides: Partial<DefinitionStoreOptions> = {},
+  init: { seed?: boolean; waitForIndex?: boolean } = {},
+): Promise<TestStore> {
+  const db = await createTestDatabase();
+  const gitdir = overrides.gitdir ?? path.join(dir, 'proctor-data.git');
+  const store = await openDefinitionStore(
+    {
+      gitdir,
+      prisma: db.prisma,
+      branches: BRANCHES,
+      testDefinitionsDirectory: 'test-definitions',
+      committer: COMMITTER,
+      seedDir: SEED_DIR,
+      fetchIntervalSeconds: 0,
+      gcIntervalHours: 0,
+      ...overrides,
+    },
+    init,
+  );
+  return {
+    store,
+    gitdir,
+    async close() {
+      await store.close();
+      await db.close();
+    },
+  };
+}
+
+export const AUTHORS = {
+  erin: { name: 'Erin Engineer', email: 'erin@example.com' },
+  priya: { name: 'Priya Patel', email: 'priya@example.com' },
+  rex: { name: 'Rex Release', email: 'rex@example.com' },
+};
