@@ -11,6 +11,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { getConfig } from '@/lib/config';
 import { PrismaClient } from '@/lib/generated/prisma/client';
+import { lockDataDir } from './data-dir-lock';
 import { applyMigrations, type MigrationResult } from './migrate';
 
 export interface Database {
@@ -24,7 +25,7 @@ export interface Database {
 export interface DatabaseOptions {
   /** postgres://… of a PostgreSQL server; takes precedence over dataDir/memory. */
   url?: string;
-  /** PGlite data folder (created if missing). Only one process may open a folder at a time. */
+  /** PGlite data folder (created if missing). One opener at a time: a second gets DataDirInUseError. */
   dataDir?: string;
   /** In-memory PGlite: isolated and gone on close (tests). */
   memory?: boolean;
@@ -35,10 +36,18 @@ export interface DatabaseOptions {
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.migrationsDir);
   if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
-    return openPglite(options.dataDir, options.migrationsDir);
+    const dataDir = path.resolve(options.dataDir);
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    const release = lockDataDir(dataDir);
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      return await openPglite(dataDir, options.migrationsDir, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
-  if (options.memory) return openPglite('memory://', options.migrationsDir);
+  if (options.memory) return openPglite('memory://', options.migrationsDir, () => undefined);
   throw new Error('createDatabase needs a PostgreSQL url, a PGlite dataDir, or memory: true.');
 }
 
@@ -65,7 +74,7 @@ async function openPostgres(url: string, migrationsDir: string | undefined): Pro
   };
 }
 
-async function openPglite(dataDir: string, migrationsDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string, migrationsDir: string | undefined, release: () => void): Promise<Database> {
   const pglite = await PGlite.create(dataDir);
   let migrations: MigrationResult;
   try {
@@ -82,6 +91,7 @@ async function openPglite(dataDir: string, migrationsDir: string | undefined): P
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+      release();
     },
   };
 }

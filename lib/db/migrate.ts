@@ -82,18 +82,20 @@ function checksumMatches(sql: string, checksum: string): boolean {
 }
 
 /** The migration folders in the order Prisma applies them (lexicographic by folder name). */
+// The turbopackIgnore comments keep Next.js from tracing the whole project into the server bundle because of these
+// run-time paths; the app reads prisma/migrations from the project folder it runs in.
 export function readMigrations(migrationsDir: string = defaultMigrationsDir()): MigrationFile[] {
-  if (!existsSync(migrationsDir)) {
+  if (!existsSync(/*turbopackIgnore: true*/ migrationsDir)) {
     throw new MigrationError('NO_MIGRATIONS', `Migrations folder ${migrationsDir} does not exist. Run the server from the project root or set the migrations folder.`);
   }
-  return readdirSync(migrationsDir, { withFileTypes: true })
+  return readdirSync(/*turbopackIgnore: true*/ migrationsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
-      const file = path.join(migrationsDir, name, 'migration.sql');
-      if (!existsSync(file)) throw new MigrationError('NO_MIGRATIONS', `Migration folder ${name} has no migration.sql.`, { migration: name });
-      const bytes = readFileSync(file);
+      const file = path.join(/*turbopackIgnore: true*/ migrationsDir, name, 'migration.sql');
+      if (!existsSync(/*turbopackIgnore: true*/ file)) throw new MigrationError('NO_MIGRATIONS', `Migration folder ${name} has no migration.sql.`, { migration: name });
+      const bytes = readFileSync(/*turbopackIgnore: true*/ file);
       return { name, sql: bytes.toString('utf8'), checksum: migrationChecksum(bytes) };
     });
 }

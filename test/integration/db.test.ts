@@ -7,8 +7,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
 import { applyMigrations, MigrationError, PRISMA_MIGRATION_LOCK_ID } from '@/lib/db/migrate';
-import type { Database } from '@/lib/db/client';
+import { createDatabase, type Database } from '@/lib/db/client';
+import { DataDirInUseError } from '@/lib/db/data-dir-lock';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { createEmptyTestConnection, createTestDatabase, testServerUrl, type TestConnection } from '@/test/support/db';
 
@@ -450,6 +452,41 @@ describe('getDatabase', () => {
       if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
       if (saved.dir === undefined) delete process.env.PROCTOR_DATA_DIR;
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('embedded database folder lock', () => {
+  it('refuses a second opener of the same folder while the first is open, in this or another live process', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'proctor-lock-'));
+    const dataDir = path.join(parent, 'db');
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const first = await createDatabase({ dataDir });
+      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      await expect(createDatabase({ dataDir })).rejects.toBeInstanceOf(DataDirInUseError);
+      await first.close();
+      expect(existsSync(`${dataDir}.lock`)).toBe(false);
+
+      writeFileSync(`${dataDir}.lock`, String(sleeper.pid));
+      await expect(createDatabase({ dataDir })).rejects.toThrow(`is in use by process ${sleeper.pid}`);
+    } finally {
+      sleeper.kill();
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over the lock of a process that is gone', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'proctor-lock-'));
+    const dataDir = path.join(parent, 'db');
+    try {
+      const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      writeFileSync(`${dataDir}.lock`, exited.stdout);
+      const db = await createDatabase({ dataDir });
+      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      await db.close();
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });
