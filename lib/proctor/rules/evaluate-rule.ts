@@ -334,7 +334,7 @@ const PRIMITIVE_OF: Record<string, string> = {
 function typeOfValue(value: ElValue): string | null {
   if (value === null) return null;
   const name = javaClassName(value);
-  return PRIMITIVE_OF[name] ?? (value instanceof MaybeBool ? 'class ' + name : 'class ' + name);
+  return PRIMITIVE_OF[name] ?? "class " + name;
 }
 
 /** AstValue.getTarget: evaluates all but the last suffix; a null on the way is "Target Unreachable". */

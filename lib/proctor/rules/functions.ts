@@ -114,7 +114,6 @@ function maybeNot(a: MaybeBool | null): MaybeBool {
 
 /** Java String.trim: strips chars <= U+0020. */
 export function javaTrim(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
 }
 

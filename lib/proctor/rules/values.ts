@@ -231,7 +231,6 @@ export function parseJavaLong(text: string): bigint | null {
 
 /** Double.valueOf(String) grammar (decimal forms; hex floats are not supported). Java trims chars <= ' '. */
 export function parseJavaDouble(text: string): number | null {
-  // eslint-disable-next-line no-control-regex
   const t = text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
   const m = /^([+-]?)(NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[fFdD]?$/.exec(t);
   if (!m || (/[fFdD]$/.test(t) && /(NaN|Infinity)[fFdD]$/.test(t))) return null;
