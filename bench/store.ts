@@ -1,0 +1,248 @@
+/**
+ * The definition store against a generated repository (5,000 tests, 50,000 trunk commits; --quick: 500 / 5,000),
+ * each figure next to native git doing the same job in the same run: one test's history, listing every definition
+ * (cold and warm), a save and a promotion, catching the index up after upstream commits, and resident memory.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { appendUpstreamCommits, copyRepo, DEFINITIONS_DIR, ensureBenchRepo, readBlobs, WORK_DIR, type BenchRepoOptions } from './generate-repo';
+import { timeMedian, timeOnce, type BenchContext, type BenchFigure } from './report';
+
+const FULL: BenchRepoOptions & { upstream: number } = { tests: 5000, commits: 50000, seed: 1, upstream: 10000 };
+const QUICK: BenchRepoOptions & { upstream: number } = { tests: 500, commits: 5000, seed: 1, upstream: 1000 };
+const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
+
+function git(dir: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8', input: options.input, env: options.env ?? process.env, maxBuffer: 1 << 30 });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+function rssMB(): number {
+  return process.memoryUsage().rss / (1024 * 1024);
+}
+
+/** Native listing: every definition blob of a branch read with ls-tree + one cat-file --batch. */
+function nativeList(dir: string, branch: string): number {
+  const listing = git(dir, ['ls-tree', '-r', branch, DEFINITIONS_DIR]);
+  const oids = listing
+    .split('\n')
+    .filter((line) => line.endsWith('/definition.json'))
+    .map((line) => line.split(/\s+/)[2]);
+  return readBlobs(dir, oids).length;
+}
+
+/**
+ * Native write of one file as one commit, the way a careful script would do it: a private index, hash-object,
+ * update-index, write-tree, commit-tree, update-ref with the old value (compare-and-swap).
+ */
+function nativeCommit(dir: string, branch: string, filePath: string, content: string, message: string): string {
+  const tmp = mkdtempSync(path.join(WORK_DIR, 'native-index-'));
+  try {
+    const env = {
+      ...process.env,
+      GIT_INDEX_FILE: path.join(tmp, 'index'),
+      GIT_AUTHOR_NAME: AUTHOR.name,
+      GIT_AUTHOR_EMAIL: AUTHOR.email,
+      GIT_COMMITTER_NAME: AUTHOR.name,
+      GIT_COMMITTER_EMAIL: AUTHOR.email,
+    };
+    const old = git(dir, ['rev-parse', `refs/heads/${branch}`]).trim();
+    git(dir, ['read-tree', old], { env });
+    const blob = git(dir, ['hash-object', '-w', '--stdin'], { input: content, env }).trim();
+    git(dir, ['update-index', '--add', '--cacheinfo', `100644,${blob},${filePath}`], { env });
+    const tree = git(dir, ['write-tree'], { env }).trim();
+    const commit = git(dir, ['commit-tree', tree, '-p', old, '-F', '-'], { input: message, env }).trim();
+    git(dir, ['update-ref', `refs/heads/${branch}`, commit, old], { env });
+    return commit;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function benchStore(context: BenchContext): Promise<BenchFigure[]> {
+  const params = context.quick ? QUICK : FULL;
+  const figures: BenchFigure[] = [];
+
+  // Import the store first so a missing store skips before the (long) generation.
+  let storeModule: typeof import('../lib/store');
+  let dbModule: typeof import('../lib/db/client');
+  let proctor: typeof import('../lib/proctor/parse-definition');
+  try {
+    storeModule = await import('../lib/store');
+    dbModule = await import('../lib/db/client');
+    proctor = await import('../lib/proctor/parse-definition');
+  } catch (error) {
+    context.log(`skipped: store not available (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    return figures;
+  }
+
+  const gen = await timeOnce(() => ensureBenchRepo(params));
+  const info = gen.result;
+  context.log(
+    `repository: ${info.tests} tests, ${info.trunkCommits} trunk / ${info.qaCommits} qa / ${info.productionCommits} production commits — ` +
+      (info.cached ? `cached (generated in ${(info.generationMs / 1000).toFixed(1)} s)` : `generated in ${(gen.ms / 1000).toFixed(1)} s`),
+  );
+
+  // Work on a copy: the bench writes (saves, promotions, upstream commits) and the cache must stay pristine.
+  const dir = path.join(WORK_DIR, `store-run-${process.pid}.git`);
+  copyRepo(info.dir, dir);
+  git(dir, ['branch', '-f', 'bench-native', 'trunk']);
+  git(dir, ['branch', '-f', 'bench-native-qa', 'qa']);
+  const rssBefore = rssMB();
+  const storeOptions = (gitdir: string, prisma: import('../lib/generated/prisma/client').PrismaClient) => ({
+    gitdir,
+    prisma,
+    branches: { trunk: 'trunk', qa: 'qa', production: 'production' },
+    testDefinitionsDirectory: DEFINITIONS_DIR,
+    committer: AUTHOR,
+    fetchIntervalSeconds: 0,
+    gcIntervalHours: 0,
+  });
+
+  // The initial index of the generated history is built once and cached (a PGlite folder next to the repository):
+  // the figures that matter are the catch-up and the reads, and a full initial build would dominate the run.
+  const indexCache = path.join(WORK_DIR, `${path.basename(info.dir, '.git')}.index.pglite`);
+  if (!existsSync(path.join(indexCache, 'bench-complete'))) {
+    const building = `${indexCache}.tmp-${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    const buildDb = await dbModule.createDatabase({ dataDir: building });
+    const built = await timeOnce(() => storeModule.openDefinitionStore(storeOptions(dir, buildDb.prisma), { seed: false, waitForIndex: true }));
+    await built.result.close();
+    await buildDb.close();
+    const nativeFullLog = await timeOnce(() => git(dir, ['log', '--name-only', '--format=%H', 'trunk', 'qa', 'production']));
+    figures.push({
+      name: `initial index (${info.trunkCommits + info.qaCommits + info.productionCommits} commits)`,
+      ours: built.ms,
+      baseline: nativeFullLog.ms,
+      baselineLabel: 'git log --name-only of all branches',
+      unit: 'ms',
+      note: 'built once, then cached',
+    });
+    writeFileSync(path.join(building, 'bench-complete'), new Date().toISOString());
+    rmSync(indexCache, { recursive: true, force: true });
+    renameSync(building, indexCache);
+  } else {
+    context.log('initial index: cached (delete bench/.work/*.index.pglite to rebuild and measure it)');
+  }
+  const dbDir = path.join(WORK_DIR, `store-run-${process.pid}.pglite`);
+  copyRepo(indexCache, dbDir);
+  const db = await dbModule.createDatabase({ dataDir: dbDir });
+  let store: Awaited<ReturnType<typeof storeModule.openDefinitionStore>> | null = null;
+  try {
+    const opened = await timeOnce(() => storeModule.openDefinitionStore(storeOptions(dir, db.prisma), { seed: false, waitForIndex: true }));
+    store = opened.result;
+    figures.push({ name: 'open store on an indexed repository', ours: opened.ms, unit: 'ms' });
+    context.log(`index status: ${JSON.stringify(store.index.status().map((s) => `${s.branch}:${s.status}:${s.indexedCommits}`))}`);
+
+    // History of the most edited test (index 0: the generator's edits are skewed towards low indexes).
+    const hot = info.testNames[0];
+    const hotPath = `${DEFINITIONS_DIR}/${hot}/definition.json`;
+    const nativeHistory = await timeMedian(5, () => git(dir, ['log', '--format=%H', 'trunk', '--', hotPath]).trim().split('\n').length);
+    const ourHistory = await timeMedian(5, () => store!.history(hot, 'trunk', { limit: 1000 }));
+    figures.push({
+      name: `history of one test (${nativeHistory.result} revisions)`,
+      ours: ourHistory.ms,
+      baseline: nativeHistory.ms,
+      baselineLabel: 'git log --format=%H -- <path>',
+      unit: 'ms',
+      goal: 50,
+      note: ourHistory.result.total === nativeHistory.result ? undefined : `count differs: ours ${ourHistory.result.total}`,
+    });
+
+    // Listing every definition with its last-change revision.
+    const nativeListing = await timeMedian(3, () => nativeList(dir, 'trunk'));
+    const coldList = await timeOnce(() => store!.listDefinitions('trunk'));
+    const warmList = await timeMedian(5, () => store!.listDefinitions('trunk'));
+    const withRevision = warmList.result.filter((d) => d.revision).length;
+    figures.push({
+      name: `list ${coldList.result.length} definitions, cold`,
+      ours: coldList.ms,
+      baseline: nativeListing.ms,
+      baselineLabel: 'git ls-tree -r + cat-file --batch',
+      unit: 'ms',
+      goal: 300,
+      note: coldList.result.length === nativeListing.result ? `${withRevision} with revisions` : `count differs: native ${nativeListing.result}`,
+    });
+    figures.push({ name: `list ${warmList.result.length} definitions, warm`, ours: warmList.ms, baseline: nativeListing.ms, unit: 'ms', goal: 50 });
+
+    // Saves: an allocation edit of five different tests, one commit each.
+    const listed = new Map(warmList.result.map((d) => [d.testName, d]));
+    const saveTargets = info.testNames.slice(1, 6);
+    const saves: { name: string; revision: string }[] = [];
+    const ourSave = await timeMedian(saveTargets.length, async () => {
+      const name = saveTargets[saves.length];
+      const current = listed.get(name)!;
+      const definition = proctor.parseDefinition(current.text);
+      definition.description = `${definition.description} (bench edit)`;
+      const result = await store!.updateTest({ testName: name, author: AUTHOR, issueKey: 'PROTEST-1', comment: 'bench save', definition, baseRevision: current.revision! });
+      saves.push({ name, revision: result.revision });
+      return result;
+    });
+    let nativeSaves = 0;
+    const nativeSave = await timeMedian(saveTargets.length, () => {
+      const name = saveTargets[nativeSaves++];
+      const text = listed.get(name)!.text.replace(/"description" : "([^"]*)"/, '"description" : "$1 (native edit)"');
+      return nativeCommit(dir, 'bench-native', `${DEFINITIONS_DIR}/${name}/definition.json`, text, 'PROTEST-1: native save\n');
+    });
+    figures.push({ name: 'save one definition (trunk commit)', ours: ourSave.ms, baseline: nativeSave.ms, baselineLabel: 'hash-object + commit-tree + update-ref', unit: 'ms', goal: 100 });
+
+    // Promotions of the saved revisions to qa.
+    const qaListed = new Map((await store.listDefinitions('qa')).map((d) => [d.testName, d]));
+    let promoted = 0;
+    const ourPromote = await timeMedian(saves.length, async () => {
+      const save = saves[promoted++];
+      return store!.promote({
+        testName: save.name,
+        from: 'trunk',
+        to: 'qa',
+        sourceRevision: save.revision,
+        expectedTargetRevision: qaListed.get(save.name)?.revision ?? null,
+        author: AUTHOR,
+        issueKey: 'PROTEST-1',
+      });
+    });
+    let nativePromotions = 0;
+    const nativePromote = await timeMedian(saves.length, () => {
+      const save = saves[nativePromotions++];
+      const text = git(dir, ['show', `${save.revision}:${DEFINITIONS_DIR}/${save.name}/definition.json`]).replace(/"version" : "[^"]*"/, `"version" : "${save.revision}"`);
+      return nativeCommit(dir, 'bench-native-qa', `${DEFINITIONS_DIR}/${save.name}/definition.json`, text, `Promoting ${save.name} (trunk r${save.revision}) to qa\n`);
+    });
+    figures.push({ name: 'promote one definition trunk → qa', ours: ourPromote.ms, baseline: nativePromote.ms, baselineLabel: 'git show + commit-tree + update-ref', unit: 'ms', goal: 100 });
+
+    // Upstream commits arrive (another writer); the index catches up.
+    const appended = await appendUpstreamCommits(dir, params.upstream, params.seed + 1);
+    context.log(`appended ${params.upstream} upstream commits in ${(appended.ms / 1000).toFixed(1)} s`);
+    const nativeCatchUp = await timeOnce(() => git(dir, ['log', '--name-only', '--format=%H', `${appended.from}..${appended.to}`]));
+    const ourCatchUp = await timeOnce(() => store!.sync());
+    figures.push({
+      name: `index catch-up after ${params.upstream} upstream commits`,
+      ours: ourCatchUp.ms,
+      baseline: nativeCatchUp.ms,
+      baselineLabel: 'git log --name-only over them',
+      unit: 'ms',
+      goal: 20_000,
+      note: ourCatchUp.result.heads.trunk === appended.to ? undefined : 'trunk head not caught up',
+    });
+    const afterList = await timeOnce(() => store!.listDefinitions('trunk'));
+    figures.push({ name: 'list definitions after catch-up (new head)', ours: afterList.ms, baseline: nativeListing.ms, unit: 'ms', goal: 300 });
+
+    if (global.gc) global.gc();
+    figures.push({
+      name: 'process RSS holding the repository',
+      ours: rssMB(),
+      baseline: rssBefore,
+      baselineLabel: 'RSS before opening store and database',
+      unit: 'MB',
+      goal: 300,
+    });
+  } finally {
+    await store?.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+  writeFileSync(path.join(WORK_DIR, 'last-store-bench.json'), JSON.stringify(figures, null, 2));
+  return figures;
+}
