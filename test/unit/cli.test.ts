@@ -271,6 +271,12 @@ describe('proctor assign', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ testName: 'jkl_child', bucket: null, reason: 'depends-on-unmet' });
   });
 
+  it('names the dependsOn parent and the bucket it got', () => {
+    const result = run('assign', '--matrix', HASHING, '--test', 'jkl_child', '--id', 'piafdsff');
+    expect(result.stdout).toContain('  dependsOn: jkl bucket 2; it got blue (bucket 1)\n');
+    expect(result.stdout).toMatch(/^jkl_child: no bucket/);
+  });
+
   it('assigns like an independent implementation of the hash, from a directory or a built matrix file', () => {
     const def = parseDefinition(readFileSync(path.join(REPO, DATA, 'checkout_button_color/definition.json'), 'utf8'));
     const dir = tempDir();

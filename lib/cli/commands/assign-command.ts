@@ -66,17 +66,26 @@ export function assignCommand(argv: string[], env: CliEnv): CliResult {
     return { exitCode: EXIT_FAILURE, stdout: '', stderr: `proctor assign: no test '${testName}' in ${matrixPath}. Tests: ${names.join(', ') || '(none)'}.\n` };
   }
   const type = stringOption(values, 'type') ?? (testName !== undefined ? (matrix.tests[testName].testType ?? 'USER') : 'USER');
-  const explained = explainAssignment(matrix, { [type]: id }, context, {
-    testNames: testName === undefined ? undefined : [testName],
-    randomEnabled: true,
-    random: env.random,
-  });
+  // Ask for the dependsOn parent too, so the explanation can say what it got.
+  const parentName = testName === undefined ? undefined : matrix.tests[testName].dependsOn?.testName;
+  const requested = testName === undefined ? undefined : parentName === undefined ? [testName] : [testName, parentName];
+  const explained = explainAssignment(matrix, { [type]: id }, context, { testNames: requested, randomEnabled: true, random: env.random });
   const assignments = (testName === undefined ? names : [testName]).map((n) => explained[n]).filter((a): a is TestAssignment => a !== undefined);
   if (values.json) {
     const body = testName === undefined ? assignments : assignments[0];
     return { exitCode: EXIT_OK, stdout: `${JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`, stderr: '' };
   }
-  return { exitCode: EXIT_OK, stdout: assignments.map((a) => formatAssignment(a, type, id)).join('\n'), stderr: '' };
+  const stdout = assignments
+    .map((a) => {
+      const dependsOn = matrix.tests[a.testName].dependsOn;
+      const parent = dependsOn && testName !== undefined ? explained[dependsOn.testName] : undefined;
+      const parentLine = dependsOn && parent
+        ? `  dependsOn: ${dependsOn.testName} bucket ${dependsOn.bucketValue}; it got ${parent.bucket ? `${parent.bucket.name} (bucket ${parent.bucket.value})` : 'no bucket'}\n`
+        : '';
+      return formatAssignment(a, type, id, parentLine);
+    })
+    .join('\n');
+  return { exitCode: EXIT_OK, stdout, stderr: '' };
 }
 
 function loadMatrix(matrixPath: string, env: CliEnv): { matrix: TestMatrixArtifact } | { error: string } {
@@ -113,11 +122,12 @@ function formatPayload(payload: Payload): string {
 }
 
 /** A few lines for people: the bucket (or none), its payload, and why. */
-export function formatAssignment(a: TestAssignment, type: string, id: string): string {
+export function formatAssignment(a: TestAssignment, type: string, id: string, dependsOnLine = ''): string {
   const lines: string[] = [];
   lines.push(a.bucket ? `${a.testName}: ${a.bucket.name} (bucket ${a.bucket.value})` : `${a.testName}: no bucket (the application uses its fallback bucket)`);
   if (a.bucket?.payload) lines.push(`  payload: ${formatPayload(a.bucket.payload)}`);
   lines.push(`  why: ${a.message}`);
+  if (dependsOnLine) lines.push(dependsOnLine.replace(/\n$/, ''));
   if (a.allocationIndex !== undefined) {
     const rule = a.allocationRule == null ? 'no rule (matches everyone)' : `rule ${a.allocationRule}`;
     lines.push(`  allocation: ${a.allocationId ? `${a.allocationId} ` : ''}(index ${a.allocationIndex}), ${rule}`);
