@@ -2,7 +2,7 @@
  * Temporary repositories and stores for integration tests, plus a thin wrapper over the native git CLI used to check
  * what the store wrote (git log, git show, git fsck --strict, git cat-file).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,3 +97,39 @@ export const AUTHORS = {
   priya: { name: 'Priya Patel', email: 'priya@example.com' },
   rex: { name: 'Rex Release', email: 'rex@example.com' },
 };
+
+export interface WriterProcess {
+  ready: Promise<void>;
+  go(): void;
+  result: Promise<Array<{ testName: string; revision?: string; error?: string }>>;
+}
+
+/** Spawns test/support/store-writer-process.ts with tsx (a second, independent store in another process). */
+export function spawnWriterProcess(args: { gitdir: string; remoteUrl?: string; testNames: string[]; template: unknown }): WriterProcess {
+  const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'test', 'support', 'store-writer-process.ts'), JSON.stringify(args)], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((resolve) => (readyResolve = resolve));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (stdout.includes('ready\n')) readyResolve();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const result = new Promise<Array<{ testName: string; revision?: string; error?: string }>>((resolve, reject) => {
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`writer process exited with ${code}: ${stderr}`));
+      const line = stdout.split('\n').find((l) => l.startsWith('['));
+      if (!line) return reject(new Error(`writer process printed no result: ${stdout} ${stderr}`));
+      resolve(JSON.parse(line));
+    });
+  });
+  return {
+    ready: Promise.race([ready, result.then(() => undefined)]),
+    go: () => child.stdin.write('go\n'),
+    result,
+  };
+}
