@@ -51,18 +51,31 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   throw new Error('createDatabase needs a PostgreSQL url, a PGlite dataDir, or memory: true.');
 }
 
+/** Prisma's `?schema=name` URL parameter (default: the server's search_path, normally `public`). */
+function schemaOf(url: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get('schema') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function openPostgres(url: string, migrationsDir: string | undefined): Promise<Database> {
+  const schema = schemaOf(url);
+  // As Prisma does: every session searches the schema first, so migrations and raw queries land in it too.
+  const sessionOptions = schema ? { options: `-c search_path="${schema.replace(/"/g, '""')}"` } : {};
   // Migrations need a single session (advisory lock, transactions), so they get their own short-lived client.
-  const migrationClient = new pg.Client({ connectionString: url });
+  const migrationClient = new pg.Client({ connectionString: url, ...sessionOptions });
   await migrationClient.connect();
   let migrations: MigrationResult;
   try {
+    if (schema) await migrationClient.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
     migrations = await applyMigrations(migrationClient, { migrationsDir });
   } finally {
     await migrationClient.end();
   }
-  const pool = new pg.Pool({ connectionString: url });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const pool = new pg.Pool({ connectionString: url, ...sessionOptions });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
   return {
     prisma,
     kind: 'postgres',

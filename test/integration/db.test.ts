@@ -271,6 +271,30 @@ describe.skipIf(!testServerUrl())('migrations on PostgreSQL with concurrent star
   });
 });
 
+describe.skipIf(!testServerUrl())('PostgreSQL URL with ?schema=', () => {
+  it('migrates into and queries that schema, as Prisma does', async () => {
+    const holder = await createEmptyTestConnection();
+    try {
+      const dbName = String((await holder.conn.query('SELECT current_database() AS name')).rows.map((r) => (r as { name: string }).name)[0]);
+      const schemaUrl = new URL(testServerUrl()!);
+      schemaUrl.pathname = `/${dbName}`;
+      schemaUrl.searchParams.set('schema', 'proctor');
+      const db = await createDatabase({ url: schemaUrl.toString() });
+      try {
+        expect(db.migrations.applied).toEqual(migrationNames);
+        await db.prisma.user.create({ data: { username: 'in-schema', displayName: 'S' } });
+        expect(await rows(holder.conn, `SELECT "username" FROM "proctor"."User"`)).toEqual([{ username: 'in-schema' }]);
+        expect(await rows(holder.conn, `SELECT "migration_name" FROM "proctor"."_prisma_migrations"`)).toEqual(migrationNames.map((n) => ({ migration_name: n })));
+        expect(await rows(holder.conn, `SELECT 1 FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await holder.close();
+    }
+  });
+});
+
 describe('Prisma client on the migrated database', () => {
   let db: Database;
   beforeAll(async () => {
