@@ -6,5 +6,11 @@ import { existsSync } from 'node:fs';
 if (!existsSync('prisma/schema.prisma')) process.exit(0);
 const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
-const result = spawnSync(process.execPath, ['node_modules/prisma/build/index.js', 'generate'], { stdio: 'inherit', env });
+const cli = 'node_modules/prisma/build/index.js';
+if (!existsSync(cli)) {
+  // `npm install --omit=dev` skips the prisma CLI; the app cannot run without lib/generated/prisma.
+  console.error('prisma-generate: the prisma CLI (devDependency) is not installed; install with dev dependencies to generate lib/generated/prisma.');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, [cli, 'generate'], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);
