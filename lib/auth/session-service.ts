@@ -14,7 +14,7 @@ export interface SessionDeps {
 
 export async function signIn(deps: SessionDeps, input: LoginInput): Promise<{ user: AuthUser; setCookie: string; expiresAt: Date }> {
   const result = await login(deps, input);
-  return { user: result.user, expiresAt: result.expiresAt, setCookie: sessionCookie(result.token, result.expiresAt, { secure: deps.secure }) };
+  return { user: result.user, expiresAt: result.expiresAt, setCookie: sessionCookie(result.token, { secure: deps.secure }) };
 }
 
 /** Deletes the session named by the request's cookie (if any) and returns the cookie-clearing header. */

@@ -63,18 +63,13 @@ export interface CookieOptions {
   secure: boolean;
 }
 
-/** Set-Cookie value for a session: httpOnly, SameSite=Lax, Path=/, Secure when served over https. */
-export function sessionCookie(token: string, expiresAt: Date, options: CookieOptions): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  return [
-    `${SESSION_COOKIE}=${token}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Lax',
-    `Max-Age=${maxAge}`,
-    `Expires=${expiresAt.toUTCString()}`,
-    ...(options.secure ? ['Secure'] : []),
-  ].join('; ');
+/**
+ * Set-Cookie value for a session: httpOnly, SameSite=Lax, Path=/, Secure when served over https. No Max-Age/Expires:
+ * the server slides the 12-hour expiry on every use, and a fixed browser-side lifetime would cut a sliding session off
+ * 12 hours after sign-in. The cookie therefore lives until the browser session ends or the server expires it.
+ */
+export function sessionCookie(token: string, options: CookieOptions): string {
+  return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', ...(options.secure ? ['Secure'] : [])].join('; ');
 }
 
 export function clearSessionCookie(options: CookieOptions): string {
