@@ -141,7 +141,7 @@ describe('reads', () => {
     expect(live.production.revision).toBe(prodDef!.revision);
     // The version is a trunk commit that holds the same definition apart from `version`.
     const atTrunk = await t.store.readDefinition(promoted.testName, { revision: live.production.sourceTrunkRevision! });
-    expect(serializeDefinition({ ...atTrunk!.definition!, version: live.production.sourceTrunkRevision })).toBe(prodDef!.text);
+    expect(serializeDefinition({ ...atTrunk!.definition!, version: live.production.sourceTrunkRevision ?? null })).toBe(prodDef!.text);
   });
 });
 
@@ -151,7 +151,7 @@ describe('writes on trunk', () => {
   it('creates, updates, reverts and deletes a test, each as one commit with trailers, checked with git', async () => {
     const [template] = await t.store.listDefinitions('trunk');
     const definition = { ...template.definition!, description: 'A brand new test' };
-    const created = await t.store.createTest({ testName: 'brand_new_test', definition, baseRevision: null as never, author, issueKey: 'PROTEST-100', comment: 'Add brand new test' });
+    const created = await t.store.createTest({ testName: 'brand_new_test', definition, author, issueKey: 'PROTEST-100', comment: 'Add brand new test' });
     expect(created.previousRevision).toBeNull();
     const show = await git(['--git-dir', t.gitdir, 'show', '-s', '--format=%an|%ae|%cn|%ce|%B', created.revision]);
     const [an, ae, cn, ce, body] = show.split('|');
