@@ -50,7 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const logLevel = (env.PROCTOR_LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
   return {
     port,
-    dataDir: path.resolve(env.PROCTOR_DATA_DIR?.trim() || '.data'),
+    dataDir: path.resolve(/*turbopackIgnore: true*/ env.PROCTOR_DATA_DIR?.trim() || '.data'),
     databaseUrl,
     gitUrl,
     gitUsername: env.PROCTOR_GIT_USERNAME || undefined,
@@ -62,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       production: env.PROCTOR_BRANCH_PRODUCTION || 'production',
     },
     testDefinitionsDirectory: env.PROCTOR_TEST_DEFINITIONS_DIR || 'test-definitions',
-    seedDir: path.resolve(env.PROCTOR_SEED_DIR?.trim() || 'proctor-data'),
+    seedDir: path.resolve(/*turbopackIgnore: true*/ env.PROCTOR_SEED_DIR?.trim() || 'proctor-data'),
     adminUser: env.PROCTOR_ADMIN_USER || undefined,
     adminPassword: env.PROCTOR_ADMIN_PASSWORD || undefined,
     // Demo accounts only make sense for the self-contained setup: never with an external database or upstream.

@@ -1,0 +1,32 @@
+import { apiRoute, queryInt } from '@/lib/http/api-route';
+import { CREATE_TEST_BODY } from '@/lib/http/test-schemas';
+import { servicesFor } from '@/lib/server/service-context';
+import { listTests, type ListTestsQuery } from '@/lib/services/list-tests';
+import { createDefinition } from '@/lib/services/save-definition';
+
+export const dynamic = 'force-dynamic';
+
+/** ?q= &type= &tag= &env= (trunk|qa|production, "!production" = absent) &drift= &active= &sort=name|updated &page= &pageSize= */
+export const GET = apiRoute({}, async (ctx) => {
+  const { store, prisma } = await servicesFor(ctx);
+  const q = ctx.query;
+  return listTests({ store, prisma }, {
+    q: q.get('q') ?? undefined,
+    type: q.get('type') ?? undefined,
+    tag: q.get('tag') ?? undefined,
+    env: q.get('env') ?? undefined,
+    drift: (q.get('drift') as ListTestsQuery['drift']) ?? undefined,
+    active: (q.get('active') as ListTestsQuery['active']) ?? undefined,
+    sort: (q.get('sort') as ListTestsQuery['sort']) ?? undefined,
+    page: queryInt(q, 'page', { min: 1 }),
+    pageSize: queryInt(q, 'pageSize', { min: 1, max: 200 }),
+  });
+});
+
+export const POST = apiRoute<{ name: string; definition: unknown; issueKey: string; comment?: string; autoPromote?: boolean }>(
+  { role: 'editor', body: CREATE_TEST_BODY, action: 'test.create', successStatus: 201, maxBodyBytes: 2_000_000 },
+  async (ctx) => {
+    ctx.audit.target = `test:${ctx.body.name}`;
+    return createDefinition(await servicesFor(ctx), ctx.user!, ctx.body);
+  },
+);

@@ -1,0 +1,25 @@
+/**
+ * Runs once when the Next.js server starts: migrate the database, open (or create and seed) the git data repository,
+ * ensure accounts, and say on the console how to sign in.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { getAppContext } = await import('@/lib/server/app-context');
+  const { DEMO_PASSWORD } = await import('@/lib/auth/ensure-accounts');
+  const context = await getAppContext();
+  const { config, accounts } = context;
+  const lines = [
+    `Proctor Studio is ready at ${config.publicUrl}`,
+    `  data folder:   ${config.dataDir} (git repository proctor-data.git${config.databaseUrl ? '' : ', embedded PGlite database db/'})`,
+    `  database:      ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`,
+    `  git upstream:  ${config.gitUrl ?? 'none (local repository)'}`,
+    `  issue tracker: ${context.tracker.name === 'jira' ? 'JIRA' : 'built-in'}`,
+  ];
+  const demo = accounts.filter((account) => account.source === 'demo');
+  if (demo.length > 0) {
+    lines.push(`  demo accounts (password "${DEMO_PASSWORD}"): ${demo.map((account) => `${account.username} (${account.role})`).join(', ')}`);
+  }
+  const admin = accounts.find((account) => account.source === 'admin');
+  if (admin) lines.push(`  admin from PROCTOR_ADMIN_USER: ${admin.username}`);
+  console.log(lines.join('\n'));
+}

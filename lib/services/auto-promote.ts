@@ -1,0 +1,99 @@
+/**
+ * Auto-promotion after a trunk save (FACTS §6.5): an allocation-only change to a test that is live goes straight to qa
+ * and production, and a brand-new test that is 100% inactive may follow it; the issue workflow is skipped for these.
+ * Any refusal or failure leaves the trunk commit in place and is reported as a partial success.
+ */
+import { explainAllocationOnlyChange } from '@/lib/proctor/is-allocation-only-change';
+import type { TestDefinition } from '@/lib/proctor/model';
+import { recordChange } from './record-change';
+import { authorOf, type Actor, type ServiceDeps } from './service-deps';
+
+export const AUTO_PROMOTE_PARTIAL_MESSAGE = 'Test Creation/Edit succeeded. However, the test was not promoted automatically to QA/Production.';
+
+export interface AutoPromotionPlan {
+  eligible: boolean;
+  /** Proctor's reason when not eligible. */
+  reason?: string;
+}
+
+export interface AutoPromotionResult extends AutoPromotionPlan {
+  status: 'promoted' | 'refused' | 'failed';
+  promotions: { env: 'qa' | 'production'; revision: string }[];
+  message?: string;
+  warnings: string[];
+}
+
+const INACTIVE_NAMES = new Set(['inactive', 'disabled']);
+
+/** Every range with a positive length points at bucket -1 named inactive/disabled (Proctor's isAllInactiveTest). */
+export function isAllInactive(definition: TestDefinition): boolean {
+  const bucketsByValue = new Map(definition.buckets.map((bucket) => [bucket.value, bucket]));
+  return definition.allocations.every((allocation) =>
+    allocation.ranges.every((range) => {
+      if (!(range.length > 0)) return true;
+      const bucket = bucketsByValue.get(range.bucketValue);
+      return range.bucketValue === -1 && !!bucket && INACTIVE_NAMES.has(bucket.name.toLowerCase());
+    }),
+  );
+}
+
+/**
+ * Whether saving `next` over `previous` (null = a new test) may be auto-promoted, judged against what qa and production
+ * hold now. Used before the save (to tell the user in advance) and again after it.
+ */
+export async function planAutoPromotion(deps: ServiceDeps, testName: string, previous: TestDefinition | null, next: TestDefinition): Promise<AutoPromotionPlan> {
+  if (previous === null) {
+    return isAllInactive(next)
+      ? { eligible: true }
+      : { eligible: false, reason: 'auto-promote is prevented because there is no existing test definition and the test is not 100% inactive.' };
+  }
+  if (explainAllocationOnlyChange(previous, next) !== null) {
+    return { eligible: false, reason: "auto-promote is prevented because it isn't an allocation-only change." };
+  }
+  for (const env of ['qa', 'production'] as const) {
+    const live = await deps.store.readDefinition(testName, { branch: env });
+    if (!live?.definition) return { eligible: false, reason: `${env === 'qa' ? 'QA' : 'PRODUCTION'} revision is unknown` };
+    if (explainAllocationOnlyChange(live.definition, next) !== null) {
+      return { eligible: false, reason: `Not auto-promote to ${env === 'qa' ? 'QA' : 'PRODUCTION'} because it isn't an allocation-only change.` };
+    }
+  }
+  return { eligible: true };
+}
+
+/** Promotes the trunk revision just saved to qa, then production. Never throws: the trunk commit stands regardless. */
+export async function autoPromote(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { testName: string; trunkRevision: string; issueKey: string; previous: TestDefinition | null; next: TestDefinition },
+): Promise<AutoPromotionResult> {
+  const promotions: AutoPromotionResult['promotions'] = [];
+  const warnings: string[] = [];
+  let plan: AutoPromotionPlan;
+  try {
+    plan = await planAutoPromotion(deps, input.testName, input.previous, input.next);
+  } catch (error) {
+    return { eligible: false, status: 'failed', reason: (error as Error).message, promotions, message: AUTO_PROMOTE_PARTIAL_MESSAGE, warnings };
+  }
+  if (!plan.eligible) return { ...plan, status: 'refused', promotions, message: AUTO_PROMOTE_PARTIAL_MESSAGE, warnings };
+  try {
+    for (const env of ['qa', 'production'] as const) {
+      const live = await deps.store.liveRevisions(input.testName);
+      const promoted = await deps.store.promote({
+        testName: input.testName,
+        from: 'trunk',
+        to: env,
+        sourceRevision: input.trunkRevision,
+        expectedTargetRevision: live[env].revision,
+        author: authorOf(actor),
+        issueKey: input.issueKey,
+        comment: 'Automatic promotion of an allocation-only change',
+      });
+      promotions.push({ env, revision: promoted.revision });
+      warnings.push(...(await recordChange(deps, actor, { issueKey: input.issueKey, testName: input.testName, revision: promoted.revision, env, kind: 'promotion' })));
+    }
+    return { eligible: true, status: 'promoted', promotions, warnings };
+  } catch (error) {
+    deps.logger?.warn('auto-promotion failed', { testName: input.testName, error: (error as Error).message });
+    return { eligible: true, status: 'failed', reason: (error as Error).message, promotions, message: AUTO_PROMOTE_PARTIAL_MESSAGE, warnings };
+  }
+}

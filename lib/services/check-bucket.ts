@@ -1,0 +1,43 @@
+/**
+ * "Which bucket would this user get?": for an identifier and a context, the bucket in each environment with the
+ * allocation and rule that decided it — Proctor's own assignment (MD5 hashing, salts, dependsOn) on each branch's matrix.
+ */
+import { explainAssignment, type TestAssignment } from '@/lib/proctor/determine-groups';
+import { toConsumable } from '@/lib/proctor/to-consumable';
+import { AppError } from '@/lib/errors';
+import { ENVIRONMENTS, type DefinitionStore, type Environment } from '@/lib/store';
+import { assertTestName } from './check-definition';
+
+export interface BucketCheckInput {
+  name: unknown;
+  identifier: unknown;
+  /** Identifier type; default: the test's own testType. */
+  idType?: unknown;
+  context?: unknown;
+}
+
+export async function checkBucket(store: DefinitionStore, input: BucketCheckInput): Promise<{ testName: string; identifier: string; results: Record<Environment, TestAssignment | null> }> {
+  const testName = assertTestName(input.name);
+  if (typeof input.identifier !== 'string' || input.identifier === '') {
+    throw new AppError('BAD_REQUEST', 'Give the identifier to check (e.g. a user id).', { details: [{ path: '/identifier', message: 'is required' }] });
+  }
+  const context = input.context ?? {};
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) {
+    throw new AppError('BAD_REQUEST', 'context must be an object of variables, e.g. {"country": "US", "lang": "en"}.', { details: [{ path: '/context', message: 'must be an object' }] });
+  }
+  const results = {} as Record<Environment, TestAssignment | null>;
+  // Assignment of a test with dependsOn needs its parent, so each environment's whole matrix is used.
+  for (const env of ENVIRONMENTS) {
+    const listed = await store.listDefinitions(env);
+    const own = listed.find((entry) => entry.testName === testName);
+    if (!own?.definition) {
+      results[env] = null;
+      continue;
+    }
+    const tests = Object.fromEntries(listed.filter((entry) => entry.definition).map((entry) => [entry.testName, toConsumable(entry.definition!)]));
+    const idType = typeof input.idType === 'string' && input.idType ? input.idType : (own.definition.testType ?? 'USER');
+    const matrix = { audit: { version: env, updated: 0, updatedDate: '', updatedBy: '' }, tests };
+    results[env] = explainAssignment(matrix, { [idType]: input.identifier }, context as Record<string, unknown>, { testNames: [testName] })[testName] ?? null;
+  }
+  return { testName, identifier: input.identifier, results };
+}

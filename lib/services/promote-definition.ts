@@ -1,0 +1,97 @@
+/**
+ * Promoting a revision trunk→qa, qa→production or trunk→production: the whole file is copied (FACTS §6.4). The issue
+ * must be in the status the workflow requires, and is moved on afterwards; a transition that fails after the commit
+ * landed is reported (with a retry) rather than undoing the promotion.
+ */
+import { requireRole } from '@/lib/auth/roles';
+import { AppError } from '@/lib/errors';
+import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
+import { validateDefinition } from '@/lib/proctor/validate-definition';
+import type { Environment } from '@/lib/store';
+import { assertTestName } from './check-definition';
+import { recordChange } from './record-change';
+import { assertRevision } from './save-definition';
+import { authorOf, type Actor, type ServiceDeps } from './service-deps';
+
+export const PROMOTION_PAIRS: ReadonlyArray<readonly [Environment, PromotionTarget]> = [
+  ['trunk', 'qa'],
+  ['qa', 'production'],
+  ['trunk', 'production'],
+];
+
+export interface PromoteInput {
+  name: unknown;
+  from: unknown;
+  to: unknown;
+  /** Revision on `from` to promote; default: the test's latest revision there. */
+  revision?: unknown;
+  /** Revision of the test on `to` the caller saw (optimistic lock); default: what is there now. null = absent there. */
+  targetRevision?: unknown;
+  issueKey: unknown;
+  comment?: string;
+}
+
+export interface PromoteResult {
+  testName: string;
+  from: Environment;
+  to: PromotionTarget;
+  revision: string;
+  sourceRevision: string;
+  previousRevision: string | null;
+  outcome: 'success' | 'partial-success';
+  issue: { key: string; from?: string; to?: string; transitionError?: string };
+  notices: string[];
+}
+
+export function assertPromotionPair(from: unknown, to: unknown): [Environment, PromotionTarget] {
+  const pair = PROMOTION_PAIRS.find(([a, b]) => a === from && b === to);
+  if (!pair) {
+    throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${String(from)} dest=${String(to)}. Promote trunk→qa, qa→production or trunk→production.`, {
+      details: [{ path: '/to', message: 'allowed pairs: trunk→qa, qa→production, trunk→production' }],
+    });
+  }
+  return [pair[0], pair[1]];
+}
+
+export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: PromoteInput): Promise<PromoteResult> {
+  const issueKey = validateIssueKey(input.issueKey, deps.rules);
+  const testName = assertTestName(input.name);
+  const [from, to] = assertPromotionPair(input.from, input.to);
+  requireRole(actor, 'releaser');
+
+  const live = await deps.store.liveRevisions(testName);
+  const sourceRevision = input.revision === undefined || input.revision === null || input.revision === '' ? live[from].revision : assertRevision(input.revision, 'revision');
+  if (!sourceRevision) throw new AppError('NOT_FOUND', `Test ${testName} does not exist in ${from}; there is nothing to promote.`, { data: { testName, from } });
+  const targetRevision = input.targetRevision === undefined ? live[to].revision : input.targetRevision === null ? null : assertRevision(input.targetRevision, 'targetRevision');
+
+  const source = await deps.store.readDefinition(testName, { revision: sourceRevision });
+  if (!source?.definition) throw new AppError('NOT_FOUND', `Test ${testName} does not exist at revision ${sourceRevision.slice(0, 7)}.`);
+  const errors = validateDefinition(testName, source.definition).filter((issue) => issue.severity === 'error');
+  if (errors.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `Revision ${sourceRevision.slice(0, 7)} of ${testName} is not valid and cannot be promoted: ${errors[0].message}`, {
+      details: errors.map((issue) => ({ path: `/definition${issue.path}`, message: issue.message })),
+    });
+  }
+  const issue = await checkIssueForPromotion(deps.tracker, issueKey, to, deps.rules);
+
+  const promoted = await deps.store.promote({
+    testName,
+    from,
+    to,
+    sourceRevision,
+    expectedTargetRevision: targetRevision,
+    author: authorOf(actor),
+    issueKey,
+    comment: input.comment,
+  });
+  const notices = await recordChange(deps, actor, { issueKey, testName, revision: promoted.revision, env: to, kind: 'promotion' });
+  const result: PromoteResult = { testName, from, to, ...promoted, outcome: 'success', issue: { key: issueKey, from: issue.status }, notices };
+  try {
+    const moved = await advanceIssueAfterPromotion(deps.tracker, issueKey, to, actor.username, deps.rules);
+    result.issue.to = moved?.to ?? issue.status;
+  } catch (error) {
+    result.outcome = 'partial-success';
+    result.issue.transitionError = `Promoted ${testName} to ${to}, but moving ${issueKey} on failed: ${(error as Error).message} Retry the transition from the issue page.`;
+  }
+  return result;
+}

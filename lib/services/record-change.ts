@@ -1,0 +1,26 @@
+import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
+import type { ServiceDeps, Actor } from './service-deps';
+
+export interface ChangeRecord {
+  issueKey: string;
+  testName: string;
+  revision: string;
+  env: 'trunk' | 'qa' | 'production';
+  kind: 'commit' | 'promotion';
+}
+
+/**
+ * After a commit has landed: link it to its issue and comment on the issue. The commit is already published, so a
+ * tracker failure here is reported as a warning on the result, never as a failed save.
+ */
+export async function recordChange(deps: ServiceDeps, actor: Actor, change: ChangeRecord): Promise<string[]> {
+  const warnings: string[] = [];
+  await linkChange(deps.prisma, change);
+  try {
+    await deps.tracker.comment(change.issueKey, buildChangeComment({ ...change, actor: actor.username, publicUrl: deps.config.publicUrl }), actor.username);
+  } catch (error) {
+    warnings.push(`The change was saved, but commenting on ${change.issueKey} failed: ${(error as Error).message}`);
+    deps.logger?.warn('issue comment failed', { issueKey: change.issueKey, error: (error as Error).message });
+  }
+  return warnings;
+}

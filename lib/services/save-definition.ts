@@ -1,0 +1,144 @@
+/**
+ * Saving a test on trunk: create, update, delete, revert. Order of checks: the issue key's form (before anything
+ * else), the test name, the role, the definition (every problem at once), the issue in the tracker, then the commit
+ * with the revision the user edited (a concurrent edit is STALE_REVISION, never an overwrite).
+ */
+import { requireRole } from '@/lib/auth/roles';
+import { AppError } from '@/lib/errors';
+import { checkIssueForSave, validateIssueKey } from '@/lib/issues/workflow';
+import { assignNewAllocationIds, updateAllocationIds } from '@/lib/proctor/allocation-ids';
+import type { TestDefinition, ValidationIssue } from '@/lib/proctor/model';
+import { autoPromote, type AutoPromotionResult } from './auto-promote';
+import { assertTestName, assertValidDefinition, readSubmittedDefinition } from './check-definition';
+import { recordChange } from './record-change';
+import { authorOf, type Actor, type ServiceDeps } from './service-deps';
+
+export interface SaveResult {
+  testName: string;
+  revision: string;
+  previousRevision: string | null;
+  /** 'partial-success' when the commit landed but auto-promotion did not (the trunk commit stays). */
+  outcome: 'success' | 'partial-success';
+  warnings: ValidationIssue[];
+  /** Problems after the commit landed (e.g. the issue comment failed); the change itself is saved. */
+  notices: string[];
+  autoPromotion?: AutoPromotionResult;
+}
+
+interface ChangeRequest {
+  issueKey: unknown;
+  comment?: string;
+}
+
+function beginChange(deps: ServiceDeps, actor: Actor, testName: unknown, request: ChangeRequest): { issueKey: string; testName: string } {
+  const issueKey = validateIssueKey(request.issueKey, deps.rules);
+  const name = assertTestName(testName);
+  requireRole(actor, 'editor');
+  return { issueKey, testName: name };
+}
+
+async function currentTrunk(deps: ServiceDeps, testName: string) {
+  const current = await deps.store.readDefinition(testName, { branch: 'trunk' });
+  if (!current) throw new AppError('NOT_FOUND', `Test ${testName} does not exist in TRUNK.`, { data: { testName } });
+  return current;
+}
+
+async function finish(
+  deps: ServiceDeps,
+  actor: Actor,
+  args: { testName: string; issueKey: string; revision: string; previousRevision: string | null; warnings: ValidationIssue[]; autoPromoteWith?: { previous: TestDefinition | null; next: TestDefinition } },
+): Promise<SaveResult> {
+  const notices = await recordChange(deps, actor, { issueKey: args.issueKey, testName: args.testName, revision: args.revision, env: 'trunk', kind: 'commit' });
+  const result: SaveResult = { testName: args.testName, revision: args.revision, previousRevision: args.previousRevision, outcome: 'success', warnings: args.warnings, notices };
+  if (args.autoPromoteWith) {
+    const promotion = await autoPromote(deps, actor, { testName: args.testName, trunkRevision: args.revision, issueKey: args.issueKey, ...args.autoPromoteWith });
+    result.autoPromotion = promotion;
+    notices.push(...promotion.warnings);
+    if (promotion.status !== 'promoted') result.outcome = 'partial-success';
+  }
+  return result;
+}
+
+export async function createDefinition(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { name: unknown; definition: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
+): Promise<SaveResult> {
+  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const definition = assignNewAllocationIds({ ...readSubmittedDefinition(input.definition), version: '-1' });
+  const warnings = assertValidDefinition(testName, definition);
+  await checkIssueForSave(deps.tracker, issueKey, deps.rules);
+  const written = await deps.store.createTest({ testName, definition, issueKey, comment: input.comment, author: authorOf(actor) });
+  return finish(deps, actor, {
+    testName,
+    issueKey,
+    ...written,
+    warnings,
+    autoPromoteWith: input.autoPromote ? { previous: null, next: definition } : undefined,
+  });
+}
+
+export async function updateDefinition(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { name: unknown; definition: unknown; baseRevision: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
+): Promise<SaveResult> {
+  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
+  const submitted = readSubmittedDefinition(input.definition);
+  const current = await currentTrunk(deps, testName);
+  const previous = current.definition;
+  // Proctor copies a missing testType from the existing definition and keeps the existing version on edit.
+  let definition: TestDefinition = { ...submitted, testType: submitted.testType ?? previous?.testType ?? null, version: previous?.version ?? '-1' };
+  if (previous) definition = updateAllocationIds(previous, definition);
+  const warnings = assertValidDefinition(testName, definition);
+  await checkIssueForSave(deps.tracker, issueKey, deps.rules);
+  const written = await deps.store.updateTest({ testName, definition, baseRevision, issueKey, comment: input.comment, author: authorOf(actor) });
+  return finish(deps, actor, {
+    testName,
+    issueKey,
+    ...written,
+    warnings,
+    autoPromoteWith: input.autoPromote ? { previous, next: definition } : undefined,
+  });
+}
+
+export async function deleteDefinition(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { name: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
+): Promise<SaveResult> {
+  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
+  await checkIssueForSave(deps.tracker, issueKey, deps.rules);
+  const written = await deps.store.deleteTest({ testName, baseRevision, issueKey, comment: input.comment, author: authorOf(actor) });
+  return finish(deps, actor, { testName, issueKey, ...written, warnings: [] });
+}
+
+export async function revertDefinition(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { name: unknown; toRevision: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
+): Promise<SaveResult> {
+  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
+  const toRevision = assertRevision(input.toRevision, 'toRevision');
+  const target = await deps.store.readDefinition(testName, { revision: toRevision });
+  if (!target?.definition) throw new AppError('NOT_FOUND', `Test ${testName} does not exist at revision ${toRevision.slice(0, 7)}.`);
+  const warnings = assertValidDefinition(testName, target.definition);
+  await checkIssueForSave(deps.tracker, issueKey, deps.rules);
+  const written = await deps.store.revertTest({ testName, baseRevision, toRevision, issueKey, comment: input.comment, author: authorOf(actor) });
+  return finish(deps, actor, { testName, issueKey, ...written, warnings });
+}
+
+const REVISION = /^[0-9a-f]{40}$/;
+
+/** Revisions reach git: only full 40-hex commit ids are accepted. */
+export function assertRevision(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !REVISION.test(value)) {
+    throw new AppError('BAD_REQUEST', `${field} must be a full 40-character git revision (the one you loaded), got '${String(value ?? '')}'.`, {
+      details: [{ path: `/${field}`, message: 'must be a 40-character hexadecimal revision' }],
+    });
+  }
+  return value;
+}
