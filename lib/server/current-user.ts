@@ -1,0 +1,37 @@
+/**
+ * The signed-in user for server components and pages: the same authentication as the API (session cookie, or the
+ * trusted proxy header when configured), read from the incoming request's headers.
+ */
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { authenticate } from '@/lib/auth/authenticate';
+import { hasRole, type Role } from '@/lib/auth/roles';
+import type { AuthUser } from '@/lib/auth/user-view';
+import { getAppContext } from './app-context';
+
+export async function getCurrentUser(): Promise<AuthUser | null> {
+  const incoming = await headers();
+  const app = await getAppContext();
+  // Pages never take Bearer tokens: only the cookie (and the proxy header) identify a browser.
+  const forwarded = new Headers();
+  const cookie = incoming.get('cookie');
+  if (cookie) forwarded.set('cookie', cookie);
+  if (app.config.trustedUserHeader) {
+    const proxied = incoming.get(app.config.trustedUserHeader);
+    if (proxied) forwarded.set(app.config.trustedUserHeader, proxied);
+  }
+  try {
+    const auth = await authenticate(app.prisma, new Request('http://localhost/', { headers: forwarded }), app.config);
+    return auth?.user ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** For pages: the user, or a redirect to the sign-in page that comes back here afterwards. */
+export async function requirePageUser(returnTo: string, role: Role = 'viewer'): Promise<AuthUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
+  if (!hasRole(user, role)) redirect(`/forbidden?need=${role}`);
+  return user;
+}
