@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 // `next start` on a free port with a throwaway data folder that globalSetup prepares.
 const port = Number(process.env.E2E_PORT || 3210);
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -34,6 +35,7 @@ export default defineConfig({
       PROCTOR_DATA_DIR: process.env.E2E_DATA_DIR || '.data-e2e',
       PROCTOR_DEMO: '1',
       PORT: String(port),
+      PROCTOR_PUBLIC_URL: `http://127.0.0.1:${port}`,
     },
   },
 });
