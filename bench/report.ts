@@ -19,6 +19,8 @@ export interface BenchFigure {
 export interface BenchContext {
   quick: boolean;
   log: (line: string) => void;
+  /** Called by modules as each figure is measured, so a later crash does not lose the earlier figures. */
+  report?: (figure: BenchFigure) => void;
 }
 
 export type BenchModule = (context: BenchContext) => Promise<BenchFigure[] | void>;

@@ -64,6 +64,10 @@ function nativeCommit(dir: string, branch: string, filePath: string, content: st
 export async function benchStore(context: BenchContext): Promise<BenchFigure[]> {
   const params = context.quick ? QUICK : FULL;
   const figures: BenchFigure[] = [];
+  const add = (figure: BenchFigure): void => {
+    figures.push(figure);
+    context.report?.(figure);
+  };
 
   // Import the store first so a missing store skips before the (long) generation.
   let storeModule: typeof import('../lib/store');
@@ -112,7 +116,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     await built.result.close();
     await buildDb.close();
     const nativeFullLog = await timeOnce(() => git(dir, ['log', '--name-only', '--format=%H', 'trunk', 'qa', 'production']));
-    figures.push({
+    add({
       name: `initial index (${info.trunkCommits + info.qaCommits + info.productionCommits} commits)`,
       ours: built.ms,
       baseline: nativeFullLog.ms,
@@ -129,11 +133,13 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
   const dbDir = path.join(WORK_DIR, `store-run-${process.pid}.pglite`);
   copyRepo(indexCache, dbDir);
   const db = await dbModule.createDatabase({ dataDir: dbDir });
+  const rssWithDb = rssMB();
   let store: Awaited<ReturnType<typeof storeModule.openDefinitionStore>> | null = null;
   try {
     const opened = await timeOnce(() => storeModule.openDefinitionStore(storeOptions(dir, db.prisma), { seed: false, waitForIndex: true }));
     store = opened.result;
-    figures.push({ name: 'open store on an indexed repository', ours: opened.ms, unit: 'ms' });
+    add({ name: 'open store on an indexed repository', ours: opened.ms, unit: 'ms' });
+    context.log(`RSS: ${rssBefore.toFixed(0)} MB before, ${rssWithDb.toFixed(0)} MB with the PGlite database, ${rssMB().toFixed(0)} MB with the store open`);
     context.log(`index status: ${JSON.stringify(store.index.status().map((s) => `${s.branch}:${s.status}:${s.indexedCommits}`))}`);
 
     // History of the most edited test (index 0: the generator's edits are skewed towards low indexes).
@@ -141,7 +147,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     const hotPath = `${DEFINITIONS_DIR}/${hot}/definition.json`;
     const nativeHistory = await timeMedian(5, () => git(dir, ['log', '--format=%H', 'trunk', '--', hotPath]).trim().split('\n').length);
     const ourHistory = await timeMedian(5, () => store!.history(hot, 'trunk', { limit: 1000 }));
-    figures.push({
+    add({
       name: `history of one test (${nativeHistory.result} revisions)`,
       ours: ourHistory.ms,
       baseline: nativeHistory.ms,
@@ -156,7 +162,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     const coldList = await timeOnce(() => store!.listDefinitions('trunk'));
     const warmList = await timeMedian(5, () => store!.listDefinitions('trunk'));
     const withRevision = warmList.result.filter((d) => d.revision).length;
-    figures.push({
+    add({
       name: `list ${coldList.result.length} definitions, cold`,
       ours: coldList.ms,
       baseline: nativeListing.ms,
@@ -165,7 +171,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
       goal: 300,
       note: coldList.result.length === nativeListing.result ? `${withRevision} with revisions` : `count differs: native ${nativeListing.result}`,
     });
-    figures.push({ name: `list ${warmList.result.length} definitions, warm`, ours: warmList.ms, baseline: nativeListing.ms, unit: 'ms', goal: 50 });
+    add({ name: `list ${warmList.result.length} definitions, warm`, ours: warmList.ms, baseline: nativeListing.ms, unit: 'ms', goal: 50 });
 
     // Saves: an allocation edit of five different tests, one commit each.
     const listed = new Map(warmList.result.map((d) => [d.testName, d]));
@@ -186,7 +192,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
       const text = listed.get(name)!.text.replace(/"description" : "([^"]*)"/, '"description" : "$1 (native edit)"');
       return nativeCommit(dir, 'bench-native', `${DEFINITIONS_DIR}/${name}/definition.json`, text, 'PROTEST-1: native save\n');
     });
-    figures.push({ name: 'save one definition (trunk commit)', ours: ourSave.ms, baseline: nativeSave.ms, baselineLabel: 'hash-object + commit-tree + update-ref', unit: 'ms', goal: 100 });
+    add({ name: 'save one definition (trunk commit)', ours: ourSave.ms, baseline: nativeSave.ms, baselineLabel: 'hash-object + commit-tree + update-ref', unit: 'ms', goal: 100 });
 
     // Promotions of the saved revisions to qa.
     const qaListed = new Map((await store.listDefinitions('qa')).map((d) => [d.testName, d]));
@@ -209,14 +215,14 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
       const text = git(dir, ['show', `${save.revision}:${DEFINITIONS_DIR}/${save.name}/definition.json`]).replace(/"version" : "[^"]*"/, `"version" : "${save.revision}"`);
       return nativeCommit(dir, 'bench-native-qa', `${DEFINITIONS_DIR}/${save.name}/definition.json`, text, `Promoting ${save.name} (trunk r${save.revision}) to qa\n`);
     });
-    figures.push({ name: 'promote one definition trunk → qa', ours: ourPromote.ms, baseline: nativePromote.ms, baselineLabel: 'git show + commit-tree + update-ref', unit: 'ms', goal: 100 });
+    add({ name: 'promote one definition trunk → qa', ours: ourPromote.ms, baseline: nativePromote.ms, baselineLabel: 'git show + commit-tree + update-ref', unit: 'ms', goal: 100 });
 
     // Upstream commits arrive (another writer); the index catches up.
     const appended = await appendUpstreamCommits(dir, params.upstream, params.seed + 1);
     context.log(`appended ${params.upstream} upstream commits in ${(appended.ms / 1000).toFixed(1)} s`);
     const nativeCatchUp = await timeOnce(() => git(dir, ['log', '--name-only', '--format=%H', `${appended.from}..${appended.to}`]));
     const ourCatchUp = await timeOnce(() => store!.sync());
-    figures.push({
+    add({
       name: `index catch-up after ${params.upstream} upstream commits`,
       ours: ourCatchUp.ms,
       baseline: nativeCatchUp.ms,
@@ -226,10 +232,12 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
       note: ourCatchUp.result.heads.trunk === appended.to ? undefined : 'trunk head not caught up',
     });
     const afterList = await timeOnce(() => store!.listDefinitions('trunk'));
-    figures.push({ name: 'list definitions after catch-up (new head)', ours: afterList.ms, baseline: nativeListing.ms, unit: 'ms', goal: 300 });
+    add({ name: 'list definitions after catch-up (new head)', ours: afterList.ms, baseline: nativeListing.ms, unit: 'ms', goal: 300 });
 
     if (global.gc) global.gc();
-    figures.push({
+    const heap = process.memoryUsage();
+    context.log(`memory at end: heapUsed ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(heap.external / 2 ** 20).toFixed(0)} MB, arrayBuffers ${(heap.arrayBuffers / 2 ** 20).toFixed(0)} MB`);
+    add({
       name: 'process RSS holding the repository',
       ours: rssMB(),
       baseline: rssBefore,
