@@ -103,7 +103,7 @@ describe('editor form model ↔ definition', () => {
   });
 
   it('range edits: split keeps the sum, renumbering a bucket follows its ranges, move reorders', () => {
-    let def = { ...newTestDefinition('t'), description: 'x' };
+    let def: TestDefinition = { ...newTestDefinition('t'), description: 'x' };
     def = edits.addBucket(edits.addBucket(def));
     def = edits.splitRange(def, 0, 0);
     expect(def.allocations[0].ranges).toEqual([{ bucketValue: -1, length: 0.5 }, { bucketValue: -1, length: 0.5 }]);
