@@ -30,6 +30,33 @@ export interface AppConfig {
   trustedUserHeader?: string;
   committer: { name: string; email: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Folder to publish each new matrix to (`<dir>/<env>/proctor-tests-matrix.json`, atomic replace); off when unset. */
+  matrixPublishDir?: string;
+  /** Consumers not heard from for this many minutes are no longer active (not checked on promotion; default 15). */
+  consumerActiveMinutes: number;
+  /** JIRA as the issue tracker; absent (PROCTOR_JIRA_URL unset) = the built-in tracker. See docs/jira.md. */
+  jira?: JiraConfig;
+}
+
+/** Canonical workflow status (as lib/issues/workflow.ts names it) → the name the JIRA workflow uses. */
+export type JiraStatusNames = Partial<Record<'Open' | 'In Progress' | 'QA Ready' | 'In QA' | 'Production Ready' | 'In Production' | 'Closed', string>>;
+
+export interface JiraConfig {
+  /** Base URL, e.g. https://jira.example.com or https://example.atlassian.net (a context path is kept). */
+  url: string;
+  deployment: 'server' | 'cloud';
+  /** Basic = user + API token (Cloud) or password; bearer = personal access token (Server/Data Center). */
+  auth: { kind: 'basic'; user: string; apiToken: string } | { kind: 'bearer'; personalAccessToken: string };
+  /** Project keys whose issues may be used (empty = any project). */
+  projects: string[];
+  /** JIRA's name of the ProTest issue type (default ProTest). */
+  issueType: string;
+  statusNames: JiraStatusNames;
+  /** Transition names to prefer when moving an issue to a canonical status (default: any transition into that status). */
+  transitionNames: JiraStatusNames;
+  timeoutMs: number;
+  /** How long issue lookups and searches are cached (default 30; 0 = no cache). */
+  cacheSeconds: number;
 }
 
 function readInt(value: string | undefined, fallback: number): number {
@@ -41,6 +68,52 @@ function readInt(value: string | undefined, fallback: number): number {
 function readBool(value: string | undefined): boolean | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   return /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+const JIRA_STATUS_ENV: Record<keyof JiraStatusNames, string> = {
+  Open: 'OPEN',
+  'In Progress': 'IN_PROGRESS',
+  'QA Ready': 'QA_READY',
+  'In QA': 'IN_QA',
+  'Production Ready': 'PRODUCTION_READY',
+  'In Production': 'IN_PRODUCTION',
+  Closed: 'CLOSED',
+};
+
+function readJiraNames(env: NodeJS.ProcessEnv, prefix: string): JiraStatusNames {
+  const names: JiraStatusNames = {};
+  for (const [status, suffix] of Object.entries(JIRA_STATUS_ENV) as [keyof JiraStatusNames, string][]) {
+    const value = env[`${prefix}${suffix}`]?.trim();
+    if (value) names[status] = value;
+  }
+  return names;
+}
+
+/** Settings problems are reported by name only; a secret's value never appears in the message. */
+function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | undefined {
+  const url = env.PROCTOR_JIRA_URL?.trim();
+  if (!url) return undefined;
+  if (!/^https?:\/\//i.test(url)) throw new Error('PROCTOR_JIRA_URL must start with http:// or https://.');
+  const deployment = (env.PROCTOR_JIRA_DEPLOYMENT?.trim().toLowerCase() || 'server') as string;
+  if (deployment !== 'server' && deployment !== 'cloud') throw new Error("PROCTOR_JIRA_DEPLOYMENT must be 'server' (Server/Data Center) or 'cloud'.");
+  const pat = env.PROCTOR_JIRA_PAT?.trim();
+  const user = env.PROCTOR_JIRA_USER?.trim();
+  const apiToken = env.PROCTOR_JIRA_TOKEN?.trim();
+  let auth: JiraConfig['auth'];
+  if (pat) auth = { kind: 'bearer', personalAccessToken: pat };
+  else if (user && apiToken) auth = { kind: 'basic', user, apiToken };
+  else throw new Error('PROCTOR_JIRA_URL is set: also set PROCTOR_JIRA_USER and PROCTOR_JIRA_TOKEN (Basic) or PROCTOR_JIRA_PAT (personal access token).');
+  return {
+    url: url.replace(/\/+$/, ''),
+    deployment,
+    auth,
+    projects: (env.PROCTOR_JIRA_PROJECTS ?? '').split(',').map((p) => p.trim().toUpperCase()).filter(Boolean),
+    issueType: env.PROCTOR_JIRA_ISSUE_TYPE?.trim() || 'ProTest',
+    statusNames: readJiraNames(env, 'PROCTOR_JIRA_STATUS_'),
+    transitionNames: readJiraNames(env, 'PROCTOR_JIRA_TRANSITION_'),
+    timeoutMs: Math.max(readInt(env.PROCTOR_JIRA_TIMEOUT_MS, 5000), 1),
+    cacheSeconds: Math.max(readInt(env.PROCTOR_JIRA_CACHE_SECONDS, 30), 0),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -74,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       email: env.PROCTOR_COMMITTER_EMAIL || 'proctor-studio@localhost',
     },
     logLevel: ['debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'info',
+    matrixPublishDir: env.PROCTOR_MATRIX_PUBLISH_DIR?.trim() ? path.resolve(/*turbopackIgnore: true*/ env.PROCTOR_MATRIX_PUBLISH_DIR.trim()) : undefined,
+    consumerActiveMinutes: readInt(env.PROCTOR_CONSUMER_ACTIVE_MINUTES, 15),
+    jira: loadJiraConfig(env),
   };
 }
 

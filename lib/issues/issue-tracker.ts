@@ -50,6 +50,11 @@ export interface IssueTracker {
   comment(key: string, body: string, actor: string): Promise<void>;
   /** For the editor's issue-key typeahead: matches key and summary. */
   searchIssues(query: string, options?: { limit?: number }): Promise<TrackedIssue[]>;
+  /**
+   * Trackers that keep links to other systems (JIRA's remote links) put one on the issue pointing at the test's page.
+   * Idempotent: linking the same test again updates the link.
+   */
+  linkTestPage?(key: string, testName: string, url: string): Promise<void>;
   /** Only trackers that own their issues (the built-in one) can create them. */
   createIssue?(input: CreateIssueInput, actor: string): Promise<TrackedIssue>;
 }

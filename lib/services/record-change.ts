@@ -1,6 +1,10 @@
 import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
 import type { ServiceDeps, Actor } from './service-deps';
 
+function testPageUrl(publicUrl: string, testName: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/tests/${encodeURIComponent(testName)}`;
+}
+
 export interface ChangeRecord {
   issueKey: string;
   testName: string;
@@ -21,6 +25,14 @@ export async function recordChange(deps: ServiceDeps, actor: Actor, change: Chan
   } catch (error) {
     warnings.push(`The change was saved, but commenting on ${change.issueKey} failed: ${(error as Error).message}`);
     deps.logger?.warn('issue comment failed', { issueKey: change.issueKey, error: (error as Error).message });
+  }
+  if (deps.tracker.linkTestPage) {
+    try {
+      await deps.tracker.linkTestPage(change.issueKey, change.testName, testPageUrl(deps.config.publicUrl, change.testName));
+    } catch (error) {
+      warnings.push(`The change was saved, but linking ${change.issueKey} to the test page failed: ${(error as Error).message}`);
+      deps.logger?.warn('issue link failed', { issueKey: change.issueKey, error: (error as Error).message });
+    }
   }
   return warnings;
 }
