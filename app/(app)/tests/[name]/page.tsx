@@ -1,0 +1,136 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { EnvBadge } from '@/components/env-badge';
+import { ErrorPanel } from '@/components/error-panel';
+import { PageHeader } from '@/components/page-header';
+import { DriftBadge } from '@/components/tests/drift-badge';
+import { BucketCheckForm } from '@/components/test-page/bucket-check-form';
+import { DefinitionPanel } from '@/components/test-page/definition-panel';
+import { DiffPanel } from '@/components/test-page/diff-panel';
+import { HistoryPanel } from '@/components/test-page/history-panel';
+import { OverviewPanel } from '@/components/test-page/overview-panel';
+import { PromoteDialog } from '@/components/test-page/promote-dialog';
+import { isTestTab, TestTabs, type TestTab } from '@/components/test-page/test-tabs';
+import { hasRole } from '@/lib/auth/roles';
+import type { AuthUser } from '@/lib/auth/user-view';
+import { DEFAULT_WORKFLOW_RULES } from '@/lib/issues/workflow';
+import { getAppContext, type AppContext } from '@/lib/server/app-context';
+import { requirePageUser } from '@/lib/server/current-user';
+import { diffTest, getTest, getTestHistory, getTestView, type TestView } from '@/lib/services/read-tests';
+import { isEnvName } from '@/lib/ui/environments';
+import { firstParam, shortRevision } from '@/lib/ui/format';
+import { load } from '@/lib/ui/page-data';
+import { buttonClass } from '@/lib/ui/styles';
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).name) };
+}
+
+function driftState(view: TestView, env: 'qa' | 'production') {
+  const trunk = view.live.trunk.revision;
+  const live = view.live[env];
+  if (!live.revision) return 'none' as const;
+  return trunk && live.sourceTrunkRevision === trunk ? ('current' as const) : ('older' as const);
+}
+
+async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user: AuthUser; view: TestView; tab: TestTab; sp: SearchParams }) {
+  const name = view.name;
+  if (tab === 'history') {
+    const env = isEnvName(firstParam(sp.env)) ? (firstParam(sp.env) as 'trunk' | 'qa' | 'production') : 'trunk';
+    const loaded = await load(() => getTestHistory(app.store, { name, env, limit: 50, offset: firstParam(sp.offset) }));
+    if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The history could not be read" />;
+    const h = loaded.value;
+    return <HistoryPanel name={name} env={env} entries={h.entries} total={h.total} offset={h.offset} limit={h.limit} live={view.live} canRevert={hasRole(user, 'editor')} />;
+  }
+  if (tab === 'diff') {
+    const from = firstParam(sp.from) || (view.envs.production ? 'production' : view.envs.qa ? 'qa' : 'trunk');
+    const to = firstParam(sp.to) || 'trunk';
+    const loaded = await load(() => diffTest(app.store, { name, from, to }));
+    if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The diff could not be made" />;
+    return <DiffPanel name={name} diff={loaded.value} from={from} to={to} />;
+  }
+  if (tab === 'definition') {
+    const revision = firstParam(sp.revision) || null;
+    const env = revision ? null : isEnvName(firstParam(sp.env)) ? (firstParam(sp.env) as 'trunk' | 'qa' | 'production') : 'trunk';
+    const loaded = await load(() => getTest(app.store, revision ? { name, revision } : { name, env: env! }));
+    if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The definition could not be read" />;
+    return <DefinitionPanel name={name} read={loaded.value} env={env} revision={revision} />;
+  }
+  if (tab === 'bucket-check') {
+    const definition = view.envs.trunk?.definition ?? view.envs.qa?.definition ?? view.envs.production?.definition ?? null;
+    return <BucketCheckForm testName={name} testType={definition?.testType ?? null} />;
+  }
+  return <OverviewPanel view={view} />;
+}
+
+export default async function TestPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> }) {
+  const name = decodeURIComponent((await params).name);
+  const sp = await searchParams;
+  const tab: TestTab = isTestTab(firstParam(sp.tab)) ? (firstParam(sp.tab) as TestTab) : 'overview';
+  const query = new URLSearchParams(Object.entries(sp).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
+  const user = await requirePageUser(`/tests/${encodeURIComponent(name)}${query.size ? `?${query}` : ''}`);
+  const app = await getAppContext();
+  const loaded = await load(() => getTestView(app.store, name));
+  if (!loaded.ok) {
+    return (
+      <>
+        <PageHeader title={<span className="font-mono">{name}</span>} />
+        <ErrorPanel error={loaded.error} title="This test could not be opened" />
+      </>
+    );
+  }
+  const view = loaded.value;
+  const definition = view.envs.trunk?.definition ?? view.envs.qa?.definition ?? view.envs.production?.definition ?? null;
+  const canPromote = hasRole(user, 'releaser');
+  const trunkHistory = canPromote && view.envs.trunk ? await load(() => getTestHistory(app.store, { name, env: 'trunk', limit: 20 })) : null;
+  return (
+    <>
+      <PageHeader
+        title={<span className="font-mono">{name}</span>}
+        subtitle={
+          <>
+            {definition?.description ?? ''} {definition?.testType && <span className="ml-1 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-800 dark:bg-slate-700 dark:text-slate-100">{definition.testType}</span>}
+          </>
+        }
+      >
+        {hasRole(user, 'editor') && view.envs.trunk && (
+          <Link href={`/tests/${encodeURIComponent(name)}/edit`} className={buttonClass}>
+            Edit
+          </Link>
+        )}
+        {canPromote && view.envs.trunk && trunkHistory?.ok ? (
+          <PromoteDialog
+            testName={name}
+            live={view.live}
+            trunkRevisions={trunkHistory.value.entries.filter((entry) => entry.changeKind !== 'delete').map((entry) => ({ revision: entry.revision, message: entry.message.split('\n', 1)[0], author: entry.authorName, at: new Date(entry.authoredAt).toISOString() }))}
+            qaSource={view.live.qa.revision ? { revision: view.live.qa.revision, sourceTrunkRevision: view.live.qa.sourceTrunkRevision ?? null } : null}
+            requiredStatus={{ qa: DEFAULT_WORKFLOW_RULES.promotion.qa.requiredStatus, production: DEFAULT_WORKFLOW_RULES.promotion.production.requiredStatus }}
+            requiredIssueType={DEFAULT_WORKFLOW_RULES.requiredIssueType}
+          />
+        ) : (
+          !canPromote && (
+            <p className="self-center text-sm text-slate-600 dark:text-slate-400" data-testid="promote-not-allowed">
+              Promoting needs the releaser role; you are {user.role === 'admin' || user.role === 'editor' ? 'an' : 'a'} {user.role}.
+            </p>
+          )
+        )}
+      </PageHeader>
+      <div className="mb-4 flex flex-wrap items-center gap-x-5 gap-y-2 text-sm" aria-label="What is live where">
+        <span className="flex items-center gap-1.5">
+          <EnvBadge env="trunk" /> <code>{shortRevision(view.live.trunk.revision)}</code>
+        </span>
+        {(['qa', 'production'] as const).map((env) => (
+          <span key={env} className="flex items-center gap-1.5" data-live-env={env}>
+            <EnvBadge env={env} /> <code>{shortRevision(view.live[env].revision)}</code>
+            {view.live[env].sourceTrunkRevision && <span className="text-xs text-slate-600 dark:text-slate-400">from trunk {shortRevision(view.live[env].sourceTrunkRevision)}</span>}
+            {view.envs.trunk && <DriftBadge env={env} state={driftState(view, env)} />}
+          </span>
+        ))}
+      </div>
+      <TestTabs name={name} current={tab} />
+      <TabContent app={app} user={user} view={view} tab={tab} sp={sp} />
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+/** Environment names and colours used everywhere: trunk slate, qa amber, production red (unmistakable). */
+export type EnvName = 'trunk' | 'qa' | 'production';
+
+export const ENV_NAMES: readonly EnvName[] = ['trunk', 'qa', 'production'];
+
+export const ENV_LABEL: Record<EnvName, string> = { trunk: 'trunk', qa: 'qa', production: 'production' };
+
+/** Badge classes: solid colour with white text (contrast ≥ 4.5:1 on each). */
+export const ENV_BADGE: Record<EnvName, string> = {
+  trunk: 'bg-slate-600 text-white',
+  qa: 'bg-amber-700 text-white',
+  production: 'bg-red-700 text-white font-bold uppercase tracking-wide',
+};
+
+/** Column/card header stripe. */
+export const ENV_BORDER: Record<EnvName, string> = {
+  trunk: 'border-t-4 border-slate-500',
+  qa: 'border-t-4 border-amber-500',
+  production: 'border-t-4 border-red-600',
+};
+
+export function isEnvName(value: unknown): value is EnvName {
+  return value === 'trunk' || value === 'qa' || value === 'production';
+}
