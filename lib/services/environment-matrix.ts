@@ -13,8 +13,10 @@ export interface BuiltMatrix {
   /** Branch head the matrix was built from (also its ETag). */
   revision: string;
   artifact: TestMatrixArtifact;
-  /** Proctor's pretty-printed bytes. */
+  /** Proctor's pretty-printed JSON. */
   body: string;
+  /** `body` as UTF-8, encoded once so the endpoint serves it from memory. */
+  bytes: Uint8Array;
   builtAt: number;
 }
 
@@ -44,7 +46,8 @@ async function build(store: DefinitionStore, env: Environment, head: string): Pr
       updated: commit.committer.timestamp * 1000,
       updatedBy: commit.author.email.includes('@') ? commit.author.email.split('@')[0] : commit.author.name,
     });
-    const next: MatrixState = { current: { env, revision: head, artifact, body: serializeMatrix(artifact), builtAt: Date.now() }, failure: null };
+    const body = serializeMatrix(artifact);
+    const next: MatrixState = { current: { env, revision: head, artifact, body, bytes: Buffer.from(body, 'utf8'), builtAt: Date.now() }, failure: null };
     states.set(env, next);
     return next;
   } catch (error) {
@@ -82,4 +85,49 @@ export async function requireEnvironmentMatrix(store: DefinitionStore, env: Envi
     throw new AppError('NOT_READY', `No valid test matrix for ${env} yet: ${state.failure?.message ?? 'not built'}`, { details: state.failure?.details ?? [] });
   }
   return { ...state.current, failure: state.failure };
+}
+
+export interface EnvironmentMatrixStatus {
+  env: Environment;
+  /** Head of the branch now. */
+  head: string | null;
+  /** Revision of the matrix being served (the last good one); null when none could be built yet. */
+  revision: string | null;
+  testCount: number;
+  builtAt: number | null;
+  /** Bytes of the served matrix. */
+  size: number;
+  /** The newest head failed validation: it is not served or published. Shown on the Matrix page. */
+  failure: MatrixState['failure'];
+  /** Revision last written to PROCTOR_MATRIX_PUBLISH_DIR (null when publishing is off or nothing written yet). */
+  publishedRevision: string | null;
+  publishError: string | null;
+  /** Open change-stream connections for this environment in this process. */
+  streamSubscribers: number;
+}
+
+/** For the Matrix page: per environment, what is served, whether the newest head failed, and where it is published. */
+export async function getMatrixStatus(store: DefinitionStore, envs: readonly Environment[] = ['trunk', 'qa', 'production']): Promise<EnvironmentMatrixStatus[]> {
+  // Imported lazily: the distribution imports this module.
+  const { currentMatrixDistribution } = await import('@/lib/distribution/matrix-distribution');
+  const distribution = currentMatrixDistribution();
+  return Promise.all(
+    envs.map(async (env) => {
+      const state = await getEnvironmentMatrix(store, env);
+      const current = state.current;
+      const publishError = distribution?.lastPublishError?.env === env ? distribution.lastPublishError.message : null;
+      return {
+        env,
+        head: await store.head(env),
+        revision: current?.revision ?? null,
+        testCount: current ? Object.keys(current.artifact.tests).length : 0,
+        builtAt: current?.builtAt ?? null,
+        size: current ? Buffer.byteLength(current.body) : 0,
+        failure: state.failure,
+        publishedRevision: distribution?.publishedRevision(env) ?? null,
+        publishError,
+        streamSubscribers: distribution?.subscriberCount(env) ?? 0,
+      };
+    }),
+  );
 }

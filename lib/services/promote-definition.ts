@@ -9,6 +9,7 @@ import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, t
 import { validateDefinition } from '@/lib/proctor/validate-definition';
 import type { Environment } from '@/lib/store';
 import { assertTestName } from './check-definition';
+import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
 import { assertRevision } from './save-definition';
 import { authorOf, type Actor, type ServiceDeps } from './service-deps';
@@ -73,6 +74,8 @@ export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: 
     });
   }
   const issue = await checkIssueForPromotion(deps.tracker, issueKey, to, deps.rules);
+  // Distribution: refuse when an application running in `to` could not load the promoted definition (MatrixChecker).
+  await assertCompatibleWithConsumers(deps, { envs: [to], testName, definition: source.definition, action: 'promote' });
 
   const promoted = await deps.store.promote({
     testName,

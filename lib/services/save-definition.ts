@@ -12,6 +12,7 @@ import { autoPromote, type AutoPromotionResult } from './auto-promote';
 import { assertTestName, assertValidDefinition, readSubmittedDefinition } from './check-definition';
 import { recordChange } from './record-change';
 import { authorOf, type Actor, type ServiceDeps } from './service-deps';
+import { assertCompatibleWithConsumers } from './check-consumers';
 
 export interface SaveResult {
   testName: string;
@@ -111,6 +112,8 @@ export async function deleteDefinition(
   const { issueKey, testName } = beginChange(deps, actor, input.name, input);
   const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
+  // Distribution: refuse while an application still requires the test (DeleteJob's QA/prod client check, plus trunk).
+  await assertCompatibleWithConsumers(deps, { envs: ['trunk', 'qa', 'production'], testName, definition: null, action: 'delete' });
   const written = await deps.store.deleteTest({ testName, baseRevision, issueKey, comment: input.comment, author: authorOf(actor) });
   return finish(deps, actor, { testName, issueKey, ...written, warnings: [] });
 }

@@ -1,0 +1,25 @@
+import { createConsumerToken, listConsumerTokens } from '@/lib/distribution/consumer-tokens';
+import { apiRoute } from '@/lib/http/api-route';
+import type { JsonSchema } from '@/lib/http/validate-body';
+
+export const dynamic = 'force-dynamic';
+
+const CREATE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, environment: { enum: ['trunk', 'qa', 'production', null] } },
+};
+
+/** Application tokens (never their secrets). Admins only. */
+export const GET = apiRoute({ role: 'admin' }, async ({ deps }) => ({ tokens: await listConsumerTokens(deps.prisma) }));
+
+/** Creates an application token {name, environment?}; the response is the only time the secret `pct_…` is shown. */
+export const POST = apiRoute<{ name: string; environment?: string | null }>(
+  { role: 'admin', body: CREATE_BODY, action: 'consumer-token.create', successStatus: 201 },
+  async ({ deps, body, audit }) => {
+    const created = await createConsumerToken(deps.prisma, body);
+    Object.assign(audit, { target: `consumer-token:${created.id}`, details: { tokenName: created.name, tokenPrefix: created.prefix, environment: created.environment } });
+    return created;
+  },
+);

@@ -1,0 +1,40 @@
+import { resolveConsumerToken } from '@/lib/distribution/consumer-tokens';
+import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
+import { HEARTBEAT_BODY, HEARTBEAT_INTERVAL_SECONDS, recordHeartbeat, type Heartbeat } from '@/lib/distribution/record-heartbeat';
+import { requestIdOf } from '@/lib/http/api-route';
+import { errorResponse } from '@/lib/http/error-response';
+import { parseJsonBody } from '@/lib/http/parse-json-body';
+import { getRouteDeps } from '@/lib/http/route-deps';
+import { validateBody } from '@/lib/http/validate-body';
+import { getLogger, withRequestId } from '@/lib/log/logger';
+import { getAppContext } from '@/lib/server/app-context';
+import { getEnvironmentMatrix } from '@/lib/services/environment-matrix';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * An application instance reports itself (Authorization: Bearer pct_… — an application token, not a person's, which
+ * is why this route does its own authentication instead of going through apiRoute). The answer carries the current
+ * revision of its environment's matrix, a last-resort change notice for clients that can neither stream nor poll.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const requestId = requestIdOf(request);
+  const logger = withRequestId(getLogger(), requestId);
+  try {
+    const deps = await getRouteDeps();
+    const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'));
+    const body = validateBody<Heartbeat>(HEARTBEAT_BODY, await parseJsonBody(request, 4 * 1024 * 1024));
+    await recordHeartbeat(deps.prisma, token, body);
+    const app = await getAppContext();
+    void startMatrixDistribution(app.store, { publishDir: app.config.matrixPublishDir, logger: app.logger });
+    const state = await getEnvironmentMatrix(app.store, body.environment);
+    return Response.json(
+      { ok: true, serverTime: Date.now(), heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS, currentRevision: state.current?.revision ?? null },
+      { headers: { 'cache-control': 'no-store', 'x-request-id': requestId } },
+    );
+  } catch (error) {
+    const response = errorResponse(error, requestId, { logger });
+    logger.info('request', { method: 'POST', path: '/api/v1/heartbeat', status: response.status });
+    return response;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Application tokens (ConsumerToken): what an application's Proctor client sends with its heartbeat. Admins create
+ * them; the secret `pct_…` is returned once and only its sha256 is stored. A token may be restricted to one
+ * environment, so a QA token cannot report itself as production.
+ */
+import { randomToken, sha256Hex } from '@/lib/auth/tokens';
+import { AppError } from '@/lib/errors';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { ENVIRONMENTS, type Environment } from '@/lib/store';
+
+export const CONSUMER_TOKEN_PREFIX = 'pct_';
+const PREFIX_LENGTH = 12;
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface ConsumerTokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  environment: Environment | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface CreatedConsumerToken extends ConsumerTokenView {
+  /** The secret: shown once, never stored. */
+  token: string;
+}
+
+function view(row: { id: string; name: string; prefix: string; environment: string | null; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ConsumerTokenView {
+  return { id: row.id, name: row.name, prefix: row.prefix, environment: (row.environment as Environment | null) ?? null, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+}
+
+export async function createConsumerToken(prisma: PrismaClient, input: { name: string; environment?: string | null }, now: Date = new Date()): Promise<CreatedConsumerToken> {
+  const name = input.name.trim();
+  if (!name) throw new AppError('VALIDATION_FAILED', 'Give the application token a name (e.g. the application it is for).', { details: [{ path: '/name', message: 'must not be empty' }] });
+  const environment = input.environment ?? null;
+  if (environment !== null && !ENVIRONMENTS.includes(environment as Environment)) {
+    throw new AppError('VALIDATION_FAILED', `environment must be one of ${ENVIRONMENTS.join(', ')} (or null for any), got '${environment}'.`, {
+      details: [{ path: '/environment', message: `must be one of ${ENVIRONMENTS.join(', ')}` }],
+    });
+  }
+  const token = CONSUMER_TOKEN_PREFIX + randomToken(32);
+  const row = await prisma.consumerToken.create({ data: { name, environment, tokenHash: sha256Hex(token), prefix: token.slice(0, PREFIX_LENGTH), createdAt: now } });
+  return { ...view(row), token };
+}
+
+export async function listConsumerTokens(prisma: PrismaClient): Promise<ConsumerTokenView[]> {
+  const rows = await prisma.consumerToken.findMany({ orderBy: { createdAt: 'desc' } });
+  return rows.map(view);
+}
+
+export async function revokeConsumerToken(prisma: PrismaClient, id: string, now: Date = new Date()): Promise<ConsumerTokenView> {
+  const row = await prisma.consumerToken.findUnique({ where: { id } });
+  if (!row) throw new AppError('NOT_FOUND', `Application token ${id} does not exist.`);
+  if (row.revokedAt) return view(row);
+  return view(await prisma.consumerToken.update({ where: { id }, data: { revokedAt: now } }));
+}
+
+/** The token behind an `Authorization: Bearer pct_…` header, or UNAUTHENTICATED naming what is wrong. */
+export async function resolveConsumerToken(prisma: PrismaClient, authorization: string | null, now: Date = new Date()): Promise<ConsumerTokenView> {
+  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  if (!match || !match[1].startsWith(CONSUMER_TOKEN_PREFIX)) {
+    throw new AppError('UNAUTHENTICATED', 'Send the application token as "Authorization: Bearer pct_…" (an admin creates one on the Consumers page or with POST /api/v1/consumers/tokens).');
+  }
+  const row = await prisma.consumerToken.findUnique({ where: { tokenHash: sha256Hex(match[1]) } });
+  if (!row || row.revokedAt) throw new AppError('UNAUTHENTICATED', 'The application token is not valid: it is unknown or revoked. Ask an admin for a new one.');
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
+    await prisma.consumerToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  return view(row);
+}
