@@ -34,10 +34,6 @@ export interface AppConfig {
   matrixPublishDir?: string;
   /** Consumers not heard from for this many minutes are no longer active (not checked on promotion; default 15). */
   consumerActiveMinutes: number;
-  /** Folder to publish each new matrix to (`<dir>/<env>/proctor-tests-matrix.json`, atomic replace); off when unset. */
-  matrixPublishDir?: string;
-  /** Consumers not heard from for this many minutes are no longer active (not checked on promotion; default 15). */
-  consumerActiveMinutes: number;
   /** JIRA as the issue tracker; absent (PROCTOR_JIRA_URL unset) = the built-in tracker. See docs/jira.md. */
   jira?: JiraConfig;
 }
@@ -151,8 +147,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       email: env.PROCTOR_COMMITTER_EMAIL || 'proctor-studio@localhost',
     },
     logLevel: ['debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'info',
-    matrixPublishDir: env.PROCTOR_MATRIX_PUBLISH_DIR?.trim() ? path.resolve(/*turbopackIgnore: true*/ env.PROCTOR_MATRIX_PUBLISH_DIR.trim()) : undefined,
-    consumerActiveMinutes: readInt(env.PROCTOR_CONSUMER_ACTIVE_MINUTES, 15),
     matrixPublishDir: env.PROCTOR_MATRIX_PUBLISH_DIR?.trim() ? path.resolve(/*turbopackIgnore: true*/ env.PROCTOR_MATRIX_PUBLISH_DIR.trim()) : undefined,
     consumerActiveMinutes: readInt(env.PROCTOR_CONSUMER_ACTIVE_MINUTES, 15),
     jira: loadJiraConfig(env),
