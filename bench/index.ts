@@ -206,7 +206,8 @@ async function main(): Promise<void> {
         for (const figure of Array.isArray(result) ? result : []) print(figure);
       }
     } catch (error) {
-      console.log(`failed: ${entry.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      const detail = error instanceof Error ? (entry.isolate ? error.message : (error.stack ?? error.message)) : String(error);
+      console.log(`failed: ${entry.name}: ${detail}`);
       missed++;
     }
     console.log(`  (${entry.name} took ${((performance.now() - moduleStarted) / 1000).toFixed(1)} s)`);

@@ -4,7 +4,7 @@
  * (cold and warm), a save and a promotion, catching the index up after upstream commits, and resident memory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendUpstreamCommits, copyRepo, DEFINITIONS_DIR, ensureBenchRepo, readBlobs, WORK_DIR, type BenchRepoOptions } from './generate-repo';
 import { timeMedian, timeOnce, type BenchContext, type BenchFigure } from './report';
@@ -61,6 +61,23 @@ function nativeCommit(dir: string, branch: string, filePath: string, content: st
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Work folders left by runs that crashed (e.g. out of memory) are named after their pid; remove the dead ones. */
+function removeStaleRuns(): void {
+  for (const name of readdirSync(WORK_DIR)) {
+    const m = /(?:^store-run-|\.tmp-)(\d+)(?:\.git|\.pglite)?(?:\.lock)?$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(path.join(WORK_DIR, name), { recursive: true, force: true });
+  }
+}
+
 export async function benchStore(context: BenchContext): Promise<BenchFigure[]> {
   const params = context.quick ? QUICK : FULL;
   const figures: BenchFigure[] = [];
@@ -89,6 +106,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
       (info.cached ? `cached (generated in ${(info.generationMs / 1000).toFixed(1)} s)` : `generated in ${(gen.ms / 1000).toFixed(1)} s`),
   );
 
+  removeStaleRuns();
   // Work on a copy: the bench writes (saves, promotions, upstream commits) and the cache must stay pristine.
   const dir = path.join(WORK_DIR, `store-run-${process.pid}.git`);
   copyRepo(info.dir, dir);
@@ -109,6 +127,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
   // the figures that matter are the catch-up and the reads, and a full initial build would dominate the run.
   const indexCache = path.join(WORK_DIR, `${path.basename(info.dir, '.git')}.index.pglite`);
   if (!existsSync(path.join(indexCache, 'bench-complete'))) {
+    context.log(`building the initial index of ${info.trunkCommits + info.qaCommits + info.productionCommits} commits (once; cached afterwards)...`);
     const building = `${indexCache}.tmp-${process.pid}`;
     rmSync(building, { recursive: true, force: true });
     const buildDb = await dbModule.createDatabase({ dataDir: building });
