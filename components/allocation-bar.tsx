@@ -25,7 +25,7 @@ export function AllocationBar({ ranges, compact = false, label }: { ranges: BarR
             style={{ width: `${range.length * 100}%`, backgroundColor: bucketColor(range.bucketName, range.bucketValue) }}
             className="flex items-center justify-center overflow-hidden whitespace-nowrap text-[11px] text-slate-900"
           >
-            {!compact && range.length >= 0.08 ? `${range.bucketName} ${percent(range.length)}` : null}
+            {!compact && range.length >= 0.15 ? `${range.bucketName} ${percent(range.length)}` : null}
           </div>
         ))}
     </div>

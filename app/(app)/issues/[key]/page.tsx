@@ -1,0 +1,109 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { EmptyState } from '@/components/empty-state';
+import { EnvBadge } from '@/components/env-badge';
+import { ErrorPanel } from '@/components/error-panel';
+import { IssueStatusBadge } from '@/components/issues/issue-status-badge';
+import { IssueTransitions } from '@/components/issues/issue-transitions';
+import { PageHeader } from '@/components/page-header';
+import { hasRole } from '@/lib/auth/roles';
+import { getIssueDetail } from '@/lib/issues/issue-service';
+import { getAppContext } from '@/lib/server/app-context';
+import { requirePageUser } from '@/lib/server/current-user';
+import { isEnvName } from '@/lib/ui/environments';
+import { formatDateTime, shortRevision } from '@/lib/ui/format';
+import { load } from '@/lib/ui/page-data';
+import { cardClass, linkClass } from '@/lib/ui/styles';
+
+export async function generateMetadata({ params }: { params: Promise<{ key: string }> }): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).key).toUpperCase() };
+}
+
+export default async function IssuePage({ params }: { params: Promise<{ key: string }> }) {
+  const key = decodeURIComponent((await params).key).toUpperCase();
+  const user = await requirePageUser(`/issues/${encodeURIComponent(key)}`);
+  const app = await getAppContext();
+  const loaded = await load(() => getIssueDetail({ prisma: app.prisma, tracker: app.tracker, actor: user }, key));
+  if (!loaded.ok) {
+    return (
+      <>
+        <PageHeader title={key} />
+        <ErrorPanel error={loaded.error} title="This issue could not be opened" />
+      </>
+    );
+  }
+  const issue = loaded.value;
+  return (
+    <>
+      <PageHeader title={<>{issue.key} <span className="font-normal">{issue.summary}</span></>}>
+        <span className="self-center">
+          <IssueStatusBadge status={issue.status} />
+        </span>
+      </PageHeader>
+      <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
+        <div className="space-y-4">
+          <section className={cardClass} aria-labelledby="issue-workflow">
+            <h2 id="issue-workflow" className="mb-2 font-semibold">Workflow</h2>
+            <p className="mb-2 text-sm">
+              Status: <IssueStatusBadge status={issue.status} /> · promoting to qa needs <strong>QA Ready</strong>, to production <strong>Production Ready</strong>.
+            </p>
+            {hasRole(user, 'editor') ? (
+              <IssueTransitions issueKey={issue.key} transitions={issue.transitions ?? []} />
+            ) : (
+              <p className="text-sm text-slate-600 dark:text-slate-400">Moving issues needs the editor role.</p>
+            )}
+          </section>
+          <section className={cardClass} aria-labelledby="issue-changes">
+            <h2 id="issue-changes" className="mb-2 font-semibold">Commits and promotions</h2>
+            {!issue.links || issue.links.length === 0 ? (
+              <EmptyState title="Nothing linked yet">Changes saved or promoted under {issue.key} appear here.</EmptyState>
+            ) : (
+              <ul className="space-y-1 text-sm" aria-label="Linked changes">
+                {issue.links.map((link, index) => (
+                  <li key={index} className="flex flex-wrap items-center gap-2">
+                    {isEnvName(link.env) ? <EnvBadge env={link.env} /> : <span>{link.env}</span>}
+                    <span>{link.kind === 'promotion' ? 'promoted' : 'commit'}</span>
+                    <Link href={`/tests/${encodeURIComponent(link.testName)}`} className={`font-mono ${linkClass}`}>{link.testName}</Link>
+                    <Link href={`/tests/${encodeURIComponent(link.testName)}?tab=definition&revision=${link.revision}`} className={`font-mono ${linkClass}`}>{shortRevision(link.revision)}</Link>
+                    <time className="text-xs text-slate-600 dark:text-slate-400">{formatDateTime(link.createdAt)}</time>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          {issue.description && (
+            <section className={cardClass} aria-labelledby="issue-description">
+              <h2 id="issue-description" className="mb-2 font-semibold">Description</h2>
+              <p className="whitespace-pre-wrap text-sm">{issue.description}</p>
+            </section>
+          )}
+        </div>
+        <div className="space-y-4">
+          <section className={cardClass} aria-labelledby="issue-facts">
+            <h2 id="issue-facts" className="mb-2 font-semibold">Details</h2>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+              <dt>Type</dt>
+              <dd>{issue.type}</dd>
+              {issue.reporter && (<><dt>Reporter</dt><dd>{issue.reporter}</dd></>)}
+              {issue.assignee && (<><dt>Assignee</dt><dd>{issue.assignee}</dd></>)}
+              {issue.createdAt && (<><dt>Created</dt><dd>{formatDateTime(issue.createdAt)}</dd></>)}
+            </dl>
+          </section>
+          {issue.events && issue.events.length > 0 && (
+            <section className={cardClass} aria-labelledby="issue-events">
+              <h2 id="issue-events" className="mb-2 font-semibold">Status history</h2>
+              <ol className="space-y-1 text-sm">
+                {[...issue.events].reverse().map((event) => (
+                  <li key={event.id}>
+                    {event.from ? `${event.from} → ` : ''}<strong>{event.to}</strong> by {event.actor}{' '}
+                    <time className="text-xs text-slate-600 dark:text-slate-400">{formatDateTime(event.at)}</time>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { TestEditor } from '@/components/editor/test-editor';
+import { copyDefinition, newTestDefinition } from '@/lib/editor/editor-document';
+import { isValidTestName, parseDefinition, serializeDefinition } from '@/lib/proctor';
+import { getAppContext } from '@/lib/server/app-context';
+import { requirePageUser } from '@/lib/server/current-user';
+
+export const metadata: Metadata = { title: 'New test' };
+
+/** Create a test from scratch, or ?copy=<name> to start from an existing test's trunk definition. */
+export default async function NewTestPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const raw = await searchParams;
+  const copy = typeof raw.copy === 'string' && raw.copy !== '' ? raw.copy : null;
+  await requirePageUser(copy ? `/tests/new?copy=${encodeURIComponent(copy)}` : '/tests/new', 'editor');
+  let text = serializeDefinition(newTestDefinition(''));
+  let suggested = '';
+  if (copy) {
+    if (!isValidTestName(copy)) notFound();
+    const { store } = await getAppContext();
+    const read = await store.readDefinition(copy, { branch: 'trunk' });
+    if (!read) notFound();
+    suggested = `${copy}_copy`;
+    text = serializeDefinition(copyDefinition(read.definition ?? parseDefinition(read.text), suggested));
+  }
+  return <TestEditor mode="create" testName={suggested} initialText={text} baseRevision={null} copyOf={copy} />;
+}

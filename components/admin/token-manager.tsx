@@ -1,0 +1,125 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { ErrorPanel } from '@/components/error-panel';
+import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { formatDateTime } from '@/lib/ui/format';
+import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
+
+export interface TokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  username: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Create a token (the secret is shown once) and revoke tokens. */
+export function TokenManager({ tokens, showOwner }: { tokens: TokenRow[]; showOwner: boolean }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="space-y-4">
+      <form
+        className="flex flex-wrap items-end gap-3"
+        aria-label="Create an API token"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const formElement = event.currentTarget;
+          const form = new FormData(formElement);
+          const days = String(form.get('expiresInDays') ?? '').trim();
+          setBusy(true);
+          setError(null);
+          try {
+            const result = await callApi<{ token: string; name: string }>('/api/v1/tokens', { body: { name: String(form.get('name') ?? ''), ...(days ? { expiresInDays: Number(days) } : {}) } });
+            setCreated(result);
+            formElement.reset();
+            router.refresh();
+          } catch (caught) {
+            setError(caught as ApiErrorBody);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div className="flex flex-col gap-1">
+          <label htmlFor="token-name" className="text-sm font-medium">Token name</label>
+          <input id="token-name" name="name" required className={inputClass} placeholder="ci-deploy" />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="token-days" className="text-sm font-medium">Expires in days (optional)</label>
+          <input id="token-days" name="expiresInDays" type="number" min={1} max={3650} className={`${inputClass} w-40`} />
+        </div>
+        <button type="submit" className={primaryButtonClass} disabled={busy}>Create token</button>
+      </form>
+      {error && <ErrorPanel error={error} />}
+      {created && (
+        <div role="status" className="rounded border border-emerald-400 bg-emerald-50 p-3 text-sm text-emerald-950 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-50">
+          <p className="font-medium">Token “{created.name}” created. Copy it now: it is not shown again.</p>
+          <code className="mt-1 block break-all rounded bg-white p-2 font-mono text-xs text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="new-token">{created.token}</code>
+          <button type="button" className={`${buttonClass} mt-2`} onClick={() => navigator.clipboard?.writeText(created.token).catch(() => undefined)}>Copy</button>
+        </div>
+      )}
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" aria-label="API tokens">
+          <thead>
+            <tr className="border-b border-slate-300 dark:border-slate-600">
+              <th scope="col" className="py-1 pr-3">Name</th>
+              {showOwner && <th scope="col" className="py-1 pr-3">Owner</th>}
+              <th scope="col" className="py-1 pr-3">Prefix</th>
+              <th scope="col" className="py-1 pr-3">Created</th>
+              <th scope="col" className="py-1 pr-3">Last used</th>
+              <th scope="col" className="py-1 pr-3">Expires</th>
+              <th scope="col" className="py-1"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={7} className="py-3 text-slate-600 dark:text-slate-400">No tokens yet.</td>
+              </tr>
+            )}
+            {tokens.map((token) => (
+              <tr key={token.id} className="border-b border-slate-200 dark:border-slate-700" data-token-name={token.name}>
+                <td className="py-1 pr-3">{token.name}</td>
+                {showOwner && <td className="py-1 pr-3">{token.username}</td>}
+                <td className="py-1 pr-3 font-mono text-xs">{token.prefix}…</td>
+                <td className="py-1 pr-3 text-xs">{formatDateTime(token.createdAt)}</td>
+                <td className="py-1 pr-3 text-xs">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}</td>
+                <td className="py-1 pr-3 text-xs">{token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}</td>
+                <td className="py-1">
+                  {token.revokedAt ? (
+                    <span className="text-xs">revoked {formatDateTime(token.revokedAt)}</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className={`${dangerButtonClass} px-2 py-0.5 text-xs`}
+                      aria-label={`Revoke token ${token.name}`}
+                      onClick={async () => {
+                        if (!window.confirm(`Revoke the token “${token.name}”? Scripts using it stop working.`)) return;
+                        setError(null);
+                        try {
+                          await callApi(`/api/v1/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' });
+                          router.refresh();
+                        } catch (caught) {
+                          setError(caught as ApiErrorBody);
+                        }
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

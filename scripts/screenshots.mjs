@@ -1,0 +1,89 @@
+// Screenshots of every page at 1280×800 for the README: docs/screenshots/*.png.
+// Usage: node scripts/screenshots.mjs            (needs `npm run build` first; starts `next start` on a temp data dir)
+//        SCREENSHOT_BASE_URL=http://127.0.0.1:3000 node scripts/screenshots.mjs   (use a running server with demo data)
+//        SCREENSHOT_DARK=1 … also writes *-dark.png
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+
+const outDir = process.env.SCREENSHOT_DIR || 'docs/screenshots';
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+mkdirSync(outDir, { recursive: true });
+
+async function waitFor(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+async function startServer() {
+  const port = Number(process.env.SCREENSHOT_PORT || 3291);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-screens-'));
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    env: { ...process.env, PROCTOR_DATA_DIR: dataDir, PROCTOR_DEMO: '1', PROCTOR_PUBLIC_URL: base },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitFor(`${base}/api/health`, 120_000);
+  return { base, stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
+}
+
+const server = process.env.SCREENSHOT_BASE_URL ? { base: process.env.SCREENSHOT_BASE_URL, stop: () => {} } : await startServer();
+const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  for (const scheme of process.env.SCREENSHOT_DARK ? ['light', 'dark'] : ['light']) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, baseURL: server.base });
+    const page = await context.newPage();
+    const suffix = scheme === 'dark' ? '-dark' : '';
+    const shot = async (name, url, prepare) => {
+      await page.goto(url);
+      if (prepare) await prepare();
+      await page.screenshot({ path: path.join(outDir, `${name}${suffix}.png`) });
+      console.log(`${name}${suffix}.png  ${url}`);
+    };
+    await shot('login', '/login');
+    const signIn = await context.request.post('/api/v1/session', { data: { username: 'avery', password: 'demo' }, headers: { origin: server.base } });
+    if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()}`);
+    await shot('tests', '/tests');
+    const first = await page.locator('tr[data-test-name]').first().getAttribute('data-test-name');
+    const test = process.env.SCREENSHOT_TEST || first;
+    await shot('test-overview', `/tests/${test}`);
+    await shot('test-history', `/tests/${test}?tab=history`);
+    await shot('test-diff', `/tests/${test}?tab=diff&from=production&to=trunk`);
+    await shot('test-definition', `/tests/${test}?tab=definition`);
+    await shot('test-bucket-check', `/tests/${test}?tab=bucket-check`, async () => {
+      await page.getByLabel('Identifier', { exact: true }).fill('user-123');
+      await page.getByRole('button', { name: 'Check bucket' }).click();
+      await page.getByRole('table', { name: 'Bucket per environment' }).waitFor();
+    });
+    await shot('test-promote', `/tests/${test}`, async () => {
+      await page.getByRole('button', { name: 'Promote…' }).click();
+      await page.getByLabel('Issue key').fill('PROTEST-1');
+      await page.getByText(/is \w/).first().waitFor().catch(() => {});
+      await page.waitForTimeout(600);
+    });
+    await shot('issues', '/issues');
+    const issueKey = await page.locator('[data-issue-key]').first().getAttribute('data-issue-key');
+    if (issueKey) await shot('issue', `/issues/${issueKey}`);
+    await shot('activity', '/activity');
+    await shot('matrix', '/matrix');
+    await shot('tokens', '/tokens');
+    await shot('admin-users', '/admin/users');
+    await shot('admin-audit', '/admin/audit');
+    await shot('not-found', '/tests/no_such_test_here');
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
