@@ -257,8 +257,9 @@ export class ProctorClient {
     return this.refreshing;
   }
 
-  private report(error: Error): void {
-    this.lastError = { message: error.message, at: Date.now() };
+  /** `lastError` is about reaching the source; a test falling back is reported but is not one. */
+  private report(error: Error, options: { fallback?: boolean } = {}): void {
+    if (!options.fallback) this.lastError = { message: error.message, at: Date.now() };
     if (this.options.onError) this.options.onError(error);
     else if (!this.reportedErrors.has(error.message)) {
       this.reportedErrors.add(error.message);
@@ -318,7 +319,7 @@ export class ProctorClient {
   private use(raw: TestMatrixArtifact, revision: string): void {
     const { matrix, result } = consolidateMatrix(raw, this.options.specification, undefined, { matrixSource: `${raw.audit.updatedBy}@${revision}` });
     const fallbackTests = [...Object.keys(result.errors), ...result.missing.filter((t) => Object.prototype.hasOwnProperty.call(this.options.specification.tests ?? {}, t))];
-    for (const [test, messages] of Object.entries(result.errors)) this.report(new Error(`Test ${test} falls back to its fallback bucket: ${messages[0]}`));
+    for (const [test, messages] of Object.entries(result.errors)) this.report(new Error(`Test ${test} falls back to its fallback bucket: ${messages[0]}`), { fallback: true });
     const previousRevision = this.revisionValue;
     this.matrix = matrix;
     this.verification = result;
