@@ -5,8 +5,7 @@ import { SemanticChanges } from './semantic-changes';
 import { SideBySideDiff } from './side-by-side-diff';
 
 function sideLabel(side: DefinitionDiff['before']): string {
-  const label = /^[0-9a-f]{40}$/.test(side.label) ? shortRevision(side.label) : side.label;
-  return side.revision && side.label !== side.revision ? `${label} (${shortRevision(side.revision)})` : label;
+  return side.label.replace(/[0-9a-f]{40}/g, (revision) => shortRevision(revision));
 }
 
 /** Diff of two revisions or environments: the semantic summary first, the JSON side by side below. */

@@ -18,6 +18,15 @@ export interface HistoryPanelProps {
   canRevert: boolean;
 }
 
+/** The commit message without Proctor's machine trailers (Proctor-Test:, Proctor-Issue:, …). */
+function readableMessage(message: string): string {
+  return message
+    .split('\n')
+    .filter((line) => !/^Proctor-[A-Za-z-]+:/.test(line))
+    .join('\n')
+    .trim();
+}
+
 /** Which environments run this entry's definition right now. */
 function liveIn(entry: HistoryEntryRecord, env: EnvName, live: HistoryPanelProps['live']): EnvName[] {
   const out: EnvName[] = [];
@@ -51,8 +60,11 @@ export function HistoryPanel({ name, env, entries, total, offset, limit, live, c
       {entries.length === 0 ? (
         <EmptyState title={`No history in ${env}`}>This test has never been in {env}.</EmptyState>
       ) : (
-        <form action={base} method="get">
-          <input type="hidden" name="tab" value="diff" />
+        <div>
+          {/* The revert dialogs hold forms of their own, so the radios join this form by its id instead of nesting. */}
+          <form id="history-compare" action={base} method="get">
+            <input type="hidden" name="tab" value="diff" />
+          </form>
           <fieldset>
             <legend className="sr-only">Choose two revisions to compare</legend>
             <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-900" aria-label={`${env} history`}>
@@ -62,10 +74,10 @@ export function HistoryPanel({ name, env, entries, total, offset, limit, live, c
                   <li key={entry.revision} className="flex flex-wrap items-start gap-3 p-3" data-revision={entry.revision}>
                     <div className="flex flex-col gap-1 text-xs">
                       <label className="flex items-center gap-1">
-                        <input type="radio" name="from" value={entry.revision} defaultChecked={index === 1} aria-label={`compare from ${shortRevision(entry.revision)}`} /> from
+                        <input type="radio" form="history-compare" name="from" value={entry.revision} defaultChecked={index === 1} aria-label={`compare from ${shortRevision(entry.revision)}`} /> from
                       </label>
                       <label className="flex items-center gap-1">
-                        <input type="radio" name="to" value={entry.revision} defaultChecked={index === 0} aria-label={`compare to ${shortRevision(entry.revision)}`} /> to
+                        <input type="radio" form="history-compare" name="to" value={entry.revision} defaultChecked={index === 0} aria-label={`compare to ${shortRevision(entry.revision)}`} /> to
                       </label>
                     </div>
                     <div className="min-w-0 flex-1">
@@ -89,7 +101,7 @@ export function HistoryPanel({ name, env, entries, total, offset, limit, live, c
                           </EnvBadge>
                         ))}
                       </div>
-                      <p className="mt-0.5 whitespace-pre-wrap break-words text-sm text-slate-700 dark:text-slate-300">{entry.message}</p>
+                      <p className="mt-0.5 whitespace-pre-wrap break-words text-sm text-slate-700 dark:text-slate-300">{readableMessage(entry.message)}</p>
                       {entry.sourceRevision && <p className="text-xs text-slate-600 dark:text-slate-400">promoted from {entry.sourceBranch ?? 'trunk'} {shortRevision(entry.sourceRevision)}</p>}
                     </div>
                     <div className="flex flex-wrap gap-2">
@@ -107,7 +119,7 @@ export function HistoryPanel({ name, env, entries, total, offset, limit, live, c
           </fieldset>
           <div className="mt-3 flex flex-wrap items-center gap-3">
             {entries.length > 1 && (
-              <button type="submit" className={buttonClass}>
+              <button type="submit" form="history-compare" className={buttonClass}>
                 Compare selected revisions
               </button>
             )}
@@ -125,7 +137,7 @@ export function HistoryPanel({ name, env, entries, total, offset, limit, live, c
               </Link>
             )}
           </div>
-        </form>
+        </div>
       )}
     </div>
   );

@@ -53,6 +53,13 @@ function sourceOptions(props: PromoteDialogProps, target: Target): PromoteSource
   return options;
 }
 
+/** The promoted file always carries a new `version` (the trunk revision); only the other changes matter here. */
+function PromotionChanges({ changes }: { changes: DefinitionChange[] }) {
+  const meaningful = changes.filter((change) => change.kind !== 'version-changed');
+  if (changes.length > 0 && meaningful.length === 0) return <p className="text-sm">Same definition; only the recorded source revision (version) changes.</p>;
+  return <SemanticChanges changes={meaningful} />;
+}
+
 /** Promote a revision to qa or production: shows what will change there and whether the issue allows it, first. */
 export function PromoteDialog(props: PromoteDialogProps) {
   const { testName } = props;
@@ -196,7 +203,9 @@ export function PromoteDialog(props: PromoteDialogProps) {
               What changes in {target} (live {shortRevision(props.live[target].revision)} → {source ? shortRevision(source.revision) : '—'})
             </h3>
             <div className="mt-1 max-h-56 overflow-y-auto">
-              {diffError ? <ErrorPanel error={diffError} /> : changes ? <SemanticChanges changes={changes} /> : <p className="text-sm">Loading the difference…</p>}
+              {diffError ? <ErrorPanel error={diffError} /> : changes ? (
+                <PromotionChanges changes={changes} />
+              ) : <p className="text-sm">Loading the difference…</p>}
             </div>
           </section>
           <div className="flex flex-col gap-1">
