@@ -1,0 +1,463 @@
+'use client';
+/**
+ * The test editor: a structured form and a raw JSON editor over one document (the definition.json text), live
+ * validation with the core library the server uses, drift preview, rule helper, save with an issue key, conflict
+ * re-apply, and drafts in localStorage so no edit is ever lost.
+ */
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { createDraftStore, type DraftStore, type EditorDraft } from '@/lib/editor/draft-store';
+import { parseEditorText, type TextProblem } from '@/lib/editor/editor-document';
+import { offsetOf } from '@/lib/editor/editor-document';
+import { rangeOfPath, valuePositions } from '@/lib/editor/issue-positions';
+import { reapplyEdit } from '@/lib/editor/reapply-edit';
+import { parseDefinition, serializeDefinition, validateDefinition, validateTestName, type TestDefinition, type ValidationIssue } from '@/lib/proctor';
+import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { ErrorPanel } from '@/components/error-panel';
+import { formatDateTime, shortRevision } from '@/lib/ui/format';
+import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
+import { ConflictPanel, type ConflictState } from './conflict-panel';
+import { DefinitionForm, type Update } from './definition-form';
+import { DeleteDialog } from './delete-dialog';
+import { fieldId, groupIssues, IssuesContext } from './editor-fields';
+import { JsonEditor, type JsonDiagnostic } from './json-editor';
+import { RuleHelper } from './rule-helper';
+import { SaveDialog, type SaveRequest } from './save-dialog';
+
+export interface TestEditorProps {
+  mode: 'create' | 'edit';
+  /** Edit: the test's name. Create: the suggested name (copy), may be empty. */
+  testName: string;
+  initialText: string;
+  /** Edit: the trunk revision the text was read at. */
+  baseRevision: string | null;
+  /** Edit: is the test live in production (delete needs typing the name; drift matters). */
+  liveInProduction?: boolean;
+  copyOf?: string | null;
+}
+
+interface Doc {
+  text: string;
+  definition: TestDefinition | null;
+  problem: TextProblem | null;
+  /** The last definition that parsed: the form shows it while the JSON has an error. */
+  lastValid: TestDefinition;
+}
+
+function docFromText(text: string, lastValid: TestDefinition): Doc {
+  const parsed = parseEditorText(text);
+  return parsed.ok ? { text, definition: parsed.definition, problem: null, lastValid: parsed.definition } : { text, definition: null, problem: parsed.problem, lastValid };
+}
+
+function sameIssues(a: ValidationIssue[], b: ValidationIssue[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.path === b[i].path && x.message === b[i].message && x.severity === b[i].severity);
+}
+
+/** Running = some users already get a non-inactive bucket: moving them between buckets corrupts results. */
+function isRunning(def: TestDefinition | null): boolean {
+  return !!def && def.allocations.some((a) => a.ranges.some((r) => r.bucketValue !== -1 && r.length > 0));
+}
+
+export function TestEditor(props: TestEditorProps) {
+  const router = useRouter();
+  const { mode } = props;
+  const [name, setName] = useState(props.testName);
+  const [baseRevision, setBaseRevision] = useState(props.baseRevision);
+  const [baseText, setBaseText] = useState(mode === 'edit' ? props.initialText : null);
+  const baseDefinition = useMemo(() => (baseText ? parseEditorText(baseText) : null), [baseText]);
+  const base = baseDefinition?.ok ? baseDefinition.definition : null;
+  const [doc, setDoc] = useState<Doc>(() => {
+    const parsed = parseEditorText(props.initialText);
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    return { text: props.initialText, definition: parsed.definition, problem: null, lastValid: parsed.definition };
+  });
+  const [view, setView] = useState<'form' | 'json'>('form');
+  const [saveOpen, setSaveOpen] = useState(false);
+  const [deleteOpen, setDeleteOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [serverIssues, setServerIssues] = useState<ValidationIssue[]>([]);
+  const [conflict, setConflict] = useState<ConflictState | null>(null);
+  const [offers, setOffers] = useState<EditorDraft[]>([]);
+  const [lastIssueKey, setLastIssueKey] = useState('');
+  const drafts = useRef<DraftStore | null>(null);
+  const draftName = mode === 'edit' ? props.testName : null;
+  // The text as last loaded or saved: the edit is "dirty" (and kept as a draft) when it differs.
+  const [savedText, setSavedText] = useState(props.initialText);
+
+  // Drafts: offer what was left behind for this test (any base revision), then autosave while editing.
+  useEffect(() => {
+    try {
+      drafts.current = createDraftStore(window.localStorage);
+    } catch {
+      return;
+    }
+    const found = drafts.current.listFor(draftName).filter((d) => d.text !== props.initialText);
+    setOffers(found);
+  }, [draftName, props.initialText]);
+
+  const dirty = doc.text !== savedText || (mode === 'create' && name !== props.testName);
+  useEffect(() => {
+    const store = drafts.current;
+    if (!store) return;
+    const timer = setTimeout(() => {
+      if (dirty) store.save({ testName: draftName, baseRevision, text: doc.text, newName: mode === 'create' ? name : undefined });
+      else store.clear(draftName, baseRevision);
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [doc.text, name, dirty, draftName, baseRevision, mode]);
+  useEffect(() => {
+    const flush = () => {
+      if (dirty) drafts.current?.save({ testName: draftName, baseRevision, text: doc.text, newName: mode === 'create' ? name : undefined });
+    };
+    window.addEventListener('pagehide', flush);
+    return () => window.removeEventListener('pagehide', flush);
+  }, [doc.text, name, dirty, draftName, baseRevision, mode]);
+
+  const update: Update = useCallback((change) => {
+    setDoc((d) => {
+      if (!d.definition) return d;
+      const next = change(d.definition);
+      return { text: serializeDefinition(next), definition: next, problem: null, lastValid: next };
+    });
+  }, []);
+  const onJsonChange = useCallback((text: string) => setDoc((d) => (d.text === text ? d : docFromText(text, d.lastValid))), []);
+
+  // Validation runs on a deferred copy so typing stays responsive on big tests.
+  const deferredDefinition = useDeferredValue(doc.definition);
+  const validationName = mode === 'edit' ? props.testName : name.trim() || 'new_test';
+  const issues = useMemo(() => {
+    const list: ValidationIssue[] = [];
+    if (mode === 'create') {
+      const nameProblem = validateTestName(name.trim());
+      if (nameProblem) list.push({ path: '/name', message: nameProblem, severity: 'error' });
+    }
+    if (deferredDefinition) list.push(...validateDefinition(validationName, deferredDefinition, { checks: 'all' }));
+    list.push(...serverIssues);
+    return list;
+  }, [deferredDefinition, validationName, mode, name, serverIssues]);
+  // Keep the same array while the issues are the same, so memoised rows do not re-render on every keystroke.
+  const [stable, setStable] = useState(issues);
+  if (stable !== issues && !sameIssues(stable, issues)) setStable(issues);
+  const issueMap = useMemo(() => groupIssues(stable), [stable]);
+  const errors = stable.filter((i) => i.severity === 'error');
+  const warnings = stable.filter((i) => i.severity === 'warning');
+  const blocked = doc.problem !== null || errors.length > 0;
+
+  const diagnostics = useMemo<JsonDiagnostic[]>(() => {
+    if (view !== 'json') return [];
+    if (doc.problem) {
+      const at = doc.problem.line ? offsetOf(doc.text, doc.problem.line, doc.problem.column ?? 1) : 0;
+      return [{ from: at, to: at + 1, severity: 'error', message: doc.problem.message }];
+    }
+    const positions = valuePositions(doc.text);
+    if (!positions) return [];
+    return stable.filter((i) => i.path !== '/name').map((i) => ({ ...rangeOfPath(doc.text, positions, i.path), severity: i.severity, message: i.message }));
+  }, [view, doc, stable]);
+
+  const focusIssue = (path: string) => {
+    setView('form');
+    setTimeout(() => {
+      for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+        const el = document.getElementById(fieldId(p)) ?? document.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
+        if (el) {
+          el.focus();
+          el.scrollIntoView({ block: 'center' });
+          return;
+        }
+        if (p === '') return;
+      }
+    }, 0);
+  };
+
+  const openConflict = async (fromRevision: string, fromText: string | null, editText: string) => {
+    const current = await callApi<{ revision: string; text: string }>(`/api/v1/tests/${encodeURIComponent(props.testName)}?env=trunk`);
+    const baseTextAt = fromText ?? (await callApi<{ text: string }>(`/api/v1/tests/${encodeURIComponent(props.testName)}?revision=${fromRevision}`)).text;
+    const baseDef = parseDefinition(baseTextAt);
+    const currentDef = parseDefinition(current.text);
+    const edit = parseEditorText(editText);
+    if (!edit.ok) throw { code: 'VALIDATION_FAILED', message: `Your edit does not parse, so it cannot be re-applied: ${edit.problem.message}` } satisfies ApiErrorBody;
+    setConflict({
+      baseRevision: fromRevision,
+      baseText: baseTextAt,
+      baseDefinition: baseDef,
+      currentRevision: current.revision,
+      currentText: current.text,
+      currentDefinition: currentDef,
+      result: reapplyEdit(baseDef, edit.definition, currentDef),
+    });
+  };
+
+  const save = async (request: SaveRequest) => {
+    if (!doc.definition) return;
+    setBusy(true);
+    setError(null);
+    setServerIssues([]);
+    setLastIssueKey(request.issueKey);
+    const testName = mode === 'edit' ? props.testName : name.trim();
+    try {
+      if (mode === 'create') {
+        await callApi(`/api/v1/tests`, { body: { name: testName, definition: doc.text, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote } });
+      } else {
+        await callApi(`/api/v1/tests/${encodeURIComponent(testName)}`, {
+          method: 'PUT',
+          body: { definition: doc.text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote },
+        });
+      }
+      drafts.current?.clearAll(draftName);
+      setSavedText(doc.text);
+      setSaveOpen(false);
+      router.push(`/tests/${encodeURIComponent(testName)}`);
+    } catch (e) {
+      const body = e as ApiErrorBody;
+      setSaveOpen(false);
+      // The draft stays: a failed save never loses the edit.
+      drafts.current?.save({ testName: draftName, baseRevision, text: doc.text, newName: mode === 'create' ? name : undefined });
+      if (body.code === 'STALE_REVISION' && baseRevision) {
+        try {
+          await openConflict(baseRevision, baseText, doc.text);
+        } catch (inner) {
+          setError(inner as ApiErrorBody);
+        }
+      } else {
+        setError(body);
+        if (body.details) {
+          setServerIssues(
+            body.details
+              .filter((d) => d.path.startsWith('/definition'))
+              .map((d) => ({ path: d.path.slice('/definition'.length), message: d.message, severity: 'error' as const })),
+          );
+        }
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (request: { issueKey: string; comment: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await callApi(`/api/v1/tests/${encodeURIComponent(props.testName)}`, { method: 'DELETE', body: { baseRevision, issueKey: request.issueKey, comment: request.comment } });
+      drafts.current?.clearAll(draftName);
+      setDeleteOpen(false);
+      router.push('/tests');
+    } catch (e) {
+      setDeleteOpen(false);
+      setError(e as ApiErrorBody);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const restore = async (draft: EditorDraft) => {
+    setOffers([]);
+    if (draft.newName !== undefined) setName(draft.newName);
+    if (mode === 'edit' && draft.baseRevision && draft.baseRevision !== baseRevision) {
+      // A draft made on an older revision: re-apply it onto the current one instead of overwriting newer changes.
+      try {
+        await openConflict(draft.baseRevision, null, draft.text);
+      } catch (e) {
+        setError(e as ApiErrorBody);
+        setDoc((d) => docFromText(draft.text, d.lastValid));
+        setView('json');
+      }
+      return;
+    }
+    setDoc((d) => docFromText(draft.text, d.lastValid));
+    if (parseEditorText(draft.text).ok === false) setView('json');
+  };
+
+  const definition = doc.definition ?? doc.lastValid;
+  const title = mode === 'edit' ? `Edit ${props.testName}` : props.copyOf ? `New test (copy of ${props.copyOf})` : 'New test';
+
+  return (
+    <IssuesContext.Provider value={issueMap}>
+      <div className="space-y-4" data-testid="test-editor">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div>
+            <h1 className="text-2xl font-semibold">{title}</h1>
+            {mode === 'edit' && (
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                Editing trunk at revision <code data-testid="base-revision">{shortRevision(baseRevision)}</code>
+                {props.liveInProduction ? ' · live in production' : ''}
+              </p>
+            )}
+          </div>
+          <div className="flex flex-wrap items-center gap-2">
+            <div role="tablist" aria-label="Editor view" className="inline-flex rounded-md border border-slate-300 dark:border-slate-600">
+              {(['form', 'json'] as const).map((v) => (
+                <button
+                  key={v}
+                  type="button"
+                  role="tab"
+                  aria-selected={view === v}
+                  className={`px-3 py-1.5 text-sm ${view === v ? 'bg-blue-700 text-white' : ''} first:rounded-l-md last:rounded-r-md`}
+                  onClick={() => setView(v)}
+                >
+                  {v === 'form' ? 'Form' : 'JSON'}
+                </button>
+              ))}
+            </div>
+            {mode === 'edit' && (
+              <button type="button" className={dangerButtonClass} onClick={() => setDeleteOpen(true)}>
+                Delete…
+              </button>
+            )}
+            <button type="button" className={primaryButtonClass} disabled={blocked || busy} aria-describedby="save-status" onClick={() => setSaveOpen(true)}>
+              Save…
+            </button>
+          </div>
+        </div>
+        <p id="save-status" className="text-sm" aria-live="polite" data-testid="save-status">
+          {doc.problem
+            ? 'The JSON does not parse; fix it to save.'
+            : errors.length > 0
+              ? `Saving is blocked: ${errors.length} error(s) to fix.`
+              : warnings.length > 0
+                ? `${warnings.length} warning(s) to acknowledge when saving.`
+                : 'No problems found.'}
+          {dirty ? ' Unsaved changes are kept as a draft in this browser.' : ''}
+        </p>
+
+        {offers.length > 0 && (
+          <div role="region" aria-label="Unsaved draft" className="rounded-md border border-blue-400 bg-blue-50 p-3 text-sm text-blue-950 dark:bg-blue-950 dark:text-blue-50" data-testid="draft-offer">
+            {offers.slice(0, 3).map((d) => (
+              <div key={`${d.baseRevision}`} className="flex flex-wrap items-center gap-2">
+                <span>
+                  An unsaved draft from {formatDateTime(d.savedAt)}
+                  {mode === 'edit' && d.baseRevision !== baseRevision ? ` (made on older revision ${shortRevision(d.baseRevision)})` : ''} was found.
+                </span>
+                <button type="button" className={buttonClass} onClick={() => void restore(d)}>
+                  {mode === 'edit' && d.baseRevision !== baseRevision ? 'Restore and re-apply' : 'Restore draft'}
+                </button>
+                <button
+                  type="button"
+                  className={buttonClass}
+                  onClick={() => {
+                    drafts.current?.clear(d.testName, d.baseRevision);
+                    setOffers((o) => o.filter((x) => x !== d));
+                  }}
+                >
+                  Discard
+                </button>
+              </div>
+            ))}
+          </div>
+        )}
+
+        {error && <ErrorPanel error={error} title="The change was not saved" />}
+
+        {conflict && (
+          <ConflictPanel
+            conflict={conflict}
+            onCancel={() => setConflict(null)}
+            onDiscard={() => {
+              drafts.current?.clearAll(draftName);
+              setSavedText(conflict.currentText);
+              setBaseText(conflict.currentText);
+              setBaseRevision(conflict.currentRevision);
+              setDoc((d) => docFromText(conflict.currentText, d.lastValid));
+              setConflict(null);
+              setError(null);
+            }}
+            onReapply={(merged) => {
+              drafts.current?.clear(draftName, baseRevision);
+              setSavedText(conflict.currentText);
+              setBaseText(conflict.currentText);
+              setBaseRevision(conflict.currentRevision);
+              setDoc({ text: serializeDefinition(merged), definition: merged, problem: null, lastValid: merged });
+              setConflict(null);
+              setError(null);
+            }}
+          />
+        )}
+
+        {mode === 'create' && (
+          <div>
+            <label htmlFor={fieldId('/name')} className="block text-sm font-medium">
+              Test name
+            </label>
+            <input
+              id={fieldId('/name')}
+              className={`${inputClass} w-80 font-mono`}
+              value={name}
+              autoComplete="off"
+              aria-invalid={issueMap.has('/name')}
+              aria-describedby="name-issues"
+              onChange={(e) => {
+                const next = e.target.value;
+                // A salt that still follows the default &<name> follows the name.
+                update((d) => (d.salt === `&${name.trim()}` ? { ...d, salt: `&${next.trim()}` } : d));
+                setName(next);
+              }}
+            />
+            <p id="name-issues" className="text-xs text-red-700 dark:text-red-400">
+              {issueMap.get('/name')?.[0]?.message}
+            </p>
+          </div>
+        )}
+
+        <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
+          <div className="min-w-0">
+            {view === 'form' ? (
+              <>
+                {doc.problem && (
+                  <p role="alert" className="mb-2 rounded bg-red-50 p-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
+                    The JSON has an error ({doc.problem.message}). The form shows the last valid version and is read-only until the JSON is fixed.{' '}
+                    <button type="button" className={buttonClass} onClick={() => setView('json')}>
+                      Go to the JSON
+                    </button>
+                  </p>
+                )}
+                <fieldset disabled={doc.problem !== null} className="min-w-0">
+                  <legend className="sr-only">Test definition</legend>
+                  <DefinitionForm definition={definition} base={base} running={mode === 'edit' && (isRunning(base) || !!props.liveInProduction)} update={update} />
+                </fieldset>
+              </>
+            ) : (
+              <JsonEditor value={doc.text} onChange={onJsonChange} diagnostics={diagnostics} label="definition.json" />
+            )}
+          </div>
+          <aside className="space-y-4" aria-label="Problems and rule helper">
+            <section aria-labelledby="problems-heading" className="rounded-lg border border-slate-200 p-3 dark:border-slate-700" data-testid="issue-summary">
+              <h2 id="problems-heading" className="font-semibold">
+                Problems ({errors.length + (doc.problem ? 1 : 0)} errors, {warnings.length} warnings)
+              </h2>
+              <ul className="mt-2 space-y-1 text-sm">
+                {doc.problem && <li className="text-red-700 dark:text-red-400">{doc.problem.message}</li>}
+                {stable.map((issue, i) => (
+                  <li key={i}>
+                    <button
+                      type="button"
+                      className={`text-left underline-offset-2 hover:underline ${issue.severity === 'error' ? 'text-red-700 dark:text-red-400' : 'text-amber-800 dark:text-amber-300'}`}
+                      onClick={() => focusIssue(issue.path)}
+                    >
+                      <code className="text-xs">{issue.path || '/'}</code> {issue.message}
+                    </button>
+                  </li>
+                ))}
+                {!doc.problem && stable.length === 0 && <li className="text-emerald-700 dark:text-emerald-400">No problems.</li>}
+              </ul>
+            </section>
+            <RuleHelper definition={definition} />
+          </aside>
+        </div>
+
+        <SaveDialog
+          open={saveOpen}
+          onClose={() => setSaveOpen(false)}
+          onSave={(r) => void save(r)}
+          testName={mode === 'edit' ? props.testName : name.trim()}
+          text={doc.text}
+          warnings={warnings}
+          saving={busy}
+          initialIssueKey={lastIssueKey}
+        />
+        {mode === 'edit' && (
+          <DeleteDialog open={deleteOpen} onClose={() => setDeleteOpen(false)} onDelete={(r) => void remove(r)} testName={props.testName} liveInProduction={!!props.liveInProduction} busy={busy} />
+        )}
+      </div>
+    </IssuesContext.Provider>
+  );
+}
