@@ -58,6 +58,9 @@ export interface ApiContext<B, P> {
 
 export type RouteHandler<P> = (request: Request, context?: { params: Promise<P> }) => Promise<Response>;
 
+/** A handler made by apiRoute carries its options, so the OpenAPI document can be checked against what routes enforce. */
+export type ApiRouteHandler<P> = RouteHandler<P> & { readonly apiRoute: Readonly<ApiRouteOptions> };
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export function requestIdOf(request: Request): string {
@@ -88,8 +91,8 @@ export function jsonResponse(body: unknown, init: { status?: number; headers?: H
 export function apiRoute<B = undefined, P extends Record<string, string | string[]> = Record<string, never>>(
   options: ApiRouteOptions,
   handler: (ctx: ApiContext<B, P>) => Promise<unknown> | unknown,
-): RouteHandler<P> {
-  return async (request, context) => {
+): ApiRouteHandler<P> {
+  const routeHandler: RouteHandler<P> = async (request, context) => {
     const started = performance.now();
     const requestId = requestIdOf(request);
     const url = new URL(request.url, 'http://localhost');
@@ -180,6 +183,7 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
     });
     return response;
   };
+  return Object.assign(routeHandler, { apiRoute: options });
 }
 
 /** Integer query parameter with bounds; absent → fallback; malformed → VALIDATION_FAILED naming the parameter. */

@@ -64,3 +64,10 @@ export const COMMENT_ISSUE_BODY: JsonSchema = {
   required: ['body'],
   properties: { body: { type: 'string', minLength: 1, maxLength: 32000 } },
 };
+
+export const CREATE_CONSUMER_TOKEN_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, environment: { enum: ['trunk', 'qa', 'production', null] } },
+};

@@ -1,15 +1,8 @@
 import { createConsumerToken, listConsumerTokens } from '@/lib/distribution/consumer-tokens';
 import { apiRoute } from '@/lib/http/api-route';
-import type { JsonSchema } from '@/lib/http/validate-body';
+import { CREATE_CONSUMER_TOKEN_BODY as CREATE_BODY } from '@/lib/http/api-schemas';
 
 export const dynamic = 'force-dynamic';
-
-const CREATE_BODY: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, environment: { enum: ['trunk', 'qa', 'production', null] } },
-};
 
 /** Application tokens (never their secrets). Admins only. */
 export const GET = apiRoute({ role: 'admin' }, async ({ deps }) => ({ tokens: await listConsumerTokens(deps.prisma) }));
