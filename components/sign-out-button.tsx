@@ -1,8 +1,10 @@
 'use client';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { buttonClass } from '@/lib/ui/styles';
 
 export function SignOutButton() {
+  const router = useRouter();
   const [busy, setBusy] = useState(false);
   return (
     <button
@@ -12,7 +14,8 @@ export function SignOutButton() {
       onClick={async () => {
         setBusy(true);
         await fetch('/api/v1/session', { method: 'DELETE', credentials: 'same-origin' }).catch(() => undefined);
-        window.location.assign('/login');
+        router.push('/login');
+        router.refresh();
       }}
     >
       Sign out

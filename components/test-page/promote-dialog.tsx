@@ -73,8 +73,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
   const [changes, setChanges] = useState<DefinitionChange[] | null>(null);
   const [diffError, setDiffError] = useState<ApiErrorBody | null>(null);
   const [issueKey, setIssueKey] = useState('');
-  const [issue, setIssue] = useState<IssueInfo | null>(null);
-  const [issueError, setIssueError] = useState<ApiErrorBody | null>(null);
+  const [lookup, setLookup] = useState<{ key: string; issue?: IssueInfo; error?: ApiErrorBody } | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiErrorBody | null>(null);
@@ -91,22 +90,23 @@ export function PromoteDialog(props: PromoteDialogProps) {
     };
   }, [open, target, source?.revision, testName]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const normalizedKey = issueKey.trim().toUpperCase();
   useEffect(() => {
-    const key = issueKey.trim().toUpperCase();
-    setIssue(null);
-    setIssueError(null);
-    if (!/^[A-Z][A-Z0-9]+-\d+$/.test(key)) return;
+    if (!/^[A-Z][A-Z0-9]+-\d+$/.test(normalizedKey)) return;
     let cancelled = false;
     const timer = setTimeout(() => {
-      callApi<IssueInfo>(`/api/v1/issues/${encodeURIComponent(key)}`)
-        .then((found) => !cancelled && setIssue(found))
-        .catch((caught) => !cancelled && setIssueError(caught as ApiErrorBody));
+      callApi<IssueInfo>(`/api/v1/issues/${encodeURIComponent(normalizedKey)}`)
+        .then((found) => !cancelled && setLookup({ key: normalizedKey, issue: found }))
+        .catch((caught) => !cancelled && setLookup({ key: normalizedKey, error: caught as ApiErrorBody }));
     }, 250);
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [issueKey]);
+  }, [normalizedKey]);
+  // Only the answer for the key currently typed counts.
+  const issue = lookup?.key === normalizedKey ? (lookup.issue ?? null) : null;
+  const issueError = lookup?.key === normalizedKey ? (lookup.error ?? null) : null;
 
   const required = props.requiredStatus[target];
   const issueAllows = issue ? issue.type === props.requiredIssueType && issue.status === required : null;

@@ -44,3 +44,8 @@ export function formatAgo(value: Date | string | number | null | undefined, now:
 export function firstParam(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** The time a page is rendered at (one value per render, so all "x ago" texts agree). */
+export function renderTime(): number {
+  return Date.now();
+}

@@ -8,7 +8,7 @@ import { getAppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listActivity } from '@/lib/services/list-activity';
 import { ENV_NAMES, isEnvName } from '@/lib/ui/environments';
-import { firstParam, formatAgo, formatDateTime, shortRevision } from '@/lib/ui/format';
+import { firstParam, formatAgo, formatDateTime, renderTime, shortRevision } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
 import { focusRing, linkClass } from '@/lib/ui/styles';
 
@@ -21,7 +21,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
   await requirePageUser(`/activity${env ? `?env=${env}` : ''}`);
   const app = await getAppContext();
   const loaded = await load(() => listActivity(app.prisma, { env, offset, limit: 50 }));
-  const now = Date.now();
+  const now = renderTime();
   const link = (target: Record<string, string | undefined>) => `/activity?${new URLSearchParams(Object.entries(target).filter((e): e is [string, string] => !!e[1]))}`;
   return (
     <>

@@ -10,7 +10,7 @@ import { hasRole } from '@/lib/auth/roles';
 import { getAppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listTests, testRows, type ListTestsQuery } from '@/lib/services/list-tests';
-import { firstParam, formatAgo, formatDateTime } from '@/lib/ui/format';
+import { firstParam, formatAgo, formatDateTime, renderTime } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
 import { linkClass, primaryButtonClass } from '@/lib/ui/styles';
 
@@ -34,7 +34,7 @@ export default async function TestsPage({ searchParams }: { searchParams: Promis
     const tags = [...new Set(all.rows.flatMap((row) => row.metaTags))].sort();
     return { list, types, tags };
   });
-  const now = Date.now();
+  const now = renderTime();
   return (
     <>
       <PageHeader

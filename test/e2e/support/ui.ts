@@ -1,0 +1,24 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { apiToken } from './session';
+
+/** Runs axe-core on the page and fails with the violations listed readably. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const problems = results.violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(' | ')}`);
+  expect(problems, `axe violations on ${label}`).toEqual([]);
+}
+
+/** A fresh ProTest issue and a fresh test created under it (as erin), for tests that change things. */
+export async function createTestWithIssue(request: APIRequestContext, name: string): Promise<{ issueKey: string; token: string }> {
+  const token = await apiToken(request, 'erin');
+  const headers = { authorization: `Bearer ${token}` };
+  const issue = await request.post('/api/v1/issues', { headers, data: { type: 'ProTest', summary: `e2e ${name}` } });
+  if (!issue.ok()) throw new Error(`issue: ${issue.status()} ${await issue.text()}`);
+  const issueKey = (await issue.json()).key as string;
+  const definition = JSON.parse(readFileSync('proctor-data/test-definitions/checkout_button_color/definition.json', 'utf8'));
+  const created = await request.post('/api/v1/tests', { headers, data: { name, definition, issueKey } });
+  if (!created.ok()) throw new Error(`test: ${created.status()} ${await created.text()}`);
+  return { issueKey, token };
+}

@@ -1,0 +1,101 @@
+import { expect, test } from '@playwright/test';
+import { signIn } from './support/session';
+import { expectAccessible } from './support/ui';
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, 'quinn');
+});
+
+test('find a test with the search and filters, then read its environments side by side', async ({ page }) => {
+  await page.goto('/tests');
+  await page.getByLabel('Search').fill('checkout button');
+  await expect(page).toHaveURL(/q=checkout\+button/);
+  await expect(page.locator('tr[data-test-name]')).toHaveCount(1);
+  const row = page.locator('tr[data-test-name="checkout_button_color"]');
+  await expect(row.locator('[data-env-row="production"]')).toContainText(/[0-9a-f]{7}/);
+
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Environment').selectOption('!production');
+  await expect(page).toHaveURL(/env=%21production/);
+  await expect(page.locator('tr[data-test-name="checkout_button_color"]')).toHaveCount(0);
+  await page.getByLabel('Environment').selectOption('');
+
+  await page.getByLabel('Drift').selectOption('production-behind');
+  await expect(page.locator('tr[data-test-name="company_profile_reviews"]')).toContainText('trunk ahead of production');
+  await expect(page.locator('tr[data-test-name="checkout_button_color"]')).toHaveCount(0);
+  await page.getByLabel('Drift').selectOption('');
+
+  await page.goto('/tests?q=checkout');
+  await page.getByRole('link', { name: 'checkout_button_color' }).click();
+  await expect(page.getByRole('heading', { name: 'checkout_button_color' })).toBeVisible();
+  for (const env of ['trunk', 'qa', 'production']) {
+    const column = page.locator(`[data-environment="${env}"]`);
+    await expect(column.getByRole('heading', { name: 'Buckets' })).toBeVisible();
+    await expect(column.getByRole('img', { name: /allocation 1/ })).toBeVisible();
+  }
+  await expectAccessible(page, 'test overview');
+});
+
+test('review the history and diff two revisions; deep links open the diff and a definition', async ({ page }) => {
+  await page.goto('/tests/checkout_button_color?tab=history');
+  const history = page.getByRole('list', { name: 'trunk history' });
+  const entries = history.locator('li[data-revision]');
+  await expect(entries).toHaveCount(2);
+  await expect(entries.first()).toContainText('PROTEST-1');
+  await expect(entries.first().locator('[data-env="production"]')).toContainText('live');
+  await expectAccessible(page, 'history');
+  const newest = await entries.nth(0).getAttribute('data-revision');
+  const oldest = await entries.nth(1).getAttribute('data-revision');
+  await page.getByRole('button', { name: 'Compare selected revisions' }).click();
+  await expect(page).toHaveURL(new RegExp(`tab=diff.*from=${oldest}.*to=${newest}`));
+  await expect(page.getByRole('list', { name: 'Summary of changes' })).toBeVisible();
+  await expect(page.getByRole('table', { name: /JSON diff/ })).toBeVisible();
+  await expectAccessible(page, 'diff');
+
+  await page.goto(`/tests/checkout_button_color?tab=diff&from=${oldest}&to=trunk`);
+  await expect(page.getByRole('heading', { name: /What changed from/ })).toContainText(oldest!.slice(0, 7));
+
+  await page.goto(`/tests/checkout_button_color?tab=definition&revision=${oldest}`);
+  await expect(page.getByLabel('definition.json')).toContainText('"buckets"');
+  await expect(page.getByRole('link', { name: 'Download' })).toHaveAttribute('download', /definition\.json$/);
+  await expectAccessible(page, 'definition');
+});
+
+test('bucket check shows the bucket per environment; errors are shown readably', async ({ page }) => {
+  await page.goto('/tests/checkout_button_color?tab=bucket-check');
+  await page.getByLabel('Identifier', { exact: true }).fill('user-42');
+  await page.getByLabel('Context variables (JSON object)').fill('{"country": "US"}');
+  await page.getByRole('button', { name: 'Check bucket' }).click();
+  const table = page.getByRole('table', { name: 'Bucket per environment' });
+  await expect(table.locator('[data-bucket-env="production"]')).toContainText(/allocation 1/);
+  await expectAccessible(page, 'bucket check');
+  await page.getByLabel('Context variables (JSON object)').fill('[1, 2]');
+  await page.getByRole('button', { name: 'Check bucket' }).click();
+  await expect(page.getByRole('alert')).toContainText('/context');
+});
+
+test('a missing test and a bad revision show a readable message, not a blank page', async ({ page }) => {
+  await page.goto('/tests/no_such_test_anywhere');
+  await expect(page.getByRole('alert')).toContainText('does not exist in any environment');
+  await page.goto('/tests/checkout_button_color?tab=definition&revision=nothex');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await page.goto('/this/page/does/not/exist');
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+});
+
+test('activity, matrix, issues and tokens pages render for a viewer', async ({ page }) => {
+  await page.goto('/activity');
+  await expect(page.getByRole('list', { name: 'Recent changes' }).locator('li').first()).toBeVisible();
+  await expectAccessible(page, 'activity');
+  await page.goto('/matrix');
+  await expect(page.locator('[data-matrix-env="production"]')).toContainText('Built and valid');
+  await expect(page.getByRole('link', { name: 'Download production matrix' })).toHaveAttribute('href', '/api/v1/matrix/production');
+  await expectAccessible(page, 'matrix');
+  await page.goto('/issues');
+  await expect(page.locator('tr[data-issue-key]').first()).toBeVisible();
+  await expectAccessible(page, 'issues');
+  await page.goto('/tokens');
+  await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible();
+  await page.goto('/admin/users');
+  await expect(page).toHaveURL(/\/forbidden\?need=admin/);
+});
