@@ -331,11 +331,12 @@ describe('failures keep their HTTP status', () => {
 });
 
 describe('configuration', () => {
+  const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
   const base = { PROCTOR_JIRA_URL: 'https://jira.example.com/jira/', PROCTOR_JIRA_USER: 'bot', PROCTOR_JIRA_TOKEN: TOKEN };
 
   it('reads PROCTOR_JIRA_* with defaults; JIRA is used only when the URL is set', () => {
-    expect(loadConfig({}).jira).toBeUndefined();
-    const jira = loadConfig({ ...base, PROCTOR_JIRA_PROJECTS: 'protest, ab', PROCTOR_JIRA_STATUS_QA_READY: 'Resolved', PROCTOR_JIRA_TRANSITION_IN_QA: 'Deploy' }).jira as JiraConfig;
+    expect(loadConfig(env({})).jira).toBeUndefined();
+    const jira = loadConfig(env({ ...base, PROCTOR_JIRA_PROJECTS: 'protest, ab', PROCTOR_JIRA_STATUS_QA_READY: 'Resolved', PROCTOR_JIRA_TRANSITION_IN_QA: 'Deploy' })).jira as JiraConfig;
     expect(jira).toEqual({
       url: 'https://jira.example.com/jira',
       deployment: 'server',
@@ -347,7 +348,7 @@ describe('configuration', () => {
       timeoutMs: 5000,
       cacheSeconds: 30,
     });
-    expect(loadConfig({ PROCTOR_JIRA_URL: 'https://x.atlassian.net', PROCTOR_JIRA_DEPLOYMENT: 'Cloud', PROCTOR_JIRA_PAT: PAT, PROCTOR_JIRA_TIMEOUT_MS: '800' }).jira).toMatchObject({
+    expect(loadConfig(env({ PROCTOR_JIRA_URL: 'https://x.atlassian.net', PROCTOR_JIRA_DEPLOYMENT: 'Cloud', PROCTOR_JIRA_PAT: PAT, PROCTOR_JIRA_TIMEOUT_MS: '800' })).jira).toMatchObject({
       deployment: 'cloud',
       auth: { kind: 'bearer', personalAccessToken: PAT },
       timeoutMs: 800,
@@ -356,9 +357,9 @@ describe('configuration', () => {
   });
 
   it('names a missing or wrong setting without echoing secrets', () => {
-    expect(() => loadConfig({ PROCTOR_JIRA_URL: 'https://jira.example.com', PROCTOR_JIRA_USER: 'bot' })).toThrow(
+    expect(() => loadConfig(env({ PROCTOR_JIRA_URL: 'https://jira.example.com', PROCTOR_JIRA_USER: 'bot' }))).toThrow(
       'PROCTOR_JIRA_URL is set: also set PROCTOR_JIRA_USER and PROCTOR_JIRA_TOKEN (Basic) or PROCTOR_JIRA_PAT (personal access token).',
     );
-    expect(() => loadConfig({ ...base, PROCTOR_JIRA_DEPLOYMENT: 'datacenter' })).toThrow("PROCTOR_JIRA_DEPLOYMENT must be 'server' (Server/Data Center) or 'cloud'.");
+    expect(() => loadConfig(env({ ...base, PROCTOR_JIRA_DEPLOYMENT: 'datacenter' }))).toThrow("PROCTOR_JIRA_DEPLOYMENT must be 'server' (Server/Data Center) or 'cloud'.");
   });
 });
