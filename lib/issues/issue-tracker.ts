@@ -42,7 +42,8 @@ export interface CreateIssueInput {
 export interface IssueTracker {
   readonly name: 'builtin' | 'jira';
   /** null when no such issue exists (never throws for a missing issue). */
-  getIssue(key: string): Promise<TrackedIssue | null>;
+  /** `fresh` skips any lookup cache: the workflow checks before a commit must see the tracker as it is now. */
+  getIssue(key: string, options?: { fresh?: boolean }): Promise<TrackedIssue | null>;
   /** Transitions available from the issue's current status. Throws ISSUE_NOT_FOUND. */
   listTransitions(key: string): Promise<IssueTransition[]>;
   /** Throws ISSUE_NOT_FOUND, or ISSUE_STATE_NOT_ALLOWED naming the current status and what is possible from it. */

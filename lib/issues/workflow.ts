@@ -59,7 +59,7 @@ export function validateIssueKey(key: unknown, rules: WorkflowRules = DEFAULT_WO
 
 async function loadIssue(tracker: IssueTracker, rawKey: unknown, rules: WorkflowRules): Promise<TrackedIssue> {
   const key = validateIssueKey(rawKey, rules);
-  const issue = await tracker.getIssue(key);
+  const issue = await tracker.getIssue(key, { fresh: true });
   if (!issue) {
     throw new AppError('ISSUE_NOT_FOUND', `Issue ${key} does not exist in ${trackerLabel(tracker)}. Check the key or create the issue.`, {
       details: [{ path: '/issueKey', message: 'does not exist' }],
@@ -117,7 +117,7 @@ export async function advanceIssueAfterPromotion(
   rules: WorkflowRules = DEFAULT_WORKFLOW_RULES,
 ): Promise<TransitionResult | null> {
   const rule = rules.promotion[env];
-  const issue = await tracker.getIssue(key);
+  const issue = await tracker.getIssue(key, { fresh: true });
   if (!issue) throw new AppError('ISSUE_NOT_FOUND', `Issue ${key} does not exist in ${trackerLabel(tracker)}.`);
   if (issue.status === rule.nextStatus) return null;
   return tracker.transition(key, { to: rule.nextStatus }, actor);

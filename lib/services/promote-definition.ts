@@ -94,7 +94,9 @@ export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: 
     result.issue.to = moved?.to ?? issue.status;
   } catch (error) {
     result.outcome = 'partial-success';
-    result.issue.transitionError = `Promoted ${testName} to ${to}, but moving ${issueKey} on failed: ${(error as Error).message} Retry the transition from the issue page.`;
+    const reason = (error as Error).message;
+    const retry = /retry/i.test(reason) ? '' : ` Retry the transition alone from the issue page (POST /api/v1/issues/${issueKey}/transitions).`;
+    result.issue.transitionError = `Promoted ${testName} to ${to}, but moving ${issueKey} on failed: ${reason}${retry}`;
   }
   return result;
 }

@@ -168,6 +168,20 @@ describe('refusals commit nothing', () => {
     expect(JSON.parse(await git(['--git-dir', t.gitdir, 'show', `trunk:test-definitions/${name}/definition.json`])).description).toBe('Edited during the outage');
   });
 
+  it('with the lookup cache on, the check before a commit still asks JIRA (a warm cache never hides an outage)', async () => {
+    const name = 'jira_cached_tst';
+    const cachedDeps = deps({ cacheSeconds: 30 });
+    const created = await createDefinition(cachedDeps, erin, { name, definition, issueKey: 'PROTEST-104' });
+    expect(await cachedDeps.tracker.getIssue('PROTEST-104')).toMatchObject({ key: 'PROTEST-104' }); // the typeahead warmed the cache
+    const before = await heads();
+    fake.inject({ status: 503 });
+    const error = await caught(() =>
+      updateDefinition(cachedDeps, erin, { name, definition: { ...definition, description: 'Edited with a warm cache' }, baseRevision: created.revision, issueKey: 'PROTEST-104' }),
+    );
+    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(await heads()).toEqual(before);
+  });
+
   it('slow JIRA: a save and a promotion time out as JIRA unavailable and write nothing', async () => {
     fake.setStatus('PROTEST-104', 'QA Ready');
     const before = await heads();

@@ -178,9 +178,13 @@ export class JiraIssueTracker implements IssueTracker {
 
   // ---- IssueTracker ---------------------------------------------------------------------------------------------------
 
-  async getIssue(key: string): Promise<TrackedIssue | null> {
+  async getIssue(key: string, options: { fresh?: boolean } = {}): Promise<TrackedIssue | null> {
     if (!KEY.test(key)) return null;
     this.checkKey(key);
+    if (options.fresh) {
+      // Refreshes the cache too, so the typeahead and the check agree afterwards.
+      this.issueCache.delete(key);
+    }
     return this.cached(this.issueCache, key, () => this.fetchIssue(key));
   }
 
