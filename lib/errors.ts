@@ -31,7 +31,19 @@ export interface ErrorDetail {
   message: string;
 }
 
+/**
+ * Next.js bundles lib/ once per entry (instrumentation.ts, which builds the app context and its store, and each route's
+ * chunks), so one process can hold two AppError classes. An AppError thrown by the store must still be recognised by a
+ * route's error mapping, or a STALE_REVISION becomes a 500: `instanceof AppError` therefore checks a process-wide brand
+ * rather than the class identity.
+ */
+const BRAND = Symbol.for('proctor-studio.AppError');
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   readonly code: ErrorCode;
   readonly details: ErrorDetail[];
   /** Extra machine-readable data (e.g. both revisions of a stale-revision error). */
@@ -39,6 +51,7 @@ export class AppError extends Error {
 
   constructor(code: ErrorCode, message: string, options: { details?: ErrorDetail[]; data?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, BRAND, { value: true });
     this.name = 'AppError';
     this.code = code;
     this.details = options.details ?? [];
