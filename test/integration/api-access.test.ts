@@ -18,6 +18,7 @@ const SEED = JSON.parse(readFileSync(path.join(REPO_ROOT, 'proctor-data/test-def
 const definition = (description = 'Access test') => ({ ...structuredClone(SEED), salt: `&${TEST}`, description });
 let issueKey: string;
 
+// Long: the first file of a run may have to wait for `next build`.
 beforeAll(async () => {
   app = await startAppServer();
   clients.anonymous = new ApiClient(app.baseUrl);
@@ -26,7 +27,7 @@ beforeAll(async () => {
   issueKey = issue.json.key;
   expect((await clients.erin.post('/api/v1/tests', { name: TEST, definition: definition(), issueKey })).status).toBe(201);
   for (const to of ['In Progress', 'QA Ready']) expect((await clients.erin.post(`/api/v1/issues/${issueKey}/transitions`, { to })).status).toBe(200);
-});
+}, 900_000);
 afterAll(async () => {
   await app?.stop();
 });
@@ -193,7 +194,7 @@ describe('bad inputs', () => {
     expect(issue.status).toBe(413);
   });
 
-  const TRAVERSALS = ['../x', 'a/b', '%2e%2e%2fx', 'a%2Fb', '..%2F..%2Fetc', '%2e%2e', 'A_B', 'x.json'];
+  const TRAVERSALS = ['../x', 'a/b', '%2e%2e%2fx', 'a%2Fb', '..%2F..%2Fetc', '%2e%2e', 'x.json', '%00x', 'a%5Cb'];
 
   it('never lets a traversal-shaped test name in the URL reach git (400/404)', async () => {
     const before = refs();
@@ -207,6 +208,11 @@ describe('bad inputs', () => {
         await clients.erin.get(`/api/v1/tests/${name}/history`),
       ];
       for (const response of responses) {
+        // A bare `%2e%2e` segment is `..` to the URL parser: the request goes to /api/v1/ and Next redirects it away.
+        if (name === '%2e%2e' && response.status === 308) {
+          expect(response.headers.get('location')).not.toMatch(/\/tests\//);
+          continue;
+        }
         expect([400, 404], `${name} → ${response.status} ${response.text.slice(0, 200)}`).toContain(response.status);
       }
     }

@@ -23,12 +23,13 @@ let createdRevision: string;
 let editedRevision: string;
 const promotions: Record<string, string> = {};
 
+// Long: the first file of a run may have to wait for `next build`.
 beforeAll(async () => {
   app = await startAppServer();
   erin = await new ApiClient(app.baseUrl).login('erin');
   rex = await new ApiClient(app.baseUrl).login('rex');
   avery = await new ApiClient(app.baseUrl).login('avery');
-});
+}, 900_000);
 afterAll(async () => {
   await app?.stop();
 });

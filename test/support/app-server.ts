@@ -78,9 +78,17 @@ export async function ensureBuilt(): Promise<void> {
       if (!last.ok) throw new Error(`next build failed:\n${last.output}`);
     }
     if (!needsBuild()) return;
-    const started = Date.now();
-    const build = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
-    const output = `${build.stdout}${build.stderr}`.slice(-4000);
+    let started: number;
+    let build: ReturnType<typeof spawnSync>;
+    let output: string;
+    for (let attempt = 0; ; attempt++) {
+      started = Date.now();
+      build = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+      output = `${build.stdout}${build.stderr}`.slice(-4000);
+      // Someone else's build (e.g. `npm run test:e2e`) holds Next's own lock: wait for it rather than fail.
+      if (build.status === 0 || !output.includes('Another next build process is already running') || attempt >= 200) break;
+      await sleep(3000);
+    }
     writeFileSync(BUILD_STAMP, JSON.stringify({ started, ok: build.status === 0, output }));
     if (build.status !== 0) throw new Error(`next build failed (${build.status}):\n${output}`);
   } finally {
@@ -119,8 +127,20 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
+/**
+ * PROCTOR_TEST_APP_DIR=<dir> runs an app already built there (its .next, proctor-data, prisma) instead of building
+ * this working tree, e.g. a `git archive HEAD` snapshot while teammates' half-done edits break `next build` here.
+ */
+function appDir(): string {
+  const dir = process.env.PROCTOR_TEST_APP_DIR?.trim();
+  if (!dir) return REPO_ROOT;
+  if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) throw new Error(`PROCTOR_TEST_APP_DIR=${dir} has no .next/BUILD_ID: run next build there first.`);
+  return path.resolve(dir);
+}
+
 export async function startAppServer(options: StartOptions = {}): Promise<AppServer> {
-  await ensureBuilt();
+  const cwd = appDir();
+  if (cwd === REPO_ROOT) await ensureBuilt();
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'proctor-api-'));
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -136,7 +156,7 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
     NEXT_TELEMETRY_DISABLED: '1',
     ...options.env,
   });
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   collectLines(child.stdout!, stdout);
