@@ -264,6 +264,7 @@ export class DefinitionStore {
     this.timers = [];
     // Let an in-flight write finish.
     await this.writeMutex.run(async () => undefined);
+    this.repo.close();
   }
 
   // ─── refs and sync ─────────────────────────────────────────────────────────────────────────────────────────────────

@@ -8,7 +8,9 @@ import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { AppError } from '@/lib/errors';
 import { parseCommitMessage, type ChangeKind } from './commit-message';
 import type { GitRepository, CommitInfo } from './repository';
-import { diffDefinitionTrees } from './tree-diff';
+import { diffDefinitionTrees, type DefinitionChange } from './tree-diff';
+import { EMPTY_TREE, diffTreePairs } from './native-git';
+import { DEFINITION_FILE } from './paths';
 import type { Environment } from './paths';
 
 export interface HistoryEntryRecord {
@@ -42,9 +44,20 @@ export interface LastChange {
   seq: number;
   changeKind: ChangeKind;
   deleted: boolean;
+  /** Number of history entries of the test on this branch. */
+  count: number;
 }
 
-const BATCH = 500;
+interface WalkedCommit {
+  oid: string;
+  tree: string;
+  parents: string[];
+}
+
+const BATCH = 2_000;
+/** From this many new commits on, the definition changes come from one `git diff-tree --stdin` (see native-git.ts). */
+const NATIVE_DIFF_FROM = 16;
+const HISTORY_TEST_NAME = /^\w+$/;
 /** A catch-up longer than this many commits is reported as "building" and readers get NOT_READY instead of waiting. */
 const WAIT_LIMIT = 2_000;
 
@@ -123,14 +136,16 @@ export class HistoryIndex {
     const state = await this.prisma.branchIndexState.findUnique({ where: { branch } });
     const map = new Map<string, LastChange>();
     if (state?.headRevision) {
-      // Ascending seq: the last row per test wins.
-      const rows = await this.prisma.historyEntry.findMany({
-        where: { branch },
-        select: { testName: true, revision: true, seq: true, changeKind: true },
-        orderBy: { seq: 'asc' },
-      });
+      // One row per test: its last change and how many changes it has (the history page's total).
+      const rows = await this.prisma.$queryRaw<Array<{ testName: string; revision: string; seq: number; changeKind: ChangeKind; count: bigint | number }>>`
+        SELECT "testName", "revision", "seq", "changeKind"::text AS "changeKind", "count" FROM (
+          SELECT "testName", "revision", "seq", "changeKind",
+                 count(*) OVER (PARTITION BY "testName") AS "count",
+                 row_number() OVER (PARTITION BY "testName" ORDER BY "seq" DESC) AS "rank"
+          FROM "HistoryEntry" WHERE "branch" = ${branch}
+        ) AS last WHERE "rank" = 1`;
       for (const row of rows) {
-        map.set(row.testName, { revision: row.revision, seq: row.seq, changeKind: row.changeKind, deleted: row.changeKind === 'delete' });
+        map.set(row.testName, { revision: row.revision, seq: Number(row.seq), changeKind: row.changeKind, deleted: row.changeKind === 'delete', count: Number(row.count) });
       }
     }
     this.lastChanges.set(branch, map);
@@ -148,7 +163,8 @@ export class HistoryIndex {
     const previousHead = before.status === 'ready' || before.status === 'building' ? before.headRevision : null;
     try {
       // Walk the first-parent chain back to the last indexed head.
-      const fresh: CommitInfo[] = [];
+      // Only oids are kept during the walk; each batch re-reads its commits (pipelined) for messages and authors.
+      const fresh: WalkedCommit[] = [];
       let cursor = head;
       let reachedPrevious = previousHead === null;
       while (cursor) {
@@ -157,7 +173,7 @@ export class HistoryIndex {
           break;
         }
         const commit = await this.repo.readCommit(cursor);
-        fresh.push(commit);
+        fresh.push({ oid: commit.oid, tree: commit.tree, parents: commit.parents });
         cursor = commit.parents[0] ?? null;
       }
       const rebuild = !reachedPrevious || previousHead === null;
@@ -181,31 +197,41 @@ export class HistoryIndex {
         const batch = fresh.slice(start, start + BATCH);
         const entries: HistoryEntryRecord[] = [];
         const commits: { branch: string; revision: string; seq: number; parents: string[] }[] = [];
-        for (const commit of batch) {
+        const changes = await this.changesOf(batch, start > 0 ? fresh[start - 1] : null, fresh.length);
+        const infos = await Promise.all(batch.map((c, i) => (changes[i].length > 0 ? this.repo.readCommit(c.oid) : null)));
+        for (let i = 0; i < batch.length; i++) {
+          const commit = batch[i];
           seq++;
           commits.push({ branch, revision: commit.oid, seq, parents: commit.parents });
-          for (const entry of await this.entriesFor(branch, commit, seq)) {
+          const info = infos[i];
+          if (!info) continue;
+          for (const entry of this.entriesFor(branch, info, seq, changes[i])) {
             entries.push(entry);
-            map.set(entry.testName, { revision: entry.revision, seq, changeKind: entry.changeKind, deleted: entry.changeKind === 'delete' });
+            const count = (map.get(entry.testName)?.count ?? 0) + 1;
+            map.set(entry.testName, { revision: entry.revision, seq, changeKind: entry.changeKind, deleted: entry.changeKind === 'delete', count });
           }
         }
         const last = batch[batch.length - 1].oid;
+        // The last batch marks the branch ready in the same transaction (one round trip for a save's catch-up).
+        const status = start + BATCH >= fresh.length ? 'ready' : 'building';
         await this.prisma.$transaction([
-          this.prisma.historyEntry.createMany({ data: entries, skipDuplicates: true }),
+          ...(entries.length > 0 ? [this.prisma.historyEntry.createMany({ data: entries, skipDuplicates: true })] : []),
           this.prisma.indexedCommit.createMany({ data: commits, skipDuplicates: true }),
           this.prisma.branchIndexState.upsert({
             where: { branch },
-            create: { branch, headRevision: last, indexedCommits: seq, totalCommits: total, status: 'building' },
-            update: { headRevision: last, indexedCommits: seq, totalCommits: total, status: 'building', error: null },
+            create: { branch, headRevision: last, indexedCommits: seq, totalCommits: total, status },
+            update: { headRevision: last, indexedCommits: seq, totalCommits: total, status, error: null },
           }),
         ]);
         this.progress.set(branch, { branch, status: 'building', headRevision: last, indexedCommits: seq, totalCommits: total });
       }
-      await this.prisma.branchIndexState.upsert({
-        where: { branch },
-        create: { branch, headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready' },
-        update: { headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready', error: null },
-      });
+      if (fresh.length === 0) {
+        await this.prisma.branchIndexState.upsert({
+          where: { branch },
+          create: { branch, headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready' },
+          update: { headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready', error: null },
+        });
+      }
       this.lastChanges.set(branch, map);
       this.progress.set(branch, { branch, status: 'ready', headRevision: head, indexedCommits: seq, totalCommits: seq });
     } catch (error) {
@@ -218,10 +244,50 @@ export class HistoryIndex {
     }
   }
 
-  private async entriesFor(branch: Environment, commit: CommitInfo, seq: number): Promise<HistoryEntryRecord[]> {
+  /**
+   * Definition changes of each commit against its first parent. `previous` is the commit before `batch[0]` in the walk
+   * (its first parent), when known. Many commits go through one native diff-tree; a few (a save) are diffed in JS.
+   */
+  private async changesOf(batch: WalkedCommit[], previous: WalkedCommit | null, walked: number): Promise<DefinitionChange[][]> {
+    const parentTree = async (i: number): Promise<string | null> => {
+      const parent = batch[i].parents[0];
+      if (!parent) return null;
+      const known = i > 0 ? batch[i - 1] : previous;
+      return known && known.oid === parent ? known.tree : (await this.repo.readCommit(parent)).tree;
+    };
+    const parents = await Promise.all(batch.map((_, i) => parentTree(i)));
+    if (walked >= NATIVE_DIFF_FROM) {
+      const prefix = this.dirSegments.join('/');
+      const raw = await diffTreePairs(
+        this.repo.gitdir,
+        batch.map((c, i) => [parents[i] ?? EMPTY_TREE, c.tree]),
+        prefix,
+      );
+      if (raw) {
+        const isBlob = (mode: string) => mode === '100644' || mode === '100755' || mode === '120000';
+        const start = prefix ? `${prefix}/` : '';
+        const suffix = `/${DEFINITION_FILE}`;
+        return raw.map((files) => {
+          const changes: DefinitionChange[] = [];
+          for (const file of files) {
+            if (!file.path.startsWith(start) || !file.path.endsWith(suffix)) continue;
+            const testName = file.path.slice(start.length, file.path.length - suffix.length);
+            if (!HISTORY_TEST_NAME.test(testName)) continue;
+            const before = file.before && isBlob(file.beforeMode) ? file.before : null;
+            const after = file.after && isBlob(file.afterMode) ? file.after : null;
+            if (before !== after) changes.push({ testName, before, after });
+          }
+          return changes.sort((a, b) => (a.testName < b.testName ? -1 : a.testName > b.testName ? 1 : 0));
+        });
+      }
+    }
+    const result: DefinitionChange[][] = [];
+    for (let i = 0; i < batch.length; i++) result.push(await diffDefinitionTrees(this.repo, parents[i], batch[i].tree, this.dirSegments));
+    return result;
+  }
+
+  private entriesFor(branch: Environment, commit: CommitInfo, seq: number, changes: DefinitionChange[]): HistoryEntryRecord[] {
     const parent = commit.parents[0] ?? null;
-    const parentTree = parent ? (await this.repo.readCommit(parent)).tree : null;
-    const changes = await diffDefinitionTrees(this.repo, parentTree, commit.tree, this.dirSegments);
     if (changes.length === 0) return [];
     const parsed = parseCommitMessage(commit.message);
     return changes.map((change) => {
@@ -251,10 +317,10 @@ export class HistoryIndex {
 
   async history(branch: Environment, testName: string, page: { limit: number; offset: number }) {
     const where = { branch, testName };
-    const [entries, total] = await Promise.all([
-      this.prisma.historyEntry.findMany({ where, orderBy: { seq: 'desc' }, skip: page.offset, take: page.limit }),
-      this.prisma.historyEntry.count({ where }),
-    ]);
+    const entries = await this.prisma.historyEntry.findMany({ where, orderBy: { seq: 'desc' }, skip: page.offset, take: page.limit });
+    // The count is kept with the last change of each test (the index is current: callers ensure() first).
+    const known = this.lastChanges.get(branch)?.get(testName)?.count;
+    const total = known ?? (await this.prisma.historyEntry.count({ where }));
     return { entries: entries.map(stripId), total };
   }
 

@@ -63,8 +63,8 @@ export async function buildSnapshot(
         tests.set(testName, { testName, treeOid, blobOid: file.oid, text, ...parseOrError(text) });
       })(),
     );
-    // Bounded parallelism keeps memory flat on large trees.
-    if (pending.length >= 64) await Promise.all(pending.splice(0));
+    // Reads are pipelined through one `git cat-file --batch`; the bound keeps memory flat on large trees.
+    if (pending.length >= 1024) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
   return { head, tests: new Map([...tests.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) };

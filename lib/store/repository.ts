@@ -4,10 +4,13 @@
  * writes refs in place without a lock; a compare-and-swap under the lock file is what lets a second process or the
  * native git CLI work on the same repository without losing commits.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { AppError } from '@/lib/errors';
+import { CatFileBatch } from './native-git';
 
 export interface Signature {
   name: string;
@@ -29,6 +32,103 @@ export interface CommitInfo {
 
 export const ZERO_OID = '0000000000000000000000000000000000000000';
 const LOCK_WAIT_MS = 5_000;
+/** Parsed trees kept, counted in entries (a test-definitions tree alone can hold 5,000). */
+const TREE_MEMO_ENTRIES = 60_000;
+
+function modeType(mode: string): TreeEntry['type'] {
+  switch (mode) {
+    case '040000':
+      return 'tree';
+    case '100644':
+    case '100755':
+    case '120000':
+      return 'blob';
+    case '160000':
+      return 'commit';
+  }
+  throw new AppError('INTERNAL', `Unexpected git tree entry mode: ${mode}`);
+}
+
+/** A raw tree object → entries in git's order (isomorphic-git's shape: mode `040000` for trees, hex oids). */
+export function parseTree(data: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let cursor = 0;
+  while (cursor < data.length) {
+    const space = data.indexOf(32, cursor);
+    const nul = data.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 21 > data.length) throw new AppError('INTERNAL', 'Malformed git tree object.');
+    let mode = data.toString('latin1', cursor, space);
+    if (mode === '40000') mode = '040000';
+    entries.push({ mode, path: data.toString('utf8', space + 1, nul), oid: data.toString('hex', nul + 1, nul + 21), type: modeType(mode) });
+    cursor = nul + 21;
+  }
+  return entries;
+}
+
+function parseSignature(value: string): Signature {
+  const m = /^(.*) <(.*)> (.*) (.*)$/.exec(value);
+  if (!m) throw new AppError('INTERNAL', `Malformed git signature: ${value}`);
+  const tz = /(\+|-)(\d\d)(\d\d)/.exec(m[4]);
+  const minutes = tz ? (tz[1] === '+' ? 1 : -1) * (Number(tz[2]) * 60 + Number(tz[3])) : 0;
+  // isomorphic-git's convention: the sign is inverted (0 stays 0).
+  return { name: m[1], email: m[2], timestamp: Number(m[3]), timezoneOffset: minutes === 0 ? 0 : -minutes };
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** git's tree order: byte order of the names, a tree's name compared as if it ended with `/`. */
+function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
+  const x = a.type === 'tree' ? `${a.path}/` : a.path;
+  const y = b.type === 'tree' ? `${b.path}/` : b.path;
+  if (ASCII.test(x) && ASCII.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  return Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(y, 'utf8'));
+}
+
+/** Entries → tree object bytes (mode `40000` for trees, as git writes it), sorted only when they are not already. */
+export function renderTree(entries: TreeEntry[]): Buffer {
+  let sorted = entries;
+  for (let i = 1; i < entries.length; i++) {
+    if (compareTreeEntries(entries[i - 1], entries[i]) >= 0) {
+      sorted = [...entries].sort(compareTreeEntries);
+      break;
+    }
+  }
+  const parts: Buffer[] = [];
+  for (const entry of sorted) {
+    const mode = entry.mode === '040000' ? '40000' : entry.mode;
+    parts.push(Buffer.from(`${mode} ${entry.path}\0`, 'utf8'), Buffer.from(entry.oid, 'hex'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** A raw commit object, read exactly as isomorphic-git's readCommit does (same message normalisation). */
+export function parseCommit(oid: string, data: Buffer): CommitInfo {
+  const text = data.toString('utf8');
+  const split = text.indexOf('\n\n');
+  const headerText = split < 0 ? text : text.slice(0, split);
+  const headers: string[] = [];
+  for (const line of headerText.split('\n')) {
+    if (line[0] === ' ' && headers.length > 0) headers[headers.length - 1] += `\n${line.slice(1)}`;
+    else headers.push(line);
+  }
+  const key = (h: string) => h.slice(0, h.indexOf(' '));
+  const value = (h: string) => h.slice(h.indexOf(' ') + 1);
+  if (headers.length === 0 || key(headers[0]) !== 'tree') throw new AppError('INTERNAL', `Commit ${oid} does not start with a tree.`);
+  const parents: string[] = [];
+  let index = 1;
+  while (index < headers.length && key(headers[index]) === 'parent') parents.push(value(headers[index++]));
+  const rest = new Map<string, string>();
+  for (; index < headers.length; index++) if (!rest.has(key(headers[index]))) rest.set(key(headers[index]), value(headers[index]));
+  const message = `${text.slice(split + 2).replace(/\r/g, '').replace(/^\n+/, '').replace(/\n+$/, '')}\n`;
+  return {
+    oid,
+    tree: value(headers[0]),
+    parents,
+    message,
+    author: parseSignature(rest.get('author') ?? ''),
+    committer: parseSignature(rest.get('committer') ?? ''),
+  };
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,9 +137,19 @@ function sleep(ms: number): Promise<void> {
 export class GitRepository {
   /** Shared isomorphic-git cache (parsed pack indexes); replaced after gc rewrites the packs. */
   cache: object = {};
+  /** LRU of parsed trees (Map order = recency), bounded by the total number of entries held. */
   private treeMemo = new Map<string, TreeEntry[]>();
+  private treeMemoEntries = 0;
+  private readonly native: CatFileBatch;
 
-  constructor(readonly gitdir: string) {}
+  constructor(readonly gitdir: string) {
+    this.native = new CatFileBatch(gitdir);
+  }
+
+  /** Stops the `git cat-file` reader (it restarts on the next read). */
+  close(): void {
+    this.native.close();
+  }
 
   get fs() {
     return fs;
@@ -63,6 +173,25 @@ export class GitRepository {
   resetCache(): void {
     this.cache = {};
     this.treeMemo.clear();
+    this.treeMemoEntries = 0;
+    this.native.close();
+  }
+
+  /** The raw object through `git cat-file --batch`; undefined when native git is not available. */
+  private async readNative(oid: string): Promise<{ type: string; data: Buffer } | null | undefined> {
+    if (this.native.unavailable) return undefined;
+    try {
+      return await this.native.read(oid);
+    } catch (error) {
+      if (this.native.unavailable) return undefined;
+      throw error;
+    }
+  }
+
+  private notFound(oid: string): Error {
+    const error = new Error(`Could not find ${oid}.`) as Error & { code: string };
+    error.code = 'NotFoundError';
+    return error;
   }
 
   // ─── refs ──────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -106,8 +235,9 @@ export class GitRepository {
     try {
       const current = await this.readRef(ref);
       if (current !== expected) return false;
+      // No fsync: the objects the ref points to are not fsynced either (isomorphic-git never does), so it bought no
+      // crash safety, only 10–50 ms per write on a busy disk; the rename keeps the update atomic.
       await handle.writeFile(`${next}\n`);
-      await handle.sync();
       await handle.close();
       await fs.promises.rename(lockPath, refPath);
       renamed = true;
@@ -138,6 +268,9 @@ export class GitRepository {
   // ─── objects ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
   async readCommit(oid: string): Promise<CommitInfo> {
+    const raw = await this.readNative(oid);
+    if (raw === null || (raw && raw.type !== 'commit')) throw this.notFound(oid);
+    if (raw) return parseCommit(oid, raw.data);
     const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.cache });
     return { oid, tree: commit.tree, parents: commit.parent, message: commit.message, author: commit.author, committer: commit.committer };
   }
@@ -145,14 +278,29 @@ export class GitRepository {
   /** Entries of a tree; trees are immutable, so parsed trees are memoised by oid (bounded). */
   async readTree(oid: string): Promise<TreeEntry[]> {
     const memo = this.treeMemo.get(oid);
-    if (memo) return memo;
-    const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache });
-    if (this.treeMemo.size > 50_000) this.treeMemo.clear();
+    if (memo) {
+      this.treeMemo.delete(oid);
+      this.treeMemo.set(oid, memo);
+      return memo;
+    }
+    const raw = await this.readNative(oid);
+    if (raw === null || (raw && raw.type !== 'tree')) throw this.notFound(oid);
+    const tree = raw ? parseTree(raw.data) : (await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache })).tree;
+    if (tree.length > TREE_MEMO_ENTRIES / 4 || this.treeMemo.has(oid)) return tree;
     this.treeMemo.set(oid, tree);
+    this.treeMemoEntries += tree.length + 1;
+    for (const [old, entries] of this.treeMemo) {
+      if (this.treeMemoEntries <= TREE_MEMO_ENTRIES) break;
+      this.treeMemo.delete(old);
+      this.treeMemoEntries -= entries.length + 1;
+    }
     return tree;
   }
 
   async readBlobText(oid: string): Promise<string> {
+    const raw = await this.readNative(oid);
+    if (raw === null || (raw && raw.type !== 'blob')) throw this.notFound(oid);
+    if (raw) return raw.data.toString('utf8');
     const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache });
     return Buffer.from(blob).toString('utf8');
   }
@@ -170,12 +318,40 @@ export class GitRepository {
     return current;
   }
 
+  /**
+   * Writes a loose object the way git does (zlib, temp file renamed into place, skipped when present). Done here
+   * rather than through isomorphic-git, whose JS deflate made rewriting a 5,000-entry tree the bulk of a save.
+   */
+  async writeObject(type: 'blob' | 'tree', data: Buffer): Promise<string> {
+    const header = Buffer.from(`${type} ${data.length}\0`, 'latin1');
+    const oid = createHash('sha1').update(header).update(data).digest('hex');
+    const dir = path.join(this.gitdir, 'objects', oid.slice(0, 2));
+    const file = path.join(dir, oid.slice(2));
+    try {
+      await fs.promises.access(file);
+      return oid;
+    } catch {
+      // Not there yet.
+    }
+    await fs.promises.mkdir(dir, { recursive: true });
+    const tmp = path.join(dir, `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
+    await fs.promises.writeFile(tmp, deflateSync(Buffer.concat([header, data]), { level: 1 }), { mode: 0o444 });
+    await fs.promises.rename(tmp, file);
+    return oid;
+  }
+
   async writeBlobText(text: string): Promise<string> {
-    return git.writeBlob({ fs, gitdir: this.gitdir, blob: Buffer.from(text, 'utf8') });
+    return this.writeObject('blob', Buffer.from(text, 'utf8'));
   }
 
   async writeTree(entries: TreeEntry[]): Promise<string> {
-    return git.writeTree({ fs, gitdir: this.gitdir, tree: entries });
+    const oid = await this.writeObject('tree', renderTree(entries));
+    // A tree just written is usually read next (the index diffs the new commit): keep it parsed.
+    if (!this.treeMemo.has(oid) && entries.length <= TREE_MEMO_ENTRIES / 4) {
+      this.treeMemo.set(oid, [...entries].sort(compareTreeEntries));
+      this.treeMemoEntries += entries.length + 1;
+    }
+    return oid;
   }
 
   async writeCommit(args: { tree: string; parents: string[]; message: string; author: Signature; committer: Signature }): Promise<string> {
@@ -206,8 +382,10 @@ export class GitRepository {
       const index = entries.findIndex((e) => e.path === name);
       const child = index >= 0 && entries[index].type === 'tree' ? entries[index].oid : null;
       const childOid = await rewrite(child, depth + 1);
-      if (index >= 0) entries.splice(index, 1);
-      if (childOid) entries.push({ mode: '040000', path: name, oid: childOid, type: 'tree' });
+      // Replaced in place, so the tree stays in git's order and needs no sort.
+      if (index >= 0 && childOid) entries[index] = { mode: '040000', path: name, oid: childOid, type: 'tree' };
+      else if (index >= 0) entries.splice(index, 1);
+      else if (childOid) entries.push({ mode: '040000', path: name, oid: childOid, type: 'tree' });
       if (entries.length === 0 && depth > 0) return null;
       return this.writeTree(entries);
     };

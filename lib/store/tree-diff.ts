@@ -50,6 +50,19 @@ export async function diffDefinitionTrees(
     definitionsTree(repo, afterRoot, dirSegments),
   ]);
   if (beforeDir === afterDir) return [];
+  if (beforeDir && afterDir) {
+    // Same names in the same order (an edit, the usual case): compare position by position, no maps.
+    const [b, a] = await Promise.all([repo.readTree(beforeDir), repo.readTree(afterDir)]);
+    if (a.length === b.length && a.every((entry, i) => entry.path === b[i].path && entry.type === b[i].type)) {
+      const changes: DefinitionChange[] = [];
+      for (let i = 0; i < a.length; i++) {
+        if (a[i].oid === b[i].oid || a[i].type !== 'tree' || !HISTORY_TEST_NAME.test(a[i].path)) continue;
+        const [beforeBlob, afterBlob] = await Promise.all([definitionBlob(repo, b[i].oid), definitionBlob(repo, a[i].oid)]);
+        if (beforeBlob !== afterBlob) changes.push({ testName: a[i].path, before: beforeBlob, after: afterBlob });
+      }
+      return changes.sort((x, y) => (x.testName < y.testName ? -1 : x.testName > y.testName ? 1 : 0));
+    }
+  }
   const [before, after] = await Promise.all([listTestTrees(repo, beforeDir), listTestTrees(repo, afterDir)]);
   const names = new Set([...before.keys(), ...after.keys()]);
   const changes: DefinitionChange[] = [];
