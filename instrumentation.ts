@@ -8,6 +8,9 @@ export async function register(): Promise<void> {
   const { DEMO_PASSWORD } = await import('@/lib/auth/ensure-accounts');
   const context = await getAppContext();
   const { config, accounts } = context;
+  // Matrices are rebuilt and announced as soon as a branch moves, not on the first request after it.
+  const { startMatrixDistribution } = await import('@/lib/distribution/matrix-distribution');
+  await startMatrixDistribution(context.store, { publishDir: config.matrixPublishDir, logger: context.logger });
   const lines = [
     `Proctor Studio is ready at ${config.publicUrl}`,
     `  data folder:   ${config.dataDir} (git repository proctor-data.git${config.databaseUrl ? '' : ', embedded PGlite database db/'})`,

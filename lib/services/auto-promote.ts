@@ -5,6 +5,7 @@
  */
 import { explainAllocationOnlyChange } from '@/lib/proctor/is-allocation-only-change';
 import type { TestDefinition } from '@/lib/proctor/model';
+import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
 import { authorOf, type Actor, type ServiceDeps } from './service-deps';
 
@@ -76,6 +77,8 @@ export async function autoPromote(
   }
   if (!plan.eligible) return { ...plan, status: 'refused', promotions, message: AUTO_PROMOTE_PARTIAL_MESSAGE, warnings };
   try {
+    // Applications running in qa or production must be able to load it, as for a manual promotion (MatrixChecker).
+    await assertCompatibleWithConsumers(deps, { envs: ['qa', 'production'], testName: input.testName, definition: input.next, action: 'promote' });
     for (const env of ['qa', 'production'] as const) {
       const live = await deps.store.liveRevisions(input.testName);
       const promoted = await deps.store.promote({
