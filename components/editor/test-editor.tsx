@@ -188,6 +188,8 @@ export function TestEditor(props: TestEditorProps) {
     });
   };
 
+  const currentRevision = async () => (await callApi<{ revision: string }>(`/api/v1/tests/${encodeURIComponent(props.testName)}?env=trunk`)).revision;
+
   const save = async (request: SaveRequest) => {
     if (!doc.definition) return;
     setBusy(true);
@@ -213,7 +215,11 @@ export function TestEditor(props: TestEditorProps) {
       setSaveOpen(false);
       // The draft stays: a failed save never loses the edit.
       drafts.current?.save({ testName: draftName, baseRevision, text: doc.text, newName: mode === 'create' ? name : undefined });
-      if (body.code === 'STALE_REVISION' && baseRevision) {
+      // STALE_REVISION is the expected signal; any other failure is also checked against trunk, so a test that moved
+      // on is always shown as a conflict to re-apply onto.
+      const moved =
+        mode === 'edit' && baseRevision !== null && (body.code === 'STALE_REVISION' || (await currentRevision().catch(() => baseRevision)) !== baseRevision);
+      if (moved && baseRevision) {
         try {
           await openConflict(baseRevision, baseText, doc.text);
         } catch (inner) {

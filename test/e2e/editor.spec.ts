@@ -48,6 +48,8 @@ async function saveWithIssue(page: Page, issueKey: string) {
   const dialog = page.getByRole('dialog');
   await dialog.locator('#save-issue').fill(issueKey);
   await expect(dialog.getByTestId('auto-promotion-plan')).not.toHaveText(/Checking/);
+  const acknowledge = dialog.getByLabel('I have read the warnings and want to save anyway');
+  if (await acknowledge.count()) await acknowledge.check();
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
 }
 
