@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '@/lib/http/openapi';
 import { ApiClient, REPO_ROOT, git, startAppServer, type AppServer } from '@/test/support/app-server';
 import { assertDocumented } from '@/test/support/openapi-check';
 
@@ -188,6 +189,60 @@ describe('workflow over HTTP', () => {
     expect(cached.text).toBe('');
     const stale = await anonymous.get('/api/v1/matrix/production', { headers: { 'if-none-match': `"${promotions.qa}"` } });
     expect(stale.status).toBe(200);
+  });
+});
+
+describe('read endpoints answer as documented', () => {
+  it('serves the OpenAPI document it is tested against', async () => {
+    const response = await new ApiClient(app.baseUrl).get('/api/v1/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+  });
+
+  it('matches the documented response schemas', async () => {
+    const samples: [string, string, ApiClient?][] = [
+      ['/api/v1/tests?pageSize=5', '/api/v1/tests'],
+      [`/api/v1/tests/${TEST}?env=production`, '/api/v1/tests/{name}'],
+      [`/api/v1/tests/${TEST}/environments`, '/api/v1/tests/{name}/environments'],
+      [`/api/v1/tests/${TEST}/history?env=qa`, '/api/v1/tests/{name}/history'],
+      [`/api/v1/tests/${TEST}/diff?from=qa&to=trunk`, '/api/v1/tests/{name}/diff'],
+      ['/api/v1/drift', '/api/v1/drift'],
+      [`/api/v1/issues?q=${issueKey}`, '/api/v1/issues'],
+      [`/api/v1/issues/${issueKey}`, '/api/v1/issues/{key}'],
+      [`/api/v1/issues/${issueKey}/transitions`, '/api/v1/issues/{key}/transitions'],
+      ['/api/v1/session', '/api/v1/session'],
+      ['/api/v1/tokens', '/api/v1/tokens'],
+      ['/api/v1/users', '/api/v1/users', avery],
+      ['/api/v1/matrix/qa', '/api/v1/matrix/{env}'],
+      ['/api/v1/consumers', '/api/v1/consumers'],
+    ];
+    for (const [url, documented, client] of samples) {
+      const response = await (client ?? erin).get(url);
+      expect(response.status, url).toBe(200);
+      assertDocumented('GET', documented, response);
+    }
+    const history = await erin.get(`/api/v1/tests/${TEST}/history?env=qa`);
+    expect(history.json.total).toBe(2);
+    const missing = await erin.get('/api/v1/tests/no_such_test');
+    expect(missing.status).toBe(404);
+    assertDocumented('GET', '/api/v1/tests/{name}', missing);
+    const badEnv = await erin.get('/api/v1/matrix/staging');
+    expect(badEnv.status).toBe(404);
+    assertDocumented('GET', '/api/v1/matrix/{env}', badEnv);
+  });
+
+  it('answers the dry-run endpoints as documented', async () => {
+    const current = await readTest(erin);
+    const validate = await erin.post('/api/v1/validate', { name: TEST, definition: current.definition });
+    expect(validate.status).toBe(200);
+    expect(validate.json.valid).toBe(true);
+    assertDocumented('POST', '/api/v1/validate', validate);
+    const bucket = await erin.post(`/api/v1/tests/${TEST}/bucket-check`, { identifier: 'user-42', context: { country: 'US' } });
+    expect(bucket.status).toBe(200);
+    assertDocumented('POST', '/api/v1/tests/{name}/bucket-check', bucket);
+    const forecast = await erin.post(`/api/v1/tests/${TEST}/auto-promotion`, { name: TEST, definition: current.definition });
+    expect(forecast.status).toBe(200);
+    assertDocumented('POST', '/api/v1/tests/{name}/auto-promotion', forecast);
   });
 });
 
