@@ -11,14 +11,23 @@ export function TestFilters({ types, tags }: { types: string[]; tags: string[] }
   const [pending, startTransition] = useTransition();
   const [q, setQ] = useState(params.get('q') ?? '');
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef<string | null>(null);
+  const current = params.toString();
+  // Back/forward navigation changes the URL without update(): follow it.
+  useEffect(() => {
+    latest.current = current;
+  }, [current]);
 
   function update(changes: Record<string, string>) {
-    const next = new URLSearchParams(params.toString());
+    // The latest requested query, not this render's params: a debounced search may fire after another filter changed
+    // and before the previous navigation has landed.
+    const next = new URLSearchParams(latest.current ?? params.toString());
     for (const [key, value] of Object.entries(changes)) {
       if (value) next.set(key, value);
       else next.delete(key);
     }
     next.delete('page');
+    latest.current = next.toString();
     startTransition(() => router.replace(`${pathname}?${next.toString()}`, { scroll: false }));
   }
 

@@ -28,7 +28,7 @@ test('dark mode and a narrow screen keep the tests list usable and accessible', 
   await page.request.post('/api/v1/session', { data: { username: 'quinn', password: 'demo' }, headers: { origin: new URL(process.env.E2E_BASE_URL!).origin } });
   await page.goto('/tests');
   await expect(page.getByRole('heading', { name: 'Tests' })).toBeVisible();
-  await expect(page.getByLabel('Search')).toBeVisible();
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible();
   await expectAccessible(page, 'tests list (dark, narrow)');
   await context.close();
 });
