@@ -162,3 +162,23 @@ describe('accounts and tokens', () => {
     expect((await new ApiClient(app.baseUrl).get('/api/v1/tests', { headers: { cookie: `proctor_session=${cookie}` } })).status).toBe(401);
   });
 });
+
+describe('matrix change stream', () => {
+  it('sends the current revision at once as a Server-Sent Event', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${app.baseUrl}/api/v1/matrix/production/events`, { signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!/event: revision\n(id: .*\n)?data: .*\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    controller.abort();
+    const data = JSON.parse(/event: revision\n(?:id: .*\n)?data: (.*)\n/.exec(text)![1]);
+    expect(data).toMatchObject({ env: 'production', revision: git(app.repoDir, 'rev-parse', 'production').trim() });
+  });
+});
