@@ -25,8 +25,10 @@ let editedRevision: string;
 const promotions: Record<string, string> = {};
 
 // Long: the first file of a run may have to wait for `next build`.
+let startupLines = 0;
 beforeAll(async () => {
   app = await startAppServer();
+  startupLines = app.stdout.length;
   erin = await new ApiClient(app.baseUrl).login('erin');
   rex = await new ApiClient(app.baseUrl).login('rex');
   avery = await new ApiClient(app.baseUrl).login('avery');
@@ -330,6 +332,9 @@ describe('audit, health and logs', () => {
     expect((await new ApiClient(app.baseUrl).post('/api/v1/session', { username: 'carol', password: 'wrong-' + carol })).status).toBe(401);
 
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the last lines arrive through the pipe
+    // Next's banner and the start-up summary are plain text; from then on every line is a JSON object.
+    const afterStartup = app.stdout.slice(startupLines).filter((line) => line.trim() !== '');
+    for (const line of afterStartup) expect(() => JSON.parse(line), line).not.toThrow();
     const jsonLines = app.stdout.filter((line) => line.startsWith('{'));
     const requests = jsonLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
     expect(requests.length).toBeGreaterThan(30);

@@ -15,8 +15,11 @@ import path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DEMO_PASSWORD = 'demo';
 
-/** What `next build` reads; the same list as scripts/start.mjs (which runs its server on import, so is not imported). */
-const SOURCES = ['app', 'lib', 'schemas', 'public', 'instrumentation.ts', 'next.config.ts', 'package.json', 'postcss.config.mjs', 'tsconfig.json'];
+/**
+ * What `next build` reads: scripts/start.mjs's list (that script runs its server on import, so is not imported) plus
+ * components/, which pages import and start.mjs's list lacks.
+ */
+const SOURCES = ['app', 'lib', 'components', 'schemas', 'public', 'instrumentation.ts', 'next.config.ts', 'package.json', 'postcss.config.mjs', 'tsconfig.json'];
 const NEXT_BIN = path.join(REPO_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 // Outside .next (which `next build` clears) and ignored by git.
 const STATE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'proctor-test-build');
