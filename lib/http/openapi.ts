@@ -274,7 +274,7 @@ function pathParameters(path: string): Parameter[] {
     in: 'path',
     required: true,
     schema: name === 'env' ? env : str,
-    ...(name === 'name' ? { description: 'Test name ([a-z0-9_], no slashes or dots)' } : {}),
+    ...(name === 'name' ? { description: 'Test name: letters, digits and _, not starting or ending with a digit (so no slashes or dots)' } : {}),
   }));
 }
 

@@ -232,7 +232,7 @@ describe('bad inputs', () => {
     }
     expect(refs()).toBe(before);
     const files = git(app.repoDir, 'ls-tree', '-r', '--name-only', 'trunk').trim().split('\n');
-    for (const file of files) expect(file).toMatch(/^(test-definitions\/[a-z0-9_]+\/(definition|metadata)\.json|[^/]+)$/);
+    for (const file of files) expect(file).toMatch(/^(test-definitions\/[A-Za-z0-9_]+\/(definition|metadata)\.json|[^/]+)$/);
   });
 });
 
