@@ -47,6 +47,9 @@ try {
     const suffix = scheme === 'dark' ? '-dark' : '';
     const shot = async (name, url, prepare) => {
       await page.goto(url);
+      // Pages stream in after the loading skeleton: wait for the real heading.
+      await page.waitForLoadState('networkidle');
+      await page.locator('main h1').first().waitFor();
       if (prepare) await prepare();
       await page.screenshot({ path: path.join(outDir, `${name}${suffix}.png`) });
       console.log(`${name}${suffix}.png  ${url}`);
@@ -63,6 +66,7 @@ try {
     await shot('test-definition', `/tests/${test}?tab=definition`);
     await shot('test-bucket-check', `/tests/${test}?tab=bucket-check`, async () => {
       await page.getByLabel('Identifier', { exact: true }).fill('user-123');
+      await page.getByLabel('Context variables (JSON object)').fill('{"country": "US"}');
       await page.getByRole('button', { name: 'Check bucket' }).click();
       await page.getByRole('table', { name: 'Bucket per environment' }).waitFor();
     });

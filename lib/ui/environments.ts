@@ -14,9 +14,9 @@ export const ENV_BADGE: Record<EnvName, string> = {
 
 /** Column/card header stripe. */
 export const ENV_BORDER: Record<EnvName, string> = {
-  trunk: 'border-t-4 border-t-slate-500',
-  qa: 'border-t-4 border-t-amber-500',
-  production: 'border-t-8 border-t-red-600',
+  trunk: 'border-t-4 border-t-slate-500 dark:border-t-slate-400',
+  qa: 'border-t-4 border-t-amber-500 dark:border-t-amber-500',
+  production: 'border-t-8 border-t-red-600 dark:border-t-red-600',
 };
 
 export function isEnvName(value: unknown): value is EnvName {
