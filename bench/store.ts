@@ -256,6 +256,12 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     if (global.gc) global.gc();
     const heap = process.memoryUsage();
     context.log(`memory at end: heapUsed ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(heap.external / 2 ** 20).toFixed(0)} MB, arrayBuffers ${(heap.arrayBuffers / 2 ** 20).toFixed(0)} MB`);
+    const rssEnd = rssMB();
+    // PGlite (PostgreSQL in WASM, in-process) is a large share of the figure: split it out.
+    context.log(
+      `RSS at end ${rssEnd.toFixed(0)} MB = ${rssBefore.toFixed(0)} MB before + ${(rssWithDb - rssBefore).toFixed(0)} MB opening PGlite + ` +
+        `${(rssEnd - rssWithDb).toFixed(0)} MB store and everything after (incl. PGlite growth during catch-up)`,
+    );
     add({
       name: 'process RSS holding the repository',
       ours: rssMB(),

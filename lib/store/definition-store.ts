@@ -18,7 +18,7 @@ import { unifiedDiff } from '@/lib/proctor/unified-diff';
 import { ISSUE_KEY, buildCommitMessage, buildPromotionMessage, type ChangeKind } from './commit-message';
 import { computeDrift, type TestDrift } from './drift';
 import { HistoryIndex, type HistoryEntryRecord, type IndexProgress } from './history-index';
-import { buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot } from './read';
+import { buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
 import { RemoteSync, type RemoteOptions } from './remote-sync';
 import { GitRepository, type Signature } from './repository';
 import { loadSeedTests, publishSeed, seedRepository } from './seed';
@@ -410,7 +410,11 @@ export class DefinitionStore {
     const key = `${env}:${head}`;
     let build = this.snapshotBuilds.get(key);
     if (!build) {
-      build = buildSnapshot(this.repo, head, this.dirSegments, current).finally(() => this.snapshotBuilds.delete(key));
+      const byBlob = new Map<string, SnapshotEntry>();
+      for (const [other, snapshot] of this.snapshots) {
+        if (other !== env) for (const entry of snapshot.tests.values()) byBlob.set(entry.blobOid, entry);
+      }
+      build = buildSnapshot(this.repo, head, this.dirSegments, current, byBlob).finally(() => this.snapshotBuilds.delete(key));
       this.snapshotBuilds.set(key, build);
     }
     const snapshot = await build;

@@ -26,6 +26,7 @@ export class CatFileBatch {
   private head = 0;
   private chunks: Buffer[] = [];
   private buffered = 0;
+  private outgoing: string[] = [];
   /** Set once spawning failed: the caller falls back to isomorphic-git. */
   unavailable = false;
 
@@ -37,8 +38,16 @@ export class CatFileBatch {
     return new Promise((resolve, reject) => {
       this.queue.push({ oid, resolve, reject });
       if (this.queue.length - this.head === 1) this.setRef(true);
-      child.stdin.write(`${oid}\n`);
+      // Requests made in the same tick go out as one write (a listing asks for thousands at once).
+      if (this.outgoing.length === 0) queueMicrotask(() => this.flush(child));
+      this.outgoing.push(oid);
     });
+  }
+
+  private flush(child: ChildProcessWithoutNullStreams): void {
+    const lines = this.outgoing;
+    this.outgoing = [];
+    if (this.child === child && lines.length > 0) child.stdin.write(`${lines.join('\n')}\n`);
   }
 
   close(): void {
@@ -89,6 +98,7 @@ export class CatFileBatch {
     this.head = 0;
     this.chunks = [];
     this.buffered = 0;
+    this.outgoing = [];
     for (const p of pending) p.reject(error);
   }
 

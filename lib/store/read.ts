@@ -37,6 +37,8 @@ export async function buildSnapshot(
   head: string | null,
   dirSegments: string[],
   previous: BranchSnapshot | undefined,
+  /** Entries of other branches' snapshots by blob oid: a definition promoted qa → production is the same blob. */
+  byBlob: Map<string, SnapshotEntry> = new Map(),
 ): Promise<BranchSnapshot> {
   const tests = new Map<string, SnapshotEntry>();
   if (!head) return { head, tests };
@@ -55,8 +57,10 @@ export async function buildSnapshot(
         const entries = await repo.readTree(treeOid);
         const file = entries.find((e) => e.path === DEFINITION_FILE && e.type === 'blob');
         if (!file) return;
-        if (old && old.blobOid === file.oid) {
-          tests.set(testName, { ...old, treeOid });
+        const same = old && old.blobOid === file.oid ? old : byBlob.get(file.oid);
+        if (same) {
+          // Shares the text and the parsed definition (both immutable once listed).
+          tests.set(testName, { ...same, testName, treeOid });
           return;
         }
         const text = await repo.readBlobText(file.oid);
