@@ -172,7 +172,15 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
     }),
   );
 
+  // If the test process ends without stop() (e.g. a hook timed out before `app` was assigned), take the server along.
+  const onExit = () => {
+    if (exited === undefined) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+
   const stop = async ({ keepData = false } = {}) => {
+    process.off('exit', onExit);
     if (exited === undefined) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
