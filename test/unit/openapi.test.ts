@@ -81,6 +81,16 @@ describe('OpenAPI document vs the route files', () => {
     }
   });
 
+  it('states the role each apiRoute handler enforces', async () => {
+    for (const route of await implemented()) {
+      const options = route.handler.apiRoute as { auth?: string; role?: string } | undefined;
+      if (!options) continue;
+      const spec = API_OPERATIONS.find((op) => `${op.method} ${op.path}` === route.key)!;
+      const enforced = options.role ?? (options.auth === 'optional' ? 'optional' : 'viewer');
+      expect(spec.auth, route.key).toBe(enforced);
+    }
+  });
+
   it('documents the error body and both ways of signing in', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes).toMatchObject({
