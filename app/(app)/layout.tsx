@@ -13,6 +13,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: '/issues', label: 'Issues' },
     { href: '/activity', label: 'Activity' },
     { href: '/matrix', label: 'Matrix' },
+    { href: '/consumers', label: 'Consumers' },
     { href: '/tokens', label: 'API tokens' },
   ];
   if (hasRole(user, 'admin')) items.push({ href: '/admin/users', label: 'Users' }, { href: '/admin/audit', label: 'Audit log' });

@@ -7,6 +7,7 @@ export const TEST_TABS = [
   ['diff', 'Diff'],
   ['definition', 'Definition'],
   ['bucket-check', 'Bucket check'],
+  ['usage', 'Usage'],
 ] as const;
 export type TestTab = (typeof TEST_TABS)[number][0];
 

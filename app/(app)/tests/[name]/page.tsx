@@ -10,6 +10,7 @@ import { DiffPanel } from '@/components/test-page/diff-panel';
 import { HistoryPanel } from '@/components/test-page/history-panel';
 import { OverviewPanel } from '@/components/test-page/overview-panel';
 import { PromoteDialog } from '@/components/test-page/promote-dialog';
+import { UsagePanel } from '@/components/test-page/usage-panel';
 import { isTestTab, TestTabs, type TestTab } from '@/components/test-page/test-tabs';
 import { hasRole } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
@@ -17,8 +18,9 @@ import { DEFAULT_WORKFLOW_RULES } from '@/lib/issues/workflow';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
 import { diffTest, getTest, getTestHistory, getTestView, type TestView } from '@/lib/services/read-tests';
+import { getTestUsage } from '@/lib/services/test-usage';
 import { isEnvName } from '@/lib/ui/environments';
-import { firstParam, shortRevision } from '@/lib/ui/format';
+import { firstParam, renderTime, shortRevision } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
 import { buttonClass } from '@/lib/ui/styles';
 
@@ -61,6 +63,11 @@ async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user:
   if (tab === 'bucket-check') {
     const definition = view.envs.trunk?.definition ?? view.envs.qa?.definition ?? view.envs.production?.definition ?? null;
     return <BucketCheckForm testName={name} testType={definition?.testType ?? null} />;
+  }
+  if (tab === 'usage') {
+    const loaded = await load(() => getTestUsage(app, name, { activeMinutes: app.config.consumerActiveMinutes }));
+    if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The usage could not be read" />;
+    return <UsagePanel usage={loaded.value} activeMinutes={app.config.consumerActiveMinutes} now={renderTime()} />;
   }
   return <OverviewPanel view={view} />;
 }

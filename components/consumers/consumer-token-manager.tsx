@@ -1,0 +1,133 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { ErrorPanel } from '@/components/error-panel';
+import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { ENV_NAMES } from '@/lib/ui/environments';
+import { formatDateTime } from '@/lib/ui/format';
+import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
+
+export interface ConsumerTokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  environment: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Application tokens (pct_…) for the Proctor clients' heartbeats: create (the secret is shown once), list, revoke. */
+export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ token: string; name: string; environment: string | null } | null>(null);
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="space-y-4">
+      <form
+        className="flex flex-wrap items-end gap-3"
+        aria-label="Create an application token"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const formElement = event.currentTarget;
+          const form = new FormData(formElement);
+          const environment = String(form.get('environment') ?? '');
+          setBusy(true);
+          setError(null);
+          try {
+            const result = await callApi<{ token: string; name: string; environment: string | null }>('/api/v1/consumers/tokens', {
+              body: { name: String(form.get('name') ?? ''), environment: environment || null },
+            });
+            setCreated(result);
+            formElement.reset();
+            router.refresh();
+          } catch (caught) {
+            setError(caught as ApiErrorBody);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div className="flex flex-col gap-1">
+          <label htmlFor="app-token-name" className="text-sm font-medium">Application token name</label>
+          <input id="app-token-name" name="name" required className={inputClass} placeholder="checkout-web production" />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="app-token-env" className="text-sm font-medium">May report</label>
+          <select id="app-token-env" name="environment" className={inputClass} defaultValue="">
+            <option value="">any environment</option>
+            {ENV_NAMES.map((env) => (
+              <option key={env} value={env}>only {env}</option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className={primaryButtonClass} disabled={busy}>Create application token</button>
+      </form>
+      {error && <ErrorPanel error={error} />}
+      {created && (
+        <div role="status" className="rounded border border-emerald-400 bg-emerald-50 p-3 text-sm text-emerald-950 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-50">
+          <p className="font-medium">
+            Application token “{created.name}” created{created.environment ? ` (${created.environment} only)` : ''}. Copy it now: it is not shown again. Give it to the
+            application as <code>token</code> (e.g. <code>PROCTOR_APP_TOKEN</code>).
+          </p>
+          <code className="mt-1 block break-all rounded bg-white p-2 font-mono text-xs text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="new-app-token">{created.token}</code>
+          <button type="button" className={`${buttonClass} mt-2`} onClick={() => navigator.clipboard?.writeText(created.token).catch(() => undefined)}>Copy</button>
+        </div>
+      )}
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" aria-label="Application tokens">
+          <thead>
+            <tr className="border-b border-slate-300 dark:border-slate-600">
+              <th scope="col" className="py-1 pr-3">Name</th>
+              <th scope="col" className="py-1 pr-3">Environment</th>
+              <th scope="col" className="py-1 pr-3">Prefix</th>
+              <th scope="col" className="py-1 pr-3">Created</th>
+              <th scope="col" className="py-1 pr-3">Last used</th>
+              <th scope="col" className="py-1"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={6} className="py-3 text-slate-600 dark:text-slate-400">No application tokens yet.</td>
+              </tr>
+            )}
+            {tokens.map((token) => (
+              <tr key={token.id} className="border-b border-slate-200 dark:border-slate-700" data-app-token-name={token.name}>
+                <td className="py-1 pr-3">{token.name}</td>
+                <td className="py-1 pr-3">{token.environment ?? 'any'}</td>
+                <td className="py-1 pr-3 font-mono text-xs">{token.prefix}…</td>
+                <td className="py-1 pr-3 text-xs">{formatDateTime(token.createdAt)}</td>
+                <td className="py-1 pr-3 text-xs">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}</td>
+                <td className="py-1">
+                  {token.revokedAt ? (
+                    <span className="text-xs">revoked {formatDateTime(token.revokedAt)}</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className={`${dangerButtonClass} px-2 py-0.5 text-xs`}
+                      aria-label={`Revoke application token ${token.name}`}
+                      onClick={async () => {
+                        if (!window.confirm(`Revoke the application token “${token.name}”? Applications using it can no longer report themselves.`)) return;
+                        setError(null);
+                        try {
+                          await callApi(`/api/v1/consumers/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' });
+                          router.refresh();
+                        } catch (caught) {
+                          setError(caught as ApiErrorBody);
+                        }
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
