@@ -38,6 +38,14 @@ interface DetermineGroupsResult {
   perTestVsOurMd5: number;
 }
 
+interface ParseResult {
+  corpus: string;
+  definitions: number;
+  parseDefinitionMicros: number;
+  jsonParseMicros: number;
+  ratio: number;
+}
+
 function opsLine(name: string, ops: number, ratio: number): string {
   return `${name.padEnd(64)} ${Math.round(ops).toLocaleString('en-US').padStart(14)} ops/s  ${ratio.toFixed(3).padStart(8)}x of the plain-JS baseline`;
 }
@@ -62,6 +70,20 @@ const MODULES: ModuleEntry[] = [
         `determineGroups over ${r.tests} tests, ${r.identifiers} identifiers: ${r.callMicros.toFixed(1)} µs per call, ${r.perTestMicros.toFixed(3)} µs per test`,
         `per test vs one node:crypto MD5 (${r.nodeMd5Micros.toFixed(3)} µs): ${r.perTestVsNodeMd5.toFixed(2)}x; vs one of our MD5s (${r.ourMd5Micros.toFixed(3)} µs): ${r.perTestVsOurMd5.toFixed(2)}x`,
       ];
+    },
+  },
+  {
+    name: 'parse',
+    load: () => import('./parse' as string),
+    exportName: 'benchParse',
+    // benchParse({quick}): per-definition µs of parseDefinition and of JSON.parse on the same texts, and their ratio.
+    run: async (fn, context) => {
+      const results = (await (fn as (options: { quick: boolean }) => Promise<ParseResult[]>)({ quick: context.quick })) ?? [];
+      return results.map(
+        (r) =>
+          `parseDefinition, ${r.definitions} ${r.corpus}: ${r.parseDefinitionMicros.toFixed(1)} µs per definition; ` +
+          `JSON.parse ${r.jsonParseMicros.toFixed(1)} µs; ${r.ratio.toFixed(2)}x of JSON.parse`,
+      );
     },
   },
   { name: 'store', load: () => import('./store'), exportName: 'benchStore', isolate: true },

@@ -52,17 +52,15 @@ export function locate(text: string, offset: number): { line: number; column: nu
 }
 
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  const text = String(token);
+  if (text.indexOf('~') < 0 && text.indexOf('/') < 0) return text;
+  return text.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Sets a property without triggering the `__proto__` setter, so a key named "__proto__" is kept as data. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
-
-type Frame =
-  | { kind: 'object'; value: Record<string, JsonValue>; pointer: string; key: string | null; count: number }
-  | { kind: 'array'; value: JsonValue[]; pointer: string; count: number };
 
 function describeChar(text: string, i: number): string {
   if (i >= text.length) return 'end of input';
@@ -71,37 +69,61 @@ function describeChar(text: string, i: number): string {
   return `'${String.fromCodePoint(code)}'`;
 }
 
-/** Parses JSON text. Throws JsonParseError with line/column and what to fix. */
-export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJson {
-  const allowComments = options.allowComments ?? true;
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const positions = new Map<string, number>();
-  const track = options.trackPositions === true;
-  const n = text.length;
-  let i = 0;
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
 
-  const fail = (message: string, at: number = i): never => {
-    const { line, column } = locate(text, at);
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/**
+ * One parse. A class rather than closures so the per-character loops work on fields of one monomorphic object and
+ * nothing is allocated per value beyond the value itself; JSON pointers are built only when positions are tracked.
+ */
+class JsonScanner {
+  i = 0;
+  readonly n: number;
+  readonly positions = new Map<string, number>();
+
+  constructor(
+    readonly text: string,
+    readonly allowComments: boolean,
+    readonly maxDepth: number,
+    readonly track: boolean,
+  ) {
+    this.n = text.length;
+  }
+
+  fail(message: string, at: number = this.i): never {
+    const { line, column } = locate(this.text, at);
     throw new JsonParseError(`${message} (line ${line}, column ${column})`, at, line, column);
-  };
+  }
 
-  const skipSpace = (): void => {
+  skipSpace(): void {
+    const text = this.text;
+    const n = this.n;
+    let i = this.i;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         i++;
       } else if (c === 0x2f /* / */) {
+        this.i = i;
         const next = text.charCodeAt(i + 1);
-        if (!allowComments) fail('Comments are not allowed here');
+        if (!this.allowComments) this.fail('Comments are not allowed here');
         if (next === 0x2f) {
           const end = text.indexOf('\n', i + 2);
           i = end < 0 ? n : end + 1;
         } else if (next === 0x2a) {
           const end = text.indexOf('*/', i + 2);
-          if (end < 0) fail('Unterminated /* comment: add the closing */');
+          if (end < 0) this.fail('Unterminated /* comment: add the closing */');
           i = end + 2;
         } else {
-          fail(`Unexpected character ${describeChar(text, i)}: a comment starts with // or /*`);
+          this.fail(`Unexpected character ${describeChar(text, i)}: a comment starts with // or /*`);
         }
       } else if (c === 0xfeff && i === 0) {
         i++; // byte-order mark
@@ -109,19 +131,44 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJ
         break;
       }
     }
-  };
+    this.i = i;
+  }
 
-  const readString = (): string => {
-    const start = i; // at the opening quote
-    i++;
-    let out = '';
+  /** Reads a string at the opening quote. Without escapes the result is one slice of the text. */
+  readString(): string {
+    const text = this.text;
+    const n = this.n;
+    const start = this.i;
+    let i = start + 1;
+    for (;;) {
+      if (i >= n) {
+        this.i = i;
+        return this.fail('Unterminated string: add the closing double quote', start);
+      }
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        this.i = i + 1;
+        return text.slice(start + 1, i);
+      }
+      if (c === 0x5c) break;
+      if (c < 0x20) {
+        this.i = i;
+        return this.fail(`Unescaped ${describeChar(text, i)} in string: write it as an escape such as \\n`);
+      }
+      i++;
+    }
+    // Escapes: collect chunks between them.
+    let out = text.slice(start + 1, i);
     let chunkStart = i;
     for (;;) {
-      if (i >= n) fail('Unterminated string: add the closing double quote', start);
+      if (i >= n) {
+        this.i = i;
+        return this.fail('Unterminated string: add the closing double quote', start);
+      }
       const c = text.charCodeAt(i);
       if (c === 0x22) {
         out += text.slice(chunkStart, i);
-        i++;
+        this.i = i + 1;
         return out;
       }
       if (c === 0x5c) {
@@ -137,176 +184,236 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJ
           case 0x72: out += '\r'; break;
           case 0x74: out += '\t'; break;
           case 0x75: {
-            const hex = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid \\u escape in string: expected four hex digits');
-            out += String.fromCharCode(parseInt(hex, 16));
+            const h0 = hexDigit(text.charCodeAt(i + 2));
+            const h1 = hexDigit(text.charCodeAt(i + 3));
+            const h2 = hexDigit(text.charCodeAt(i + 4));
+            const h3 = hexDigit(text.charCodeAt(i + 5));
+            if (h0 < 0 || h1 < 0 || h2 < 0 || h3 < 0) {
+              this.i = i;
+              this.fail('Invalid \\u escape in string: expected four hex digits');
+            }
+            out += String.fromCharCode((h0 << 12) | (h1 << 8) | (h2 << 4) | h3);
             i += 4;
             break;
           }
           default:
-            fail(`Invalid escape \\${i + 1 < n ? text[i + 1] : ''} in string: use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX`);
+            this.i = i;
+            this.fail(`Invalid escape \\${i + 1 < n ? text[i + 1] : ''} in string: use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX`);
         }
         i += 2;
         chunkStart = i;
         continue;
       }
-      if (c < 0x20) fail(`Unescaped ${describeChar(text, i)} in string: write it as an escape such as \\n`);
+      if (c < 0x20) {
+        this.i = i;
+        this.fail(`Unescaped ${describeChar(text, i)} in string: write it as an escape such as \\n`);
+      }
       i++;
     }
-  };
+  }
 
-  const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-  const readNumber = (): JsonValue => {
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (!m) return fail(`Unexpected character ${describeChar(text, i)}: expected a value (object, array, string, number, true, false or null)`);
-    const after = text.charCodeAt(i + m[0].length);
-    if ((after >= 0x30 && after <= 0x39) || after === 0x2e || after === 0x65 || after === 0x45) {
-      fail(`Malformed number starting '${text.slice(i, i + m[0].length + 1)}': numbers have no leading zeros and need digits after '.' or 'e'`);
+  /**
+   * Reads `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?` at i (the longest match, as a sticky regex would); a fraction or
+   * exponent makes a DoubleValue. Short integers are accumulated while scanning instead of going through Number().
+   */
+  readNumber(): JsonValue {
+    const text = this.text;
+    const start = this.i;
+    let i = start;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    let c = text.charCodeAt(i);
+    if (!isDigit(c)) {
+      return this.fail(`Unexpected character ${describeChar(text, start)}: expected a value (object, array, string, number, true, false or null)`);
     }
-    const literal = m[0];
-    const start = i;
-    i += literal.length;
-    const num = Number(literal);
-    if (m[1] !== undefined || m[2] !== undefined) {
-      if (!Number.isFinite(num)) fail(`Number ${literal} is out of range for a double`, start);
+    let acc = 0;
+    const intStart = i;
+    if (c === 0x30) {
+      i++;
+    } else {
+      do {
+        acc = acc * 10 + (c - 0x30);
+        c = text.charCodeAt(++i);
+      } while (isDigit(c));
+    }
+    const intDigits = i - intStart;
+    let isDouble = false;
+    if (text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+      isDouble = true;
+      i += 2;
+      while (isDigit(text.charCodeAt(i))) i++;
+    }
+    c = text.charCodeAt(i);
+    if (c === 0x65 || c === 0x45) {
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 0x2b || sign === 0x2d) j++;
+      if (isDigit(text.charCodeAt(j))) {
+        isDouble = true;
+        i = j + 1;
+        while (isDigit(text.charCodeAt(i))) i++;
+      }
+    }
+    const after = text.charCodeAt(i);
+    if (isDigit(after) || after === 0x2e || after === 0x65 || after === 0x45) {
+      this.fail(`Malformed number starting '${text.slice(start, i + 1)}': numbers have no leading zeros and need digits after '.' or 'e'`);
+    }
+    this.i = i;
+    if (isDouble) {
+      const literal = text.slice(start, i);
+      const num = Number(literal);
+      if (!Number.isFinite(num)) this.fail(`Number ${literal} is out of range for a double`, start);
       return new DoubleValue(num);
     }
+    // Up to 15 digits the accumulated value is exact; longer literals go through Number() and the safe-integer check.
+    const num = intDigits <= 15 ? (start === intStart ? acc : -acc) : Number(text.slice(start, i));
     if (!Number.isSafeInteger(num)) {
-      fail(`Integer ${literal} is too large to keep exactly (limit ±${Number.MAX_SAFE_INTEGER}); use a smaller number or a string`, start);
+      this.fail(`Integer ${text.slice(start, i)} is too large to keep exactly (limit ±${Number.MAX_SAFE_INTEGER}); use a smaller number or a string`, start);
     }
     return num === 0 ? 0 : num; // -0 → 0 as Jackson reads it as an int
-  };
+  }
 
-  const readLiteral = (word: string, value: JsonValue): JsonValue => {
+  readLiteral(word: string, value: JsonValue): JsonValue {
+    const text = this.text;
+    const i = this.i;
     if (text.startsWith(word, i)) {
       const after = text.charCodeAt(i + word.length);
       const isIdent = (after >= 0x41 && after <= 0x5a) || (after >= 0x61 && after <= 0x7a) || (after >= 0x30 && after <= 0x39) || after === 0x5f;
       if (!isIdent) {
-        i += word.length;
+        this.i = i + word.length;
         return value;
       }
     }
     const m = /[A-Za-z0-9_$]+/y;
     m.lastIndex = i;
     const token = m.exec(text)?.[0] ?? text[i];
-    return fail(`Unrecognized token '${token.slice(0, 40)}': expected a value (object, array, string, number, true, false or null); strings need double quotes`);
-  };
-
-  const stack: Frame[] = [];
-  let root: JsonValue | undefined;
-  let rootSet = false;
-
-  skipSpace();
-  if (i >= n) fail('The JSON text is empty: expected a JSON object');
-
-  // Reads one value at i; containers push a frame and return undefined.
-  const readValue = (pointer: string): { value: JsonValue } | undefined => {
-    if (track) positions.set(pointer, i);
-    const c = text.charCodeAt(i);
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (stack.length >= maxDepth) fail(`Nesting is deeper than ${maxDepth} levels: flatten the structure`);
-      i++;
-      if (c === 0x7b) stack.push({ kind: 'object', value: {}, pointer, key: null, count: 0 });
-      else stack.push({ kind: 'array', value: [], pointer, count: 0 });
-      return undefined;
-    }
-    if (c === 0x22) return { value: readString() };
-    if (c === 0x74) return { value: readLiteral('true', true) };
-    if (c === 0x66) return { value: readLiteral('false', false) };
-    if (c === 0x6e) return { value: readLiteral('null', null) };
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return { value: readNumber() };
-    if (c === 0x27) return fail("Strings must use double quotes (\"), not single quotes (')");
-    if (c === 0x7d || c === 0x5d || c === 0x2c) return fail(`Unexpected ${describeChar(text, i)}: expected a value (a trailing comma is not allowed)`);
-    return { value: readLiteral('\u0000', null) };
-  };
-
-  const attach = (value: JsonValue): void => {
-    const top = stack[stack.length - 1];
-    if (!top) {
-      root = value;
-      rootSet = true;
-    } else if (top.kind === 'object') {
-      setOwn(top.value, top.key as string, value);
-      top.key = null;
-      top.count++;
-    } else {
-      top.value.push(value);
-      top.count++;
-    }
-  };
-
-  {
-    const first = readValue('');
-    if (first) attach(first.value);
+    return this.fail(`Unrecognized token '${token.slice(0, 40)}': expected a value (object, array, string, number, true, false or null); strings need double quotes`);
   }
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    skipSpace();
-    if (i >= n) {
-      fail(`Unexpected end of input: ${top.kind === 'object' ? "an object is missing its closing '}'" : "an array is missing its closing ']'"}`);
-    }
-    if (top.kind === 'object') {
-      let c = text.charCodeAt(i);
-      if (top.count > 0) {
-        if (c === 0x7d) {
-          i++;
-          stack.pop();
-          attach(top.value);
+
+  /** Reads a scalar at i; returns CONTAINER for `{`/`[` without consuming it. */
+  readScalar(c: number): JsonValue | typeof CONTAINER {
+    if (c === 0x22) return this.readString();
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.readNumber();
+    if (c === 0x74) return this.readLiteral('true', true);
+    if (c === 0x66) return this.readLiteral('false', false);
+    if (c === 0x6e) return this.readLiteral('null', null);
+    if (c === 0x7b || c === 0x5b) return CONTAINER;
+    if (c === 0x27) return this.fail("Strings must use double quotes (\"), not single quotes (')");
+    if (c === 0x7d || c === 0x5d || c === 0x2c) return this.fail(`Unexpected ${describeChar(this.text, this.i)}: expected a value (a trailing comma is not allowed)`);
+    return this.readLiteral('\u0000', null);
+  }
+
+  parse(): JsonValue {
+    const text = this.text;
+    const n = this.n;
+    const track = this.track;
+    const positions = this.positions;
+    // Open containers, their pending keys and (when tracking) their JSON pointers, as parallel stacks.
+    const containers: Array<Record<string, JsonValue> | JsonValue[]> = [];
+    const isArray: boolean[] = [];
+    const keys: Array<string | null> = [];
+    const pointers: string[] = [];
+    let root: JsonValue | undefined;
+    let rootSet = false;
+
+    this.skipSpace();
+    if (this.i >= n) this.fail('The JSON text is empty: expected a JSON object');
+
+    let pointer = '';
+    // Reads the value at i (its pointer in `pointer`); a container is pushed and filled by the loop below.
+    for (let depth = -1; ; ) {
+      let value: JsonValue | typeof CONTAINER;
+      if (track) positions.set(pointer, this.i);
+      const c = text.charCodeAt(this.i);
+      value = this.readScalar(c);
+      if (value === CONTAINER) {
+        if (containers.length >= this.maxDepth) this.fail(`Nesting is deeper than ${this.maxDepth} levels: flatten the structure`);
+        this.i++;
+        const array = c === 0x5b;
+        containers.push(array ? [] : {});
+        isArray.push(array);
+        keys.push(null);
+        if (track) pointers.push(pointer);
+        depth++;
+      }
+      // Close containers and attach values until another value has to be read (or the root is complete).
+      for (;;) {
+        if (value !== CONTAINER) {
+          if (depth < 0) {
+            root = value;
+            rootSet = true;
+            break;
+          }
+          const top = containers[depth];
+          if (isArray[depth]) (top as JsonValue[]).push(value);
+          else {
+            const key = keys[depth] as string;
+            if (key === '__proto__') setOwn(top as Record<string, unknown>, key, value);
+            else (top as Record<string, JsonValue>)[key] = value;
+          }
+        }
+        if (depth < 0) break;
+        const top = containers[depth];
+        const array = isArray[depth];
+        // A container just opened has no elements yet; one with `value` attached has at least one.
+        const count = value === CONTAINER ? 0 : array ? (top as JsonValue[]).length : 1;
+        this.skipSpace();
+        if (this.i >= n) {
+          this.fail(`Unexpected end of input: ${array ? "an array is missing its closing ']'" : "an object is missing its closing '}'"}`);
+        }
+        let ch = text.charCodeAt(this.i);
+        const close = array ? 0x5d : 0x7d;
+        if (ch === close) {
+          this.i++;
+          containers.pop();
+          isArray.pop();
+          keys.pop();
+          if (track) pointers.pop();
+          depth--;
+          value = top as JsonValue;
           continue;
         }
-        if (c !== 0x2c) fail(`Unexpected ${describeChar(text, i)} in object: expected ',' or '}'`);
-        i++;
-        skipSpace();
-        c = text.charCodeAt(i);
-      } else if (c === 0x7d) {
-        i++;
-        stack.pop();
-        attach(top.value);
-        continue;
-      }
-      if (c !== 0x22) {
-        if (c === 0x7d) fail("Trailing comma before '}': remove the last ','");
-        fail(`Unexpected ${describeChar(text, i)}: expected a field name in double quotes`);
-      }
-      const key = readString();
-      skipSpace();
-      if (text.charCodeAt(i) !== 0x3a) fail(`Unexpected ${describeChar(text, i)} after field name "${key.slice(0, 60)}": expected ':'`);
-      i++;
-      skipSpace();
-      if (i >= n) fail('Unexpected end of input: expected a value');
-      top.key = key;
-      const v = readValue(top.pointer + '/' + escapePointerToken(key));
-      if (v) attach(v.value);
-    } else {
-      let c = text.charCodeAt(i);
-      if (top.count > 0) {
-        if (c === 0x5d) {
-          i++;
-          stack.pop();
-          attach(top.value);
-          continue;
+        if (count > 0) {
+          if (ch !== 0x2c) this.fail(`Unexpected ${describeChar(text, this.i)} in ${array ? 'array' : 'object'}: expected ',' or '${array ? ']' : '}'}'`);
+          this.i++;
+          this.skipSpace();
+          ch = text.charCodeAt(this.i);
+          if (array && ch === 0x5d) this.fail("Trailing comma before ']': remove the last ','");
         }
-        if (c !== 0x2c) fail(`Unexpected ${describeChar(text, i)} in array: expected ',' or ']'`);
-        i++;
-        skipSpace();
-        c = text.charCodeAt(i);
-        if (c === 0x5d) fail("Trailing comma before ']': remove the last ','");
-      } else if (c === 0x5d) {
-        i++;
-        stack.pop();
-        attach(top.value);
-        continue;
+        if (array) {
+          if (this.i >= n) this.fail('Unexpected end of input: expected a value');
+          if (track) pointer = pointers[depth] + '/' + (top as JsonValue[]).length;
+        } else {
+          if (ch !== 0x22) {
+            if (ch === 0x7d) this.fail("Trailing comma before '}': remove the last ','");
+            this.fail(`Unexpected ${describeChar(text, this.i)}: expected a field name in double quotes`);
+          }
+          const key = this.readString();
+          this.skipSpace();
+          if (text.charCodeAt(this.i) !== 0x3a) this.fail(`Unexpected ${describeChar(text, this.i)} after field name "${key.slice(0, 60)}": expected ':'`);
+          this.i++;
+          this.skipSpace();
+          if (this.i >= n) this.fail('Unexpected end of input: expected a value');
+          keys[depth] = key;
+          if (track) pointer = pointers[depth] + '/' + escapePointerToken(key);
+        }
+        break;
       }
-      if (i >= n) fail('Unexpected end of input: expected a value');
-      const v = readValue(top.pointer + '/' + top.count);
-      if (v) attach(v.value);
+      if (rootSet || depth < 0) break;
     }
+    this.skipSpace();
+    if (this.i < n) this.fail(`Unexpected ${describeChar(text, this.i)} after the end of the JSON value: remove it`);
+    if (!rootSet) this.fail('No JSON value found');
+    return root as JsonValue;
   }
-  skipSpace();
-  if (i < n) fail(`Unexpected ${describeChar(text, i)} after the end of the JSON value: remove it`);
-  if (!rootSet) fail('No JSON value found');
-  return { value: root as JsonValue, positions };
+}
+
+const CONTAINER: unique symbol = Symbol('container');
+
+/** Parses JSON text. Throws JsonParseError with line/column and what to fix. */
+export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJson {
+  const scanner = new JsonScanner(text, options.allowComments ?? true, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.trackPositions === true);
+  const value = scanner.parse();
+  return { value, positions: scanner.positions };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -64,15 +64,23 @@ function kindOf(value: JsonValue | undefined): string {
 class Reader {
   constructor(
     private readonly text: string,
-    private readonly positions: Map<string, number>,
     private readonly strict: boolean,
     private readonly what: string,
   ) {}
 
+  /**
+   * Where each value starts, by JSON pointer. Only an error needs it, so it is computed then by parsing the (already
+   * successfully parsed) text again with positions tracked, instead of building pointers for every value up front.
+   */
+  private positions(): Map<string, number> {
+    return this.text === '' ? new Map() : parseJson(this.text, { trackPositions: true }).positions;
+  }
+
   fail(pointer: string, message: string): never {
     let at = '';
+    const positions = this.positions();
     for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      const offset = this.positions.get(p);
+      const offset = positions.get(p);
       if (offset !== undefined) {
         const { line, column } = locate(this.text, offset);
         at = ` (line ${line}, column ${column})`;
@@ -291,12 +299,12 @@ class Reader {
   }
 }
 
-function parseText(text: string, what: string): { value: JsonValue; positions: Map<string, number> } {
+function parseText(text: string, what: string): JsonValue {
   if (typeof text !== 'string') {
     throw new AppError('VALIDATION_FAILED', `Invalid ${what}: expected JSON text`);
   }
   try {
-    return parseJson(text, { trackPositions: true });
+    return parseJson(text).value;
   } catch (error) {
     if (error instanceof JsonParseError) {
       throw new AppError('VALIDATION_FAILED', `Invalid ${what}: ${error.message}`, {
@@ -310,25 +318,25 @@ function parseText(text: string, what: string): { value: JsonValue; positions: M
 
 /** Reads definition.json leniently (Serializers.lenient()): unknown keys ignored. */
 export function parseDefinition(text: string): TestDefinition {
-  const { value, positions } = parseText(text, 'test definition');
-  return new Reader(text, positions, false, 'test definition').definition(value, '');
+  const value = parseText(text, 'test definition');
+  return new Reader(text, false, 'test definition').definition(value, '');
 }
 
 /** Reads a definition like the webapp's edit submission (Serializers.strict()): an unknown key anywhere is an error. */
 export function parseDefinitionStrict(text: string): TestDefinition {
-  const { value, positions } = parseText(text, 'test definition');
-  return new Reader(text, positions, true, 'test definition').definition(value, '');
+  const value = parseText(text, 'test definition');
+  return new Reader(text, true, 'test definition').definition(value, '');
 }
 
 /** Converts an already parsed JSON value (e.g. from an API body) into a TestDefinition. */
 export function readDefinition(value: JsonValue, options: { strict?: boolean } = {}): TestDefinition {
-  return new Reader('', new Map(), options.strict === true, 'test definition').definition(value, '');
+  return new Reader('', options.strict === true, 'test definition').definition(value, '');
 }
 
 /** Reads one test of a test matrix (ConsumableTestDefinition) leniently. */
 export function parseConsumableDefinition(text: string): ConsumableTestDefinition {
-  const { value, positions } = parseText(text, 'test');
-  return new Reader(text, positions, false, 'test').consumable(value, '');
+  const value = parseText(text, 'test');
+  return new Reader(text, false, 'test').consumable(value, '');
 }
 
 /**
@@ -336,8 +344,8 @@ export function parseConsumableDefinition(text: string): ConsumableTestDefinitio
  * `updated` as Audit.setUpdated does, unless the file states one.
  */
 export function parseMatrix(text: string): TestMatrixArtifact {
-  const { value, positions } = parseText(text, 'test matrix');
-  const reader = new Reader(text, positions, false, 'test matrix');
+  const value = parseText(text, 'test matrix');
+  const reader = new Reader(text, false, 'test matrix');
   const root = reader.object(value, '', 'a test matrix', ['audit', 'tests']);
   const auditJson = root.audit === undefined || root.audit === null ? {} : reader.object(root.audit, '/audit', 'audit', []);
   const updated = reader.long(auditJson.updated, '/audit/updated');
@@ -357,8 +365,8 @@ export function parseMatrix(text: string): TestMatrixArtifact {
 
 /** Reads an application's Proctor specification leniently (comments allowed, unknown keys ignored). */
 export function parseSpecification(text: string): ProctorSpecification {
-  const { value, positions } = parseText(text, 'specification');
-  const reader = new Reader(text, positions, false, 'specification');
+  const value = parseText(text, 'specification');
+  const reader = new Reader(text, false, 'specification');
   const root = reader.object(value, '', 'a specification', ['tests', 'providedContext', 'dynamicFilters']);
   const spec: ProctorSpecification = {};
   if (root.tests !== undefined && root.tests !== null) {
