@@ -2,29 +2,8 @@
 // Everything else (database migrations, the git data repository, demo accounts) is set up by instrumentation.ts at
 // server start, so `npm install && npm start` is all a fresh machine needs.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-
-const SOURCES = ['app', 'lib', 'schemas', 'public', 'instrumentation.ts', 'next.config.ts', 'package.json', 'postcss.config.mjs', 'tsconfig.json'];
-
-function newestMtime(entry) {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of readdirSync(entry)) {
-    if (child === 'generated' || child === 'node_modules') continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  }
-  return newest;
-}
-
-export function needsBuild() {
-  const buildId = path.join('.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  return SOURCES.some((source) => newestMtime(source) > built);
-}
+import { needsBuild } from './build-freshness.mjs';
 
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
 

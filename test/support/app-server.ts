@@ -7,19 +7,15 @@
  * check wants) or bearer-token auth.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { needsBuild as needsBuildAt } from '../../scripts/build-freshness.mjs';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DEMO_PASSWORD = 'demo';
 
-/**
- * What `next build` reads: scripts/start.mjs's list (that script runs its server on import, so is not imported) plus
- * components/, which pages import and start.mjs's list lacks.
- */
-const SOURCES = ['app', 'lib', 'components', 'schemas', 'public', 'instrumentation.ts', 'next.config.ts', 'package.json', 'postcss.config.mjs', 'tsconfig.json'];
 const NEXT_BIN = path.join(REPO_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 // Outside .next (which `next build` clears) and ignored by git.
 const STATE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'proctor-test-build');
@@ -27,24 +23,9 @@ const BUILD_LOCK = path.join(STATE_DIR, 'lock');
 /** Written after each build by this helper: {started, ok, output} (sources as of `started` are in it). */
 const BUILD_STAMP = path.join(STATE_DIR, 'last-build.json');
 
-function newestMtime(entry: string): number {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of readdirSync(entry)) {
-    if (child === 'generated' || child === 'node_modules') continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  }
-  return newest;
-}
-
-/** scripts/start.mjs's rule: no BUILD_ID, or a source file newer than it. */
+/** The rule `npm start` uses: no BUILD_ID, or a source file newer than it. */
 export function needsBuild(root = REPO_ROOT): boolean {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  return SOURCES.some((source) => newestMtime(path.join(root, source)) > built);
+  return needsBuildAt(root);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
