@@ -52,6 +52,11 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof DoubleValue);
 }
 
+/** Module-level rather than a closure per payload: under esbuild's keepNames each closure costs a defineProperty. */
+function isPresent(o: JsonObject, key: string): boolean {
+  return o[key] !== null && o[key] !== undefined;
+}
+
 function kindOf(value: JsonValue | undefined): string {
   if (value === null || value === undefined) return 'null';
   if (value instanceof DoubleValue) return 'a number';
@@ -182,19 +187,18 @@ class Reader {
   payload(value: JsonValue, pointer: string): Payload {
     const o = this.object(value, pointer, 'a payload', PAYLOAD_KEYS);
     const payload: Payload = {};
-    const present = (key: string): boolean => o[key] !== null && o[key] !== undefined;
-    if (present('doubleValue')) payload.doubleValue = this.double(o.doubleValue, `${pointer}/doubleValue`);
-    if (present('doubleArray')) {
+    if (isPresent(o, 'doubleValue')) payload.doubleValue = this.double(o.doubleValue, `${pointer}/doubleValue`);
+    if (isPresent(o, 'doubleArray')) {
       payload.doubleArray = this.array(o.doubleArray, `${pointer}/doubleArray`).map((v, i) => this.double(v, `${pointer}/doubleArray/${i}`));
     }
-    if (present('longValue')) payload.longValue = this.long(o.longValue, `${pointer}/longValue`);
-    if (present('longArray')) {
+    if (isPresent(o, 'longValue')) payload.longValue = this.long(o.longValue, `${pointer}/longValue`);
+    if (isPresent(o, 'longArray')) {
       payload.longArray = this.array(o.longArray, `${pointer}/longArray`).map((v, i) => this.long(v, `${pointer}/longArray/${i}`));
     }
-    if (present('stringValue')) payload.stringValue = this.string(o.stringValue, `${pointer}/stringValue`) ?? '';
-    if (present('stringArray')) payload.stringArray = this.stringList(o.stringArray, `${pointer}/stringArray`);
-    if (present('map')) payload.map = this.map(o.map, `${pointer}/map`);
-    if (present('json')) payload.json = o.json;
+    if (isPresent(o, 'stringValue')) payload.stringValue = this.string(o.stringValue, `${pointer}/stringValue`) ?? '';
+    if (isPresent(o, 'stringArray')) payload.stringArray = this.stringList(o.stringArray, `${pointer}/stringArray`);
+    if (isPresent(o, 'map')) payload.map = this.map(o.map, `${pointer}/map`);
+    if (isPresent(o, 'json')) payload.json = o.json;
     return payload;
   }
 

@@ -32,6 +32,25 @@ export function parseOrError(text: string): { definition: TestDefinition | null;
   }
 }
 
+/** Above this many tests to (re)read, one `git ls-tree -r` of the definitions folder beats a tree read per test. */
+const BULK_LISTING_THRESHOLD = 64;
+
+/** definition.json blob oid of every test directory below the definitions tree, from one ls-tree; null without git. */
+async function definitionBlobsBelow(repo: GitRepository, dirTree: string): Promise<Map<string, string> | null> {
+  const files = await repo.listFilesBelow(dirTree);
+  if (!files) return null;
+  const suffix = `/${DEFINITION_FILE}`;
+  const blobs = new Map<string, string>();
+  for (const file of files) {
+    if (file.type !== 'blob' || !file.path.endsWith(suffix)) continue;
+    const testName = file.path.slice(0, -suffix.length);
+    // Only `<test>/definition.json`, as a tree read of the test directory would find it (first entry wins).
+    if (testName.includes('/') || blobs.has(testName)) continue;
+    blobs.set(testName, file.oid);
+  }
+  return blobs;
+}
+
 export async function buildSnapshot(
   repo: GitRepository,
   head: string | null,
@@ -44,27 +63,39 @@ export async function buildSnapshot(
   if (!head) return { head, tests };
   const { tree } = await repo.readCommit(head);
   const dir = await repo.lookup(tree, dirSegments);
-  const testTrees = await listTestTrees(repo, dir && dir.type === 'tree' ? dir.oid : null);
-  const pending: Promise<void>[] = [];
+  const dirTree = dir && dir.type === 'tree' ? dir.oid : null;
+  const testTrees = await listTestTrees(repo, dirTree);
+  const changed: Array<[string, string]> = [];
   for (const [testName, treeOid] of testTrees) {
     const old = previous?.tests.get(testName);
-    if (old && old.treeOid === treeOid) {
-      tests.set(testName, old);
-      continue;
-    }
+    if (old && old.treeOid === treeOid) tests.set(testName, old);
+    else changed.push([testName, treeOid]);
+  }
+  // A cold listing (or a big catch-up) learns every definition blob from one ls-tree instead of a tree read per test.
+  const bulk = dirTree && changed.length > BULK_LISTING_THRESHOLD ? await definitionBlobsBelow(repo, dirTree) : null;
+  // Blobs read in this build, by oid: two tests with identical files are read and parsed once.
+  const reading = new Map<string, Promise<{ text: string; definition: TestDefinition | null; parseError?: string }>>();
+  const pending: Promise<void>[] = [];
+  for (const [testName, treeOid] of changed) {
+    const old = previous?.tests.get(testName);
     pending.push(
       (async () => {
-        const entries = await repo.readTree(treeOid);
-        const file = entries.find((e) => e.path === DEFINITION_FILE && e.type === 'blob');
-        if (!file) return;
-        const same = old && old.blobOid === file.oid ? old : byBlob.get(file.oid);
+        let blobOid: string | undefined;
+        if (bulk) blobOid = bulk.get(testName);
+        else blobOid = (await repo.readTree(treeOid)).find((e) => e.path === DEFINITION_FILE && e.type === 'blob')?.oid;
+        if (!blobOid) return;
+        const same = old && old.blobOid === blobOid ? old : byBlob.get(blobOid);
         if (same) {
           // Shares the text and the parsed definition (both immutable once listed).
           tests.set(testName, { ...same, testName, treeOid });
           return;
         }
-        const text = await repo.readBlobText(file.oid);
-        tests.set(testName, { testName, treeOid, blobOid: file.oid, text, ...parseOrError(text) });
+        let read = reading.get(blobOid);
+        if (!read) {
+          read = repo.readBlobText(blobOid).then((text) => ({ text, ...parseOrError(text) }));
+          reading.set(blobOid, read);
+        }
+        tests.set(testName, { testName, treeOid, blobOid, ...(await read) });
       })(),
     );
     // Reads are pipelined through one `git cat-file --batch`; the bound keeps memory flat on large trees.

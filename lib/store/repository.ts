@@ -10,7 +10,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { AppError } from '@/lib/errors';
-import { CatFileBatch } from './native-git';
+import { CatFileBatch, lsTreeRecursive, type RawLsTreeEntry } from './native-git';
 
 export interface Signature {
   name: string;
@@ -303,6 +303,12 @@ export class GitRepository {
     if (raw) return raw.data.toString('utf8');
     const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache });
     return Buffer.from(blob).toString('utf8');
+  }
+
+  /** Every file below a tree (paths relative to it) from one `git ls-tree -r`; null when native git is not available. */
+  async listFilesBelow(treeOid: string): Promise<RawLsTreeEntry[] | null> {
+    if (this.native.unavailable) return null;
+    return lsTreeRecursive(this.gitdir, treeOid);
   }
 
   /** Follows `segments` from a tree; returns the entry (tree or blob) or null. */

@@ -1,0 +1,131 @@
+/**
+ * Branch listings (buildSnapshot) on a repository of more tests than the bulk threshold, so the cold listing takes the
+ * one-ls-tree path and a later small change the per-test path; both are checked against native git.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSnapshot, parseOrError, type BranchSnapshot } from '@/lib/store/read';
+import { GitRepository } from '@/lib/store/repository';
+import { SEED_DIR, git, makeTempDir, removeDir } from '../support/temp-repo';
+
+const DIR = 'test-definitions';
+const TESTS = 150;
+
+let tmp: string;
+let gitdir: string;
+let repo: GitRepository;
+let template: string;
+
+/** One fast-import commit on trunk: `files` maps paths to contents (null deletes). */
+async function commit(files: Record<string, string | null>, parent: boolean): Promise<string> {
+  const chunks: string[] = [];
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  chunks.push('commit refs/heads/trunk\n', 'committer Native Nora <nora@example.com> 1700000000 +0000\n', data('listing fixture'));
+  if (parent) chunks.push('from refs/heads/trunk^0\n');
+  for (const [file, content] of Object.entries(files)) {
+    chunks.push(content === null ? `D ${file}\n` : `M 100644 inline ${file}\n${data(content)}`);
+  }
+  await git(['--git-dir', gitdir, 'fast-import', '--quiet'], { input: chunks.join('') + 'done\n' });
+  return (await git(['--git-dir', gitdir, 'rev-parse', 'refs/heads/trunk'])).trim();
+}
+
+/** What a listing must hold, from native git: top-level `\w+` test folders with a definition.json file. */
+async function expected(head: string): Promise<Array<{ testName: string; treeOid: string; blobOid: string; text: string }>> {
+  const lines = (await git(['--git-dir', gitdir, 'ls-tree', '-r', '-t', head, `${DIR}/`])).trim().split('\n');
+  const trees = new Map<string, string>();
+  const blobs = new Map<string, string>();
+  for (const line of lines) {
+    const [meta, file] = line.split('\t');
+    const [, type, oid] = meta.split(' ');
+    const parts = file.split('/');
+    if (parts.length === 2 && type === 'tree') trees.set(parts[1], oid);
+    if (parts.length === 3 && parts[2] === 'definition.json' && type === 'blob') blobs.set(parts[1], oid);
+  }
+  const result = [];
+  for (const [testName, treeOid] of [...trees].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const blobOid = blobs.get(testName);
+    if (!/^\w+$/.test(testName) || !blobOid) continue;
+    result.push({ testName, treeOid, blobOid, text: await git(['--git-dir', gitdir, 'cat-file', 'blob', blobOid]) });
+  }
+  return result;
+}
+
+function expectListing(snapshot: BranchSnapshot, want: Awaited<ReturnType<typeof expected>>): void {
+  expect([...snapshot.tests.keys()]).toEqual(want.map((w) => w.testName));
+  for (const w of want) {
+    const entry = snapshot.tests.get(w.testName)!;
+    expect({ testName: entry.testName, treeOid: entry.treeOid, blobOid: entry.blobOid, text: entry.text }).toEqual(w);
+    expect({ definition: entry.definition, parseError: entry.parseError }).toEqual({ parseError: undefined, ...parseOrError(w.text) });
+  }
+}
+
+beforeAll(async () => {
+  tmp = await makeTempDir('proctor-listing-');
+  gitdir = path.join(tmp, 'repo.git');
+  await git(['init', '--bare', '--initial-branch=trunk', gitdir]);
+  const seedTests = path.join(SEED_DIR, 'test-definitions');
+  template = fs.readFileSync(path.join(seedTests, fs.readdirSync(seedTests).sort()[0], 'definition.json'), 'utf8');
+  const files: Record<string, string> = {};
+  for (let i = 0; i < TESTS; i++) {
+    const name = `listing_test_${String(i).padStart(3, '0')}`;
+    files[`${DIR}/${name}/definition.json`] = template.replace('"salt" : "', `"salt" : "${i}_`);
+    files[`${DIR}/${name}/metadata.json`] = '{ }';
+  }
+  // Two tests with the same bytes, one that does not parse, and folders a listing must skip.
+  files[`${DIR}/twin_a/definition.json`] = template;
+  files[`${DIR}/twin_b/definition.json`] = template;
+  files[`${DIR}/broken_json/definition.json`] = '{ "salt" : ';
+  files[`${DIR}/no_definition/metadata.json`] = '{ }';
+  files[`${DIR}/not-a-name/definition.json`] = template;
+  files[`${DIR}/nested/deeper/definition.json`] = template;
+  files[`${DIR}/dir_named_file/definition.json/x`] = template;
+  files['elsewhere/outside_test/definition.json'] = template;
+  await commit(files, false);
+  repo = new GitRepository(gitdir);
+});
+
+afterAll(async () => {
+  repo?.close();
+  await removeDir(tmp);
+});
+
+describe('buildSnapshot', () => {
+  let cold: BranchSnapshot;
+
+  it('lists a cold branch like git ls-tree + cat-file (bulk path)', async () => {
+    const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
+    cold = await buildSnapshot(repo, head, [DIR], undefined);
+    const want = await expected(head);
+    expect(want.length).toBe(TESTS + 3);
+    expectListing(cold, want);
+    expect(cold.tests.get('broken_json')!.definition).toBeNull();
+    expect(cold.tests.get('twin_a')!.definition).toBe(cold.tests.get('twin_b')!.definition);
+  });
+
+  it('relists after a small change reading only the changed test (per-test path), reusing the rest', async () => {
+    const head = await commit(
+      {
+        [`${DIR}/listing_test_007/definition.json`]: template.replace('"salt" : "', '"salt" : "changed_'),
+        [`${DIR}/listing_test_008/definition.json`]: null,
+        [`${DIR}/added_test/definition.json`]: template.replace('"salt" : "', '"salt" : "added_'),
+      },
+      true,
+    );
+    const next = await buildSnapshot(repo, head, [DIR], cold);
+    expectListing(next, await expected(head));
+    expect(next.tests.get('listing_test_006')).toBe(cold.tests.get('listing_test_006'));
+    expect(next.tests.has('listing_test_008')).toBe(false);
+  });
+
+  it('relists after a change to most tests (bulk path again), reusing entries by blob oid', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < TESTS; i++) files[`${DIR}/listing_test_${String(i).padStart(3, '0')}/metadata.json`] = `{ "n" : ${i} }`;
+    const head = await commit(files, true);
+    const previous = await buildSnapshot(repo, (await git(['--git-dir', gitdir, 'rev-parse', 'trunk^'])).trim(), [DIR], undefined);
+    const next = await buildSnapshot(repo, head, [DIR], previous);
+    expectListing(next, await expected(head));
+    // Only metadata changed: the definitions are the same blobs, so text and parsed definition are shared.
+    expect(next.tests.get('listing_test_010')!.definition).toBe(previous.tests.get('listing_test_010')!.definition);
+  });
+});
