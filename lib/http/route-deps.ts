@@ -6,9 +6,9 @@ import { ensureAccounts } from '@/lib/auth/ensure-accounts';
 import { getConfig, type AppConfig } from '@/lib/config';
 import { getDatabase } from '@/lib/db/client';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { createIssueTracker } from '@/lib/issues/create-issue-tracker';
 import type { IssueTracker } from '@/lib/issues/issue-tracker';
 import { getLogger } from '@/lib/log/logger';
+import { getAppContext } from '@/lib/server/app-context';
 
 export interface RouteDeps {
   prisma: PrismaClient;
@@ -28,7 +28,9 @@ async function defaultDeps(): Promise<RouteDeps> {
   if (accounts.length > 0) {
     getLogger().info('accounts ensured', { accounts: accounts.map(({ username, role, source, action }) => ({ username, role, source, action })) });
   }
-  return { prisma, config, tracker: createIssueTracker(prisma, config) };
+  // The pages' tracker, not a second one: JIRA's lookup cache must be one per process, or a transition made through
+  // the API leaves the pages showing the old status until the cache expires.
+  return { prisma, config, tracker: (await getAppContext()).tracker };
 }
 
 export function getRouteDeps(): Promise<RouteDeps> {
