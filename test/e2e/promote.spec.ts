@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { fakeJiraIssue, trackerMode, trackerStatus } from './support/issues';
 import { signIn, uniqueTestName } from './support/session';
 import { createTestWithIssue, expectAccessible } from './support/ui';
 
@@ -17,15 +18,19 @@ async function openPromote(page: Page, name: string, target: 'qa' | 'production'
   return dialog;
 }
 
-test('an editor moves the issue, a releaser promotes to qa and production; the wrong status is refused', async ({ browser, request }) => {
+// Runs in project "chromium" (built-in tracker) and "chromium-jira" (the fake JIRA): the issue is created in the
+// tracker itself, moved through the app's issue page, and its status is checked where the tracker keeps it.
+test('an editor moves the issue, a releaser promotes to qa and production; the wrong status is refused', { tag: '@workflow' }, async ({ browser, request }) => {
   const name = uniqueTestName('ui_promote');
-  const { issueKey } = await createTestWithIssue(request, name);
+  const { issueKey, token } = await createTestWithIssue(request, name);
+  const expectTrackerStatus = (status: string) => expect.poll(() => trackerStatus(request, token, issueKey)).toBe(status);
 
   const editor = await (await browser.newContext()).newPage();
   await signIn(editor, 'erin');
   await moveIssue(editor, issueKey, /Start Progress/);
   await moveIssue(editor, issueKey, /Resolve/);
   await expect(editor.locator('[data-issue-status]').first()).toHaveText('QA Ready');
+  await expectTrackerStatus('QA Ready');
   await expectAccessible(editor, 'issue page');
 
   const releaser = await (await browser.newContext()).newPage();
@@ -39,6 +44,7 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
   await expect(dialog.getByRole('alert')).toContainText(`${issueKey} is in status 'QA Ready'`);
   await expect(dialog.getByRole('alert')).toContainText('/issueKey');
   await expectAccessible(releaser, 'promote dialog');
+  await expectTrackerStatus('QA Ready');
 
   // qa: allowed; the issue moves on to In QA.
   dialog = await openPromote(releaser, name, 'qa', issueKey);
@@ -48,8 +54,10 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
   await expect(dialog.getByRole('status').filter({ hasText: 'Promoted to qa' })).toContainText('QA Ready → In QA');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(releaser.locator('[data-live-env="qa"]')).toContainText('in sync with trunk');
+  await expectTrackerStatus('In QA');
 
   await moveIssue(editor, issueKey, /Verify/);
+  await expectTrackerStatus('Production Ready');
 
   // Production needs the explicit confirmation before the button works.
   dialog = await openPromote(releaser, name, 'production', issueKey);
@@ -60,12 +68,32 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
   await expect(dialog.getByRole('status').filter({ hasText: 'Promoted to production' })).toContainText('Production Ready → In Production');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(releaser.locator('[data-live-env="production"]')).toContainText('in sync with trunk');
+  await expectTrackerStatus('In Production');
 
   // The issue lists the commit and both promotions.
   await releaser.goto(`/issues/${issueKey}`);
+  await expect(releaser.locator('[data-issue-status]').first()).toHaveText('In Production');
   const links = releaser.getByRole('list', { name: 'Linked changes' }).locator('li');
   await expect(links).toHaveCount(3);
   await expect(releaser.getByRole('list', { name: 'Linked changes' })).toContainText('promoted');
+
+  if (trackerMode() === 'jira') {
+    // JIRA got every move (the editor's through the app, the promotions' own), a comment per change and a link back.
+    const recorded = await fakeJiraIssue(request, issueKey);
+    expect(recorded.history.map((step) => `${step.from} → ${step.to}`)).toEqual([
+      'Open → In Progress',
+      'In Progress → QA Ready',
+      'QA Ready → In QA',
+      'In QA → Production Ready',
+      'Production Ready → In Production',
+    ]);
+    expect(recorded.comments.map((comment) => comment.body.split('\n')[0])).toEqual([
+      expect.stringMatching(new RegExp(`^erin committed test definition '${name}' to trunk as revision [0-9a-f]{12}\\.$`)),
+      expect.stringMatching(new RegExp(`^rex promoted test definition '${name}' to qa as revision [0-9a-f]{12}\\.$`)),
+      expect.stringMatching(new RegExp(`^rex promoted test definition '${name}' to production as revision [0-9a-f]{12}\\.$`)),
+    ]);
+    expect(recorded.remoteLinks.map((link) => link.object.title)).toEqual([`Proctor test ${name}`]);
+  }
 });
 
 test('a viewer cannot promote: no promote button, the reason is shown', async ({ page }) => {

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { createIssue } from './issues';
 import { apiToken } from './session';
 
 /** Runs axe-core on the page and fails with the violations listed readably. */
@@ -10,13 +11,11 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   expect(problems, `axe violations on ${label}`).toEqual([]);
 }
 
-/** A fresh ProTest issue and a fresh test created under it (as erin), for tests that change things. */
+/** A fresh ProTest issue (in the project's tracker) and a fresh test created under it (as erin), for tests that change things. */
 export async function createTestWithIssue(request: APIRequestContext, name: string): Promise<{ issueKey: string; token: string }> {
   const token = await apiToken(request, 'erin');
   const headers = { authorization: `Bearer ${token}` };
-  const issue = await request.post('/api/v1/issues', { headers, data: { type: 'ProTest', summary: `e2e ${name}` } });
-  if (!issue.ok()) throw new Error(`issue: ${issue.status()} ${await issue.text()}`);
-  const issueKey = (await issue.json()).key as string;
+  const issueKey = await createIssue(request, token, `e2e ${name}`);
   const definition = JSON.parse(readFileSync('proctor-data/test-definitions/checkout_button_color/definition.json', 'utf8'));
   const created = await request.post('/api/v1/tests', { headers, data: { name, definition, issueKey } });
   if (!created.ok()) throw new Error(`test: ${created.status()} ${await created.text()}`);
