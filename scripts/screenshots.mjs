@@ -38,6 +38,37 @@ async function startServer() {
   return { base, stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
 }
 
+// The application started for the Consumers and Usage shots requires this seeded test (it is on qa).
+const USAGE_TEST = 'new_saved_jobs_page';
+
+/** A Proctor client process (test/support/distribution-client-process.ts) reporting itself in qa; resolves once listed. */
+async function startApplication(context, base) {
+  const headers = { origin: base };
+  const created = await context.request.post('/api/v1/consumers/tokens', { data: { name: 'jobs-web qa', environment: 'qa' }, headers });
+  if (!created.ok()) throw new Error(`application token: ${created.status()} ${await created.text()}`);
+  const { token } = await created.json();
+  const qa = await context.request.get(`/api/v1/tests/${USAGE_TEST}?env=qa`);
+  if (!qa.ok()) throw new Error(`${USAGE_TEST} on qa: ${qa.status()}`);
+  const buckets = Object.fromEntries((await qa.json()).definition.buckets.map((bucket) => [bucket.name, bucket.value]));
+  const options = {
+    baseUrl: base,
+    environment: 'qa',
+    specification: { tests: { [USAGE_TEST]: { fallbackValue: -1, buckets } }, providedContext: { loggedIn: 'boolean', country: 'String' } },
+    application: { name: 'jobs-web', version: '2.3.0', instanceId: 'jobs-web-1' },
+    token,
+    heartbeatIntervalMs: 5000,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/distribution-client-process.ts', JSON.stringify(options)], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const listed = await context.request.get('/api/v1/consumers?env=qa');
+    if (listed.ok() && (await listed.json()).environments[0].applications.some((entry) => entry.application === 'jobs-web')) return child;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the application did not report itself within 30 s');
+}
+
 const server = process.env.SCREENSHOT_BASE_URL ? { base: process.env.SCREENSHOT_BASE_URL, stop: () => {} } : await startServer();
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 try {
@@ -81,6 +112,14 @@ try {
     if (issueKey) await shot('issue', `/issues/${issueKey}`);
     await shot('activity', '/activity');
     await shot('matrix', '/matrix');
+    // Consumers and a test's Usage tab with a real application reporting itself (lib/client in a child process).
+    const app = await startApplication(context, server.base);
+    try {
+      await shot('consumers', '/consumers');
+      await shot('test-usage', `/tests/${USAGE_TEST}?tab=usage`);
+    } finally {
+      app.kill('SIGTERM');
+    }
     await shot('tokens', '/tokens');
     await shot('admin-users', '/admin/users');
     await shot('admin-audit', '/admin/audit');

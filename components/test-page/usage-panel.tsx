@@ -35,7 +35,7 @@ export function UsagePanel({ usage, activeMinutes, now }: { usage: TestUsage; ac
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Applications whose Proctor client reported in the last {activeMinutes} minutes (see <Link href="/consumers" className={linkClass}>Consumers</Link>). Promotions and deletions that an
+        Applications whose Proctor client reported in the last {activeMinutes} minutes (see <Link href="/consumers" className={`underline ${linkClass}`}>Consumers</Link>). Promotions and deletions that an
         application could not load are refused.
       </p>
       {!anyone && (
@@ -72,10 +72,10 @@ export function UsagePanel({ usage, activeMinutes, now }: { usage: TestUsage; ac
                   {entry.applications.map((application) => (
                     <tr key={`${application.application} ${application.version}`} className="border-b border-slate-200 align-top dark:border-slate-700" data-usage-app={`${application.application} ${application.version}`}>
                       <th scope="row" className="py-2 pr-3 text-left font-semibold">{application.application}</th>
-                      <td className="py-2 pr-3 font-mono text-xs">{application.version}</td>
+                      <td className="py-2 pr-3 font-mono">{application.version}</td>
                       <td className="py-2 pr-3">{application.instances}</td>
                       <td className="py-2 pr-3" data-use={application.use}>{application.use === 'required' ? 'required' : 'dynamic filter'}</td>
-                      <td className="py-2 pr-3 text-xs">
+                      <td className="py-2 pr-3">
                         <time dateTime={application.lastSeenAt.toISOString()} title={formatDateTime(application.lastSeenAt)}>{formatAgo(application.lastSeenAt, now)}</time>
                       </td>
                       <td className="py-2 pr-3" data-check="current">

@@ -57,7 +57,7 @@ function VersionRow({ application, version, newest }: { application: string; ver
   return (
     <tr className="border-b border-slate-200 align-top dark:border-slate-700" data-consumer={`${application} ${version.version}`}>
       <th scope="row" className="py-2 pr-3 text-left font-semibold">{application}</th>
-      <td className="py-2 pr-3 font-mono text-xs">{version.version}</td>
+      <td className="py-2 pr-3 font-mono">{version.version}</td>
       <td className="py-2 pr-3" data-instances={version.instances.length}>
         {version.instances.length}
         {version.staleInstances > 0 && <span className="ml-1 rounded bg-red-100 px-1 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-200">{version.staleInstances} stale</span>}
