@@ -91,9 +91,7 @@ function GeneralSection({ def, update }: { def: TestDefinition; update: Update }
   );
 }
 
-function AdvancedSection({ def, update }: { def: TestDefinition; update: Update }) {
-  const dep = def.dependsOn;
-  const pec = def.payloadExperimentConfig;
+const AdvancedSection = memo(function AdvancedSection({ dep, pec, update }: { dep: TestDefinition['dependsOn']; pec: TestDefinition['payloadExperimentConfig']; update: Update }) {
   return (
     <Section title="Dependencies and payload experiments">
       <div className="grid gap-3 md:grid-cols-2">
@@ -132,10 +130,10 @@ function AdvancedSection({ def, update }: { def: TestDefinition; update: Update 
       </div>
     </Section>
   );
-}
+});
 
-function ConstantsSection({ def, update }: { def: TestDefinition; update: Update }) {
-  const entries = Object.entries(def.constants);
+const ConstantsSection = memo(function ConstantsSection({ constants, update }: { constants: TestDefinition['constants']; update: Update }) {
+  const entries = Object.entries(constants);
   return (
     <Section
       title="Constants"
@@ -178,7 +176,7 @@ function ConstantsSection({ def, update }: { def: TestDefinition; update: Update
       </ul>
     </Section>
   );
-}
+});
 
 function PathIssues({ path }: { path: string }) {
   return <IssueMessages issues={useIssuesAt(path)} />;
@@ -256,11 +254,11 @@ const BucketRow = memo(function BucketRow({ bucket, index, count, update }: { bu
   );
 });
 
-function BucketsSection({ def, update }: { def: TestDefinition; update: Update }) {
+const BucketsSection = memo(function BucketsSection({ buckets, update }: { buckets: TestBucket[]; update: Update }) {
   const issues = useIssuesAt('/buckets');
   return (
     <Section
-      title={`Buckets (${def.buckets.length})`}
+      title={`Buckets (${buckets.length})`}
       id="buckets"
       actions={
         <button type="button" className={small} onClick={() => update(edits.addBucket)}>
@@ -270,13 +268,61 @@ function BucketsSection({ def, update }: { def: TestDefinition; update: Update }
     >
       <IssueMessages issues={issues} />
       <ul className="space-y-2">
-        {def.buckets.map((b, i) => (
-          <BucketRow key={i} bucket={b} index={i} count={def.buckets.length} update={update} />
+        {buckets.map((b, i) => (
+          <BucketRow key={i} bucket={b} index={i} count={buckets.length} update={update} />
         ))}
       </ul>
     </Section>
   );
-}
+});
+
+/** One range of an allocation; memoised so typing in one share re-renders that row, not the 50 bucket lists. */
+const RangeRow = memo(function RangeRow({ range, index, ri, buckets, update }: { range: Range; index: number; ri: number; buckets: TestBucket[]; update: Update }) {
+  const base = `/allocations/${index}`;
+  return (
+    <tr data-testid="range-row">
+      <td className="py-0.5 pr-2">
+        <select
+          aria-label={`Allocation ${index + 1} range ${ri + 1} bucket`}
+          data-path={`${base}/ranges/${ri}/bucketValue`}
+          className={`${inputClass} w-full`}
+          value={range.bucketValue}
+          onChange={(e) => update((d) => edits.setRange(d, index, ri, { bucketValue: Number(e.target.value) }))}
+        >
+          {!buckets.some((b) => b.value === range.bucketValue) && <option value={range.bucketValue}>unknown bucket {range.bucketValue}</option>}
+          {buckets.map((b, bi) => (
+            <option key={bi} value={b.value}>
+              {b.name} ({b.value})
+            </option>
+          ))}
+        </select>
+        <PathIssues path={`${base}/ranges/${ri}/bucketValue`} />
+      </td>
+      <td className="py-0.5 pr-2">
+        <ParsedInput
+          aria-label={`Allocation ${index + 1} range ${ri + 1} percent`}
+          data-path={`${base}/ranges/${ri}/length`}
+          className="w-28"
+          value={range.length}
+          format={lengthToPercent}
+          parse={percentToLength}
+          onCommit={(length) => update((d) => edits.setRange(d, index, ri, { length }))}
+        />
+      </td>
+      <td className="whitespace-nowrap py-0.5">
+        <button type="button" className={small} aria-label={`Split range ${ri + 1} of allocation ${index + 1}`} onClick={() => update((d) => edits.splitRange(d, index, ri))}>
+          Split
+        </button>{' '}
+        <button type="button" className={small} aria-label={`Move range ${ri + 1} of allocation ${index + 1} up`} disabled={ri === 0} onClick={() => update((d) => edits.moveRange(d, index, ri, ri - 1))}>
+          ↑
+        </button>{' '}
+        <button type="button" className={small} aria-label={`Remove range ${ri + 1} of allocation ${index + 1}`} onClick={() => update((d) => edits.removeRange(d, index, ri))}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+});
 
 const AllocationEditor = memo(function AllocationEditor({
   allocation,
@@ -347,47 +393,7 @@ const AllocationEditor = memo(function AllocationEditor({
         </thead>
         <tbody>
           {allocation.ranges.map((r, ri) => (
-            <tr key={ri} data-testid="range-row">
-              <td className="py-0.5 pr-2">
-                <select
-                  aria-label={`Allocation ${index + 1} range ${ri + 1} bucket`}
-                  data-path={`${base}/ranges/${ri}/bucketValue`}
-                  className={`${inputClass} w-full`}
-                  value={r.bucketValue}
-                  onChange={(e) => update((d) => edits.setRange(d, index, ri, { bucketValue: Number(e.target.value) }))}
-                >
-                  {!buckets.some((b) => b.value === r.bucketValue) && <option value={r.bucketValue}>unknown bucket {r.bucketValue}</option>}
-                  {buckets.map((b, bi) => (
-                    <option key={bi} value={b.value}>
-                      {b.name} ({b.value})
-                    </option>
-                  ))}
-                </select>
-                <PathIssues path={`${base}/ranges/${ri}/bucketValue`} />
-              </td>
-              <td className="py-0.5 pr-2">
-                <ParsedInput
-                  aria-label={`Allocation ${index + 1} range ${ri + 1} percent`}
-                  data-path={`${base}/ranges/${ri}/length`}
-                  className="w-28"
-                  value={r.length}
-                  format={lengthToPercent}
-                  parse={percentToLength}
-                  onCommit={(length) => update((d) => edits.setRange(d, index, ri, { length }))}
-                />
-              </td>
-              <td className="whitespace-nowrap py-0.5">
-                <button type="button" className={small} aria-label={`Split range ${ri + 1} of allocation ${index + 1}`} onClick={() => update((d) => edits.splitRange(d, index, ri))}>
-                  Split
-                </button>{' '}
-                <button type="button" className={small} aria-label={`Move range ${ri + 1} of allocation ${index + 1} up`} disabled={ri === 0} onClick={() => update((d) => edits.moveRange(d, index, ri, ri - 1))}>
-                  ↑
-                </button>{' '}
-                <button type="button" className={small} aria-label={`Remove range ${ri + 1} of allocation ${index + 1}`} onClick={() => update((d) => edits.removeRange(d, index, ri))}>
-                  Remove
-                </button>
-              </td>
-            </tr>
+            <RangeRow key={ri} range={r} index={index} ri={ri} buckets={buckets} update={update} />
           ))}
         </tbody>
       </table>
@@ -405,7 +411,19 @@ const AllocationEditor = memo(function AllocationEditor({
   );
 });
 
-function AllocationsSection({ def, base, running, update }: { def: TestDefinition; base: TestDefinition | null; running: boolean; update: Update }) {
+const AllocationsSection = memo(function AllocationsSection({
+  allocations,
+  buckets,
+  base,
+  running,
+  update,
+}: {
+  allocations: Allocation[];
+  buckets: TestBucket[];
+  base: TestDefinition | null;
+  running: boolean;
+  update: Update;
+}) {
   const issues = useIssuesAt('/allocations');
   // Match each allocation to the one it was before: by id when it has one, else by position.
   const beforeOf = (a: Allocation, i: number): Range[] | null => {
@@ -415,7 +433,7 @@ function AllocationsSection({ def, base, running, update }: { def: TestDefinitio
   };
   return (
     <Section
-      title={`Allocations (${def.allocations.length})`}
+      title={`Allocations (${allocations.length})`}
       id="allocations"
       actions={
         <button type="button" className={small} onClick={() => update(edits.addAllocation)}>
@@ -426,22 +444,23 @@ function AllocationsSection({ def, base, running, update }: { def: TestDefinitio
       <IssueMessages issues={issues} />
       <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">The first allocation whose rule matches a user decides their bucket; the last may have an empty rule (everyone else).</p>
       <ol className="space-y-3">
-        {def.allocations.map((a, i) => (
-          <AllocationEditor key={i} allocation={a} index={i} count={def.allocations.length} buckets={def.buckets} before={beforeOf(a, i)} running={running} update={update} />
+        {allocations.map((a, i) => (
+          <AllocationEditor key={i} allocation={a} index={i} count={allocations.length} buckets={buckets} before={beforeOf(a, i)} running={running} update={update} />
         ))}
       </ol>
     </Section>
   );
-}
+});
 
 export function DefinitionForm({ definition, base, running, update }: { definition: TestDefinition; base: TestDefinition | null; running: boolean; update: Update }) {
   return (
     <div className="space-y-4" data-testid="definition-form">
       <GeneralSection def={definition} update={update} />
-      <BucketsSection def={definition} update={update} />
-      <AllocationsSection def={definition} base={base} running={running} update={update} />
-      <ConstantsSection def={definition} update={update} />
-      <AdvancedSection def={definition} update={update} />
+      {/* Each section gets only its part of the definition, so an edit re-renders the section it touches. */}
+      <BucketsSection buckets={definition.buckets} update={update} />
+      <AllocationsSection allocations={definition.allocations} buckets={definition.buckets} base={base} running={running} update={update} />
+      <ConstantsSection constants={definition.constants} update={update} />
+      <AdvancedSection dep={definition.dependsOn} pec={definition.payloadExperimentConfig} update={update} />
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * when users of a running test would switch between real buckets, and a one-click layout that grows buckets without
  * moving anyone (core suggestStableGrowth).
  */
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { AllocationBar } from '@/components/allocation-bar';
 import { allocationDrift, bucketShares, suggestStableGrowth, type Range, type TestBucket } from '@/lib/proctor';
 import { percent } from '@/lib/ui/format';
@@ -16,7 +16,7 @@ function sameRanges(a: Range[], b: Range[]): boolean {
 
 export function DriftPreview({
   before,
-  after,
+  after: typedAfter,
   buckets,
   running,
   onApply,
@@ -27,6 +27,8 @@ export function DriftPreview({
   running: boolean;
   onApply: (ranges: Range[]) => void;
 }) {
+  // Drift and the stable-growth suggestion follow the typed ranges without holding up the keystroke.
+  const after = useDeferredValue(typedAfter);
   const nameOf = (value: number) => buckets.find((b) => b.value === value)?.name ?? `bucket ${value}`;
   const drift = useMemo(() => allocationDrift(before, after), [before, after]);
   const suggestion = useMemo(() => {

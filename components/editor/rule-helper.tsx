@@ -1,6 +1,6 @@
 'use client';
 /** Evaluates the test rule and every allocation rule against sample contexts the user types (a small truth table). */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { buildTruthTable, parseSampleContext, type RuleOutcome } from '@/lib/editor/rule-truth-table';
 import type { TestDefinition } from '@/lib/proctor';
 import { inputClass } from '@/lib/ui/styles';
@@ -13,7 +13,8 @@ function Cell({ outcome }: { outcome: RuleOutcome }) {
   return <td className={`px-2 py-1 font-medium ${outcome.value ? 'text-emerald-700 dark:text-emerald-400' : 'text-slate-500 dark:text-slate-400'}`}>{outcome.value ? 'true' : 'false'}</td>;
 }
 
-export function RuleHelper({ definition }: { definition: TestDefinition }) {
+/** Memoised: the editor passes a deferred definition, so the table is rebuilt after a keystroke, not during it. */
+export const RuleHelper = memo(function RuleHelper({ definition }: { definition: TestDefinition }) {
   const [samples, setSamples] = useState(DEFAULT_SAMPLES);
   const contexts = useMemo(() => samples.split('\n').filter((l) => l.trim() !== '').map((line) => ({ line, context: parseSampleContext(line) })), [samples]);
   const rows = useMemo(() => buildTruthTable(definition, contexts.map((c) => c.context)), [definition, contexts]);
@@ -54,4 +55,4 @@ export function RuleHelper({ definition }: { definition: TestDefinition }) {
       </div>
     </Section>
   );
-}
+});

@@ -37,7 +37,8 @@ export interface TestEditorProps {
 }
 
 interface Doc {
-  text: string;
+  /** The text as typed (JSON view, drafts); null after a form edit, serialised from the definition when needed. */
+  text: string | null;
   definition: TestDefinition | null;
   problem: TextProblem | null;
   /** The last definition that parsed: the form shows it while the JSON has an error. */
@@ -47,6 +48,11 @@ interface Doc {
 function docFromText(text: string, lastValid: TestDefinition): Doc {
   const parsed = parseEditorText(text);
   return parsed.ok ? { text, definition: parsed.definition, problem: null, lastValid: parsed.definition } : { text, definition: null, problem: parsed.problem, lastValid };
+}
+
+/** definition.json of the document: serialising a big test takes milliseconds, so form edits do it lazily. */
+function docText(doc: Doc): string {
+  return doc.text ?? serializeDefinition(doc.definition ?? doc.lastValid);
 }
 
 function sameIssues(a: ValidationIssue[], b: ValidationIssue[]): boolean {
@@ -84,6 +90,14 @@ export function TestEditor(props: TestEditorProps) {
   const draftName = mode === 'edit' ? props.testName : null;
   // The text as last loaded or saved: the edit is "dirty" (and kept as a draft) when it differs.
   const [savedText, setSavedText] = useState(props.initialText);
+  // Typing updates `doc` at once (the field shows the keystroke); the text, validation, rule helper and draft follow
+  // from a deferred copy, so they never hold up a keystroke on a big test.
+  const deferredDoc = useDeferredValue(doc);
+  const text = useMemo(() => docText(deferredDoc), [deferredDoc]);
+  const latestDoc = useRef(doc);
+  useEffect(() => {
+    latestDoc.current = doc;
+  }, [doc]);
 
   // Drafts: offer what was left behind for this test (any base revision), then autosave while editing.
   useEffect(() => {
@@ -96,35 +110,39 @@ export function TestEditor(props: TestEditorProps) {
     setOffers(found);
   }, [draftName, props.initialText]);
 
-  const dirty = doc.text !== savedText || (mode === 'create' && name !== props.testName);
+  const dirty = text !== savedText || (mode === 'create' && name !== props.testName);
   useEffect(() => {
     const store = drafts.current;
     if (!store) return;
     const timer = setTimeout(() => {
-      if (dirty) store.save({ testName: draftName, baseRevision, text: doc.text, newName: mode === 'create' ? name : undefined });
+      if (dirty) store.save({ testName: draftName, baseRevision, text, newName: mode === 'create' ? name : undefined });
       else store.clear(draftName, baseRevision);
     }, 300);
     return () => clearTimeout(timer);
-  }, [doc.text, name, dirty, draftName, baseRevision, mode]);
+  }, [text, name, dirty, draftName, baseRevision, mode]);
   useEffect(() => {
+    // Leaving the page: the newest text, not the deferred one.
     const flush = () => {
-      if (dirty) drafts.current?.save({ testName: draftName, baseRevision, text: doc.text, newName: mode === 'create' ? name : undefined });
+      const current = docText(latestDoc.current);
+      if (current !== savedText || (mode === 'create' && name !== props.testName)) {
+        drafts.current?.save({ testName: draftName, baseRevision, text: current, newName: mode === 'create' ? name : undefined });
+      }
     };
     window.addEventListener('pagehide', flush);
     return () => window.removeEventListener('pagehide', flush);
-  }, [doc.text, name, dirty, draftName, baseRevision, mode]);
+  }, [savedText, name, props.testName, draftName, baseRevision, mode]);
 
   const update: Update = useCallback((change) => {
     setDoc((d) => {
       if (!d.definition) return d;
       const next = change(d.definition);
-      return { text: serializeDefinition(next), definition: next, problem: null, lastValid: next };
+      return next === d.definition ? d : { text: null, definition: next, problem: null, lastValid: next };
     });
   }, []);
   const onJsonChange = useCallback((text: string) => setDoc((d) => (d.text === text ? d : docFromText(text, d.lastValid))), []);
 
-  // Validation runs on a deferred copy so typing stays responsive on big tests.
-  const deferredDefinition = useDeferredValue(doc.definition);
+  // Validation runs on the deferred copy so typing stays responsive on big tests.
+  const deferredDefinition = deferredDoc.definition;
   const validationName = mode === 'edit' ? props.testName : name.trim() || 'new_test';
   const issues = useMemo(() => {
     const list: ValidationIssue[] = [];
@@ -144,16 +162,18 @@ export function TestEditor(props: TestEditorProps) {
   const warnings = stable.filter((i) => i.severity === 'warning');
   const blocked = doc.problem !== null || errors.length > 0;
 
+  // The JSON view and the open save dialog need the text as it is now.
+  const liveText = useMemo(() => (view === 'json' || saveOpen ? docText(doc) : null), [view, saveOpen, doc]);
   const diagnostics = useMemo<JsonDiagnostic[]>(() => {
-    if (view !== 'json') return [];
+    if (view !== 'json' || liveText === null) return [];
     if (doc.problem) {
-      const at = doc.problem.line ? offsetOf(doc.text, doc.problem.line, doc.problem.column ?? 1) : 0;
+      const at = doc.problem.line ? offsetOf(liveText, doc.problem.line, doc.problem.column ?? 1) : 0;
       return [{ from: at, to: at + 1, severity: 'error', message: doc.problem.message }];
     }
-    const positions = valuePositions(doc.text);
+    const positions = valuePositions(liveText);
     if (!positions) return [];
-    return stable.filter((i) => i.path !== '/name').map((i) => ({ ...rangeOfPath(doc.text, positions, i.path), severity: i.severity, message: i.message }));
-  }, [view, doc, stable]);
+    return stable.filter((i) => i.path !== '/name').map((i) => ({ ...rangeOfPath(liveText, positions, i.path), severity: i.severity, message: i.message }));
+  }, [view, doc.problem, liveText, stable]);
 
   const focusIssue = (path: string) => {
     setView('form');
@@ -192,6 +212,7 @@ export function TestEditor(props: TestEditorProps) {
 
   const save = async (request: SaveRequest) => {
     if (!doc.definition) return;
+    const text = docText(doc);
     setBusy(true);
     setError(null);
     setServerIssues([]);
@@ -199,29 +220,29 @@ export function TestEditor(props: TestEditorProps) {
     const testName = mode === 'edit' ? props.testName : name.trim();
     try {
       if (mode === 'create') {
-        await callApi(`/api/v1/tests`, { body: { name: testName, definition: doc.text, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote } });
+        await callApi(`/api/v1/tests`, { body: { name: testName, definition: text, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote } });
       } else {
         await callApi(`/api/v1/tests/${encodeURIComponent(testName)}`, {
           method: 'PUT',
-          body: { definition: doc.text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote },
+          body: { definition: text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote },
         });
       }
       drafts.current?.clearAll(draftName);
-      setSavedText(doc.text);
+      setSavedText(text);
       setSaveOpen(false);
       router.push(`/tests/${encodeURIComponent(testName)}`);
     } catch (e) {
       const body = e as ApiErrorBody;
       setSaveOpen(false);
       // The draft stays: a failed save never loses the edit.
-      drafts.current?.save({ testName: draftName, baseRevision, text: doc.text, newName: mode === 'create' ? name : undefined });
+      drafts.current?.save({ testName: draftName, baseRevision, text, newName: mode === 'create' ? name : undefined });
       // STALE_REVISION is the expected signal; any other failure is also checked against trunk, so a test that moved
       // on is always shown as a conflict to re-apply onto.
       const moved =
         mode === 'edit' && baseRevision !== null && (body.code === 'STALE_REVISION' || (await currentRevision().catch(() => baseRevision)) !== baseRevision);
       if (moved && baseRevision) {
         try {
-          await openConflict(baseRevision, baseText, doc.text);
+          await openConflict(baseRevision, baseText, text);
         } catch (inner) {
           setError(inner as ApiErrorBody);
         }
@@ -275,6 +296,7 @@ export function TestEditor(props: TestEditorProps) {
   };
 
   const definition = doc.definition ?? doc.lastValid;
+  const running = useMemo(() => mode === 'edit' && (isRunning(base) || !!props.liveInProduction), [mode, base, props.liveInProduction]);
   const title = mode === 'edit' ? `Edit ${props.testName}` : props.copyOf ? `New test (copy of ${props.copyOf})` : 'New test';
 
   return (
@@ -418,11 +440,11 @@ export function TestEditor(props: TestEditorProps) {
                 )}
                 <fieldset disabled={doc.problem !== null} className="min-w-0">
                   <legend className="sr-only">Test definition</legend>
-                  <DefinitionForm definition={definition} base={base} running={mode === 'edit' && (isRunning(base) || !!props.liveInProduction)} update={update} />
+                  <DefinitionForm definition={definition} base={base} running={running} update={update} />
                 </fieldset>
               </>
             ) : (
-              <JsonEditor value={doc.text} onChange={onJsonChange} diagnostics={diagnostics} label="definition.json" />
+              <JsonEditor value={liveText ?? docText(doc)} onChange={onJsonChange} diagnostics={diagnostics} label="definition.json" />
             )}
           </div>
           <aside className="space-y-4" aria-label="Problems and rule helper">
@@ -446,7 +468,7 @@ export function TestEditor(props: TestEditorProps) {
                 {!doc.problem && stable.length === 0 && <li className="text-emerald-700 dark:text-emerald-400">No problems.</li>}
               </ul>
             </section>
-            <RuleHelper definition={definition} />
+            <RuleHelper definition={deferredDoc.definition ?? deferredDoc.lastValid} />
           </aside>
         </div>
 
@@ -455,7 +477,7 @@ export function TestEditor(props: TestEditorProps) {
           onClose={() => setSaveOpen(false)}
           onSave={(r) => void save(r)}
           testName={mode === 'edit' ? props.testName : name.trim()}
-          text={doc.text}
+          text={liveText ?? text}
           warnings={warnings}
           saving={busy}
           initialIssueKey={lastIssueKey}
