@@ -13,7 +13,8 @@ import { expectAccessible } from './support/ui';
 const TEST = 'new_saved_jobs_page';
 const ENV = 'qa';
 const VERSION = '2.3.0';
-const SHOTS = 'docs/screenshots';
+// Test runs write their pictures under test-results/; scripts/screenshots.mjs regenerates docs/screenshots/.
+const SHOTS = 'test-results/screenshots';
 
 interface ClientLine {
   event: string;
