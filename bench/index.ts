@@ -87,6 +87,8 @@ const MODULES: ModuleEntry[] = [
     },
   },
   { name: 'store', load: () => import('./store'), exportName: 'benchStore', isolate: true },
+  // Starts the built app and client fleets: isolated so its servers and sockets do not skew the other modules.
+  { name: 'distribution', load: () => import('./distribution'), exportName: 'benchDistribution', isolate: true },
 ];
 
 interface Args {
