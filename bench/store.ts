@@ -6,8 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { appendUpstreamCommits, copyRepo, DEFINITIONS_DIR, ensureBenchRepo, readBlobs, WORK_DIR, type BenchRepoOptions } from './generate-repo';
+import type { PrismaClient } from '../lib/generated/prisma/client';
+import type { DefinitionStore } from '../lib/store';
+import { appendUpstreamCommits, copyRepo, DEFINITIONS_DIR, ensureBenchRepo, readBlobs, WORK_DIR, type BenchRepoInfo, type BenchRepoOptions } from './generate-repo';
 import { timeMedian, timeOnce, type BenchContext, type BenchFigure } from './report';
+import { loadPgliteIntoPostgres, runPostgresChild, startPostgres } from './store-postgres';
 
 const FULL: BenchRepoOptions & { upstream: number } = { tests: 5000, commits: 50000, seed: 1, upstream: 10000 };
 const QUICK: BenchRepoOptions & { upstream: number } = { tests: 500, commits: 5000, seed: 1, upstream: 1000 };
@@ -75,6 +78,101 @@ function removeStaleRuns(): void {
   for (const name of readdirSync(WORK_DIR)) {
     const m = /(?:^store-run-|\.tmp-)(\d+)(?:\.git|\.pglite)?(?:\.lock)?$/.exec(name);
     if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(path.join(WORK_DIR, name), { recursive: true, force: true });
+  }
+}
+
+interface PgliteRss {
+  before: number;
+  withDb: number;
+  end: number;
+}
+
+type AddFigure = (figure: BenchFigure) => void;
+
+/**
+ * lib/services/list-tests listTests() on the generated repository: the first call builds the rows for the current
+ * heads (three listings, drift, last changes from HistoryEntry); later calls filter the cached rows.
+ */
+async function benchListTests(context: BenchContext, add: AddFigure, store: DefinitionStore, prisma: PrismaClient, dir: string): Promise<void> {
+  const { listTests } = await import('../lib/services/list-tests');
+  const deps = { store, prisma };
+  const branches = ['trunk', 'qa', 'production'] as const;
+  const nativeAll = await timeMedian(3, () => branches.reduce((n, branch) => n + nativeList(dir, branch), 0));
+  const texts = (await store.listDefinitions('trunk')).map((d) => d.text);
+  const parseAll = await timeMedian(5, () => texts.map((text) => JSON.parse(text) as unknown).length);
+  const parseLabel = `JSON.parse of the ${texts.length} trunk definitions`;
+
+  const cold = await timeOnce(() => listTests(deps, {}));
+  add({
+    name: `tests list first page, cold (${cold.result.total} tests)`,
+    ours: cold.ms,
+    baseline: nativeAll.ms,
+    baselineLabel: 'git ls-tree -r + cat-file --batch of the three branches',
+    unit: 'ms',
+    note: 'builds the rows for the current heads; store listings of the heads already warm',
+  });
+  const cases: { name: string; query: Parameters<typeof listTests>[1] }[] = [
+    { name: 'first page, warm', query: {} },
+    { name: "search q='apply button'", query: { q: 'apply button' } },
+    { name: "filter env='!production'", query: { env: '!production' } },
+    { name: "filter drift='production-behind'", query: { drift: 'production-behind' } },
+    { name: "sort='updated'", query: { sort: 'updated' } },
+    { name: 'page 50', query: { page: 50 } },
+  ];
+  for (const { name, query } of cases) {
+    const measured = await timeMedian(7, () => listTests(deps, query));
+    const r = measured.result;
+    add({ name: `tests list ${name}`, ours: measured.ms, baseline: parseAll.ms, baselineLabel: parseLabel, unit: 'ms', note: `${r.matching} matching, page ${r.page}/${r.pages}, ${r.tests.length} rows` });
+  }
+  context.log(`tests list: native listing of the three branches ${nativeAll.ms.toFixed(0)} ms (${nativeAll.result} definitions)`);
+}
+
+/**
+ * The same store work with the database on a PostgreSQL server in another process (the scale-out mode), in a fresh
+ * child process so its RSS is the store's own. The server gets the cached initial index copied in.
+ */
+async function benchPostgres(context: BenchContext, add: AddFigure, info: BenchRepoInfo, indexCache: string, pgliteRss: PgliteRss | null): Promise<void> {
+  let server: Awaited<ReturnType<typeof startPostgres>>;
+  try {
+    server = await startPostgres();
+  } catch (error) {
+    context.log(`PostgreSQL leg skipped: no test server (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    return;
+  }
+  const gitdir = path.join(WORK_DIR, `pg-repo.tmp-${process.pid}.git`);
+  try {
+    const { createDatabase } = await import('../lib/db/client');
+    const migrated = await createDatabase({ url: server.url });
+    await migrated.close();
+    const loaded = await timeOnce(() => loadPgliteIntoPostgres(indexCache, server.url, WORK_DIR));
+    context.log(`PostgreSQL: server started, cached index copied in ${(loaded.ms / 1000).toFixed(1)} s (${Object.entries(loaded.result).filter(([, n]) => n > 0).map(([table, n]) => `${table} ${n}`).join(', ')})`);
+    copyRepo(info.dir, gitdir);
+    const r = await runPostgresChild({ gitdir, url: server.url, hotTest: info.testNames[0], saveTargets: info.testNames.slice(1, 6) }, (line) => context.log(`[postgres] ${line}`));
+    context.log(`[postgres] listings: ${Object.entries(r.listMs).map(([env, ms]) => `${env} ${r.listed[env]} in ${ms.toFixed(0)} ms`).join(', ')}; history ${r.historyTotal} revisions`);
+    add({ name: 'open store on an indexed repository (PostgreSQL)', ours: r.openMs, unit: 'ms' });
+    add({ name: 'history of one test (PostgreSQL)', ours: r.historyMs, unit: 'ms', goal: 50 });
+    add({ name: 'save one definition (PostgreSQL)', ours: r.saveMs, unit: 'ms', goal: 100 });
+    add({ name: 'promote one definition trunk → qa (PostgreSQL)', ours: r.promoteMs, unit: 'ms', goal: 100 });
+    add({ name: `tests list first page, cold (PostgreSQL)`, ours: r.listTestsColdMs, unit: 'ms', note: `${r.listTestsTotal} tests; warm ${r.listTestsWarmMs.toFixed(2)} ms` });
+    context.log(
+      `[postgres] RSS ${r.rssStart.toFixed(0)} MB before, ${r.rssWithDb.toFixed(0)} MB with the pg pool, ${r.rssOpen.toFixed(0)} MB with the store open, ` +
+        `${r.rssEnd.toFixed(0)} MB at end (heapUsed ${r.heapUsedEnd.toFixed(0)} MB)` +
+        (pgliteRss ? `; PGlite leg: ${pgliteRss.before.toFixed(0)} before, ${pgliteRss.withDb.toFixed(0)} with PGlite, ${pgliteRss.end.toFixed(0)} MB at end` : ''),
+    );
+    add({
+      name: 'process RSS holding the repository (PostgreSQL)',
+      ours: r.rssEnd,
+      baseline: r.rssStart,
+      baselineLabel: 'RSS of that process before opening store and database',
+      unit: 'MB',
+      goal: 300,
+      note: `database in another process; after listing, history, saves, promotions, tests list${pgliteRss ? `; PGlite leg ${pgliteRss.end.toFixed(0)} MB` : ''}`,
+    });
+  } catch (error) {
+    context.log(`PostgreSQL leg failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await server.stop().catch(() => undefined);
+    rmSync(gitdir, { recursive: true, force: true });
   }
 }
 
@@ -154,6 +252,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
   const db = await dbModule.createDatabase({ dataDir: dbDir });
   const rssWithDb = rssMB();
   let store: Awaited<ReturnType<typeof storeModule.openDefinitionStore>> | null = null;
+  let pgliteRss: PgliteRss | null = null;
   try {
     const opened = await timeOnce(() => storeModule.openDefinitionStore(storeOptions(dir, db.prisma), { seed: false, waitForIndex: true }));
     store = opened.result;
@@ -269,13 +368,20 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
       baselineLabel: 'RSS before opening store and database',
       unit: 'MB',
       goal: 300,
+      note: 'database: in-process PGlite',
     });
+    pgliteRss = { before: rssBefore, withDb: rssWithDb, end: rssEnd };
+
+    // The tests list (lib/services/list-tests) on the same store, after the RSS figure so its rows do not count there.
+    await benchListTests(context, add, store, db.prisma, dir);
   } finally {
     await store?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     rmSync(dbDir, { recursive: true, force: true });
   }
+  // After the PGlite leg is closed: loading opens the cached index once more in this process.
+  await benchPostgres(context, add, info, indexCache, pgliteRss);
   writeFileSync(path.join(WORK_DIR, 'last-store-bench.json'), JSON.stringify(figures, null, 2));
   return figures;
 }

@@ -1,0 +1,108 @@
+/**
+ * Child process of the store bench's PostgreSQL leg (started by runPostgresChild, never imported): opens the store on
+ * a PostgreSQL server that already holds the index, does what the PGlite leg does (list every branch, one history,
+ * saves, promotions) plus building the tests list, and reports timings and RSS as one JSON line.
+ */
+import { DEFINITIONS_DIR } from './generate-repo';
+import { timeMedian, timeOnce } from './report';
+import { CHILD_MARK, type PostgresChildResult } from './store-postgres';
+
+const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
+const mb = (bytes: number): number => bytes / 2 ** 20;
+const rss = (): number => mb(process.memoryUsage().rss);
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2]) as { gitdir: string; url: string; hotTest: string; saveTargets: string[] };
+  const storeModule = await import('../lib/store');
+  const dbModule = await import('../lib/db/client');
+  const proctor = await import('../lib/proctor/parse-definition');
+  const listTestsModule = await import('../lib/services/list-tests');
+  const rssStart = rss();
+  const db = await dbModule.createDatabase({ url: args.url });
+  const rssWithDb = rss();
+  const opened = await timeOnce(() =>
+    storeModule.openDefinitionStore(
+      {
+        gitdir: args.gitdir,
+        prisma: db.prisma,
+        branches: { trunk: 'trunk', qa: 'qa', production: 'production' },
+        testDefinitionsDirectory: DEFINITIONS_DIR,
+        committer: AUTHOR,
+        fetchIntervalSeconds: 0,
+        gcIntervalHours: 0,
+      },
+      { seed: false, waitForIndex: true },
+    ),
+  );
+  const store = opened.result;
+  const rssOpen = rss();
+  console.log(`index status: ${JSON.stringify(store.index.status().map((s) => `${s.branch}:${s.status}:${s.indexedCommits}`))}`);
+
+  const listMs: Record<string, number> = {};
+  const listed: Record<string, number> = {};
+  for (const env of storeModule.ENVIRONMENTS) {
+    const list = await timeOnce(() => store.listDefinitions(env));
+    listMs[env] = list.ms;
+    listed[env] = list.result.length;
+  }
+  const history = await timeMedian(5, () => store.history(args.hotTest, 'trunk', { limit: 1000 }));
+
+  const trunk = new Map((await store.listDefinitions('trunk')).map((d) => [d.testName, d]));
+  const saves: { name: string; revision: string }[] = [];
+  const save = await timeMedian(args.saveTargets.length, async () => {
+    const name = args.saveTargets[saves.length];
+    const current = trunk.get(name)!;
+    const definition = proctor.parseDefinition(current.text);
+    definition.description = `${definition.description} (bench edit)`;
+    const result = await store.updateTest({ testName: name, author: AUTHOR, issueKey: 'PROTEST-1', comment: 'bench save', definition, baseRevision: current.revision! });
+    saves.push({ name, revision: result.revision });
+    return result;
+  });
+  const qa = new Map((await store.listDefinitions('qa')).map((d) => [d.testName, d]));
+  let promoted = 0;
+  const promote = await timeMedian(saves.length, async () => {
+    const target = saves[promoted++];
+    return store.promote({
+      testName: target.name,
+      from: 'trunk',
+      to: 'qa',
+      sourceRevision: target.revision,
+      expectedTargetRevision: qa.get(target.name)?.revision ?? null,
+      author: AUTHOR,
+      issueKey: 'PROTEST-1',
+    });
+  });
+
+  // A server holding the repository also holds the tests list's rows: build them before the final RSS.
+  const deps = { store, prisma: db.prisma };
+  const listTestsCold = await timeOnce(() => listTestsModule.listTests(deps, {}));
+  const listTestsWarm = await timeMedian(5, () => listTestsModule.listTests(deps, {}));
+
+  if (global.gc) global.gc();
+  const result: PostgresChildResult = {
+    rssStart,
+    rssWithDb,
+    rssOpen,
+    rssEnd: rss(),
+    heapUsedEnd: mb(process.memoryUsage().heapUsed),
+    openMs: opened.ms,
+    listMs,
+    listed,
+    historyMs: history.ms,
+    historyTotal: history.result.total,
+    saveMs: save.ms,
+    promoteMs: promote.ms,
+    listTestsColdMs: listTestsCold.ms,
+    listTestsWarmMs: listTestsWarm.ms,
+    listTestsTotal: listTestsCold.result.total,
+  };
+  console.log(CHILD_MARK + JSON.stringify(result));
+  await store.close().catch(() => undefined);
+  await db.close().catch(() => undefined);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
