@@ -6,7 +6,7 @@ import { requireRole } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { BuiltinIssueTracker, type IssueDetail } from './builtin-tracker';
+import type { BuiltinIssueTracker, IssueDetail } from './builtin-tracker';
 import type { CreateIssueInput, IssueTracker, TrackedIssue, TransitionResult } from './issue-tracker';
 
 export interface IssueDeps {
@@ -21,16 +21,24 @@ export function normalizeIssueKey(key: string): string {
 
 export async function listIssues(deps: IssueDeps, input: { q?: string; status?: string; limit?: number }): Promise<TrackedIssue[]> {
   requireRole(deps.actor, 'viewer');
-  if (deps.tracker instanceof BuiltinIssueTracker) return deps.tracker.listIssues(input);
+  if (isBuiltinTracker(deps.tracker)) return deps.tracker.listIssues(input);
   const found = await deps.tracker.searchIssues(input.q ?? '', { limit: input.limit });
   return input.status ? found.filter((issue) => issue.status === input.status) : found;
+}
+
+/**
+ * By name, not `instanceof`: the tracker is created in the instrumentation bundle and used from route bundles, which hold
+ * their own copy of the class (see lib/errors.ts).
+ */
+function isBuiltinTracker(tracker: IssueTracker): tracker is BuiltinIssueTracker {
+  return tracker.name === 'builtin' && typeof (tracker as Partial<BuiltinIssueTracker>).getIssueDetail === 'function';
 }
 
 export async function getIssueDetail(deps: IssueDeps, rawKey: string): Promise<IssueDetail | (TrackedIssue & Partial<IssueDetail>)> {
   requireRole(deps.actor, 'viewer');
   const key = normalizeIssueKey(rawKey);
   const detail =
-    deps.tracker instanceof BuiltinIssueTracker ? await deps.tracker.getIssueDetail(key) : await genericDetail(deps, key);
+    isBuiltinTracker(deps.tracker) ? await deps.tracker.getIssueDetail(key) : await genericDetail(deps, key);
   if (!detail) throw new AppError('NOT_FOUND', `Issue ${key} does not exist.`);
   return detail;
 }

@@ -14,8 +14,21 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  * Wraps a number that was written with a fraction or exponent in the source JSON (e.g. `1.0` inside `constants` or a
  * `json` payload), so that re-serialising writes `1.0` again as Jackson does for Double values.
  */
+const DOUBLE_VALUE_BRAND = Symbol.for('proctor-studio.DoubleValue');
+
 export class DoubleValue {
-  constructor(public readonly value: number) {}
+  /**
+   * Next.js bundles lib/ once per entry (instrumentation.ts, where the store lives, and each route), so a definition
+   * read by one copy is written by another: `instanceof` checks a process-wide brand, not the class identity, or a
+   * double constant would be written as `{ "value" : 1.0 }`.
+   */
+  static [Symbol.hasInstance](candidate: unknown): boolean {
+    return typeof candidate === 'object' && candidate !== null && (candidate as { [DOUBLE_VALUE_BRAND]?: unknown })[DOUBLE_VALUE_BRAND] === true;
+  }
+
+  constructor(public readonly value: number) {
+    Object.defineProperty(this, DOUBLE_VALUE_BRAND, { value: true });
+  }
   valueOf(): number {
     return this.value;
   }
