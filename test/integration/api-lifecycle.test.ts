@@ -47,6 +47,16 @@ describe('test lifecycle', () => {
     expect(git(app.repoDir, 'log', '-1', '--format=%s', 'trunk').trim()).toBe(`${issueKey}: back to one`);
   });
 
+  it('writes a definition sent as text byte for byte, doubles in constants included (Proctor writes 1.0, not 1)', async () => {
+    const name = 'api_lifecycle_doubles';
+    const text = readFileSync(path.join(REPO_ROOT, 'proctor-data/test-definitions/checkout_button_color/definition.json'), 'utf8')
+      .replace('"constants" : { }', '"constants" : {\n    "RATIO" : 1.0,\n    "LIMIT" : 3\n  }')
+      .replace('"salt" : "&checkout_button_color"', `"salt" : "&${name}"`);
+    const created = await erin.post('/api/v1/tests', { name, definition: text, issueKey });
+    expect(created.status).toBe(201);
+    expect(git(app.repoDir, 'show', `trunk:test-definitions/${name}/definition.json`)).toBe(text);
+  });
+
   it('refuses promotion pairs other than trunk→qa, qa→production, trunk→production', async () => {
     const backwards = await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'qa', to: 'qa', issueKey });
     expect(backwards.status).toBe(409);
