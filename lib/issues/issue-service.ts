@@ -6,7 +6,7 @@ import { requireRole } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import type { BuiltinIssueTracker, IssueDetail } from './builtin-tracker';
+import type { BuiltinIssueTracker, IssueChangeLink, IssueDetail } from './builtin-tracker';
 import type { CreateIssueInput, IssueTracker, TrackedIssue, TransitionResult } from './issue-tracker';
 
 export interface IssueDeps {
@@ -40,7 +40,27 @@ export async function getIssueDetail(deps: IssueDeps, rawKey: string): Promise<I
   const detail =
     isBuiltinTracker(deps.tracker) ? await deps.tracker.getIssueDetail(key) : await genericDetail(deps, key);
   if (!detail) throw new AppError('NOT_FOUND', `Issue ${key} does not exist.`);
-  return detail;
+  return { ...detail, links: mergeLinks(detail.links ?? [], await historyLinks(deps.prisma, key)) };
+}
+
+/**
+ * Changes that name the issue in their commit message, from the history index: commits made outside Proctor Studio
+ * (the seeded history, pushes to the upstream repository) belong to the issue as much as the ones made here.
+ */
+async function historyLinks(prisma: PrismaClient, key: string): Promise<IssueChangeLink[]> {
+  const rows = await prisma.historyEntry.findMany({
+    where: { issueKey: key },
+    orderBy: { committedAt: 'asc' },
+    take: 500,
+    select: { testName: true, revision: true, branch: true, changeKind: true, committedAt: true },
+  });
+  return rows.map((row) => ({ testName: row.testName, revision: row.revision, env: row.branch, kind: row.changeKind === 'promote' ? 'promotion' : 'commit', createdAt: row.committedAt }));
+}
+
+function mergeLinks(recorded: IssueChangeLink[], indexed: IssueChangeLink[]): IssueChangeLink[] {
+  const seen = new Set(recorded.map((link) => `${link.testName}@${link.revision}@${link.env}`));
+  const merged = [...recorded, ...indexed.filter((link) => !seen.has(`${link.testName}@${link.revision}@${link.env}`))];
+  return merged.sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime());
 }
 
 async function genericDetail(deps: IssueDeps, key: string) {

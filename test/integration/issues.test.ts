@@ -3,11 +3,13 @@ import { AppError } from '@/lib/errors';
 import { BuiltinIssueTracker } from '@/lib/issues/builtin-tracker';
 import { BUILTIN_TRANSITIONS } from '@/lib/issues/builtin-workflow';
 import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
+import { getIssueDetail } from '@/lib/issues/issue-service';
 import { seedBuiltinIssues } from '@/lib/issues/seed-builtin-issues';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, checkIssueForSave, validateIssueKey } from '@/lib/issues/workflow';
 import { createTestDatabase } from '@/test/support/db';
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
+const viewer = { id: 'u-quinn', username: 'quinn', displayName: 'Quinn QA', email: null, role: 'viewer' as const, disabled: false };
 let db: Db;
 let tracker: BuiltinIssueTracker;
 
@@ -157,6 +159,22 @@ describe('change links', () => {
     await linkChange(db.prisma, link);
     await linkChange(db.prisma, link);
     expect((await tracker.getIssueDetail('PROTEST-2'))?.links).toEqual([expect.objectContaining({ testName: 'example_tst', revision: 'a'.repeat(40), env: 'trunk', kind: 'commit' })]);
+  });
+
+  it('also lists commits that name the issue in the git history (made outside Proctor Studio), once each', async () => {
+    const at = new Date('2025-01-06T10:00:00Z');
+    const entry = { testName: 'example_tst', authorName: 'Priya Patel', authorEmail: 'priya@example.com', authoredAt: at, committedAt: at, message: 'PROTEST-2: by hand', issueKey: 'PROTEST-2' };
+    await db.prisma.historyEntry.createMany({
+      data: [
+        { ...entry, branch: 'trunk', revision: 'a'.repeat(40), changeKind: 'update', seq: 1 }, // the same change the app recorded
+        { ...entry, branch: 'qa', revision: 'b'.repeat(40), changeKind: 'promote', sourceRevision: 'a'.repeat(40), seq: 1 },
+      ],
+    });
+    const detail = await getIssueDetail({ prisma: db.prisma, tracker, actor: viewer }, 'PROTEST-2');
+    expect(detail.links).toEqual([
+      expect.objectContaining({ testName: 'example_tst', revision: 'a'.repeat(40), env: 'trunk', kind: 'commit' }),
+      expect.objectContaining({ testName: 'example_tst', revision: 'b'.repeat(40), env: 'qa', kind: 'promotion' }),
+    ]);
   });
 
   it('builds the comment text with revision, environment and link', () => {
