@@ -89,6 +89,8 @@ export interface PostgresChildResult {
   rssStart: number;
   rssWithDb: number;
   rssOpen: number;
+  rssListed: number;
+  rssWritten: number;
   rssEnd: number;
   heapUsedEnd: number;
   openMs: number;
