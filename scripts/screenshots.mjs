@@ -107,6 +107,12 @@ try {
       await page.getByText(/is \w/).first().waitFor().catch(() => {});
       await page.waitForTimeout(600);
     });
+    await shot('editor-edit', `/tests/${test}/edit`);
+    await shot('editor-new', '/tests/new');
+    // The seed's deliberate rule mistake, as the rule helper shows it.
+    await shot('editor-rule-helper', '/tests/salary_estimate_banner/edit', async () => {
+      await page.getByText(/rule helper/i).first().scrollIntoViewIfNeeded();
+    });
     await shot('issues', '/issues');
     const issueKey = await page.locator('[data-issue-key]').first().getAttribute('data-issue-key');
     if (issueKey) await shot('issue', `/issues/${issueKey}`);

@@ -3,6 +3,7 @@
  * StandardTestChooser / UnitlessTestChooser / RandomTestChooser, TestRangeSelector and TestChooser.choose (forced groups).
  */
 import type { Allocation, ChosenBucket, ConsumableTestDefinition, TestBucket, TestMatrixArtifact } from './model';
+import { javaDoubleToString } from './json';
 import { encodeUtf8, proctorHashBytes } from './md5';
 import { evaluateRule } from './rules/index';
 
@@ -75,21 +76,6 @@ export function javaDoubleToInt(d: number): number {
   return Math.trunc(d) | 0;
 }
 
-/** Java Double.toString for the values that appear in allocation messages. */
-export function javaDoubleToString(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [mantissa, exponent] = d.toExponential().split('e');
-  const m = mantissa.includes('.') ? mantissa : mantissa + '.0';
-  return m + 'E' + (exponent.startsWith('+') ? exponent.slice(1) : exponent);
-}
 
 /** StandardTestChooser.constructCutoffArray; returns the error text Proctor would throw instead when the sum is off. */
 export function computeCutoffs(allocation: Allocation): { cutoffs: Int32Array } | { error: string } {

@@ -6,6 +6,7 @@
  * as java.util Maps (that is what Jackson gives Proctor for JSON constants and contexts).
  */
 import { DoubleValue } from '../model';
+import { javaDoubleToString } from '../json';
 
 /** An error raised while evaluating a rule, named after the Java exception Tomcat EL / Proctor would throw. */
 export class RuleEvaluationError extends Error {
@@ -175,20 +176,6 @@ export function javaClassString(value: ElValue): string {
   return 'class ' + javaClassName(value);
 }
 
-/** Java's Double.toString. */
-export function javaDoubleToString(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [mantissa, exp] = d.toExponential().split('e');
-  return (mantissa.includes('.') ? mantissa : mantissa + '.0') + 'E' + (exp.startsWith('+') ? exp.slice(1) : exp);
-}
 
 /** Java `String.valueOf(obj)` for messages. */
 export function javaToString(value: ElValue): string {
