@@ -2,9 +2,10 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
+import { RevokeTokenButton, TokenSecret } from './token-secret';
 import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
 import { formatDateTime } from '@/lib/ui/format';
-import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
+import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
 export interface TokenRow {
   id: string;
@@ -59,11 +60,9 @@ export function TokenManager({ tokens, showOwner }: { tokens: TokenRow[]; showOw
       </form>
       {error && <ErrorPanel error={error} />}
       {created && (
-        <div role="status" className="rounded border border-emerald-400 bg-emerald-50 p-3 text-sm text-emerald-950 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-50">
-          <p className="font-medium">Token “{created.name}” created. Copy it now: it is not shown again.</p>
-          <code className="mt-1 block break-all rounded bg-white p-2 font-mono text-xs text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="new-token">{created.token}</code>
-          <button type="button" className={`${buttonClass} mt-2`} onClick={() => navigator.clipboard?.writeText(created.token).catch(() => undefined)}>Copy</button>
-        </div>
+        <TokenSecret token={created.token} testId="new-token">
+          Token “{created.name}” created. Copy it now: it is not shown again.
+        </TokenSecret>
       )}
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" aria-label="API tokens">
@@ -96,23 +95,12 @@ export function TokenManager({ tokens, showOwner }: { tokens: TokenRow[]; showOw
                   {token.revokedAt ? (
                     <span className="text-xs">revoked {formatDateTime(token.revokedAt)}</span>
                   ) : (
-                    <button
-                      type="button"
-                      className={`${dangerButtonClass} px-2 py-0.5 text-xs`}
-                      aria-label={`Revoke token ${token.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Revoke the token “${token.name}”? Scripts using it stop working.`)) return;
-                        setError(null);
-                        try {
-                          await callApi(`/api/v1/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' });
-                          router.refresh();
-                        } catch (caught) {
-                          setError(caught as ApiErrorBody);
-                        }
-                      }}
-                    >
-                      Revoke
-                    </button>
+                    <RevokeTokenButton
+                      url={`/api/v1/tokens/${encodeURIComponent(token.id)}`}
+                      label={`Revoke token ${token.name}`}
+                      confirmation={`Revoke the token “${token.name}”? Scripts using it stop working.`}
+                      onError={setError}
+                    />
                   )}
                 </td>
               </tr>

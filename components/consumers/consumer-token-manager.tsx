@@ -2,10 +2,11 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
+import { RevokeTokenButton, TokenSecret } from '@/components/admin/token-secret';
 import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
 import { ENV_NAMES } from '@/lib/ui/environments';
 import { formatDateTime } from '@/lib/ui/format';
-import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
+import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
 export interface ConsumerTokenRow {
   id: string;
@@ -66,14 +67,10 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
       </form>
       {error && <ErrorPanel error={error} />}
       {created && (
-        <div role="status" className="rounded border border-emerald-400 bg-emerald-50 p-3 text-sm text-emerald-950 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-50">
-          <p className="font-medium">
-            Application token “{created.name}” created{created.environment ? ` (${created.environment} only)` : ''}. Copy it now: it is not shown again. Give it to the
-            application as <code>token</code> (e.g. <code>PROCTOR_APP_TOKEN</code>).
-          </p>
-          <code className="mt-1 block break-all rounded bg-white p-2 font-mono text-xs text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="new-app-token">{created.token}</code>
-          <button type="button" className={`${buttonClass} mt-2`} onClick={() => navigator.clipboard?.writeText(created.token).catch(() => undefined)}>Copy</button>
-        </div>
+        <TokenSecret token={created.token} testId="new-app-token">
+          Application token “{created.name}” created{created.environment ? ` (${created.environment} only)` : ''}. Copy it now: it is not shown again. Give it to the
+          application as <code>token</code> (e.g. <code>PROCTOR_APP_TOKEN</code>).
+        </TokenSecret>
       )}
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" aria-label="Application tokens">
@@ -104,23 +101,12 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
                   {token.revokedAt ? (
                     <span className="text-xs">revoked {formatDateTime(token.revokedAt)}</span>
                   ) : (
-                    <button
-                      type="button"
-                      className={`${dangerButtonClass} px-2 py-0.5 text-xs`}
-                      aria-label={`Revoke application token ${token.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Revoke the application token “${token.name}”? Applications using it can no longer report themselves.`)) return;
-                        setError(null);
-                        try {
-                          await callApi(`/api/v1/consumers/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' });
-                          router.refresh();
-                        } catch (caught) {
-                          setError(caught as ApiErrorBody);
-                        }
-                      }}
-                    >
-                      Revoke
-                    </button>
+                    <RevokeTokenButton
+                      url={`/api/v1/consumers/tokens/${encodeURIComponent(token.id)}`}
+                      label={`Revoke application token ${token.name}`}
+                      confirmation={`Revoke the application token “${token.name}”? Applications using it can no longer report themselves.`}
+                      onError={setError}
+                    />
                   )}
                 </td>
               </tr>
