@@ -73,8 +73,8 @@ describe('listTests on the seeded repository', () => {
     const cases: Array<{ field: string; term: string; holder: string }> = [
       { field: 'name', term: seedNames[1].toUpperCase(), holder: seedNames[1] },
       { field: 'description', term: sample.description!.split(/\s+/).find((word) => word.length > 4)!, holder: seedNames[0] },
-      { field: 'salt', term: sample.salt, holder: seedNames[0] },
-      { field: 'test type', term: sample.testType, holder: seedNames[0] },
+      { field: 'salt', term: sample.salt!, holder: seedNames[0] },
+      { field: 'test type', term: sample.testType!, holder: seedNames[0] },
       { field: 'bucket name', term: sample.buckets[sample.buckets.length - 1].name, holder: seedNames[0] },
       { field: 'allocation rule', term: ruleText.split(/\s+/).find((word) => /[a-z]{3}/i.test(word))!.replace(/[^A-Za-z0-9_.]/g, ''), holder: withRule! },
       { field: 'tag', term: trunk.get(withTag!)!.metaTags[0], holder: withTag! },
