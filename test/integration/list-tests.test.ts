@@ -15,6 +15,9 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let seedNames: string[];
 let trunk: Map<string, TestDefinition>;
 let drift: TestDrift[];
+/** The store's clock: git keeps whole seconds, so each write in this file moves it on by a minute. */
+let clock = Date.UTC(2030, 0, 1, 9, 0, 0);
+const tick = () => (clock += 60_000);
 
 const deps = () => ({ store: t.store, prisma: db.prisma });
 /** Every matching name, in list order (one page large enough for the whole seed). */
@@ -28,7 +31,7 @@ async function trunkDefinitions(): Promise<Map<string, TestDefinition>> {
 beforeAll(async () => {
   dir = await makeTempDir('proctor-list-');
   db = await createTestDatabase();
-  t = await openTestStore(dir, { prisma: db.prisma });
+  t = await openTestStore(dir, { prisma: db.prisma, now: () => clock });
   seedNames = (await git(['ls-files'], { cwd: SEED_DIR }))
     .split('\n')
     .filter((file) => file.endsWith('/definition.json'))
@@ -100,7 +103,7 @@ describe('listTests on the seeded repository', () => {
   });
 
   it('filters by test type (case-insensitive) and by meta tag', async () => {
-    const types = [...new Set([...trunk.values()].map((d) => d.testType))];
+    const types = [...new Set([...trunk.values()].map((d) => d.testType!))];
     for (const type of types) {
       const expected = seedNames.filter((name) => trunk.get(name)!.testType === type);
       expect(await names({ type })).toEqual(expected);
@@ -157,6 +160,7 @@ describe('listTests on the seeded repository', () => {
     const inactiveName = 'list_all_in_one_bucket';
     const template = trunk.get(seedNames[0])!;
     const controlValue = template.buckets[0].value;
+    tick();
     await t.store.createTest({
       testName: inactiveName,
       author: AUTHORS.erin,
@@ -165,6 +169,7 @@ describe('listTests on the seeded repository', () => {
     });
     // Nearly everyone in one bucket still splits users.
     const otherValue = template.buckets[1].value;
+    tick();
     await t.store.createTest({
       testName: 'list_mostly_one_bucket',
       author: AUTHORS.erin,
@@ -246,6 +251,7 @@ describe('listTests on the seeded repository', () => {
     expect(await names({ q: 'zebracorn' })).toEqual([]);
 
     const current = await t.store.readDefinition(target, { branch: 'trunk' });
+    tick();
     const saved = await t.store.updateTest({
       testName: target,
       author: AUTHORS.priya,
@@ -262,6 +268,7 @@ describe('listTests on the seeded repository', () => {
     const row = after.tests[0];
     expect(row.description).toBe('Now about zebracorn');
     expect(row.envs.trunk!.revision).toBe(saved.revision);
+    expect(row.lastChange!.at).toBe(new Date(clock).toISOString());
     expect(row.lastChange).toMatchObject({ revision: saved.revision, author: AUTHORS.priya.name, authorEmail: AUTHORS.priya.email, issueKey: 'PROTEST-901' });
     const subject = (await git(['--git-dir', t.gitdir, 'log', '-1', '--format=%s', 'trunk', '--', `test-definitions/${target}`])).trim();
     expect(row.lastChange!.message).toBe(subject);
