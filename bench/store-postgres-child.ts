@@ -10,6 +10,12 @@ import { CHILD_MARK, type PostgresChildResult } from './store-postgres';
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
 const mb = (bytes: number): number => bytes / 2 ** 20;
 const rss = (): number => mb(process.memoryUsage().rss);
+/** heapUsed / heapTotal / external MB at each step, for the log (where the RSS goes). */
+const heapSteps: string[] = [];
+function noteHeap(step: string): void {
+  const m = process.memoryUsage();
+  heapSteps.push(`${step} ${mb(m.heapUsed).toFixed(0)}/${mb(m.heapTotal).toFixed(0)}/${mb(m.external).toFixed(0)}`);
+}
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2]) as { gitdir: string; url: string; hotTest: string; saveTargets: string[] };
@@ -18,8 +24,10 @@ async function main(): Promise<void> {
   const proctor = await import('../lib/proctor/parse-definition');
   const listTestsModule = await import('../lib/services/list-tests');
   const rssStart = rss();
+  noteHeap('start');
   const db = await dbModule.createDatabase({ url: args.url });
   const rssWithDb = rss();
+  noteHeap('db');
   const opened = await timeOnce(() =>
     storeModule.openDefinitionStore(
       {
@@ -36,6 +44,7 @@ async function main(): Promise<void> {
   );
   const store = opened.result;
   const rssOpen = rss();
+  noteHeap('open');
   console.log(`index status: ${JSON.stringify(store.index.status().map((s) => `${s.branch}:${s.status}:${s.indexedCommits}`))}`);
 
   const listMs: Record<string, number> = {};
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
     listed[env] = list.result.length;
   }
   const rssListed = rss();
+  noteHeap('listed');
   const history = await timeMedian(5, () => store.history(args.hotTest, 'trunk', { limit: 1000 }));
 
   const trunk = new Map((await store.listDefinitions('trunk')).map((d) => [d.testName, d]));
@@ -75,6 +85,7 @@ async function main(): Promise<void> {
   });
 
   const rssWritten = rss();
+  noteHeap('written');
 
   // A server holding the repository also holds the tests list's rows: build them before the final RSS.
   // Listings of the new heads first (drift lists all three), so the cold figure is list-tests' own work.
@@ -83,7 +94,12 @@ async function main(): Promise<void> {
   const listTestsCold = await timeOnce(() => listTestsModule.listTests(deps, {}));
   const listTestsWarm = await timeMedian(5, () => listTestsModule.listTests(deps, {}));
 
+  noteHeap('tests list');
   if (global.gc) global.gc();
+  noteHeap('end');
+  console.log(`heap used/total/external MB: ${heapSteps.join(', ')}`);
+  // BENCH_HEAP_SNAPSHOT=<file> writes a heap snapshot of the end state (open it in Chrome DevTools → Memory).
+  if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
   const result: PostgresChildResult = {
     rssStart,
     rssWithDb,

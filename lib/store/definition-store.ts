@@ -18,7 +18,7 @@ import { unifiedDiff } from '@/lib/proctor/unified-diff';
 import { ISSUE_KEY, buildCommitMessage, buildPromotionMessage, type ChangeKind } from './commit-message';
 import { computeDrift, type TestDrift } from './drift';
 import { HistoryIndex, type HistoryEntryRecord, type IndexProgress } from './history-index';
-import { buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
+import { StringPool, blobText, buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
 import { RemoteSync, type RemoteOptions } from './remote-sync';
 import { GitRepository, type Signature } from './repository';
 import { loadSeedTests, publishSeed, seedRepository } from './seed';
@@ -167,6 +167,8 @@ export class DefinitionStore {
   private readonly dirSegments: string[];
   private snapshots = new Map<Environment, BranchSnapshot>();
   private snapshotBuilds = new Map<string, Promise<BranchSnapshot>>();
+  /** Strings of listed definitions, shared across tests and branches (see read.ts). */
+  private readonly strings = new StringPool();
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   private lastSync: { at: number; error?: string } | null = null;
@@ -414,10 +416,11 @@ export class DefinitionStore {
       for (const [other, snapshot] of this.snapshots) {
         if (other !== env) for (const entry of snapshot.tests.values()) byBlob.set(entry.blobOid, entry);
       }
-      build = buildSnapshot(this.repo, head, this.dirSegments, current, byBlob).finally(() => this.snapshotBuilds.delete(key));
+      build = buildSnapshot(this.repo, head, this.dirSegments, current, byBlob, this.strings).finally(() => this.snapshotBuilds.delete(key));
       this.snapshotBuilds.set(key, build);
     }
     const snapshot = await build;
+    // The previous snapshot of the branch is dropped here (entries it shares with the new one live on).
     this.snapshots.set(env, snapshot);
     return snapshot;
   }
@@ -435,7 +438,10 @@ export class DefinitionStore {
         result.push({
           testName: entry.testName,
           revision: change && !change.deleted ? change.revision : null,
-          text: entry.text,
+          // Re-serialised only when read (most callers use the definition): see read.ts.
+          get text() {
+            return blobText(entry.blob);
+          },
           definition: entry.definition,
           ...(entry.parseError ? { parseError: entry.parseError } : {}),
         });

@@ -32,8 +32,11 @@ export interface CommitInfo {
 
 export const ZERO_OID = '0000000000000000000000000000000000000000';
 const LOCK_WAIT_MS = 5_000;
-/** Parsed trees kept, counted in entries (a test-definitions tree alone can hold 5,000). */
-const TREE_MEMO_ENTRIES = 60_000;
+/**
+ * Parsed trees kept, counted in entries (a test-definitions tree alone can hold 5,000; ~170 bytes an entry). Enough
+ * for the three branch heads' definitions trees plus the one a write just made; each write adds a new one.
+ */
+const TREE_MEMO_ENTRIES = 24_000;
 
 function modeType(mode: string): TreeEntry['type'] {
   switch (mode) {
@@ -57,8 +60,10 @@ export function parseTree(data: Buffer): TreeEntry[] {
     const space = data.indexOf(32, cursor);
     const nul = data.indexOf(0, space + 1);
     if (space < 0 || nul < 0 || nul + 21 > data.length) throw new AppError('INTERNAL', 'Malformed git tree object.');
+    // The usual modes as shared literals rather than a new string per entry.
     let mode = data.toString('latin1', cursor, space);
     if (mode === '40000') mode = '040000';
+    else if (mode === '100644') mode = '100644';
     entries.push({ mode, path: data.toString('utf8', space + 1, nul), oid: data.toString('hex', nul + 1, nul + 21), type: modeType(mode) });
     cursor = nul + 21;
   }
@@ -286,7 +291,7 @@ export class GitRepository {
     const raw = await this.readNative(oid);
     if (raw === null || (raw && raw.type !== 'tree')) throw this.notFound(oid);
     const tree = raw ? parseTree(raw.data) : (await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache })).tree;
-    if (tree.length > TREE_MEMO_ENTRIES / 4 || this.treeMemo.has(oid)) return tree;
+    if (tree.length > TREE_MEMO_ENTRIES / 3 || this.treeMemo.has(oid)) return tree;
     this.treeMemo.set(oid, tree);
     this.treeMemoEntries += tree.length + 1;
     for (const [old, entries] of this.treeMemo) {
@@ -353,7 +358,7 @@ export class GitRepository {
   async writeTree(entries: TreeEntry[]): Promise<string> {
     const oid = await this.writeObject('tree', renderTree(entries));
     // A tree just written is usually read next (the index diffs the new commit): keep it parsed.
-    if (!this.treeMemo.has(oid) && entries.length <= TREE_MEMO_ENTRIES / 4) {
+    if (!this.treeMemo.has(oid) && entries.length <= TREE_MEMO_ENTRIES / 3) {
       this.treeMemo.set(oid, [...entries].sort(compareTreeEntries));
       this.treeMemoEntries += entries.length + 1;
     }

@@ -76,6 +76,8 @@ beforeAll(async () => {
   files[`${DIR}/twin_a/definition.json`] = template;
   files[`${DIR}/twin_b/definition.json`] = template;
   files[`${DIR}/broken_json/definition.json`] = '{ "salt" : ';
+  // Parses, but is not in Proctor's layout: the listing must keep these bytes rather than re-serialise the definition.
+  files[`${DIR}/compact_form/definition.json`] = JSON.stringify(JSON.parse(template));
   files[`${DIR}/no_definition/metadata.json`] = '{ }';
   files[`${DIR}/not-a-name/definition.json`] = template;
   files[`${DIR}/nested/deeper/definition.json`] = template;
@@ -97,9 +99,13 @@ describe('buildSnapshot', () => {
     const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
     cold = await buildSnapshot(repo, head, [DIR], undefined);
     const want = await expected(head);
-    expect(want.length).toBe(TESTS + 3);
+    expect(want.length).toBe(TESTS + 4);
     expectListing(cold, want);
     expect(cold.tests.get('broken_json')!.definition).toBeNull();
+    // Only texts that differ from their definition re-serialised are kept (see read.ts).
+    expect(cold.tests.get('compact_form')!.blob.raw).toBe(JSON.stringify(JSON.parse(template)));
+    expect(cold.tests.get('compact_form')!.definition).toEqual(cold.tests.get('twin_a')!.definition);
+    expect(cold.tests.get('twin_a')!.blob.raw).toBeNull();
     expect(cold.tests.get('twin_a')!.definition).toBe(cold.tests.get('twin_b')!.definition);
   });
 
