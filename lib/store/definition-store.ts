@@ -169,6 +169,7 @@ export class DefinitionStore {
   private snapshotBuilds = new Map<string, Promise<BranchSnapshot>>();
   /** Strings of listed definitions, shared across tests and branches (see read.ts). */
   private readonly strings = new StringPool();
+  private listings = new Map<Environment, { snapshot: BranchSnapshot; changes: ReadonlyMap<string, unknown>; rows: ListedDefinition[] }>();
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   private lastSync: { at: number; error?: string } | null = null;
@@ -432,10 +433,14 @@ export class DefinitionStore {
       const head = await this.indexedHead(env);
       const snapshot = await this.snapshot(env, head);
       const changes = this.index.lastChangesOf(env);
-      const result: ListedDefinition[] = [];
+      // The rows only change with the snapshot or the index's map (both replaced when the branch moves): a warm listing
+      // hands out the same rows in a new array instead of 5,000 new objects with a text getter each.
+      const cached = this.listings.get(env);
+      if (cached && cached.snapshot === snapshot && cached.changes === changes) return [...cached.rows];
+      const rows: ListedDefinition[] = [];
       for (const entry of snapshot.tests.values()) {
         const change = changes.get(entry.testName);
-        result.push({
+        const row: ListedDefinition = {
           testName: entry.testName,
           revision: change && !change.deleted ? change.revision : null,
           // Re-serialised only when read (most callers use the definition): see read.ts.
@@ -443,10 +448,12 @@ export class DefinitionStore {
             return blobText(entry.blob);
           },
           definition: entry.definition,
-          ...(entry.parseError ? { parseError: entry.parseError } : {}),
-        });
+        };
+        if (entry.parseError) row.parseError = entry.parseError;
+        rows.push(row);
       }
-      return result;
+      this.listings.set(env, { snapshot, changes, rows });
+      return [...rows];
     });
   }
 
