@@ -21,7 +21,7 @@ export interface ParseBenchResult {
 }
 
 const CORPORA: Array<{ name: string; dir: string }> = [
-  { name: 'proctor-reference (Proctor test-definitions)', dir: '/work/shared/proctor-reference/test-definitions' },
+  { name: 'proctor-reference (Proctor test-definitions)', dir: 'test/fixtures/proctor-reference/test-definitions' },
   { name: 'proctor-data (seed examples)', dir: path.resolve(__dirname, '../proctor-data/test-definitions') },
 ];
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSpecification } from '../../lib/proctor/generate-specification';
 import { parseDefinition } from '../../lib/proctor/parse-definition';
 
-const REF = '/work/shared/proctor-reference/test-definitions';
+const REF = 'test/fixtures/proctor-reference/test-definitions';
 const load = (name: string) => parseDefinition(readFileSync(`${REF}/${name}/definition.json`, 'utf8'));
 
 describe('generateSpecification (SpecificationGenerator)', () => {

@@ -8,7 +8,7 @@ import { parseDefinition, parseMatrix } from '@/lib/proctor/parse-definition';
 import { serializeMatrix } from '@/lib/proctor/serialize-definition';
 import { toConsumable } from '@/lib/proctor/to-consumable';
 
-const REF = '/work/shared/proctor-reference';
+const REF = 'test/fixtures/proctor-reference';
 const expected = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/validation/reference-definitions.json'), 'utf8')) as {
   definitions: Record<string, { valid: boolean; errors?: string[] }>;
 };

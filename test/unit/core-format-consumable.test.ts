@@ -6,7 +6,7 @@ import { parseDefinition, parseMatrix } from '@/lib/proctor/parse-definition';
 import { serializeConsumableDefinition } from '@/lib/proctor/serialize-definition';
 import { toConsumable } from '@/lib/proctor/to-consumable';
 
-const REF = '/work/shared/proctor-reference';
+const REF = 'test/fixtures/proctor-reference';
 const { cases } = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/format/to-consumable.json'), 'utf8')) as {
   cases: { name: string; definition: Partial<TestDefinition>; expect: Record<string, unknown> }[];
 };

@@ -12,7 +12,7 @@ import { referenceParseJson } from '../support/reference-json';
  * both must give the same value (number kinds, key order, own `__proto__`), the same positions and the same error.
  */
 
-const REF = '/work/shared/proctor-reference/test-definitions';
+const REF = 'test/fixtures/proctor-reference/test-definitions';
 const DATA = path.resolve(__dirname, '../../proctor-data/test-definitions');
 const corpus = [REF, DATA].flatMap((dir) =>
   readdirSync(dir, { withFileTypes: true })

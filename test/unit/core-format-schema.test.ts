@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseJson } from '@/lib/proctor/json';
 import { checkDefinitionSchema, checkMatrixSchema, checkSpecificationSchema } from '@/lib/proctor/schema-check';
 
-const REF = '/work/shared/proctor-reference';
+const REF = 'test/fixtures/proctor-reference';
 type Case = { name: string; value: unknown; issues: [string, string][] };
 const cases = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/format/schema-cases.json'), 'utf8')) as Record<'definition' | 'specification' | 'matrix', Case[]>;
 const checks = { definition: checkDefinitionSchema, specification: checkSpecificationSchema, matrix: checkMatrixSchema };

@@ -13,7 +13,7 @@ import {
 } from '@/lib/proctor/parse-definition';
 import { definitionToJson, serializeDefinition, serializeMatrix } from '@/lib/proctor/serialize-definition';
 
-const REF = '/work/shared/proctor-reference';
+const REF = 'test/fixtures/proctor-reference';
 const FIXTURES = path.join(__dirname, '../fixtures/format');
 const read = (file: string) => fs.readFileSync(file, 'utf8');
 const fixture = <T>(name: string): T => JSON.parse(read(path.join(FIXTURES, name))) as T;

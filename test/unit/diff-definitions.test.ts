@@ -13,7 +13,7 @@ interface Case {
   expected: { kind: string; path: string; summary: string; warning?: boolean }[];
 }
 
-const referenceDir = '/work/shared/proctor-reference/test-definitions';
+const referenceDir = 'test/fixtures/proctor-reference/test-definitions';
 const fixture = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/diff/definition-changes.json'), 'utf8')) as { cases: Case[] };
 
 function loadReference(name: string): Record<string, unknown> {

@@ -23,7 +23,7 @@ const fixtures = path.resolve(__dirname, '../fixtures/diff');
 const unifiedCases = (JSON.parse(readFileSync(path.join(fixtures, 'unified-diff.json'), 'utf8')) as { cases: UnifiedCase[] }).cases;
 const linesCases = (JSON.parse(readFileSync(path.join(fixtures, 'diff-lines.json'), 'utf8')) as { cases: LinesCase[] }).cases;
 
-const referenceDir = '/work/shared/proctor-reference/test-definitions';
+const referenceDir = 'test/fixtures/proctor-reference/test-definitions';
 const referenceTexts: { name: string; text: string }[] = existsSync(referenceDir)
   ? readdirSync(referenceDir)
       .filter((name) => existsSync(path.join(referenceDir, name, 'definition.json')))

@@ -15,7 +15,7 @@ import { buildTruthTable, parseSampleContext } from '../../lib/editor/rule-truth
 import { rangeOfPath, valuePositions } from '../../lib/editor/issue-positions';
 import { parseDefinition, serializeDefinition, validateDefinition, type TestDefinition } from '../../lib/proctor';
 
-const REF = '/work/shared/proctor-reference/test-definitions';
+const REF = 'test/fixtures/proctor-reference/test-definitions';
 const references = readdirSync(REF).map((name) => ({ name, text: readFileSync(`${REF}/${name}/definition.json`, 'utf8') }));
 
 /** What the form does to every field when a user re-enters what it shows: text → value for each form input. */

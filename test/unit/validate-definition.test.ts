@@ -5,7 +5,7 @@ import type { TestDefinition, ValidationIssue } from '@/lib/proctor/model';
 import { parseDefinition } from '@/lib/proctor/parse-definition';
 import { validateDefinition, type ValidateDefinitionOptions } from '@/lib/proctor/validate-definition';
 
-const REF = '/work/shared/proctor-reference';
+const REF = 'test/fixtures/proctor-reference';
 const FIXTURES = path.join(__dirname, '../fixtures/validation');
 const load = <T>(name: string): T => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as T;
 
