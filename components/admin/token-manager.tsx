@@ -1,9 +1,9 @@
 'use client';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
 import { RevokeTokenButton, TokenSecret } from './token-secret';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { callApi } from '@/lib/ui/api-error';
+import { useApiAction } from '@/lib/ui/use-api-action';
 import { formatDateTime } from '@/lib/ui/format';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
@@ -20,10 +20,8 @@ export interface TokenRow {
 
 /** Create a token (the secret is shown once) and revoke tokens. */
 export function TokenManager({ tokens, showOwner }: { tokens: TokenRow[]; showOwner: boolean }) {
-  const router = useRouter();
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useApiAction();
   return (
     <div className="space-y-4">
       <form
@@ -34,18 +32,12 @@ export function TokenManager({ tokens, showOwner }: { tokens: TokenRow[]; showOw
           const formElement = event.currentTarget;
           const form = new FormData(formElement);
           const days = String(form.get('expiresInDays') ?? '').trim();
-          setBusy(true);
-          setError(null);
-          try {
-            const result = await callApi<{ token: string; name: string }>('/api/v1/tokens', { body: { name: String(form.get('name') ?? ''), ...(days ? { expiresInDays: Number(days) } : {}) } });
-            setCreated(result);
-            formElement.reset();
-            router.refresh();
-          } catch (caught) {
-            setError(caught as ApiErrorBody);
-          } finally {
-            setBusy(false);
-          }
+          const result = await run(() =>
+            callApi<{ token: string; name: string }>('/api/v1/tokens', { body: { name: String(form.get('name') ?? ''), ...(days ? { expiresInDays: Number(days) } : {}) } }),
+          );
+          if (!result) return;
+          setCreated(result);
+          formElement.reset();
         }}
       >
         <div className="flex flex-col gap-1">

@@ -1,8 +1,8 @@
 'use client';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { callApi } from '@/lib/ui/api-error';
+import { useApiAction } from '@/lib/ui/use-api-action';
 import { buttonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
 const ROLES = ['viewer', 'editor', 'releaser', 'admin'] as const;
@@ -17,19 +17,11 @@ export interface UserRow {
 
 /** Users and roles: create accounts, change a role, disable or enable. */
 export function UserManager({ users, self }: { users: UserRow[]; self: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const { error, run } = useApiAction();
   const [notice, setNotice] = useState<string | null>(null);
   async function update(username: string, body: Partial<UserRow>, done: string) {
-    setError(null);
     setNotice(null);
-    try {
-      await callApi(`/api/v1/users/${encodeURIComponent(username)}`, { method: 'PATCH', body });
-      setNotice(done);
-      router.refresh();
-    } catch (caught) {
-      setError(caught as ApiErrorBody);
-    }
+    if ((await run(() => callApi(`/api/v1/users/${encodeURIComponent(username)}`, { method: 'PATCH', body }).then(() => true))) === true) setNotice(done);
   }
   return (
     <div className="space-y-4">
@@ -40,19 +32,12 @@ export function UserManager({ users, self }: { users: UserRow[]; self: string })
           event.preventDefault();
           const formElement = event.currentTarget;
           const form = new FormData(formElement);
-          setError(null);
+          const username = String(form.get('username') ?? '').trim();
           setNotice(null);
-          try {
-            const username = String(form.get('username') ?? '').trim();
-            await callApi('/api/v1/users', {
-              body: { username, displayName: String(form.get('displayName') ?? '') || undefined, role: String(form.get('role')), password: String(form.get('password') ?? '') || undefined },
-            });
-            setNotice(`User ${username} created.`);
-            formElement.reset();
-            router.refresh();
-          } catch (caught) {
-            setError(caught as ApiErrorBody);
-          }
+          const body = { username, displayName: String(form.get('displayName') ?? '') || undefined, role: String(form.get('role')), password: String(form.get('password') ?? '') || undefined };
+          if ((await run(() => callApi('/api/v1/users', { body }).then(() => true))) !== true) return;
+          setNotice(`User ${username} created.`);
+          formElement.reset();
         }}
       >
         <div className="flex flex-col gap-1">

@@ -1,9 +1,9 @@
 'use client';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
 import { RevokeTokenButton, TokenSecret } from '@/components/admin/token-secret';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { callApi } from '@/lib/ui/api-error';
+import { useApiAction } from '@/lib/ui/use-api-action';
 import { ENV_NAMES } from '@/lib/ui/environments';
 import { formatDateTime } from '@/lib/ui/format';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
@@ -20,10 +20,8 @@ export interface ConsumerTokenRow {
 
 /** Application tokens (pct_…) for the Proctor clients' heartbeats: create (the secret is shown once), list, revoke. */
 export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] }) {
-  const router = useRouter();
   const [created, setCreated] = useState<{ token: string; name: string; environment: string | null } | null>(null);
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useApiAction();
   return (
     <div className="space-y-4">
       <form
@@ -34,20 +32,14 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
           const formElement = event.currentTarget;
           const form = new FormData(formElement);
           const environment = String(form.get('environment') ?? '');
-          setBusy(true);
-          setError(null);
-          try {
-            const result = await callApi<{ token: string; name: string; environment: string | null }>('/api/v1/consumers/tokens', {
+          const result = await run(() =>
+            callApi<{ token: string; name: string; environment: string | null }>('/api/v1/consumers/tokens', {
               body: { name: String(form.get('name') ?? ''), environment: environment || null },
-            });
-            setCreated(result);
-            formElement.reset();
-            router.refresh();
-          } catch (caught) {
-            setError(caught as ApiErrorBody);
-          } finally {
-            setBusy(false);
-          }
+            }),
+          );
+          if (!result) return;
+          setCreated(result);
+          formElement.reset();
         }}
       >
         <div className="flex flex-col gap-1">
