@@ -101,3 +101,17 @@ test('activity, matrix, issues and tokens pages render for a viewer', async ({ p
   await page.goto('/admin/users');
   await expect(page).toHaveURL(/\/forbidden\?need=admin/);
 });
+
+test('pages with a per-page title send it in <head> of the first HTML, for a browser user agent', async ({ page }) => {
+  // Next streams metadata into <body> for browsers unless told not to, so ask with the browser's own user agent.
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  for (const [path, title] of [
+    ['/tests/checkout_button_color', 'checkout_button_color · Proctor Studio'],
+    ['/tests/checkout_button_color/edit', 'Edit checkout_button_color · Proctor Studio'],
+    ['/issues/protest-1', 'PROTEST-1 · Proctor Studio'],
+  ]) {
+    const html = await (await page.request.get(path, { headers: { 'user-agent': userAgent } })).text();
+    const head = html.slice(0, html.indexOf('</head>'));
+    expect(head, path).toContain(`<title>${title}</title>`);
+  }
+});

@@ -6,6 +6,8 @@ import { apiToken } from './session';
 
 /** Runs axe-core on the page and fails with the violations listed readably. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
+  // A page still streaming or refreshing is not the page a user reads: check it once it has its title.
+  await expect(page, `${label} has a title`).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const problems = results.violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(' | ')}`);
   expect(problems, `axe violations on ${label}`).toEqual([]);
