@@ -10,6 +10,11 @@ import { CHILD_MARK, type PostgresChildResult } from './store-postgres';
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
 const mb = (bytes: number): number => bytes / 2 ** 20;
 const rss = (): number => mb(process.memoryUsage().rss);
+/** RSS after a full GC: the memory the process holds, not garbage it has yet to collect. */
+function rssAfterGc(): number {
+  global.gc?.();
+  return rss();
+}
 /** heapUsed / heapTotal / external MB at each step, for the log (where the RSS goes). */
 const heapSteps: string[] = [];
 function noteHeap(step: string): void {
@@ -23,7 +28,7 @@ async function main(): Promise<void> {
   const dbModule = await import('../lib/db/client');
   const proctor = await import('../lib/proctor/parse-definition');
   const listTestsModule = await import('../lib/services/list-tests');
-  const rssStart = rss();
+  const rssStart = rssAfterGc();
   noteHeap('start');
   const db = await dbModule.createDatabase({ url: args.url });
   const rssWithDb = rss();
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
     listMs[env] = list.ms;
     listed[env] = list.result.length;
   }
+  await store.settled();
   const rssListed = rss();
   noteHeap('listed');
   const history = await timeMedian(5, () => store.history(args.hotTest, 'trunk', { limit: 1000 }));
@@ -95,7 +101,10 @@ async function main(): Promise<void> {
   const listTestsWarm = await timeMedian(5, () => listTestsModule.listTests(deps, {}));
 
   noteHeap('tests list');
-  if (global.gc) global.gc();
+  // Steady state: background compaction of the listings is done.
+  await store.settled();
+  const rssEndBeforeGc = rss();
+  const rssEnd = rssAfterGc();
   noteHeap('end');
   console.log(`heap used/total/external MB: ${heapSteps.join(', ')}`);
   // BENCH_HEAP_SNAPSHOT=<file> writes a heap snapshot of the end state (open it in Chrome DevTools → Memory).
@@ -106,7 +115,8 @@ async function main(): Promise<void> {
     rssOpen,
     rssListed,
     rssWritten,
-    rssEnd: rss(),
+    rssEndBeforeGc,
+    rssEnd,
     heapUsedEnd: mb(process.memoryUsage().heapUsed),
     openMs: opened.ms,
     listMs,

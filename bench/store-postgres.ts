@@ -98,6 +98,8 @@ export interface PostgresChildResult {
   listed: Record<string, number>;
   historyMs: number;
   historyTotal: number;
+  /** RSS at the end before the full GC that rssEnd is measured after. */
+  rssEndBeforeGc: number;
   saveMs: number;
   promoteMs: number;
   listTestsColdMs: number;
@@ -107,11 +109,34 @@ export interface PostgresChildResult {
 
 export const CHILD_MARK = '@@store-postgres ';
 
-/** Runs bench/store-postgres-child.ts in a fresh node (same tsx flags) and returns its result; its log lines go to `log`. */
-export function runPostgresChild(args: { gitdir: string; url: string; hotTest: string; saveTargets: string[] }, log: (line: string) => void): Promise<PostgresChildResult> {
-  const script = path.join(__dirname, 'store-postgres-child.ts');
+/**
+ * bench/store-postgres-child.ts bundled to plain JavaScript (packages stay in node_modules): the child runs under plain
+ * node, as the production server does, so its RSS carries no TypeScript loader (tsx adds about 40 MB).
+ */
+async function bundleChild(): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = path.join(__dirname, '.work', 'store-postgres-child.mjs');
+  await build({
+    entryPoints: [path.join(__dirname, 'store-postgres-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    tsconfig: path.join(__dirname, '..', 'tsconfig.json'),
+    outfile,
+    logLevel: 'error',
+    // CommonJS names some bundled modules use.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const __dirname = import.meta.dirname; const __filename = import.meta.filename;" },
+  });
+  return outfile;
+}
+
+/** Runs the bundled child in a fresh node (--expose-gc) and returns its result; its log lines go to `log`. */
+export async function runPostgresChild(args: { gitdir: string; url: string; hotTest: string; saveTargets: string[] }, log: (line: string) => void): Promise<PostgresChildResult> {
+  const script = await bundleChild();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let result: PostgresChildResult | null = null;
     let partial = '';
     let tail = '';

@@ -18,7 +18,8 @@ import { unifiedDiff } from '@/lib/proctor/unified-diff';
 import { ISSUE_KEY, buildCommitMessage, buildPromotionMessage, type ChangeKind } from './commit-message';
 import { computeDrift, type TestDrift } from './drift';
 import { HistoryIndex, type HistoryEntryRecord, type IndexProgress } from './history-index';
-import { StringPool, blobText, buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
+import { ListingCache, type CachedTest } from './listing-cache';
+import { BlobCompactor, blobText, buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
 import { RemoteSync, type RemoteOptions } from './remote-sync';
 import { GitRepository, type Signature } from './repository';
 import { loadSeedTests, publishSeed, seedRepository } from './seed';
@@ -58,6 +59,8 @@ export interface DefinitionStoreOptions {
   gcIntervalHours?: number;
   /** Attempts to land one write when others keep moving the branch (default 12). */
   maxWriteAttempts?: number;
+  /** Folder of the branch listings kept between processes (default `<gitdir>/proctor-studio/listings`). */
+  listingCacheDir?: string;
   /** Clock in milliseconds (tests pin it). */
   now?: () => number;
   onError?: (error: unknown, context: string) => void;
@@ -145,6 +148,15 @@ const PROMOTIONS: ReadonlyArray<[Environment, Environment]> = [
   ['trunk', 'production'],
 ];
 
+/** A listing is written to the cache when this many of its definitions had to be read out of git. */
+const LISTING_SAVE_THRESHOLD = 64;
+/** Time slice of background work that yields to requests in between. */
+const BACKGROUND_SLICE_MS = 4;
+
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -167,8 +179,12 @@ export class DefinitionStore {
   private readonly dirSegments: string[];
   private snapshots = new Map<Environment, BranchSnapshot>();
   private snapshotBuilds = new Map<string, Promise<BranchSnapshot>>();
-  /** Strings of listed definitions, shared across tests and branches (see read.ts). */
-  private readonly strings = new StringPool();
+  /** Interns the strings of listed definitions across tests and branches, and drops texts it can rebuild (read.ts). */
+  private readonly compactor = new BlobCompactor();
+  private readonly listingCache: ListingCache;
+  /** Per branch, the tree oid of every test as the listing cache on disk has it (to know when it is worth rewriting). */
+  private cachedTrees = new Map<Environment, Map<string, string>>();
+  private listingSaves = new Set<Promise<void>>();
   private listings = new Map<Environment, { snapshot: BranchSnapshot; changes: ReadonlyMap<string, unknown>; rows: ListedDefinition[] }>();
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -179,6 +195,7 @@ export class DefinitionStore {
     this.layout = { branches: options.branches, testDefinitionsDirectory: options.testDefinitionsDirectory };
     this.dirSegments = definitionsDirSegments(this.layout);
     this.repo = new GitRepository(options.gitdir);
+    this.listingCache = new ListingCache(options.listingCacheDir ?? path.join(options.gitdir, 'proctor-studio', 'listings'));
     this.index = new HistoryIndex(options.prisma, this.repo, this.dirSegments);
     if (options.remote) this.remote = new RemoteSync(this.repo, this.layout, options.remote);
   }
@@ -267,7 +284,13 @@ export class DefinitionStore {
     this.timers = [];
     // Let an in-flight write finish.
     await this.writeMutex.run(async () => undefined);
+    await this.saveDriftedListings();
     this.repo.close();
+  }
+
+  /** Resolves when background work is done: compaction of listed definitions and listing cache writes. */
+  async settled(): Promise<void> {
+    await Promise.all([this.compactor.idle(), ...this.listingSaves]);
   }
 
   // ─── refs and sync ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -417,13 +440,57 @@ export class DefinitionStore {
       for (const [other, snapshot] of this.snapshots) {
         if (other !== env) for (const entry of snapshot.tests.values()) byBlob.set(entry.blobOid, entry);
       }
-      build = buildSnapshot(this.repo, head, this.dirSegments, current, byBlob, this.strings).finally(() => this.snapshotBuilds.delete(key));
+      build = (async () => {
+        // A fresh process starts from the listing cache on disk; later builds from the branch's previous snapshot.
+        const cached = current ? null : await this.listingCache.load(this.layout.branches[env]);
+        if (cached) this.cachedTrees.set(env, new Map([...cached.tests].map(([testName, test]) => [testName, test.treeOid])));
+        const built = await buildSnapshot(this.repo, head, this.dirSegments, { previous: current, byBlob, cached, compactor: this.compactor });
+        if (built.blobsRead > LISTING_SAVE_THRESHOLD) this.saveListing(env, built);
+        return built;
+      })().finally(() => this.snapshotBuilds.delete(key));
       this.snapshotBuilds.set(key, build);
     }
     const snapshot = await build;
     // The previous snapshot of the branch is dropped here (entries it shares with the new one live on).
     this.snapshots.set(env, snapshot);
     return snapshot;
+  }
+
+  /** Writes a branch listing to the cache in the background, gathering texts a few milliseconds at a time. */
+  private saveListing(env: Environment, snapshot: BranchSnapshot): Promise<void> {
+    const head = snapshot.head;
+    if (!head) return Promise.resolve();
+    const task = (async () => {
+      const tests: Array<[string, CachedTest]> = [];
+      let until = performance.now() + BACKGROUND_SLICE_MS;
+      for (const entry of snapshot.tests.values()) {
+        if (performance.now() > until) {
+          await yieldToRequests();
+          until = performance.now() + BACKGROUND_SLICE_MS;
+        }
+        // Re-serialises a compacted definition (see read.ts); a fresh one still has its text.
+        tests.push([entry.testName, { treeOid: entry.treeOid, blobOid: entry.blobOid, text: entry.text }]);
+      }
+      await this.listingCache.save(this.layout.branches[env], { head, tests });
+      this.cachedTrees.set(env, new Map(tests.map(([testName, test]) => [testName, test.treeOid])));
+    })()
+      .catch((error) => this.reportError(error, `listing cache (${env})`))
+      .finally(() => this.listingSaves.delete(task));
+    this.listingSaves.add(task);
+    return task;
+  }
+
+  /** On close: rewrites the cached listings that many tests have moved away from since they were written. */
+  private async saveDriftedListings(): Promise<void> {
+    await Promise.all(this.listingSaves);
+    const saves: Promise<void>[] = [];
+    for (const [env, snapshot] of this.snapshots) {
+      const cached = this.cachedTrees.get(env);
+      let drifted = 0;
+      for (const entry of snapshot.tests.values()) if (cached?.get(entry.testName) !== entry.treeOid) drifted++;
+      if (drifted > LISTING_SAVE_THRESHOLD) saves.push(this.saveListing(env, snapshot));
+    }
+    await Promise.all(saves);
   }
 
   /** Every definition on a branch with its last-change revision. */

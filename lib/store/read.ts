@@ -1,23 +1,27 @@
 /**
  * Reading definitions out of commits. A branch listing is a snapshot keyed by the branch head; a new snapshot reuses
  * every test whose directory tree oid is unchanged, so after a write only the changed test is read and parsed again.
+ * A listing cache on disk (listing-cache.ts) stands in for git on a cold listing.
  *
  * Memory (5,000 tests × 3 branches ≈ 12,800 distinct blobs, 21 MB of JSON): V8's JSON.parse returns string values as
  * slices of the source text, so a parsed definition kept the whole text alive (56 MB for the three listings). Listed
  * definitions have their strings copied out and interned, and when a blob's text is exactly
  * serializeDefinition(definition) — every file Proctor or this app wrote — the text is not kept but re-serialised when
- * asked for (listing consumers read definitions, rarely texts): 30 MB. Other files keep their raw text, byte for byte.
+ * asked for (listing consumers read definitions, rarely texts): 30 MB. That compaction costs about as much as the
+ * parse itself, so it runs in the background after the listing is served (BlobCompactor); until then the text is kept.
+ * Other files keep their raw text, byte for byte.
  */
 import { parseDefinition } from '@/lib/proctor/parse-definition';
 import { serializeDefinition } from '@/lib/proctor/serialize-definition';
 import type { TestDefinition } from '@/lib/proctor/model';
 import type { GitRepository } from './repository';
+import type { CachedListing } from './listing-cache';
 import { listTestTrees } from './tree-diff';
 import { DEFINITION_FILE, METADATA_FILE } from './paths';
 
 /** One definition.json blob as listed, shared by every test and branch whose file has that blob oid. */
 export interface ListedBlob {
-  /** The file's text; null when it is exactly serializeDefinition(definition), which then stands in for it. */
+  /** The file's text; null once compaction found it is exactly serializeDefinition(definition), which stands in for it. */
   raw: string | null;
   /** null when the file does not parse (a foreign commit may contain anything). */
   definition: TestDefinition | null;
@@ -54,6 +58,8 @@ export class SnapshotEntry {
 export interface BranchSnapshot {
   head: string | null;
   tests: Map<string, SnapshotEntry>;
+  /** Definition blobs this build read out of git (not reused, not from the listing cache). */
+  blobsRead: number;
 }
 
 export function parseOrError(text: string): { definition: TestDefinition | null; parseError?: string } {
@@ -103,18 +109,70 @@ export class StringPool {
   }
 }
 
-function readListedBlob(text: string, pool: StringPool): ListedBlob {
+/** A freshly read blob: parsed now, compacted later. */
+function readListedBlob(text: string): ListedBlob {
   const { definition, parseError } = parseOrError(text);
-  if (!definition) return { raw: text, definition: null, ...(parseError ? { parseError } : {}) };
-  pool.internDeep(definition);
-  // Checked when read (~70 µs a definition, once per blob): every file Proctor or this app wrote passes.
+  return definition ? { raw: text, definition } : { raw: text, definition: null, ...(parseError ? { parseError } : {}) };
+}
+
+/** A flat copy of a string (a slice would keep its parent alive). */
+function flatCopy(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
+/** Interns the definition's strings and drops the text when re-serialising gives it back (~70 µs a definition). */
+function compactBlob(blob: ListedBlob, pool: StringPool): void {
+  if (!blob.definition || blob.raw === null) return;
+  pool.internDeep(blob.definition);
   let canonical = false;
   try {
-    canonical = serializeDefinition(definition) === text;
+    canonical = serializeDefinition(blob.definition) === blob.raw;
   } catch {
     canonical = false;
   }
-  return { raw: canonical ? null : text, definition };
+  blob.raw = canonical ? null : flatCopy(blob.raw);
+}
+
+/** Time slice of background compaction: requests wait at most this long behind it. */
+const COMPACTION_SLICE_MS = 4;
+
+/**
+ * Compacts listed blobs in the background, a few milliseconds per event-loop turn, so a cold listing is served as soon
+ * as its definitions are parsed. Compaction only replaces strings by equal strings and drops a text that
+ * serializeDefinition gives back, so readers see the same values before, during and after it.
+ */
+export class BlobCompactor {
+  private queue: ListedBlob[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(readonly pool: StringPool = new StringPool()) {}
+
+  add(blobs: Iterable<ListedBlob>): void {
+    for (const blob of blobs) if (blob.definition && blob.raw !== null) this.queue.push(blob);
+    this.running ??= this.run();
+  }
+
+  /** Resolves when every blob added so far is compacted. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (let done = 0; ; ) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const until = performance.now() + COMPACTION_SLICE_MS;
+        while (done < this.queue.length && performance.now() < until) compactBlob(this.queue[done++], this.pool);
+        if (done >= this.queue.length) {
+          this.queue = [];
+          return;
+        }
+      }
+    } finally {
+      // Synchronously with the last check above: a blob added after it starts a new run.
+      this.running = null;
+    }
+  }
 }
 
 /** Above this many tests to (re)read, one `git ls-tree -r` of the definitions folder beats a tree read per test. */
@@ -137,38 +195,49 @@ async function definitionBlobsBelow(repo: GitRepository, dirTree: string): Promi
   return blobs;
 }
 
-export async function buildSnapshot(
-  repo: GitRepository,
-  head: string | null,
-  dirSegments: string[],
-  previous: BranchSnapshot | undefined,
+export interface SnapshotSources {
+  /** The branch's previous snapshot: every test whose tree oid is unchanged is reused as it is. */
+  previous?: BranchSnapshot;
   /** Entries of other branches' snapshots by blob oid: a definition promoted qa → production is the same blob. */
-  byBlob: Map<string, SnapshotEntry> = new Map(),
-  pool: StringPool = new StringPool(),
-): Promise<BranchSnapshot> {
+  byBlob?: Map<string, SnapshotEntry>;
+  /** The branch's listing from the cache on disk: texts of unchanged trees without reading git. */
+  cached?: CachedListing | null;
+  compactor?: BlobCompactor;
+}
+
+export async function buildSnapshot(repo: GitRepository, head: string | null, dirSegments: string[], sources: SnapshotSources = {}): Promise<BranchSnapshot> {
+  const { previous, byBlob = new Map(), cached, compactor = new BlobCompactor() } = sources;
   const tests = new Map<string, SnapshotEntry>();
-  if (!head) return { head, tests };
+  if (!head) return { head, tests, blobsRead: 0 };
   const { tree } = await repo.readCommit(head);
   const dir = await repo.lookup(tree, dirSegments);
   const dirTree = dir && dir.type === 'tree' ? dir.oid : null;
   const testTrees = await listTestTrees(repo, dirTree);
   const changed: Array<[string, string]> = [];
+  let fromGit = 0;
   for (const [testName, treeOid] of testTrees) {
     const old = previous?.tests.get(testName);
     if (old && old.treeOid === treeOid) tests.set(testName, old);
-    else changed.push([testName, treeOid]);
+    else {
+      changed.push([testName, treeOid]);
+      if (cached?.tests.get(testName)?.treeOid !== treeOid) fromGit++;
+    }
   }
   // A cold listing (or a big catch-up) learns every definition blob from one ls-tree instead of a tree read per test.
-  const bulk = dirTree && changed.length > BULK_LISTING_THRESHOLD ? await definitionBlobsBelow(repo, dirTree) : null;
+  const bulk = dirTree && fromGit > BULK_LISTING_THRESHOLD ? await definitionBlobsBelow(repo, dirTree) : null;
   // Blobs read in this build, by oid: two tests with identical files are read and parsed once.
   const reading = new Map<string, Promise<ListedBlob>>();
   const pending: Promise<void>[] = [];
+  let blobsRead = 0;
   for (const [testName, treeOid] of changed) {
     const old = previous?.tests.get(testName);
+    const hit = cached?.tests.get(testName);
+    const fromCache = hit && hit.treeOid === treeOid ? hit : undefined;
     pending.push(
       (async () => {
         let blobOid: string | undefined;
-        if (bulk) blobOid = bulk.get(testName);
+        if (fromCache) blobOid = fromCache.blobOid;
+        else if (bulk) blobOid = bulk.get(testName);
         else blobOid = (await repo.readTree(treeOid)).find((e) => e.path === DEFINITION_FILE && e.type === 'blob')?.oid;
         if (!blobOid) return;
         const same = old && old.blobOid === blobOid ? old : byBlob.get(blobOid);
@@ -179,7 +248,11 @@ export async function buildSnapshot(
         }
         let read = reading.get(blobOid);
         if (!read) {
-          read = repo.readBlobText(blobOid).then((text) => readListedBlob(text, pool));
+          if (fromCache) read = Promise.resolve(readListedBlob(fromCache.text));
+          else {
+            blobsRead++;
+            read = repo.readBlobText(blobOid).then(readListedBlob);
+          }
           reading.set(blobOid, read);
         }
         tests.set(testName, new SnapshotEntry(testName, treeOid, blobOid, await read));
@@ -189,7 +262,9 @@ export async function buildSnapshot(
     if (pending.length >= 1024) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
-  return { head, tests: new Map([...tests.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) };
+  // Only now: compaction slices between the reads above would hold up the listing they belong to.
+  compactor.add(await Promise.all(reading.values()));
+  return { head, tests: new Map([...tests.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))), blobsRead };
 }
 
 /** definition.json and metadata.json of one test at a commit; null when the test is absent there. */

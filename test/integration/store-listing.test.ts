@@ -1,13 +1,15 @@
 /**
  * Branch listings (buildSnapshot) on a repository of more tests than the bulk threshold, so the cold listing takes the
- * one-ls-tree path and a later small change the per-test path; both are checked against native git.
+ * one-ls-tree path and a later small change the per-test path; both are checked against native git. Then the listing
+ * cache on disk: a listing served from it must equal native git too, at the cached head and at a newer one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot, parseOrError, type BranchSnapshot } from '@/lib/store/read';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ListingCache } from '@/lib/store/listing-cache';
+import { BlobCompactor, buildSnapshot, parseOrError, type BranchSnapshot } from '@/lib/store/read';
 import { GitRepository } from '@/lib/store/repository';
-import { SEED_DIR, git, makeTempDir, removeDir } from '../support/temp-repo';
+import { SEED_DIR, git, makeTempDir, openTestStore, removeDir } from '../support/temp-repo';
 
 const DIR = 'test-definitions';
 const TESTS = 150;
@@ -97,12 +99,17 @@ describe('buildSnapshot', () => {
 
   it('lists a cold branch like git ls-tree + cat-file (bulk path)', async () => {
     const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
-    cold = await buildSnapshot(repo, head, [DIR], undefined);
+    const compactor = new BlobCompactor();
+    cold = await buildSnapshot(repo, head, [DIR], { compactor });
     const want = await expected(head);
     expect(want.length).toBe(TESTS + 4);
+    expect(cold.blobsRead).toBe(TESTS + 3); // the twins are one blob
     expectListing(cold, want);
     expect(cold.tests.get('broken_json')!.definition).toBeNull();
-    // Only texts that differ from their definition re-serialised are kept (see read.ts).
+    await compactor.idle();
+    // Compaction runs in the background (see read.ts); once done, only texts that differ from their definition
+    // re-serialised are kept, and the listing reads the same.
+    expectListing(cold, want);
     expect(cold.tests.get('compact_form')!.blob.raw).toBe(JSON.stringify(JSON.parse(template)));
     expect(cold.tests.get('compact_form')!.definition).toEqual(cold.tests.get('twin_a')!.definition);
     expect(cold.tests.get('twin_a')!.blob.raw).toBeNull();
@@ -118,20 +125,96 @@ describe('buildSnapshot', () => {
       },
       true,
     );
-    const next = await buildSnapshot(repo, head, [DIR], cold);
+    const next = await buildSnapshot(repo, head, [DIR], { previous: cold });
     expectListing(next, await expected(head));
     expect(next.tests.get('listing_test_006')).toBe(cold.tests.get('listing_test_006'));
     expect(next.tests.has('listing_test_008')).toBe(false);
+    expect(next.blobsRead).toBe(2);
   });
 
   it('relists after a change to most tests (bulk path again), reusing entries by blob oid', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < TESTS; i++) files[`${DIR}/listing_test_${String(i).padStart(3, '0')}/metadata.json`] = `{ "n" : ${i} }`;
     const head = await commit(files, true);
-    const previous = await buildSnapshot(repo, (await git(['--git-dir', gitdir, 'rev-parse', 'trunk^'])).trim(), [DIR], undefined);
-    const next = await buildSnapshot(repo, head, [DIR], previous);
+    const previous = await buildSnapshot(repo, (await git(['--git-dir', gitdir, 'rev-parse', 'trunk^'])).trim(), [DIR]);
+    const next = await buildSnapshot(repo, head, [DIR], { previous });
     expectListing(next, await expected(head));
     // Only metadata changed: the definitions are the same blobs, so text and parsed definition are shared.
     expect(next.tests.get('listing_test_010')!.definition).toBe(previous.tests.get('listing_test_010')!.definition);
+  });
+});
+
+describe('listing cache', () => {
+  it('serves a listing equal to native git without reading blobs, at the cached head and at a newer one', async () => {
+    const cache = new ListingCache(path.join(tmp, 'cache'));
+    const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
+    const listed = await buildSnapshot(repo, head, [DIR]);
+    await cache.save('trunk', { head, tests: [...listed.tests.values()].map((e) => [e.testName, { treeOid: e.treeOid, blobOid: e.blobOid, text: e.text }] as const) });
+    const cached = await cache.load('trunk');
+    expect(cached?.head).toBe(head);
+    expect(cached?.tests.size).toBe(listed.tests.size);
+
+    const fromCache = await buildSnapshot(repo, head, [DIR], { cached });
+    expect(fromCache.blobsRead).toBe(0);
+    expectListing(fromCache, await expected(head));
+
+    // A newer head: unchanged tests come from the cache, the changed and added one from git.
+    const newer = await commit(
+      {
+        [`${DIR}/listing_test_020/definition.json`]: template.replace('"salt" : "', '"salt" : "newer_'),
+        [`${DIR}/listing_test_021/definition.json`]: null,
+        [`${DIR}/newer_test/definition.json`]: template.replace('"salt" : "', '"salt" : "newer_test_'),
+      },
+      true,
+    );
+    const later = await buildSnapshot(repo, newer, [DIR], { cached });
+    expect(later.blobsRead).toBe(2);
+    expectListing(later, await expected(newer));
+  });
+
+  it('ignores a missing, truncated or foreign file', async () => {
+    const dir = path.join(tmp, 'bad-cache');
+    const cache = new ListingCache(dir);
+    expect(await cache.load('trunk')).toBeNull();
+    await cache.save('trunk', { head: 'a'.repeat(40), tests: [['t', { treeOid: 'b'.repeat(40), blobOid: 'c'.repeat(40), text: '{ "é" : 1 }' }]] });
+    expect((await cache.load('trunk'))?.tests.get('t')?.text).toBe('{ "é" : 1 }');
+    const file = path.join(dir, 'trunk.listing');
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+    expect(await cache.load('trunk')).toBeNull();
+    fs.writeFileSync(file, Buffer.concat([bytes, Buffer.from('x')]));
+    expect(await cache.load('trunk')).toBeNull();
+    fs.writeFileSync(file, '{"format":99}\n');
+    expect(await cache.load('trunk')).toBeNull();
+    fs.writeFileSync(file, 'not json\n');
+    expect(await cache.load('trunk')).toBeNull();
+  });
+
+  it('a store writes the cache on a cold listing, and the next store lists from it without reading blobs', async () => {
+    const cacheDir = path.join(tmp, 'store-cache');
+    const options = { gitdir, listingCacheDir: cacheDir };
+    const first = await openTestStore(tmp, options, { seed: false });
+    let listed;
+    try {
+      listed = await first.store.listDefinitions('trunk');
+      await first.store.settled();
+    } finally {
+      await first.close();
+    }
+    const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
+    expect((await new ListingCache(cacheDir).load('trunk'))?.head).toBe(head);
+
+    const second = await openTestStore(tmp, options, { seed: false });
+    try {
+      const reads = vi.spyOn(second.store.repo, 'readBlobText');
+      const again = await second.store.listDefinitions('trunk');
+      expect(reads).not.toHaveBeenCalled();
+      const rows = (list: typeof listed) => list.map((d) => ({ testName: d.testName, revision: d.revision, text: d.text, definition: d.definition, parseError: d.parseError }));
+      expect(rows(again)).toEqual(rows(listed));
+      await second.store.settled();
+      expect(rows(again)).toEqual(rows(listed));
+    } finally {
+      await second.close();
+    }
   });
 });
