@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   // A server holding the repository also holds the tests list's rows: build them before the final RSS.
   // Listings of the new heads first (drift lists all three), so the cold figure is list-tests' own work.
   await store.drift();
+  await store.settled();
   const deps = { store, prisma: db.prisma };
   const listTestsCold = await timeOnce(() => listTestsModule.listTests(deps, {}));
   const listTestsWarm = await timeMedian(5, () => listTestsModule.listTests(deps, {}));

@@ -104,6 +104,7 @@ async function benchListTests(context: BenchContext, add: AddFigure, store: Defi
 
   // Warm the store's listings of the current heads (drift lists all three), so "cold" is list-tests' own row building.
   await store.drift();
+  await store.settled();
   const cold = await timeOnce(() => listTests(deps, {}));
   add({
     name: `tests list first page, cold (${cold.result.total} tests)`,

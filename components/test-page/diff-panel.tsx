@@ -32,6 +32,11 @@ export function DiffPanel({ name, diff, from, to }: { name: string; diff: Defini
         </h2>
         {!diff.before.text && <p className="mb-2 text-sm">The test does not exist at {before}.</p>}
         {!diff.after.text && <p className="mb-2 text-sm">The test does not exist at {after}.</p>}
+        {diff.changes.length > 0 && diff.changes.every((change) => change.kind === 'version-changed') && (
+          <p className="mb-2 text-sm" data-diff-only-version>
+            Same definition: only <code>version</code> differs, the trunk revision a promoted copy records as its source (trunk itself keeps <code>-1</code>).
+          </p>
+        )}
         <SemanticChanges changes={diff.changes} />
       </section>
       <section aria-labelledby="diff-json-title">

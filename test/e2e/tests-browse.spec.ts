@@ -57,6 +57,10 @@ test('review the history and diff two revisions; deep links open the diff and a 
   await page.goto(`/tests/checkout_button_color?tab=diff&from=${oldest}&to=trunk`);
   await expect(page.getByRole('heading', { name: /What changed from/ })).toContainText(oldest!.slice(0, 7));
 
+  // checkout_button_color is live and current: production and trunk differ only in the recorded source revision.
+  await page.goto('/tests/checkout_button_color?tab=diff&from=production&to=trunk');
+  await expect(page.locator('[data-diff-only-version]')).toContainText('Same definition');
+
   await page.goto(`/tests/checkout_button_color?tab=definition&revision=${oldest}`);
   await expect(page.getByLabel('definition.json')).toContainText('"buckets"');
   await expect(page.getByRole('link', { name: 'Download' })).toHaveAttribute('download', /definition\.json$/);
