@@ -158,6 +158,19 @@ describe('listing cache', () => {
     expect(fromCache.blobsRead).toBe(0);
     expectListing(fromCache, await expected(head));
 
+    // A damaged text no longer hashes to its blob oid: that test is read from git, the rest still come from the file.
+    const file = path.join(tmp, 'cache', 'trunk.listing');
+    const bytes = fs.readFileSync(file);
+    const at = bytes.indexOf('"salt" : "17_');
+    bytes[at + 10] = '9'.charCodeAt(0);
+    fs.writeFileSync(file, bytes);
+    const damaged = await cache.load('trunk');
+    expect(damaged?.tests.size).toBe(listed.tests.size - 1);
+    expect(damaged?.tests.has('listing_test_017')).toBe(false);
+    const repaired = await buildSnapshot(repo, head, [DIR], { cached: damaged });
+    expect(repaired.blobsRead).toBe(1);
+    expectListing(repaired, await expected(head));
+
     // A newer head: unchanged tests come from the cache, the changed and added one from git.
     const newer = await commit(
       {
@@ -176,7 +189,9 @@ describe('listing cache', () => {
     const dir = path.join(tmp, 'bad-cache');
     const cache = new ListingCache(dir);
     expect(await cache.load('trunk')).toBeNull();
-    await cache.save('trunk', { head: 'a'.repeat(40), tests: [['t', { treeOid: 'b'.repeat(40), blobOid: 'c'.repeat(40), text: '{ "é" : 1 }' }]] });
+    const text = '{ "é" : 1 }';
+    const blobOid = (await git(['hash-object', '--stdin'], { input: text })).trim();
+    await cache.save('trunk', { head: 'a'.repeat(40), tests: [['t', { treeOid: 'b'.repeat(40), blobOid, text }]] });
     expect((await cache.load('trunk'))?.tests.get('t')?.text).toBe('{ "é" : 1 }');
     const file = path.join(dir, 'trunk.listing');
     const bytes = fs.readFileSync(file);
