@@ -9,12 +9,15 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 export interface RawObject {
+  oid: string;
   type: 'commit' | 'tree' | 'blob' | 'tag';
   data: Buffer;
 }
 
 interface Pending {
-  oid: string;
+  /** What was asked: an object id, or `<tree>:<path>` (any answer oid is then right). */
+  name: string;
+  byPath: boolean;
   resolve: (value: RawObject | null) => void;
   reject: (error: Error) => void;
 }
@@ -34,13 +37,28 @@ export class CatFileBatch {
 
   read(oid: string): Promise<RawObject | null> {
     if (!/^[0-9a-f]{40}$/.test(oid)) return Promise.reject(new Error(`Not an object id: ${oid}`));
+    return this.request(oid, false);
+  }
+
+  /**
+   * The object at `path` below a tree, resolved by git itself (`<tree>:<path>`), so a listing needs no tree reads or
+   * ls-tree of its own before the blobs start to flow; null when there is nothing at that path.
+   */
+  readPath(tree: string, path: string): Promise<RawObject | null> {
+    if (!/^[0-9a-f]{40}$/.test(tree)) return Promise.reject(new Error(`Not an object id: ${tree}`));
+    // One request per line: a path with a line break (or a NUL) cannot be asked for.
+    if (/[\n\r\0]/.test(path) || path === '') return Promise.reject(new Error(`Not a path cat-file can read: ${JSON.stringify(path)}`));
+    return this.request(`${tree}:${path}`, true);
+  }
+
+  private request(name: string, byPath: boolean): Promise<RawObject | null> {
     const child = this.ensure();
     return new Promise((resolve, reject) => {
-      this.queue.push({ oid, resolve, reject });
+      this.queue.push({ name, byPath, resolve, reject });
       if (this.queue.length - this.head === 1) this.setRef(true);
       // Requests made in the same tick go out as one write (a listing asks for thousands at once).
       if (this.outgoing.length === 0) queueMicrotask(() => this.flush(child));
-      this.outgoing.push(oid);
+      this.outgoing.push(name);
     });
   }
 
@@ -120,8 +138,8 @@ export class CatFileBatch {
       }
       const [oid, type, sizeText] = header.split(' ');
       const size = Number(sizeText);
-      if (oid !== request.oid || !Number.isFinite(size)) {
-        this.failAll(new Error(`git cat-file answered '${header}' for ${request.oid}`));
+      if ((request.byPath ? !/^[0-9a-f]{40}$/.test(oid) : oid !== request.name) || !Number.isFinite(size)) {
+        this.failAll(new Error(`git cat-file answered '${header}' for ${request.name}`));
         this.close();
         return;
       }
@@ -130,7 +148,7 @@ export class CatFileBatch {
       const data = Buffer.from(buffer.subarray(newline + 1, newline + 1 + size));
       offset = newline + 1 + size + 1;
       this.head++;
-      request.resolve({ type: type as RawObject['type'], data });
+      request.resolve({ oid, type: type as RawObject['type'], data });
     }
     if (this.head === this.queue.length) {
       this.queue = [];
@@ -202,42 +220,5 @@ export function diffTreePairs(gitdir: string, pairs: Array<[string, string]>, di
       resolve(result);
     });
     child.stdin.end(pairs.map(([a, b]) => `${a} ${b}\n`).join(''));
-  });
-}
-
-export interface RawLsTreeEntry {
-  mode: string;
-  type: 'blob' | 'tree' | 'commit';
-  oid: string;
-  /** Path below the listed tree. */
-  path: string;
-}
-
-/**
- * `git ls-tree -r -z <tree>`: every file below a tree in one process (a listing of 5,000 tests would otherwise be
- * 5,000 tree reads). Returns null when git cannot run, so the caller can walk the trees itself.
- */
-export function lsTreeRecursive(gitdir: string, tree: string): Promise<RawLsTreeEntry[] | null> {
-  if (!/^[0-9a-f]{40}$/.test(tree)) return Promise.reject(new Error(`Not an object id: ${tree}`));
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitdir, 'ls-tree', '-r', '-z', '--full-tree', tree], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(null) : reject(error)));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`git ls-tree failed (${code}): ${err.trim()}`));
-      const entries: RawLsTreeEntry[] = [];
-      // Each entry: `<mode> SP <type> SP <oid> TAB <path> NUL`.
-      for (const record of Buffer.concat(out).toString('utf8').split('\0')) {
-        if (record === '') continue;
-        const tab = record.indexOf('\t');
-        const [mode, type, oid] = record.slice(0, tab).split(' ');
-        if (tab < 0 || oid === undefined) return reject(new Error(`git ls-tree: unexpected output '${record.slice(0, 120)}'`));
-        entries.push({ mode: mode === '40000' ? '040000' : mode, type: type as RawLsTreeEntry['type'], oid, path: record.slice(tab + 1) });
-      }
-      resolve(entries);
-    });
   });
 }

@@ -175,25 +175,8 @@ export class BlobCompactor {
   }
 }
 
-/** Above this many tests to (re)read, one `git ls-tree -r` of the definitions folder beats a tree read per test. */
+/** Above this many definitions to read from git, ask for them by path rather than reading each test's tree first. */
 const BULK_LISTING_THRESHOLD = 64;
-
-/** definition.json blob oid of every test directory below the definitions tree, from one ls-tree; null without git. */
-async function definitionBlobsBelow(repo: GitRepository, dirTree: string): Promise<Map<string, string> | null> {
-  const files = await repo.listFilesBelow(dirTree);
-  if (!files) return null;
-  const suffix = `/${DEFINITION_FILE}`;
-  const blobs = new Map<string, string>();
-  for (const file of files) {
-    if (file.type !== 'blob' || !file.path.endsWith(suffix)) continue;
-    const testName = file.path.slice(0, -suffix.length);
-    // Only `<test>/definition.json`, as a tree read of the test directory would find it (first entry wins).
-    if (testName.includes('/') || blobs.has(testName)) continue;
-    // A flat copy: the oid is a slice of the whole ls-tree output, which it would otherwise keep alive.
-    blobs.set(testName, Buffer.from(file.oid, 'latin1').toString('latin1'));
-  }
-  return blobs;
-}
 
 export interface SnapshotSources {
   /** The branch's previous snapshot: every test whose tree oid is unchanged is reused as it is. */
@@ -223,9 +206,11 @@ export async function buildSnapshot(repo: GitRepository, head: string | null, di
       if (cached?.tests.get(testName)?.treeOid !== treeOid) fromGit++;
     }
   }
-  // A cold listing (or a big catch-up) learns every definition blob from one ls-tree instead of a tree read per test.
-  const bulk = dirTree && fromGit > BULK_LISTING_THRESHOLD ? await definitionBlobsBelow(repo, dirTree) : null;
-  // Blobs read in this build, by oid: two tests with identical files are read and parsed once.
+  // A cold listing (or a big catch-up) asks git for `<test tree>:definition.json` straight away: no tree read per test
+  // and no ls-tree before the blobs start to flow. A small change reads the test's tree first, so an unchanged blob
+  // (only metadata.json changed) is reused without reading it.
+  const byPath = fromGit > BULK_LISTING_THRESHOLD;
+  // Blobs parsed in this build, by oid: two tests with identical files are parsed once.
   const reading = new Map<string, Promise<ListedBlob>>();
   const pending: Promise<void>[] = [];
   let blobsRead = 0;
@@ -236,9 +221,12 @@ export async function buildSnapshot(repo: GitRepository, head: string | null, di
     pending.push(
       (async () => {
         let blobOid: string | undefined;
-        if (fromCache) blobOid = fromCache.blobOid;
-        else if (bulk) blobOid = bulk.get(testName);
-        else blobOid = (await repo.readTree(treeOid)).find((e) => e.path === DEFINITION_FILE && e.type === 'blob')?.oid;
+        let text: string | undefined;
+        if (fromCache) ({ blobOid, text } = fromCache);
+        else if (byPath) {
+          const found = await repo.readBlobIn(treeOid, DEFINITION_FILE);
+          if (found) ({ oid: blobOid, text } = found);
+        } else blobOid = (await repo.readTree(treeOid)).find((e) => e.path === DEFINITION_FILE && e.type === 'blob')?.oid;
         if (!blobOid) return;
         const same = old && old.blobOid === blobOid ? old : byBlob.get(blobOid);
         if (same) {
@@ -248,11 +236,8 @@ export async function buildSnapshot(repo: GitRepository, head: string | null, di
         }
         let read = reading.get(blobOid);
         if (!read) {
-          if (fromCache) read = Promise.resolve(readListedBlob(fromCache.text));
-          else {
-            blobsRead++;
-            read = repo.readBlobText(blobOid).then(readListedBlob);
-          }
+          if (!fromCache) blobsRead++;
+          read = text !== undefined ? Promise.resolve(readListedBlob(text)) : repo.readBlobText(blobOid).then(readListedBlob);
           reading.set(blobOid, read);
         }
         tests.set(testName, new SnapshotEntry(testName, treeOid, blobOid, await read));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { AppError } from '@/lib/errors';
-import { CatFileBatch, lsTreeRecursive, type RawLsTreeEntry } from './native-git';
+import { CatFileBatch } from './native-git';
 
 export interface Signature {
   name: string;
@@ -316,10 +316,21 @@ export class GitRepository {
     return Buffer.from(blob).toString('utf8');
   }
 
-  /** Every file below a tree (paths relative to it) from one `git ls-tree -r`; null when native git is not available. */
-  async listFilesBelow(treeOid: string): Promise<RawLsTreeEntry[] | null> {
-    if (this.native.unavailable) return null;
-    return lsTreeRecursive(this.gitdir, treeOid);
+  /**
+   * The blob at `name` directly in a tree, with its oid, in one round trip through `cat-file` (git resolves the path);
+   * null when there is no blob of that name there.
+   */
+  async readBlobIn(treeOid: string, name: string): Promise<{ oid: string; text: string } | null> {
+    if (!this.native.unavailable) {
+      try {
+        const raw = await this.native.readPath(treeOid, name);
+        return raw && raw.type === 'blob' ? { oid: raw.oid, text: raw.data.toString('utf8') } : null;
+      } catch (error) {
+        if (!this.native.unavailable) throw error;
+      }
+    }
+    const entry = (await this.readTree(treeOid)).find((e) => e.path === name);
+    return entry && entry.type === 'blob' ? { oid: entry.oid, text: await this.readBlobText(entry.oid) } : null;
   }
 
   /** Follows `segments` from a tree; returns the entry (tree or blob) or null. */

@@ -1,7 +1,8 @@
 /**
- * Branch listings (buildSnapshot) on a repository of more tests than the bulk threshold, so the cold listing takes the
- * one-ls-tree path and a later small change the per-test path; both are checked against native git. Then the listing
- * cache on disk: a listing served from it must equal native git too, at the cached head and at a newer one.
+ * Branch listings (buildSnapshot) on a repository of more tests than the bulk threshold, so the cold listing asks git
+ * for every `<test tree>:definition.json` and a later small change takes the per-test path; both are checked against
+ * native git, and so is the cold listing without a git CLI (isomorphic-git). Then the listing cache on disk: a listing
+ * served from it must equal native git too, at the cached head and at a newer one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -97,7 +98,7 @@ afterAll(async () => {
 describe('buildSnapshot', () => {
   let cold: BranchSnapshot;
 
-  it('lists a cold branch like git ls-tree + cat-file (bulk path)', async () => {
+  it('lists a cold branch like git ls-tree + cat-file (reads by path)', async () => {
     const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
     const compactor = new BlobCompactor();
     cold = await buildSnapshot(repo, head, [DIR], { compactor });
@@ -132,7 +133,7 @@ describe('buildSnapshot', () => {
     expect(next.blobsRead).toBe(2);
   });
 
-  it('relists after a change to most tests (bulk path again), reusing entries by blob oid', async () => {
+  it('relists after a change to most tests (by path again), reusing entries by blob oid', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < TESTS; i++) files[`${DIR}/listing_test_${String(i).padStart(3, '0')}/metadata.json`] = `{ "n" : ${i} }`;
     const head = await commit(files, true);
@@ -141,6 +142,24 @@ describe('buildSnapshot', () => {
     expectListing(next, await expected(head));
     // Only metadata changed: the definitions are the same blobs, so text and parsed definition are shared.
     expect(next.tests.get('listing_test_010')!.definition).toBe(previous.tests.get('listing_test_010')!.definition);
+  });
+});
+
+describe('without the git CLI', () => {
+  it('lists the same through isomorphic-git', async () => {
+    const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
+    const want = await expected(head);
+    const path = process.env.PATH;
+    const noGit = new GitRepository(gitdir);
+    process.env.PATH = '/nonexistent';
+    try {
+      expectListing(await buildSnapshot(noGit, head, [DIR]), want);
+      // It really ran without git: the cat-file process could not start.
+      expect((noGit as unknown as { native: { unavailable: boolean } }).native.unavailable).toBe(true);
+    } finally {
+      process.env.PATH = path;
+      noGit.close();
+    }
   });
 });
 
