@@ -14,11 +14,18 @@ export interface RawObject {
   data: Buffer;
 }
 
+/** An object read by path, its content decoded as UTF-8 text (no Buffer copy in between). */
+export interface TextObject {
+  oid: string;
+  type: RawObject['type'];
+  text: string;
+}
+
 interface Pending {
-  /** What was asked: an object id, or `<tree>:<path>` (any answer oid is then right). */
+  /** What was asked: an object id, or `<tree>:<path>` (any answer oid is then right, and the answer is text). */
   name: string;
   byPath: boolean;
-  resolve: (value: RawObject | null) => void;
+  resolve: (value: RawObject | TextObject | null) => void;
   reject: (error: Error) => void;
 }
 
@@ -37,21 +44,21 @@ export class CatFileBatch {
 
   read(oid: string): Promise<RawObject | null> {
     if (!/^[0-9a-f]{40}$/.test(oid)) return Promise.reject(new Error(`Not an object id: ${oid}`));
-    return this.request(oid, false);
+    return this.request(oid, false) as Promise<RawObject | null>;
   }
 
   /**
    * The object at `path` below a tree, resolved by git itself (`<tree>:<path>`), so a listing needs no tree reads or
    * ls-tree of its own before the blobs start to flow; null when there is nothing at that path.
    */
-  readPath(tree: string, path: string): Promise<RawObject | null> {
+  readPath(tree: string, path: string): Promise<TextObject | null> {
     if (!/^[0-9a-f]{40}$/.test(tree)) return Promise.reject(new Error(`Not an object id: ${tree}`));
     // One request per line: a path with a line break (or a NUL) cannot be asked for.
     if (/[\n\r\0]/.test(path) || path === '') return Promise.reject(new Error(`Not a path cat-file can read: ${JSON.stringify(path)}`));
-    return this.request(`${tree}:${path}`, true);
+    return this.request(`${tree}:${path}`, true) as Promise<TextObject | null>;
   }
 
-  private request(name: string, byPath: boolean): Promise<RawObject | null> {
+  private request(name: string, byPath: boolean): Promise<RawObject | TextObject | null> {
     const child = this.ensure();
     return new Promise((resolve, reject) => {
       this.queue.push({ name, byPath, resolve, reject });
@@ -144,11 +151,12 @@ export class CatFileBatch {
         return;
       }
       if (buffer.length < newline + 1 + size + 1) break;
-      // Copy: the answer outlives the (possibly large) shared chunk.
-      const data = Buffer.from(buffer.subarray(newline + 1, newline + 1 + size));
-      offset = newline + 1 + size + 1;
+      const start = newline + 1;
+      offset = start + size + 1;
       this.head++;
-      request.resolve({ oid, type: type as RawObject['type'], data });
+      if (request.byPath) request.resolve({ oid, type: type as RawObject['type'], text: buffer.toString('utf8', start, start + size) });
+      // Copy: the answer outlives the (possibly large) shared chunk.
+      else request.resolve({ oid, type: type as RawObject['type'], data: Buffer.from(buffer.subarray(start, start + size)) });
     }
     if (this.head === this.queue.length) {
       this.queue = [];

@@ -324,7 +324,7 @@ export class GitRepository {
     if (!this.native.unavailable) {
       try {
         const raw = await this.native.readPath(treeOid, name);
-        return raw && raw.type === 'blob' ? { oid: raw.oid, text: raw.data.toString('utf8') } : null;
+        return raw && raw.type === 'blob' ? { oid: raw.oid, text: raw.text } : null;
       } catch (error) {
         if (!this.native.unavailable) throw error;
       }
