@@ -77,15 +77,9 @@ export async function resolveApiToken(prisma: PrismaClient, token: string, now: 
   return { user: toAuthUser(row.user), tokenId: row.id };
 }
 
-/** The caller's own tokens; admins may ask for everyone's. Newest first. */
-export async function listApiTokens(prisma: PrismaClient, actor: AuthUser, options: { all?: boolean } = {}): Promise<ApiTokenView[]> {
-  if (options.all && !hasRole(actor, 'admin')) throw new AppError('FORBIDDEN', 'Only admins can list the tokens of all users.');
-  const rows = await prisma.apiToken.findMany({
-    where: options.all ? undefined : { userId: actor.id },
-    include: { user: { select: { username: true } } },
-    orderBy: { createdAt: 'desc' },
-  });
-  return rows.map((row) => ({
+/** What the API shows of a token row (never its hash). */
+function toView(row: Omit<ApiTokenView, 'username'> & { user: { username: string } }): ApiTokenView {
+  return {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
@@ -94,7 +88,18 @@ export async function listApiTokens(prisma: PrismaClient, actor: AuthUser, optio
     lastUsedAt: row.lastUsedAt,
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
-  }));
+  };
+}
+
+/** The caller's own tokens; admins may ask for everyone's. Newest first. */
+export async function listApiTokens(prisma: PrismaClient, actor: AuthUser, options: { all?: boolean } = {}): Promise<ApiTokenView[]> {
+  if (options.all && !hasRole(actor, 'admin')) throw new AppError('FORBIDDEN', 'Only admins can list the tokens of all users.');
+  const rows = await prisma.apiToken.findMany({
+    where: options.all ? undefined : { userId: actor.id },
+    include: { user: { select: { username: true } } },
+    orderBy: { createdAt: 'desc' },
+  });
+  return rows.map(toView);
 }
 
 /** Revokes a token of the caller (admins: any token). Revoking twice is harmless. */
@@ -104,14 +109,5 @@ export async function revokeApiToken(prisma: PrismaClient, actor: AuthUser, id: 
   if (!row || (row.userId !== actor.id && !hasRole(actor, 'admin'))) throw new AppError('NOT_FOUND', `API token '${id}' does not exist.`);
   const revokedAt = row.revokedAt ?? now;
   if (!row.revokedAt) await prisma.apiToken.update({ where: { id }, data: { revokedAt } });
-  return {
-    id: row.id,
-    name: row.name,
-    prefix: row.prefix,
-    username: row.user.username,
-    createdAt: row.createdAt,
-    lastUsedAt: row.lastUsedAt,
-    expiresAt: row.expiresAt,
-    revokedAt,
-  };
+  return toView({ ...row, revokedAt });
 }

@@ -157,6 +157,11 @@ function yieldToRequests(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The message of a trunk change: `<ISSUE-KEY>: <comment>` and trailers; the comment defaults to Proctor's wording. */
+function trunkMessage(kind: ChangeKind, input: ChangeInput, defaultComment: string, sourceRevision?: string): string {
+  return buildCommitMessage({ kind, testName: input.testName, issueKey: input.issueKey, comment: input.comment?.trim() || defaultComment, sourceRevision });
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -611,7 +616,7 @@ export class DefinitionStore {
       testName: input.testName,
       kind: 'create',
       expected: null,
-      message: buildCommitMessage({ kind: 'create', testName: input.testName, issueKey: input.issueKey, comment: input.comment?.trim() || `Creating A/B test ${input.testName}` }),
+      message: trunkMessage('create', input, `Creating A/B test ${input.testName}`),
       author: input.author,
       build: async () => ({ definitionText: text, metadataText: serializeJson({}) }),
     });
@@ -626,7 +631,7 @@ export class DefinitionStore {
       testName: input.testName,
       kind: 'update',
       expected: input.baseRevision,
-      message: buildCommitMessage({ kind: 'update', testName: input.testName, issueKey: input.issueKey, comment: input.comment?.trim() || `Updating A/B test ${input.testName}` }),
+      message: trunkMessage('update', input, `Updating A/B test ${input.testName}`),
       author: input.author,
       build: async (current) => {
         // Proctor keeps the existing version on edit (FACTS §2.4 step 6).
@@ -645,7 +650,7 @@ export class DefinitionStore {
       testName: input.testName,
       kind: 'delete',
       expected: input.baseRevision,
-      message: buildCommitMessage({ kind: 'delete', testName: input.testName, issueKey: input.issueKey, comment: input.comment?.trim() || `Deleting A/B test ${input.testName}` }),
+      message: trunkMessage('delete', input, `Deleting A/B test ${input.testName}`),
       author: input.author,
       build: async () => null,
     });
@@ -667,13 +672,7 @@ export class DefinitionStore {
       testName: input.testName,
       kind: 'revert',
       expected: input.baseRevision,
-      message: buildCommitMessage({
-        kind: 'revert',
-        testName: input.testName,
-        issueKey: input.issueKey,
-        comment: input.comment?.trim() || `Reverting ${input.testName} to r${shortRevision(input.toRevision)}`,
-        sourceRevision: input.toRevision,
-      }),
+      message: trunkMessage('revert', input, `Reverting ${input.testName} to r${shortRevision(input.toRevision)}`, input.toRevision),
       author: input.author,
       build: async (current) => ({ definitionText: target.text, metadataText: target.metadataText ?? current?.metadataText ?? serializeJson({}) }),
     });

@@ -10,23 +10,13 @@ import { hasRole, requireRole } from '@/lib/auth/roles';
 import { createSession, deleteSession, resolveSession, SESSION_TTL_MS, sessionCookie } from '@/lib/auth/sessions';
 import { sha256Hex } from '@/lib/auth/tokens';
 import { toAuthUser, type AuthUser } from '@/lib/auth/user-view';
-import { AppError } from '@/lib/errors';
 import { createTestDatabase } from '@/test/support/db';
+import { caught } from '@/test/support/caught';
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
 let admin: AuthUser;
 let erin: AuthUser;
-
-async function caught(promise: Promise<unknown> | (() => unknown)): Promise<AppError> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();

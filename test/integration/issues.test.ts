@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '@/lib/errors';
 import { BuiltinIssueTracker } from '@/lib/issues/builtin-tracker';
 import { BUILTIN_TRANSITIONS } from '@/lib/issues/builtin-workflow';
 import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
@@ -7,21 +6,12 @@ import { getIssueDetail } from '@/lib/issues/issue-service';
 import { seedBuiltinIssues } from '@/lib/issues/seed-builtin-issues';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, checkIssueForSave, validateIssueKey } from '@/lib/issues/workflow';
 import { createTestDatabase } from '@/test/support/db';
+import { caught } from '@/test/support/caught';
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
 const viewer = { id: 'u-quinn', username: 'quinn', displayName: 'Quinn QA', email: null, role: 'viewer' as const, disabled: false };
 let db: Db;
 let tracker: BuiltinIssueTracker;
-
-async function caught(run: () => unknown): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 const SEED = [
   { key: 'PROTEST-1', summary: 'Open one', status: 'Open', reporter: 'erin' },

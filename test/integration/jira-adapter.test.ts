@@ -6,11 +6,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JiraConfig } from '@/lib/config';
 import { loadConfig } from '@/lib/config';
-import { AppError } from '@/lib/errors';
 import { createIssueTracker } from '@/lib/issues/create-issue-tracker';
 import { JiraIssueTracker, type JiraTrackerOptions } from '@/lib/issues/jira/jira-issue-tracker';
 import { createLogger } from '@/lib/log/logger';
 import { startFakeJira, type FakeJira } from '@/test/support/fake-jira/fake-jira-server';
+import { caught } from '@/test/support/caught';
 
 const TOKEN = 'jira-secret-token-4711';
 const PAT = 'jira-secret-pat-0815';
@@ -30,16 +30,6 @@ function settings(url: string, overrides: Partial<JiraTrackerOptions> = {}): Jir
     cacheSeconds: 0,
     ...overrides,
   };
-}
-
-async function caught(run: () => Promise<unknown>): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 const SEED = [

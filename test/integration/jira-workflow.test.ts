@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '@/lib/errors';
 import { transitionIssue } from '@/lib/issues/issue-service';
 import { JiraIssueTracker, type JiraTrackerOptions } from '@/lib/issues/jira/jira-issue-tracker';
 import { createDefinition, updateDefinition } from '@/lib/services/save-definition';
@@ -16,6 +15,7 @@ import type { Actor, ServiceDeps } from '@/lib/services/service-deps';
 import { createTestDatabase } from '@/test/support/db';
 import { PROTEST_WORKFLOW, startFakeJira, type FakeJira } from '@/test/support/fake-jira/fake-jira-server';
 import { SEED_DIR, git, makeTempDir, openTestStore, removeDir, type TestStore } from '@/test/support/temp-repo';
+import { caught } from '@/test/support/caught';
 
 const PUBLIC_URL = 'http://studio.test';
 const erin: Actor = { username: 'erin', displayName: 'Erin Engineer', email: 'erin@example.com', role: 'editor' };
@@ -49,16 +49,6 @@ function deps(overrides: Partial<JiraTrackerOptions> = {}): ServiceDeps {
 const head = async (branch: string) => (await git(['--git-dir', t.gitdir, 'rev-parse', branch])).trim();
 const subject = async (branch: string) => (await git(['--git-dir', t.gitdir, 'log', '-1', '--format=%s', branch])).trim();
 const heads = async () => ({ trunk: await head('trunk'), qa: await head('qa'), production: await head('production') });
-
-async function caught(run: () => Promise<unknown>): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 beforeAll(async () => {
   dir = await makeTempDir('proctor-jira-');
