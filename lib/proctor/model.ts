@@ -26,9 +26,7 @@ export class DoubleValue {
     return typeof candidate === 'object' && candidate !== null && (candidate as { [DOUBLE_VALUE_BRAND]?: unknown })[DOUBLE_VALUE_BRAND] === true;
   }
 
-  constructor(public readonly value: number) {
-    Object.defineProperty(this, DOUBLE_VALUE_BRAND, { value: true });
-  }
+  constructor(public readonly value: number) {}
   valueOf(): number {
     return this.value;
   }
@@ -36,6 +34,8 @@ export class DoubleValue {
     return this.value;
   }
 }
+// On the prototype, not each instance: a listing creates tens of thousands of DoubleValues.
+Object.defineProperty(DoubleValue.prototype, DOUBLE_VALUE_BRAND, { value: true });
 
 /** Exactly one field is set (model/Payload.java). Order = PayloadType enum order. */
 export interface Payload {

@@ -58,6 +58,50 @@ export class CatFileBatch {
     return this.request(`${tree}:${path}`, true) as Promise<TextObject | null>;
   }
 
+  /**
+   * `<tree>:<path>` for many trees in one go. `each` is called synchronously as every answer arrives, in order (null
+   * where a tree has nothing at that path): a listing parses each definition straight out of the pipe, with no promise
+   * per object. Rejects when git fails or `each` threw (later answers are then not passed on).
+   */
+  readPaths(trees: readonly string[], path: string, each: (index: number, object: TextObject | null) => void): Promise<void> {
+    if (/[\n\r\0]/.test(path) || path === '') return Promise.reject(new Error(`Not a path cat-file can read: ${JSON.stringify(path)}`));
+    const bad = trees.find((tree) => !/^[0-9a-f]{40}$/.test(tree));
+    if (bad !== undefined) return Promise.reject(new Error(`Not an object id: ${bad}`));
+    if (trees.length === 0) return Promise.resolve();
+    const child = this.ensure();
+    return new Promise((resolve, reject) => {
+      let failure: { error: unknown } | null = null;
+      const last = trees.length - 1;
+      const wasIdle = this.queue.length === this.head;
+      if (this.outgoing.length === 0) queueMicrotask(() => this.flush(child));
+      for (let i = 0; i < trees.length; i++) {
+        const name = `${trees[i]}:${path}`;
+        this.outgoing.push(name);
+        this.queue.push({
+          name,
+          byPath: true,
+          resolve: (object) => {
+            if (failure === null) {
+              try {
+                each(i, object as TextObject | null);
+              } catch (error) {
+                failure = { error };
+              }
+            }
+            if (i === last) {
+              if (failure === null) resolve();
+              else reject(failure.error);
+            }
+          },
+          reject: (error) => {
+            if (i === last) reject(error);
+          },
+        });
+      }
+      if (wasIdle) this.setRef(true);
+    });
+  }
+
   private request(name: string, byPath: boolean): Promise<RawObject | TextObject | null> {
     const child = this.ensure();
     return new Promise((resolve, reject) => {

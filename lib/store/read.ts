@@ -206,49 +206,64 @@ export async function buildSnapshot(repo: GitRepository, head: string | null, di
       if (cached?.tests.get(testName)?.treeOid !== treeOid) fromGit++;
     }
   }
-  // A cold listing (or a big catch-up) asks git for `<test tree>:definition.json` straight away: no tree read per test
-  // and no ls-tree before the blobs start to flow. A small change reads the test's tree first, so an unchanged blob
-  // (only metadata.json changed) is reused without reading it.
+  // A cold listing (or a big catch-up) asks git for `<test tree>:definition.json` straight away, for all tests in one
+  // pipelined run: no tree read per test, no ls-tree before the blobs flow, and each definition is parsed as it comes
+  // out of the pipe. A small change reads the test's tree first, so an unchanged blob (only metadata.json changed) is
+  // reused without reading it.
   const byPath = fromGit > BULK_LISTING_THRESHOLD;
   // Blobs parsed in this build, by oid: two tests with identical files are parsed once.
-  const reading = new Map<string, Promise<ListedBlob>>();
-  const pending: Promise<void>[] = [];
+  const parsed = new Map<string, ListedBlob>();
+  const reading = new Map<string, Promise<string>>();
   let blobsRead = 0;
-  for (const [testName, treeOid] of changed) {
+  /** The entry of an unchanged blob of this test or of another branch: shares its text and parsed definition. */
+  const shared = (testName: string, blobOid: string): ListedBlob | undefined => {
     const old = previous?.tests.get(testName);
+    return (old && old.blobOid === blobOid ? old : byBlob.get(blobOid))?.blob ?? parsed.get(blobOid);
+  };
+  const place = (testName: string, treeOid: string, blobOid: string, text: string, fromGit: boolean): void => {
+    let blob = shared(testName, blobOid);
+    if (!blob) {
+      blob = readListedBlob(text);
+      parsed.set(blobOid, blob);
+      if (fromGit) blobsRead++;
+    }
+    tests.set(testName, new SnapshotEntry(testName, treeOid, blobOid, blob));
+  };
+  const viaPath: Array<[string, string]> = [];
+  const viaTree: Array<Promise<void>> = [];
+  for (const [testName, treeOid] of changed) {
     const hit = cached?.tests.get(testName);
-    const fromCache = hit && hit.treeOid === treeOid ? hit : undefined;
-    pending.push(
-      (async () => {
-        let blobOid: string | undefined;
-        let text: string | undefined;
-        if (fromCache) ({ blobOid, text } = fromCache);
-        else if (byPath) {
-          const found = await repo.readBlobIn(treeOid, DEFINITION_FILE);
-          if (found) ({ oid: blobOid, text } = found);
-        } else blobOid = (await repo.readTree(treeOid)).find((e) => e.path === DEFINITION_FILE && e.type === 'blob')?.oid;
-        if (!blobOid) return;
-        const same = old && old.blobOid === blobOid ? old : byBlob.get(blobOid);
-        if (same) {
-          // Shares the text and the parsed definition (both immutable once listed).
-          tests.set(testName, new SnapshotEntry(testName, treeOid, blobOid, same.blob));
-          return;
-        }
-        let read = reading.get(blobOid);
-        if (!read) {
-          if (!fromCache) blobsRead++;
-          read = text !== undefined ? Promise.resolve(readListedBlob(text)) : repo.readBlobText(blobOid).then(readListedBlob);
-          reading.set(blobOid, read);
-        }
-        tests.set(testName, new SnapshotEntry(testName, treeOid, blobOid, await read));
-      })(),
-    );
-    // Reads are pipelined through one `git cat-file --batch`; the bound keeps memory flat on large trees.
-    if (pending.length >= 1024) await Promise.all(pending.splice(0));
+    if (hit && hit.treeOid === treeOid) place(testName, treeOid, hit.blobOid, hit.text, false);
+    else if (byPath) viaPath.push([testName, treeOid]);
+    else {
+      viaTree.push(
+        (async () => {
+          const blobOid = (await repo.readTree(treeOid)).find((e) => e.path === DEFINITION_FILE && e.type === 'blob')?.oid;
+          if (!blobOid) return;
+          let text = '';
+          if (!shared(testName, blobOid)) {
+            let read = reading.get(blobOid);
+            if (!read) reading.set(blobOid, (read = repo.readBlobText(blobOid)));
+            text = await read;
+          }
+          place(testName, treeOid, blobOid, text, true);
+        })(),
+      );
+    }
   }
-  await Promise.all(pending);
+  // One of the two is empty (byPath decides), so no read is left without a handler while the other is awaited.
+  if (viaPath.length > 0) {
+    await repo.readBlobsIn(
+      viaPath.map(([, treeOid]) => treeOid),
+      DEFINITION_FILE,
+      (index, found) => {
+        if (found) place(viaPath[index][0], viaPath[index][1], found.oid, found.text, true);
+      },
+    );
+  }
+  await Promise.all(viaTree);
   // Only now: compaction slices between the reads above would hold up the listing they belong to.
-  compactor.add(await Promise.all(reading.values()));
+  compactor.add(parsed.values());
   return { head, tests: new Map([...tests.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))), blobsRead };
 }
 

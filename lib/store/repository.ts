@@ -333,6 +333,30 @@ export class GitRepository {
     return entry && entry.type === 'blob' ? { oid: entry.oid, text: await this.readBlobText(entry.oid) } : null;
   }
 
+  /**
+   * The blob at `name` directly in each of many trees (a cold listing): one pipelined `cat-file` run, and `each` is
+   * called in order as the answers arrive, with null where a tree has no blob of that name.
+   */
+  async readBlobsIn(trees: readonly string[], name: string, each: (index: number, found: { oid: string; text: string } | null) => void): Promise<void> {
+    let answered = 0;
+    if (!this.native.unavailable) {
+      try {
+        await this.native.readPaths(trees, name, (index, raw) => {
+          answered = index + 1;
+          each(index, raw && raw.type === 'blob' ? { oid: raw.oid, text: raw.text } : null);
+        });
+        return;
+      } catch (error) {
+        if (!this.native.unavailable) throw error;
+      }
+    }
+    // isomorphic-git: the trees not answered yet, a few at a time.
+    for (let start = answered; start < trees.length; start += 64) {
+      const found = await Promise.all(trees.slice(start, start + 64).map((tree) => this.readBlobIn(tree, name)));
+      found.forEach((blob, offset) => each(start + offset, blob));
+    }
+  }
+
   /** Follows `segments` from a tree; returns the entry (tree or blob) or null. */
   async lookup(treeOid: string, segments: string[]): Promise<TreeEntry | null> {
     let current: TreeEntry = { mode: '040000', path: '', oid: treeOid, type: 'tree' };

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ListingCache } from '@/lib/store/listing-cache';
+import { CatFileBatch, type TextObject } from '@/lib/store/native-git';
 import { BlobCompactor, buildSnapshot, parseOrError, type BranchSnapshot } from '@/lib/store/read';
 import { GitRepository } from '@/lib/store/repository';
 import { SEED_DIR, git, makeTempDir, openTestStore, removeDir } from '../support/temp-repo';
@@ -142,6 +143,40 @@ describe('buildSnapshot', () => {
     expectListing(next, await expected(head));
     // Only metadata changed: the definitions are the same blobs, so text and parsed definition are shared.
     expect(next.tests.get('listing_test_010')!.definition).toBe(previous.tests.get('listing_test_010')!.definition);
+  });
+});
+
+describe('CatFileBatch.readPaths (the cold listing\'s bulk read)', () => {
+  it('answers every tree in order, null where there is no such file, and a throwing callback rejects without stopping the reader', async () => {
+    const head = (await git(['--git-dir', gitdir, 'rev-parse', 'trunk'])).trim();
+    const want = (await expected(head)).slice(0, 3);
+    const noDefinition = (await git(['--git-dir', gitdir, 'rev-parse', `${head}:${DIR}/no_definition`])).trim();
+    const trees = [want[0].treeOid, noDefinition, want[1].treeOid, want[2].treeOid];
+    const reader = new CatFileBatch(gitdir);
+    try {
+      const answers: Array<[number, TextObject | null]> = [];
+      await reader.readPaths(trees, 'definition.json', (index, object) => answers.push([index, object]));
+      expect(answers.map(([index, object]) => [index, object && { oid: object.oid, type: object.type, text: object.text }])).toEqual([
+        [0, { oid: want[0].blobOid, type: 'blob', text: want[0].text }],
+        [1, null],
+        [2, { oid: want[1].blobOid, type: 'blob', text: want[1].text }],
+        [3, { oid: want[2].blobOid, type: 'blob', text: want[2].text }],
+      ]);
+
+      const seen: number[] = [];
+      const failing = reader.readPaths(trees, 'definition.json', (index) => {
+        seen.push(index);
+        if (index === 1) throw new Error('callback failed');
+      });
+      await expect(failing).rejects.toThrow('callback failed');
+      expect(seen).toEqual([0, 1]); // later answers are read off the pipe but not passed on
+      expect((await reader.readPath(trees[3], 'definition.json'))?.oid).toBe(want[2].blobOid);
+
+      await expect(reader.readPaths(['not-an-oid'], 'definition.json', () => undefined)).rejects.toThrow('Not an object id: not-an-oid');
+      await expect(reader.readPaths(trees, 'a\nb', () => undefined)).rejects.toThrow('Not a path cat-file can read');
+    } finally {
+      reader.close();
+    }
   });
 });
 
