@@ -1,11 +1,14 @@
 /**
- * Child process of the store bench's PostgreSQL leg (started by runPostgresChild, never imported): opens the store on
- * a PostgreSQL server that already holds the index, does what the PGlite leg does (list every branch, one history,
- * saves, promotions) plus building the tests list, and reports timings and RSS as one JSON line.
+ * Child process of the store bench's process legs (started by runStoreChild, never imported): opens the store on a
+ * database that already holds the index — a PostgreSQL server (`url`), or the embedded PGlite (`dataDir`, which runs
+ * in a process of its own as in production) — does what a server does (list every branch, one history, saves,
+ * promotions, catching up with upstream commits, the tests list) and reports timings and RSS as one JSON line.
  */
-import { DEFINITIONS_DIR } from './generate-repo';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { DEFINITIONS_DIR, appendUpstreamCommits } from './generate-repo';
 import { timeMedian, timeOnce } from './report';
-import { CHILD_MARK, type PostgresChildResult } from './store-postgres';
+import { CHILD_MARK, type StoreChildArgs, type StoreChildResult } from './store-postgres';
 
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
 const mb = (bytes: number): number => bytes / 2 ** 20;
@@ -22,15 +25,23 @@ function noteHeap(step: string): void {
   heapSteps.push(`${step} ${mb(m.heapUsed).toFixed(0)}/${mb(m.heapTotal).toFixed(0)}/${mb(m.external).toFixed(0)}`);
 }
 
+/** Resident MB of the embedded database's process serving `dataDir` (lib/db/pglite-server.mjs), or null. */
+function databaseProcessRss(dataDir: string): number | null {
+  const pid = spawnSync('pgrep', ['-f', `pglite-server.mjs.*${dataDir}`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  if (!pid) return null;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return line ? Number(line.split(/\s+/)[1]) / 1024 : null;
+}
+
 async function main(): Promise<void> {
-  const args = JSON.parse(process.argv[2]) as { gitdir: string; url: string; hotTest: string; saveTargets: string[] };
+  const args = JSON.parse(process.argv[2]) as StoreChildArgs;
   const storeModule = await import('../lib/store');
   const dbModule = await import('../lib/db/client');
   const proctor = await import('../lib/proctor/parse-definition');
   const listTestsModule = await import('../lib/services/list-tests');
   const rssStart = rssAfterGc();
   noteHeap('start');
-  const db = await dbModule.createDatabase({ url: args.url });
+  const db = await dbModule.createDatabase(args.url ? { url: args.url } : { dataDir: args.dataDir });
   const rssWithDb = rss();
   noteHeap('db');
   const opened = await timeOnce(() =>
@@ -93,6 +104,11 @@ async function main(): Promise<void> {
   const rssWritten = rss();
   noteHeap('written');
 
+  // Another writer's commits arrive upstream; the index and the listings catch up.
+  const appended = await appendUpstreamCommits(args.gitdir, args.upstream, args.seed + 1);
+  const catchUp = await timeOnce(() => store.sync());
+  if (catchUp.result.heads.trunk !== appended.to) throw new Error('trunk head not caught up');
+
   // A server holding the repository also holds the tests list's rows: build them before the final RSS.
   // Listings of the new heads first (drift lists all three), so the cold figure is list-tests' own work.
   await store.drift();
@@ -110,7 +126,14 @@ async function main(): Promise<void> {
   console.log(`heap used/total/external MB: ${heapSteps.join(', ')}`);
   // BENCH_HEAP_SNAPSHOT=<file> writes a heap snapshot of the end state (open it in Chrome DevTools → Memory).
   if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
-  const result: PostgresChildResult = {
+  // BENCH_SMAPS=<file> copies /proc/self/smaps of the end state (which mappings hold the RSS).
+  if (process.env.BENCH_SMAPS) {
+    const fs = await import('node:fs');
+    fs.writeFileSync(process.env.BENCH_SMAPS, fs.readFileSync('/proc/self/smaps'));
+  }
+  const result: StoreChildResult = {
+    databaseRss: args.dataDir ? databaseProcessRss(args.dataDir) : null,
+    catchUpMs: catchUp.ms,
     rssStart,
     rssWithDb,
     rssOpen,

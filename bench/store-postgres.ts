@@ -84,8 +84,23 @@ export async function loadPgliteIntoPostgres(pgliteDir: string, url: string, scr
   return counts;
 }
 
+export interface StoreChildArgs {
+  gitdir: string;
+  /** The database: a PostgreSQL server's URL, or an embedded PGlite data folder. */
+  url?: string;
+  dataDir?: string;
+  hotTest: string;
+  saveTargets: string[];
+  /** Upstream commits to append and catch up with (generator seed). */
+  upstream: number;
+  seed: number;
+}
+
 /** What the child reports (one JSON line after CHILD_MARK). */
-export interface PostgresChildResult {
+export interface StoreChildResult {
+  /** RSS of the embedded database's own process at the end (PGlite leg). */
+  databaseRss: number | null;
+  catchUpMs: number;
   rssStart: number;
   rssWithDb: number;
   rssOpen: number;
@@ -132,24 +147,28 @@ async function bundleChild(): Promise<string> {
   return outfile;
 }
 
-/** Runs the bundled child in a fresh node (--expose-gc) and returns its result; its log lines go to `log`. */
-export async function runPostgresChild(args: { gitdir: string; url: string; hotTest: string; saveTargets: string[] }, log: (line: string) => void): Promise<PostgresChildResult> {
+/**
+ * Runs the bundled child in a fresh node (--expose-gc), in the environment `npm start` gives the server, and returns
+ * its result; its log lines go to `log`.
+ */
+export async function runStoreChild(args: StoreChildArgs, log: (line: string) => void): Promise<StoreChildResult> {
   const script = await bundleChild();
+  const { serverEnvironment } = (await import('../scripts/server-env.mjs' as string)) as { serverEnvironment: () => NodeJS.ProcessEnv };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let result: PostgresChildResult | null = null;
+    const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnvironment() });
+    let result: StoreChildResult | null = null;
     let partial = '';
     let tail = '';
     child.stdout.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.startsWith(CHILD_MARK)) result = JSON.parse(line.slice(CHILD_MARK.length)) as PostgresChildResult;
+        if (line.startsWith(CHILD_MARK)) result = JSON.parse(line.slice(CHILD_MARK.length)) as StoreChildResult;
         else if (line.trim()) log(line);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2000)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`PostgreSQL store child exited with ${code}: ${tail.trim().split('\n').slice(-6).join(' | ')}`))));
+    child.on('close', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`store child exited with ${code}: ${tail.trim().split('\n').slice(-6).join(' | ')}`))));
   });
 }

@@ -10,7 +10,7 @@ import type { PrismaClient } from '../lib/generated/prisma/client';
 import type { DefinitionStore } from '../lib/store';
 import { appendUpstreamCommits, copyRepo, DEFINITIONS_DIR, ensureBenchRepo, readBlobs, WORK_DIR, type BenchRepoInfo, type BenchRepoOptions } from './generate-repo';
 import { timeMedian, timeOnce, type BenchContext, type BenchFigure } from './report';
-import { loadPgliteIntoPostgres, runPostgresChild, startPostgres } from './store-postgres';
+import { loadPgliteIntoPostgres, runStoreChild, startPostgres, type StoreChildResult } from './store-postgres';
 
 const FULL: BenchRepoOptions & { upstream: number } = { tests: 5000, commits: 50000, seed: 1, upstream: 10000 };
 const QUICK: BenchRepoOptions & { upstream: number } = { tests: 500, commits: 5000, seed: 1, upstream: 1000 };
@@ -81,12 +81,6 @@ function removeStaleRuns(): void {
   }
 }
 
-interface PgliteRss {
-  before: number;
-  withDb: number;
-  end: number;
-}
-
 type AddFigure = (figure: BenchFigure) => void;
 
 /**
@@ -130,11 +124,57 @@ async function benchListTests(context: BenchContext, add: AddFigure, store: Defi
   context.log(`tests list: native listing of the three branches ${nativeAll.ms.toFixed(0)} ms (${nativeAll.result} definitions)`);
 }
 
+/** The two process legs' figures for one database mode. */
+function addChildFigures(context: BenchContext, add: AddFigure, mode: string, r: StoreChildResult, upstream: number): void {
+  context.log(`[${mode}] listings: ${Object.entries(r.listMs).map(([env, ms]) => `${env} ${r.listed[env]} in ${ms.toFixed(0)} ms`).join(', ')}; history ${r.historyTotal} revisions`);
+  context.log(
+    `[${mode}] RSS ${r.rssStart.toFixed(0)} MB before, ${r.rssWithDb.toFixed(0)} MB with the database open, ${r.rssOpen.toFixed(0)} MB with the store open, ` +
+      `${r.rssListed.toFixed(0)} MB after listing the three branches, ${r.rssWritten.toFixed(0)} MB after saves and promotions, ` +
+      `${r.rssEndBeforeGc.toFixed(0)} MB at end, ${r.rssEnd.toFixed(0)} MB after a full GC (heapUsed ${r.heapUsedEnd.toFixed(0)} MB)` +
+      (r.databaseRss !== null ? `; the database process ${r.databaseRss.toFixed(0)} MB` : ''),
+  );
+  add({ name: `open store on an indexed repository (${mode})`, ours: r.openMs, unit: 'ms' });
+  add({ name: `history of one test (${mode})`, ours: r.historyMs, unit: 'ms', goal: 50 });
+  add({ name: `save one definition (${mode})`, ours: r.saveMs, unit: 'ms', goal: 100 });
+  add({ name: `promote one definition trunk → qa (${mode})`, ours: r.promoteMs, unit: 'ms', goal: 100 });
+  add({ name: `index catch-up after ${upstream} upstream commits (${mode})`, ours: r.catchUpMs, unit: 'ms', goal: 20_000 });
+  add({ name: `tests list first page, cold (${mode})`, ours: r.listTestsColdMs, unit: 'ms', note: `${r.listTestsTotal} tests; store listings already warm; warm ${r.listTestsWarmMs.toFixed(2)} ms` });
+  add({
+    name: `process RSS holding the repository (${mode})`,
+    ours: r.rssEnd,
+    baseline: r.rssStart,
+    baselineLabel: 'RSS of that process before opening store and database',
+    unit: 'MB',
+    goal: 300,
+    note:
+      `plain node on the bundled child in npm start's environment, after a full GC (${r.rssEndBeforeGc.toFixed(0)} MB before it); ` +
+      `after listing, history, saves, promotions, catch-up, tests list; ` +
+      (r.databaseRss !== null ? `the database process (PGlite) ${r.databaseRss.toFixed(0)} MB besides` : 'database in another process'),
+  });
+}
+
 /**
- * The same store work with the database on a PostgreSQL server in another process (the scale-out mode), in a fresh
- * child process so its RSS is the store's own. The server gets the cached initial index copied in.
+ * The store as the server runs it, in a fresh child process each (so its RSS is the store's own): with the embedded
+ * database (PGlite, in its own process as in production) on a copy of the cached initial index, then with a
+ * throwaway PostgreSQL server that gets the same index copied in.
  */
-async function benchPostgres(context: BenchContext, add: AddFigure, info: BenchRepoInfo, indexCache: string, pgliteRss: PgliteRss | null): Promise<void> {
+async function benchStoreProcesses(context: BenchContext, add: AddFigure, info: BenchRepoInfo, indexCache: string, upstream: number): Promise<void> {
+  const childArgs = { hotTest: info.testNames[0], saveTargets: info.testNames.slice(1, 6), upstream, seed: info.seed };
+  const gitdir = path.join(WORK_DIR, `child-repo.tmp-${process.pid}.git`);
+  const dataDir = path.join(WORK_DIR, `child-db.tmp-${process.pid}.pglite`);
+  try {
+    copyRepo(info.dir, gitdir);
+    copyRepo(indexCache, dataDir);
+    const r = await runStoreChild({ ...childArgs, gitdir, dataDir }, (line) => context.log(`[embedded] ${line}`));
+    addChildFigures(context, add, 'embedded PGlite', r, upstream);
+  } catch (error) {
+    context.log(`embedded leg failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    rmSync(gitdir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.lock`, { force: true });
+  }
+
   let server: Awaited<ReturnType<typeof startPostgres>>;
   try {
     server = await startPostgres();
@@ -142,7 +182,6 @@ async function benchPostgres(context: BenchContext, add: AddFigure, info: BenchR
     context.log(`PostgreSQL leg skipped: no test server (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
     return;
   }
-  const gitdir = path.join(WORK_DIR, `pg-repo.tmp-${process.pid}.git`);
   try {
     const { createDatabase } = await import('../lib/db/client');
     const migrated = await createDatabase({ url: server.url });
@@ -150,30 +189,8 @@ async function benchPostgres(context: BenchContext, add: AddFigure, info: BenchR
     const loaded = await timeOnce(() => loadPgliteIntoPostgres(indexCache, server.url, WORK_DIR));
     context.log(`PostgreSQL: server started, cached index copied in ${(loaded.ms / 1000).toFixed(1)} s (${Object.entries(loaded.result).filter(([, n]) => n > 0).map(([table, n]) => `${table} ${n}`).join(', ')})`);
     copyRepo(info.dir, gitdir);
-    const r = await runPostgresChild({ gitdir, url: server.url, hotTest: info.testNames[0], saveTargets: info.testNames.slice(1, 6) }, (line) => context.log(`[postgres] ${line}`));
-    context.log(`[postgres] listings: ${Object.entries(r.listMs).map(([env, ms]) => `${env} ${r.listed[env]} in ${ms.toFixed(0)} ms`).join(', ')}; history ${r.historyTotal} revisions`);
-    add({ name: 'open store on an indexed repository (PostgreSQL)', ours: r.openMs, unit: 'ms' });
-    add({ name: 'history of one test (PostgreSQL)', ours: r.historyMs, unit: 'ms', goal: 50 });
-    add({ name: 'save one definition (PostgreSQL)', ours: r.saveMs, unit: 'ms', goal: 100 });
-    add({ name: 'promote one definition trunk → qa (PostgreSQL)', ours: r.promoteMs, unit: 'ms', goal: 100 });
-    add({ name: `tests list first page, cold (PostgreSQL)`, ours: r.listTestsColdMs, unit: 'ms', note: `${r.listTestsTotal} tests; store listings already warm; warm ${r.listTestsWarmMs.toFixed(2)} ms` });
-    context.log(
-      `[postgres] RSS ${r.rssStart.toFixed(0)} MB before, ${r.rssWithDb.toFixed(0)} MB with the pg pool, ${r.rssOpen.toFixed(0)} MB with the store open, ` +
-        `${r.rssListed.toFixed(0)} MB after listing the three branches, ${r.rssWritten.toFixed(0)} MB after saves and promotions, ` +
-        `${r.rssEndBeforeGc.toFixed(0)} MB at end, ${r.rssEnd.toFixed(0)} MB after a full GC (heapUsed ${r.heapUsedEnd.toFixed(0)} MB)` +
-        (pgliteRss ? `; PGlite leg: ${pgliteRss.before.toFixed(0)} before, ${pgliteRss.withDb.toFixed(0)} with PGlite, ${pgliteRss.end.toFixed(0)} MB at end` : ''),
-    );
-    add({
-      name: 'process RSS holding the repository (PostgreSQL)',
-      ours: r.rssEnd,
-      baseline: r.rssStart,
-      baselineLabel: 'RSS of that process before opening store and database',
-      unit: 'MB',
-      goal: 300,
-      note:
-        `plain node on the bundled child, after a full GC (${r.rssEndBeforeGc.toFixed(0)} MB before it); database in another process; ` +
-        `after listing, history, saves, promotions, tests list${pgliteRss ? `; PGlite leg ${pgliteRss.end.toFixed(0)} MB` : ''}`,
-    });
+    const r = await runStoreChild({ ...childArgs, gitdir, url: server.url }, (line) => context.log(`[postgres] ${line}`));
+    addChildFigures(context, add, 'PostgreSQL', r, upstream);
   } catch (error) {
     context.log(`PostgreSQL leg failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
@@ -216,6 +233,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
   copyRepo(info.dir, dir);
   git(dir, ['branch', '-f', 'bench-native', 'trunk']);
   git(dir, ['branch', '-f', 'bench-native-qa', 'qa']);
+  // This (tsx) process's RSS is logged for reference; the RSS figures come from the bundled child processes below.
   const rssBefore = rssMB();
   const storeOptions = (gitdir: string, prisma: import('../lib/generated/prisma/client').PrismaClient) => ({
     gitdir,
@@ -258,12 +276,11 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
   const db = await dbModule.createDatabase({ dataDir: dbDir });
   const rssWithDb = rssMB();
   let store: Awaited<ReturnType<typeof storeModule.openDefinitionStore>> | null = null;
-  let pgliteRss: PgliteRss | null = null;
   try {
     const opened = await timeOnce(() => storeModule.openDefinitionStore(storeOptions(dir, db.prisma), { seed: false, waitForIndex: true }));
     store = opened.result;
     add({ name: 'open store on an indexed repository', ours: opened.ms, unit: 'ms' });
-    context.log(`RSS: ${rssBefore.toFixed(0)} MB before, ${rssWithDb.toFixed(0)} MB with the PGlite database, ${rssMB().toFixed(0)} MB with the store open`);
+    context.log(`RSS of the bench process: ${rssBefore.toFixed(0)} MB before, ${rssWithDb.toFixed(0)} MB with the database open, ${rssMB().toFixed(0)} MB with the store open`);
     context.log(`index status: ${JSON.stringify(store.index.status().map((s) => `${s.branch}:${s.status}:${s.indexedCommits}`))}`);
 
     // History of the most edited test (index 0: the generator's edits are skewed towards low indexes).
@@ -384,22 +401,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     if (global.gc) global.gc();
     const heap = process.memoryUsage();
     context.log(`memory at end: heapUsed ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(heap.external / 2 ** 20).toFixed(0)} MB, arrayBuffers ${(heap.arrayBuffers / 2 ** 20).toFixed(0)} MB`);
-    const rssEnd = rssMB();
-    // PGlite (PostgreSQL in WASM, in-process) is a large share of the figure: split it out.
-    context.log(
-      `RSS at end ${rssEnd.toFixed(0)} MB = ${rssBefore.toFixed(0)} MB before + ${(rssWithDb - rssBefore).toFixed(0)} MB opening PGlite + ` +
-        `${(rssEnd - rssWithDb).toFixed(0)} MB store and everything after (incl. PGlite growth during catch-up)`,
-    );
-    add({
-      name: 'process RSS holding the repository',
-      ours: rssMB(),
-      baseline: rssBefore,
-      baselineLabel: 'RSS before opening store and database',
-      unit: 'MB',
-      goal: 300,
-      note: 'database: in-process PGlite',
-    });
-    pgliteRss = { before: rssBefore, withDb: rssWithDb, end: rssEnd };
+    context.log(`RSS of the bench process at end: ${rssMB().toFixed(0)} MB (tsx and the bench's own data included; the database in its own process)`);
 
     // The tests list (lib/services/list-tests) on the same store, after the RSS figure so its rows do not count there.
     await benchListTests(context, add, store, db.prisma, dir);
@@ -409,8 +411,8 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     rmSync(dir, { recursive: true, force: true });
     rmSync(dbDir, { recursive: true, force: true });
   }
-  // After the PGlite leg is closed: loading opens the cached index once more in this process.
-  await benchPostgres(context, add, info, indexCache, pgliteRss);
+  // After this leg is closed: the children open copies of the cached index.
+  await benchStoreProcesses(context, add, info, indexCache, params.upstream);
   writeFileSync(path.join(WORK_DIR, 'last-store-bench.json'), JSON.stringify(figures, null, 2));
   return figures;
 }

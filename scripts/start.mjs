@@ -4,6 +4,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { needsBuild } from './build-freshness.mjs';
+import { serverEnvironment } from './server-env.mjs';
 
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
 
@@ -14,6 +15,6 @@ if (needsBuild()) {
 }
 
 const port = process.env.PORT || '3000';
-const server = spawn(process.execPath, [nextBin, 'start', '-p', port, ...process.argv.slice(2)], { stdio: 'inherit' });
+const server = spawn(process.execPath, [nextBin, 'start', '-p', port, ...process.argv.slice(2)], { stdio: 'inherit', env: serverEnvironment() });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

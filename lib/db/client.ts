@@ -1,9 +1,12 @@
 /**
- * Opens the application database: PostgreSQL when a URL is configured, otherwise PGlite (PostgreSQL compiled to WASM,
- * in-process) in a data folder or in memory. Both run the same migrations and the same Prisma client, through driver
- * adapters (Prisma 7 has no query engine binary).
+ * Opens the application database: PostgreSQL when a URL is configured, otherwise PGlite (PostgreSQL compiled to WASM)
+ * in a data folder — run in a process of its own (lib/db/pglite-server.mjs) and reached like a PostgreSQL server — or
+ * in memory, in-process (tests). All run the same migrations and the same Prisma client, through driver adapters
+ * (Prisma 7 has no query engine binary).
  */
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -41,7 +44,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const release = lockDataDir(dataDir);
     try {
       mkdirSync(dataDir, { recursive: true });
-      return await openPglite(dataDir, options.migrationsDir, release);
+      return await openPgliteProcess(dataDir, options.migrationsDir, release);
     } catch (error) {
       release();
       throw error;
@@ -64,18 +67,7 @@ async function openPostgres(url: string, migrationsDir: string | undefined): Pro
   const schema = schemaOf(url);
   // As Prisma does: every session searches the schema first, so migrations and raw queries land in it too.
   const sessionOptions = schema ? { options: `-c search_path="${schema.replace(/"/g, '""')}"` } : {};
-  // Migrations need a single session (advisory lock, transactions), so they get their own short-lived client.
-  const migrationClient = new pg.Client({ connectionString: url, ...sessionOptions });
-  await migrationClient.connect();
-  let migrations: MigrationResult;
-  try {
-    if (schema) await migrationClient.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
-    migrations = await applyMigrations(migrationClient, { migrationsDir });
-  } finally {
-    await migrationClient.end();
-  }
-  const pool = new pg.Pool({ connectionString: url, ...sessionOptions });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  const { prisma, migrations, pool } = await connectAndMigrate({ connectionString: url, ...sessionOptions }, {}, migrationsDir, schema);
   return {
     prisma,
     kind: 'postgres',
@@ -85,6 +77,104 @@ async function openPostgres(url: string, migrationsDir: string | undefined): Pro
       await pool.end();
     },
   };
+}
+
+async function connectAndMigrate(
+  connection: pg.ClientConfig,
+  poolOptions: pg.PoolConfig,
+  migrationsDir: string | undefined,
+  schema?: string,
+): Promise<{ prisma: PrismaClient; migrations: MigrationResult; pool: pg.Pool }> {
+  // Migrations need a single session (advisory lock, transactions), so they get their own short-lived client.
+  const migrationClient = new pg.Client(connection);
+  await migrationClient.connect();
+  let migrations: MigrationResult;
+  try {
+    if (schema) await migrationClient.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
+    migrations = await applyMigrations(migrationClient, { migrationsDir });
+  } finally {
+    await migrationClient.end();
+  }
+  const pool = new pg.Pool({ ...connection, ...poolOptions });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  return { prisma, migrations, pool };
+}
+
+/** How long a stopping database process may take to write its files before it is killed. */
+const PGLITE_STOP_MS = 10_000;
+
+/**
+ * PGlite on a data folder, in its own process (lib/db/pglite-server.mjs: why there) on a Unix socket in a private
+ * temporary folder, reached through node-postgres with one connection (PGlite has one session).
+ */
+async function openPgliteProcess(dataDir: string, migrationsDir: string | undefined, release: () => void): Promise<Database> {
+  const socketDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-db-'));
+  const script = path.join(/*turbopackIgnore: true*/ process.cwd(), 'lib', 'db', 'pglite-server.mjs');
+  const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, socketPath: path.join(socketDir, '.s.PGSQL.5432') })], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderrTail = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.on('error', () => resolve(null));
+  });
+  let closing = false;
+  const cleanUp = () => {
+    rmSync(socketDir, { recursive: true, force: true });
+    release();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('ready\n')) resolve();
+      });
+      child.on('error', reject);
+      void exited.then((code) =>
+        reject(new Error(`The embedded database process exited (${code}) before it was ready: ${stderrTail.trim().split('\n').slice(-4).join(' | ') || 'no output'}`)),
+      );
+    });
+    const { prisma, migrations, pool } = await connectAndMigrate(
+      { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' },
+      { max: 1, idleTimeoutMillis: 0 },
+      migrationsDir,
+    );
+    void exited.then((code) => {
+      if (!closing) console.error(`[proctor-studio] the embedded database process (PGlite) exited unexpectedly (${code}): restart the server.`);
+    });
+    // The child and its pipes must not keep this process alive on their own (the pool's connection decides).
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+    return {
+      prisma,
+      kind: 'pglite',
+      migrations,
+      async close() {
+        closing = true;
+        try {
+          await prisma.$disconnect();
+          await pool.end();
+        } finally {
+          child.stdin.end();
+          const killer = setTimeout(() => child.kill('SIGKILL'), PGLITE_STOP_MS);
+          await exited;
+          clearTimeout(killer);
+          cleanUp();
+        }
+      },
+    };
+  } catch (error) {
+    closing = true;
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(socketDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 async function openPglite(dataDir: string, migrationsDir: string | undefined, release: () => void): Promise<Database> {

@@ -1,0 +1,124 @@
+/**
+ * The embedded database on a data folder runs PGlite in a process of its own (lib/db/pglite-server.mjs) and is reached
+ * through node-postgres on a private Unix socket. Checked here: it is really another process, it serves queries,
+ * transactions and large values through its one connection, concurrent work from this process is queued rather than
+ * interleaved or deadlocked, data survives a restart, and the process goes away with its parent.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '@/lib/db/client';
+
+/** The pglite-server processes serving `dataDir`: pid and socket path, from their command lines. */
+function servers(dataDir: string): Array<{ pid: number; socketPath: string }> {
+  const out = spawnSync('pgrep', ['-af', `pglite-server.mjs.*${dataDir}`], { encoding: 'utf8' }).stdout;
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const args = JSON.parse(line.slice(line.indexOf('{'))) as { socketPath: string };
+      return { pid: Number(line.split(' ')[0]), socketPath: args.socketPath };
+    });
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+let parent: string;
+let dataDir: string;
+let db: Database;
+
+beforeAll(async () => {
+  parent = mkdtempSync(path.join(os.tmpdir(), 'proctor-dbproc-'));
+  dataDir = path.join(parent, 'db');
+  db = await createDatabase({ dataDir });
+});
+
+afterAll(async () => {
+  await db?.close();
+  rmSync(parent, { recursive: true, force: true });
+});
+
+describe('the embedded database process', () => {
+  it('is a separate process holding the data folder, reached over a socket only its owner can open', async () => {
+    expect(db.kind).toBe('pglite');
+    const found = servers(dataDir);
+    expect(found).toHaveLength(1);
+    expect(found[0].pid).not.toBe(process.pid);
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+    expect(statSync(found[0].socketPath).isSocket()).toBe(true);
+    expect(statSync(path.dirname(found[0].socketPath)).mode & 0o777).toBe(0o700);
+  });
+
+  it('serves queries, rolled-back and committed transactions, and large values', async () => {
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.setting.create({ data: { key: 'rolled-back', value: 1 } });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await db.prisma.setting.findUnique({ where: { key: 'rolled-back' } })).toBeNull();
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    await db.prisma.setting.create({ data: { key: 'big', value: { big } } });
+    const read = await db.prisma.setting.findUnique({ where: { key: 'big' } });
+    expect((read?.value as { big: string }).big).toBe(big);
+  });
+
+  it('queues concurrent work behind a transaction instead of interleaving it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db.prisma.$transaction(async (tx) => {
+      await tx.setting.create({ data: { key: 'in-transaction', value: 1 } });
+      await held;
+      await tx.setting.update({ where: { key: 'in-transaction' }, data: { value: 2 } });
+    });
+    // Started while the transaction is open: they must wait for it, then see its result.
+    const reads = Array.from({ length: 20 }, () => db.prisma.setting.findUnique({ where: { key: 'in-transaction' } }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await transaction;
+    const values = (await Promise.all(reads)).map((row) => row?.value);
+    expect(values).toEqual(Array(20).fill(2));
+  });
+
+  it('keeps its data across a restart, and removes its socket folder on close', async () => {
+    await db.prisma.setting.create({ data: { key: 'persisted', value: 7 } });
+    const [{ socketPath }] = servers(dataDir);
+    await db.close();
+    expect(servers(dataDir)).toEqual([]);
+    expect(existsSync(path.dirname(socketPath))).toBe(false);
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    db = await createDatabase({ dataDir });
+    expect((await db.prisma.setting.findUnique({ where: { key: 'persisted' } }))?.value).toBe(7);
+  });
+
+  it('exits when the process that started it dies without closing it', async () => {
+    const other = path.join(parent, 'orphan-db');
+    const script = `
+      const mod = await import(${JSON.stringify(path.resolve('lib/db/client.ts'))});
+      const { createDatabase } = mod.createDatabase ? mod : mod.default;
+      await createDatabase({ dataDir: ${JSON.stringify(other)} });
+      console.log('open');
+      setInterval(() => undefined, 1000);
+    `;
+    const owner = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        owner.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open') && resolve());
+        owner.on('exit', (code) => reject(new Error(`owner exited early (${code})`)));
+      });
+      expect(servers(other)).toHaveLength(1);
+      owner.kill('SIGKILL');
+      await waitFor(() => servers(other).length === 0, 'the orphaned database process to exit');
+    } finally {
+      owner.kill('SIGKILL');
+    }
+  });
+});
