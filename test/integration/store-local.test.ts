@@ -131,6 +131,27 @@ describe('reads', () => {
     expect(page.entries).toHaveLength(Math.min(1, page.total - 1));
   });
 
+  it('indexes each commit with its author, dates, message and parents exactly as git has them', async () => {
+    for (const env of ['trunk', 'qa', 'production'] as const) {
+      const rows = await t.prisma.historyEntry.findMany({ where: { branch: env }, orderBy: { seq: 'asc' } });
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        const [an, ae, at, ct, parents, ...body] = (await git(['--git-dir', t.gitdir, 'show', '-s', '--format=%an%n%ae%n%at%n%ct%n%P%n%B', row.revision])).split('\n');
+        expect({ ...row, authoredAt: row.authoredAt.getTime(), committedAt: row.committedAt.getTime(), message: row.message.trimEnd() }).toMatchObject({
+          authorName: an,
+          authorEmail: ae,
+          authoredAt: Number(at) * 1000,
+          committedAt: Number(ct) * 1000,
+          parentRevision: parents.split(' ')[0] || null,
+          message: body.join('\n').trimEnd(),
+        });
+      }
+      const commits = await t.prisma.indexedCommit.findMany({ where: { branch: env }, orderBy: { seq: 'asc' } });
+      const native = (await git(['--git-dir', t.gitdir, 'log', '--first-parent', '--reverse', '--format=%H %P', env])).trim().split('\n').map((line) => line.trim());
+      expect(commits.map((c) => [c.revision, ...c.parents].join(' '))).toEqual(native);
+    }
+  });
+
   it('knows which trunk revision is live in qa and production', async () => {
     const drift = await t.store.drift();
     const promoted = drift.find((d) => d.production.state !== 'none')!;

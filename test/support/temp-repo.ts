@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { openDefinitionStore, type DefinitionStore, type DefinitionStoreOptions } from '@/lib/store';
 import { createTestDatabase } from './db';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
 
 const execFileAsync = promisify(execFile);
 
@@ -57,6 +58,8 @@ export async function removeDir(dir: string): Promise<void> {
 export interface TestStore {
   store: DefinitionStore;
   gitdir: string;
+  /** The store's database (its history index). */
+  prisma: PrismaClient;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function openTestStore(
   return {
     store,
     gitdir,
+    prisma: db.prisma,
     async close() {
       await store.close();
       await db.close();
