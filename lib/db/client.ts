@@ -123,9 +123,14 @@ async function openPgliteProcess(dataDir: string, migrationsDir: string | undefi
     child.on('error', () => resolve(null));
   });
   let closing = false;
-  const cleanUp = () => {
+  /** Asks the process to close PGlite (it writes its files) and waits; a hung one is killed. */
+  const stop = async () => {
+    closing = true;
+    child.stdin.end();
+    const killer = setTimeout(() => child.kill('SIGKILL'), PGLITE_STOP_MS);
+    await exited;
+    clearTimeout(killer);
     rmSync(socketDir, { recursive: true, force: true });
-    release();
   };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -160,19 +165,14 @@ async function openPgliteProcess(dataDir: string, migrationsDir: string | undefi
           await prisma.$disconnect();
           await pool.end();
         } finally {
-          child.stdin.end();
-          const killer = setTimeout(() => child.kill('SIGKILL'), PGLITE_STOP_MS);
-          await exited;
-          clearTimeout(killer);
-          cleanUp();
+          await stop();
+          release();
         }
       },
     };
   } catch (error) {
-    closing = true;
-    child.kill('SIGKILL');
-    await exited;
-    rmSync(socketDir, { recursive: true, force: true });
+    // The caller releases the lock.
+    await stop();
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  * interleaved or deadlocked, data survives a restart, and the process goes away with its parent.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,23 @@ describe('the embedded database process', () => {
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
     db = await createDatabase({ dataDir });
     expect((await db.prisma.setting.findUnique({ where: { key: 'persisted' } }))?.value).toBe(7);
+  });
+
+  it('stops its process and frees the folder when opening fails (a migration that does not apply)', async () => {
+    const folder = path.join(parent, 'failing-db');
+    const migrationsDir = path.join(parent, 'bad-migrations');
+    mkdirSync(path.join(migrationsDir, '20990101000000_broken'), { recursive: true });
+    writeFileSync(path.join(migrationsDir, '20990101000000_broken', 'migration.sql'), 'CREATE TABLE "Broken" ("id" NO_SUCH_TYPE);');
+    await expect(createDatabase({ dataDir: folder, migrationsDir })).rejects.toThrow(/NO_SUCH_TYPE|no_such_type/);
+    expect(servers(folder)).toEqual([]);
+    expect(existsSync(`${folder}.lock`)).toBe(false);
+    const reopened = await createDatabase({ dataDir: folder });
+    try {
+      expect(reopened.migrations.applied.length).toBeGreaterThan(0);
+      expect(await reopened.prisma.user.count()).toBe(0);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('exits when the process that started it dies without closing it', async () => {
