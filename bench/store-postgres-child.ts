@@ -11,6 +11,8 @@ import { timeMedian, timeOnce } from './report';
 import { CHILD_MARK, type StoreChildArgs, type StoreChildResult } from './store-postgres';
 
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
+/** How long the child rests before its last RSS reading. */
+const IDLE_MS = 20_000;
 const mb = (bytes: number): number => bytes / 2 ** 20;
 const rss = (): number => mb(process.memoryUsage().rss);
 /** RSS after a full GC: the memory the process holds, not garbage it has yet to collect. */
@@ -108,11 +110,13 @@ async function main(): Promise<void> {
   const appended = await appendUpstreamCommits(args.gitdir, args.upstream, args.seed + 1);
   const catchUp = await timeOnce(() => store.sync());
   if (catchUp.result.heads.trunk !== appended.to) throw new Error('trunk head not caught up');
+  noteHeap('caught up');
 
   // A server holding the repository also holds the tests list's rows: build them before the final RSS.
   // Listings of the new heads first (drift lists all three), so the cold figure is list-tests' own work.
   await store.drift();
   await store.settled();
+  noteHeap('drift');
   const deps = { store, prisma: db.prisma };
   const listTestsCold = await timeOnce(() => listTestsModule.listTests(deps, {}));
   const listTestsWarm = await timeMedian(5, () => listTestsModule.listTests(deps, {}));
@@ -123,6 +127,10 @@ async function main(): Promise<void> {
   const rssEndBeforeGc = rss();
   const rssEnd = rssAfterGc();
   noteHeap('end');
+  // A server at rest: V8's memory reducer shrinks the heap a few seconds into idleness (no forced GC here).
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const rssIdle = rss();
+  noteHeap(`idle ${IDLE_MS / 1000} s`);
   console.log(`heap used/total/external MB: ${heapSteps.join(', ')}`);
   // BENCH_HEAP_SNAPSHOT=<file> writes a heap snapshot of the end state (open it in Chrome DevTools → Memory).
   if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
@@ -141,6 +149,7 @@ async function main(): Promise<void> {
     rssWritten,
     rssEndBeforeGc,
     rssEnd,
+    rssIdle,
     heapUsedEnd: mb(process.memoryUsage().heapUsed),
     openMs: opened.ms,
     listMs,

@@ -107,6 +107,8 @@ export interface StoreChildResult {
   rssListed: number;
   rssWritten: number;
   rssEnd: number;
+  /** RSS after 20 s at rest, no forced GC (V8's memory reducer has run). */
+  rssIdle: number;
   heapUsedEnd: number;
   openMs: number;
   listMs: Record<string, number>;

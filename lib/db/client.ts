@@ -14,7 +14,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { getConfig } from '@/lib/config';
 import { PrismaClient } from '@/lib/generated/prisma/client';
-import { lockDataDir } from './data-dir-lock';
+import { DataDirClosingError, lockDataDir, recordDatabaseProcess } from './data-dir-lock';
 import { applyMigrations, type MigrationResult } from './migrate';
 
 export interface Database {
@@ -41,7 +41,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   if (options.dataDir) {
     const dataDir = path.resolve(options.dataDir);
     mkdirSync(path.dirname(dataDir), { recursive: true });
-    const release = lockDataDir(dataDir);
+    const release = await lockDataDirWhenFree(dataDir);
     try {
       mkdirSync(dataDir, { recursive: true });
       return await openPgliteProcess(dataDir, options.migrationsDir, release);
@@ -52,6 +52,22 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   }
   if (options.memory) return openPglite('memory://', options.migrationsDir, () => undefined);
   throw new Error('createDatabase needs a PostgreSQL url, a PGlite dataDir, or memory: true.');
+}
+
+/**
+ * The folder's lock, waiting while the database process of a stopped server is still closing the folder (it exits
+ * within PGLITE_STOP_MS of losing its server).
+ */
+async function lockDataDirWhenFree(dataDir: string): Promise<() => void> {
+  const deadline = Date.now() + PGLITE_STOP_MS + 5_000;
+  for (;;) {
+    try {
+      return lockDataDir(dataDir);
+    } catch (error) {
+      if (!(error instanceof DataDirClosingError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Prisma's `?schema=name` URL parameter (default: the server's search_path, normally `public`). */
@@ -113,6 +129,7 @@ async function openPgliteProcess(dataDir: string, migrationsDir: string | undefi
   const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, socketPath: path.join(socketDir, '.s.PGSQL.5432') })], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) recordDatabaseProcess(dataDir, child.pid);
   let stderrTail = '';
   child.stderr.on('data', (chunk: Buffer) => {
     process.stderr.write(chunk);

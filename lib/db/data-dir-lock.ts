@@ -1,9 +1,11 @@
 /**
  * PGlite does not stop a second process from opening the same data folder, and two openers silently lose each
  * other's writes (checked: the second opener did not see the first one's committed row). So every opener takes
- * `<folder>.lock` holding its pid; a lock whose process is gone is stale and taken over.
+ * `<folder>.lock` holding its pid, and then the pid of the database process it started (lib/db/pglite-server.mjs),
+ * one per line. A lock whose opener is gone is stale and taken over — once its database process has exited too: that
+ * process outlives a killed opener for the moment it takes to close PGlite, and until then the folder is still open.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 
 const heldHere = new Set<string>();
 
@@ -28,13 +30,24 @@ export class DataDirInUseError extends Error {
   }
 }
 
-/** Takes the lock for `dataDir` or throws DataDirInUseError; returns the release function. */
+/** The opener is gone but the database process it started is still closing the folder: try again in a moment. */
+export class DataDirClosingError extends Error {
+  constructor(
+    dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`The database folder ${dataDir} is still being closed by process ${pid} (its server stopped). Try again in a moment.`);
+    this.name = 'DataDirClosingError';
+  }
+}
+
+/** Takes the lock for `dataDir` or throws DataDirInUseError / DataDirClosingError; returns the release function. */
 export function lockDataDir(dataDir: string): () => void {
   const lockFile = `${dataDir}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(/*turbopackIgnore: true*/ lockFile, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
       heldHere.add(lockFile);
       return () => {
@@ -48,10 +61,18 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const pid = Number.parseInt(readFileSync(/*turbopackIgnore: true*/ lockFile, 'utf8'), 10);
+    const [pid, databasePid] = readFileSync(/*turbopackIgnore: true*/ lockFile, 'utf8')
+      .split('\n')
+      .map((line) => Number.parseInt(line, 10));
     const stale = !Number.isInteger(pid) || (pid === process.pid ? !heldHere.has(lockFile) : !isAlive(pid));
     if (!stale) throw new DataDirInUseError(dataDir, pid);
+    if (Number.isInteger(databasePid) && databasePid !== process.pid && isAlive(databasePid)) throw new DataDirClosingError(dataDir, databasePid);
     unlinkSync(/*turbopackIgnore: true*/ lockFile);
   }
   throw new Error(`Could not take the lock ${lockFile}; another process is starting on the same folder. Try again.`);
+}
+
+/** Records in the lock held here the pid of the database process serving `dataDir`. */
+export function recordDatabaseProcess(dataDir: string, pid: number): void {
+  appendFileSync(/*turbopackIgnore: true*/ `${dataDir}.lock`, `${pid}\n`);
 }

@@ -487,7 +487,11 @@ describe('embedded database folder lock', () => {
     const sleeper = spawn('sleep', ['30']);
     try {
       const first = await createDatabase({ dataDir });
-      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      // This process, then the database process it started.
+      const [opener, database] = readFileSync(`${dataDir}.lock`, 'utf8').trim().split('\n').map(Number);
+      expect(opener).toBe(process.pid);
+      expect(database).not.toBe(process.pid);
+      expect(() => process.kill(database, 0)).not.toThrow();
       await expect(createDatabase({ dataDir })).rejects.toBeInstanceOf(DataDirInUseError);
       await first.close();
       expect(existsSync(`${dataDir}.lock`)).toBe(false);
@@ -500,6 +504,31 @@ describe('embedded database folder lock', () => {
     }
   });
 
+  it('waits for the database process of a gone opener to finish closing the folder before taking it over', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'proctor-lock-'));
+    const dataDir = path.join(parent, 'db');
+    const closing = spawn('sleep', ['3']);
+    try {
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      const stale = `${gone}\n${closing.pid}\n`;
+      writeFileSync(`${dataDir}.lock`, stale);
+      let closed = false;
+      closing.on('exit', () => (closed = true));
+      const opening = createDatabase({ dataDir });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Still waiting: the lock is untouched while the other database process lives.
+      expect(closed).toBe(false);
+      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(stale);
+      const db = await opening;
+      expect(closed).toBe(true);
+      expect(readFileSync(`${dataDir}.lock`, 'utf8').split('\n')[0]).toBe(String(process.pid));
+      await db.close();
+    } finally {
+      closing.kill();
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   it('takes over the lock of a process that is gone', async () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), 'proctor-lock-'));
     const dataDir = path.join(parent, 'db');
@@ -507,7 +536,7 @@ describe('embedded database folder lock', () => {
       const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
       writeFileSync(`${dataDir}.lock`, exited.stdout);
       const db = await createDatabase({ dataDir });
-      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      expect(readFileSync(`${dataDir}.lock`, 'utf8').split('\n')[0]).toBe(String(process.pid));
       await db.close();
     } finally {
       rmSync(parent, { recursive: true, force: true });
