@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { DEFINITIONS_DIR, appendUpstreamCommits } from './generate-repo';
+import { DEFINITIONS_DIR } from './generate-repo';
 import { timeMedian, timeOnce } from './report';
 import { CHILD_MARK, type StoreChildArgs, type StoreChildResult } from './store-postgres';
 
@@ -25,6 +25,13 @@ const heapSteps: string[] = [];
 function noteHeap(step: string): void {
   const m = process.memoryUsage();
   heapSteps.push(`${step} ${mb(m.heapUsed).toFixed(0)}/${mb(m.heapTotal).toFixed(0)}/${mb(m.external).toFixed(0)}`);
+}
+
+/** Runs bench/append-upstream.ts in its own process (the generator's memory is not the store's). */
+function appendUpstream(gitdir: string, commits: number, seed: number): { from: string; to: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/append-upstream.ts', gitdir, String(commits), String(seed)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`append-upstream failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { from: string; to: string };
 }
 
 /** Resident MB of the embedded database's process serving `dataDir` (lib/db/pglite-server.mjs), or null. */
@@ -106,8 +113,8 @@ async function main(): Promise<void> {
   const rssWritten = rss();
   noteHeap('written');
 
-  // Another writer's commits arrive upstream; the index and the listings catch up.
-  const appended = await appendUpstreamCommits(args.gitdir, args.upstream, args.seed + 1);
+  // Another writer's commits arrive upstream (written by a process of its own); the index and the listings catch up.
+  const appended = appendUpstream(args.gitdir, args.upstream, args.seed + 1);
   const catchUp = await timeOnce(() => store.sync());
   if (catchUp.result.heads.trunk !== appended.to) throw new Error('trunk head not caught up');
   noteHeap('caught up');

@@ -130,7 +130,8 @@ function addChildFigures(context: BenchContext, add: AddFigure, mode: string, r:
   context.log(
     `[${mode}] RSS ${r.rssStart.toFixed(0)} MB before, ${r.rssWithDb.toFixed(0)} MB with the database open, ${r.rssOpen.toFixed(0)} MB with the store open, ` +
       `${r.rssListed.toFixed(0)} MB after listing the three branches, ${r.rssWritten.toFixed(0)} MB after saves and promotions, ` +
-      `${r.rssEndBeforeGc.toFixed(0)} MB at end, ${r.rssEnd.toFixed(0)} MB after a full GC (heapUsed ${r.heapUsedEnd.toFixed(0)} MB)` +
+      `${r.rssEndBeforeGc.toFixed(0)} MB at end, ${r.rssEnd.toFixed(0)} MB after a full GC (heapUsed ${r.heapUsedEnd.toFixed(0)} MB), ` +
+      `${r.rssIdle.toFixed(0)} MB after 20 s at rest` +
       (r.databaseRss !== null ? `; the database process ${r.databaseRss.toFixed(0)} MB` : ''),
   );
   add({ name: `open store on an indexed repository (${mode})`, ours: r.openMs, unit: 'ms' });
@@ -147,7 +148,8 @@ function addChildFigures(context: BenchContext, add: AddFigure, mode: string, r:
     unit: 'MB',
     goal: 300,
     note:
-      `plain node on the bundled child in npm start's environment, after a full GC (${r.rssEndBeforeGc.toFixed(0)} MB before it); ` +
+      `plain node on the bundled child in npm start's environment, after a full GC (${r.rssEndBeforeGc.toFixed(0)} MB before it, ` +
+      `${r.rssIdle.toFixed(0)} MB after 20 s at rest); ` +
       `after listing, history, saves, promotions, catch-up, tests list; ` +
       (r.databaseRss !== null ? `the database process (PGlite) ${r.databaseRss.toFixed(0)} MB besides` : 'database in another process'),
   });

@@ -231,6 +231,18 @@ export interface RawTreeChange {
 }
 
 const ZERO = '0000000000000000000000000000000000000000';
+
+/** The NUL-separated fields of `output`, each decoded on its own. */
+function splitNul(output: Buffer): string[] {
+  const tokens: string[] = [];
+  let start = 0;
+  for (let end = output.indexOf(0, start); end >= 0; end = output.indexOf(0, start)) {
+    tokens.push(output.toString('utf8', start, end));
+    start = end + 1;
+  }
+  tokens.push(output.toString('utf8', start));
+  return tokens;
+}
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /**
@@ -250,7 +262,9 @@ export function diffTreePairs(gitdir: string, pairs: Array<[string, string]>, di
     child.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(null) : reject(error)));
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`git diff-tree failed (${code}): ${err.trim()}`));
-      const tokens = Buffer.concat(out).toString('utf8').split('\0');
+      // Decoded token by token, not as one string split up: the parts of a split are slices that keep the whole output
+      // (tens of MB for a long catch-up) alive for as long as any path or test name taken from it is kept.
+      const tokens = splitNul(Buffer.concat(out));
       const result: RawTreeChange[][] = [];
       let current: RawTreeChange[] | null = null;
       // Each pair prints a header line `<a> <b>\n`, then `:<modes> <oids> <status>\0<path>\0` per changed file.
