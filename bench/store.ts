@@ -135,6 +135,13 @@ function addChildFigures(context: BenchContext, add: AddFigure, mode: string, r:
       (r.databaseRss !== null ? `; the database process ${r.databaseRss.toFixed(0)} MB` : ''),
   );
   add({ name: `open store on an indexed repository (${mode})`, ours: r.openMs, unit: 'ms' });
+  add({
+    name: `list ${r.listed.trunk} definitions, cold, first ever (${mode})`,
+    ours: r.listMs.trunk,
+    unit: 'ms',
+    goal: 300,
+    note: 'a fresh process on plain node, right after opening the store on a repository without a listing cache',
+  });
   add({ name: `history of one test (${mode})`, ours: r.historyMs, unit: 'ms', goal: 50 });
   add({ name: `save one definition (${mode})`, ours: r.saveMs, unit: 'ms', goal: 100 });
   add({ name: `promote one definition trunk → qa (${mode})`, ours: r.promoteMs, unit: 'ms', goal: 100 });
