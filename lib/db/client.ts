@@ -5,7 +5,7 @@
  * (Prisma 7 has no query engine binary).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -124,8 +124,9 @@ const PGLITE_STOP_MS = 10_000;
  * temporary folder, reached through node-postgres with one connection (PGlite has one session).
  */
 async function openPgliteProcess(dataDir: string, migrationsDir: string | undefined, release: () => void): Promise<Database> {
-  const socketDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-db-'));
   const script = path.join(/*turbopackIgnore: true*/ process.cwd(), 'lib', 'db', 'pglite-server.mjs');
+  if (!existsSync(path.join(/*turbopackIgnore: true*/ dataDir, 'PG_VERSION'))) await createPgliteDatabase(script, dataDir);
+  const socketDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-db-'));
   const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, socketPath: path.join(socketDir, '.s.PGSQL.5432') })], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -192,6 +193,18 @@ async function openPgliteProcess(dataDir: string, migrationsDir: string | undefi
     await stop();
     throw error;
   }
+}
+
+/** Runs initdb for a new folder in a short-lived process (pglite-server.mjs says why). */
+async function createPgliteDatabase(script: string, dataDir: string): Promise<void> {
+  const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, initOnly: true })], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`Creating the embedded database in ${dataDir} failed (${code}): ${stderr.trim().split('\n').slice(-4).join(' | ') || 'no output'}`);
 }
 
 async function openPglite(dataDir: string, migrationsDir: string | undefined, release: () => void): Promise<Database> {

@@ -6,20 +6,29 @@
 // its parent goes away (stdin closes) or asks it to (SIGTERM).
 //
 // Usage: node lib/db/pglite-server.mjs '{"dataDir":"…","socketPath":"…/.s.PGSQL.5432"}'  → prints "ready" when listening.
+//        node lib/db/pglite-server.mjs '{"dataDir":"…","initOnly":true}'                → creates the database and exits.
+// Creating a database (initdb) takes PGlite's WASM memory to ~750 MB, which a process never gets back; so a new folder
+// is created by a short-lived process of its own first, and the serving process opens an existing database (~200 MB).
+import { rmSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
 const PROTOCOL_3 = 196608;
 
-const { dataDir, socketPath } = JSON.parse(process.argv[2] ?? '{}');
-if (!dataDir || !socketPath) {
-  console.error('usage: node lib/db/pglite-server.mjs \'{"dataDir":"…","socketPath":"…"}\'');
+const { dataDir, socketPath, initOnly } = JSON.parse(process.argv[2] ?? '{}');
+if (!dataDir || (!socketPath && !initOnly)) {
+  console.error('usage: node lib/db/pglite-server.mjs \'{"dataDir":"…","socketPath":"…"}\' (or \'{"dataDir":"…","initOnly":true}\')');
   process.exit(2);
 }
 
 const db = await PGlite.create(dataDir);
+if (initOnly) {
+  await db.close();
+  process.exit(0);
+}
 const sockets = new Set();
 // PGlite has one session: connections are served one at a time, in the order they came (the client uses one).
 let turn = Promise.resolve();
@@ -111,6 +120,8 @@ async function stop() {
   // Queries already running finish (and roll back) before PGlite writes its files and closes.
   await Promise.race([turn, new Promise((resolve) => setTimeout(resolve, 5000))]);
   await db.close().catch(() => undefined);
+  // The private folder the parent made for the socket: nobody else removes it when the parent was killed.
+  rmSync(path.dirname(socketPath), { recursive: true, force: true });
   process.exit(0);
 }
 

@@ -131,9 +131,11 @@ describe('the embedded database process', () => {
         owner.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open') && resolve());
         owner.on('exit', (code) => reject(new Error(`owner exited early (${code})`)));
       });
-      expect(servers(other)).toHaveLength(1);
+      const [{ socketPath }] = servers(other);
       owner.kill('SIGKILL');
       await waitFor(() => servers(other).length === 0, 'the orphaned database process to exit');
+      // Nobody else is left to remove its socket folder.
+      expect(existsSync(path.dirname(socketPath))).toBe(false);
     } finally {
       owner.kill('SIGKILL');
     }
