@@ -112,6 +112,9 @@ async function connectAndMigrate(
     await migrationClient.end();
   }
   const pool = new pg.Pool({ ...connection, ...poolOptions });
+  // An idle connection the server closes (a restart, an administrator, the embedded database process going away)
+  // emits 'error' on the pool, which would otherwise crash the process; the next query connects again.
+  pool.on('error', (error) => console.error(`[proctor-studio] database connection lost: ${error.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
   return { prisma, migrations, pool };
 }

@@ -295,6 +295,38 @@ describe.skipIf(!testServerUrl())('PostgreSQL URL with ?schema=', () => {
   });
 });
 
+describe.skipIf(!testServerUrl())('PostgreSQL closing connections', () => {
+  it('survives the server closing an idle pooled connection, and the next query connects again', async () => {
+    const holder = await createEmptyTestConnection();
+    try {
+      const dbName = String((await holder.conn.query('SELECT current_database() AS name')).rows.map((r) => (r as { name: string }).name)[0]);
+      const url = new URL(testServerUrl()!);
+      url.pathname = `/${dbName}`;
+      const db = await createDatabase({ url: url.toString() });
+      try {
+        expect(await db.prisma.user.count()).toBe(0); // leaves an idle connection in the pool
+        const terminated = await rows(holder.conn, `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+        expect(terminated.length).toBeGreaterThan(0);
+        // Unhandled, the pool's 'error' event would crash this process (vitest reports it). The pool drops the dead
+        // connection; a query may fail while it learns of it, then succeeds on a new one.
+        let count: number | undefined;
+        for (let attempt = 0; attempt < 50 && count === undefined; attempt++) {
+          try {
+            count = await db.prisma.user.count();
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+        expect(count).toBe(0);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await holder.close();
+    }
+  });
+});
+
 describe('Prisma client on the migrated database', () => {
   let db: Database;
   beforeAll(async () => {
