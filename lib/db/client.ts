@@ -201,6 +201,7 @@ async function openPgliteProcess(dataDir: string, migrationsDir: string | undefi
 /** Runs initdb for a new folder in a short-lived process (pglite-server.mjs says why). */
 async function createPgliteDatabase(script: string, dataDir: string): Promise<void> {
   const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, initOnly: true })], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (child.pid !== undefined) recordDatabaseProcess(dataDir, child.pid);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const code = await new Promise<number | null>((resolve, reject) => {

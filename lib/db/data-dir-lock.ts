@@ -1,9 +1,10 @@
 /**
  * PGlite does not stop a second process from opening the same data folder, and two openers silently lose each
  * other's writes (checked: the second opener did not see the first one's committed row). So every opener takes
- * `<folder>.lock` holding its pid, and then the pid of the database process it started (lib/db/pglite-server.mjs),
- * one per line. A lock whose opener is gone is stale and taken over — once its database process has exited too: that
- * process outlives a killed opener for the moment it takes to close PGlite, and until then the folder is still open.
+ * `<folder>.lock` holding its pid, and then the pids of the database processes it started (lib/db/pglite-server.mjs:
+ * the one that creates a new database, the one that serves it), one per line. A lock whose opener is gone is stale and
+ * taken over — once its database processes have exited too: one outlives a killed opener for the moment it takes to
+ * close PGlite (or to finish creating the database), and until then the folder is still open.
  */
 import { appendFileSync, closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 
@@ -61,18 +62,19 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const [pid, databasePid] = readFileSync(/*turbopackIgnore: true*/ lockFile, 'utf8')
+    const [pid, ...databasePids] = readFileSync(/*turbopackIgnore: true*/ lockFile, 'utf8')
       .split('\n')
       .map((line) => Number.parseInt(line, 10));
     const stale = !Number.isInteger(pid) || (pid === process.pid ? !heldHere.has(lockFile) : !isAlive(pid));
     if (!stale) throw new DataDirInUseError(dataDir, pid);
-    if (Number.isInteger(databasePid) && databasePid !== process.pid && isAlive(databasePid)) throw new DataDirClosingError(dataDir, databasePid);
+    const closing = databasePids.find((databasePid) => Number.isInteger(databasePid) && databasePid !== process.pid && isAlive(databasePid));
+    if (closing !== undefined) throw new DataDirClosingError(dataDir, closing);
     unlinkSync(/*turbopackIgnore: true*/ lockFile);
   }
   throw new Error(`Could not take the lock ${lockFile}; another process is starting on the same folder. Try again.`);
 }
 
-/** Records in the lock held here the pid of the database process serving `dataDir`. */
+/** Records in the lock held here the pid of a database process working on `dataDir`. */
 export function recordDatabaseProcess(dataDir: string, pid: number): void {
   appendFileSync(/*turbopackIgnore: true*/ `${dataDir}.lock`, `${pid}\n`);
 }
