@@ -271,13 +271,19 @@ describe.skipIf(!testServerUrl())('migrations on PostgreSQL with concurrent star
   });
 });
 
+/** The test server's URL naming the (empty) database `holder` is connected to. */
+async function urlOfDatabase(holder: TestConnection): Promise<URL> {
+  const [{ name }] = await rows<{ name: string }>(holder.conn, 'SELECT current_database() AS name');
+  const url = new URL(testServerUrl()!);
+  url.pathname = `/${name}`;
+  return url;
+}
+
 describe.skipIf(!testServerUrl())('PostgreSQL URL with ?schema=', () => {
   it('migrates into and queries that schema, as Prisma does', async () => {
     const holder = await createEmptyTestConnection();
     try {
-      const dbName = String((await holder.conn.query('SELECT current_database() AS name')).rows.map((r) => (r as { name: string }).name)[0]);
-      const schemaUrl = new URL(testServerUrl()!);
-      schemaUrl.pathname = `/${dbName}`;
+      const schemaUrl = await urlOfDatabase(holder);
       schemaUrl.searchParams.set('schema', 'proctor');
       const db = await createDatabase({ url: schemaUrl.toString() });
       try {
@@ -299,10 +305,7 @@ describe.skipIf(!testServerUrl())('PostgreSQL closing connections', () => {
   it('survives the server closing an idle pooled connection, and the next query connects again', async () => {
     const holder = await createEmptyTestConnection();
     try {
-      const dbName = String((await holder.conn.query('SELECT current_database() AS name')).rows.map((r) => (r as { name: string }).name)[0]);
-      const url = new URL(testServerUrl()!);
-      url.pathname = `/${dbName}`;
-      const db = await createDatabase({ url: url.toString() });
+      const db = await createDatabase({ url: (await urlOfDatabase(holder)).toString() });
       try {
         expect(await db.prisma.user.count()).toBe(0); // leaves an idle connection in the pool
         const terminated = await rows(holder.conn, `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
