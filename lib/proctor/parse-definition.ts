@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 import { formatAuditDate } from './audit';
+import { adoptCanonicalDefinition } from './canonical-definition';
 import { JsonParseError, escapePointerToken, javaDoubleToString, locate, parseJson, setOwn } from './json';
 import {
   DoubleValue,
@@ -322,6 +323,9 @@ function parseText(text: string, what: string): JsonValue {
 
 /** Reads definition.json leniently (Serializers.lenient()): unknown keys ignored. */
 export function parseDefinition(text: string): TestDefinition {
+  // Files in the shape Proctor writes (nearly all) take native JSON.parse; the scanner reads the rest and words errors.
+  const canonical = typeof text === 'string' ? adoptCanonicalDefinition(text) : null;
+  if (canonical) return canonical;
   const value = parseText(text, 'test definition');
   return new Reader(text, false, 'test definition').definition(value, '');
 }
