@@ -70,34 +70,36 @@ export class CatFileBatch {
     if (trees.length === 0) return Promise.resolve();
     const child = this.ensure();
     return new Promise((resolve, reject) => {
+      // One queue entry object for all the batch's answers (they come in order): no closures per tree.
+      let answered = 0;
       let failure: { error: unknown } | null = null;
-      const last = trees.length - 1;
+      const batch: Pending = {
+        get name() {
+          return `${trees[Math.min(answered, trees.length - 1)]}:${path}`;
+        },
+        byPath: true,
+        resolve: (object) => {
+          const index = answered++;
+          if (failure === null) {
+            try {
+              each(index, object as TextObject | null);
+            } catch (error) {
+              failure = { error };
+            }
+          }
+          if (answered === trees.length) {
+            if (failure === null) resolve();
+            else reject(failure.error);
+          }
+        },
+        reject: (error) => {
+          if (answered++ === trees.length - 1) reject(error);
+        },
+      };
       const wasIdle = this.queue.length === this.head;
       if (this.outgoing.length === 0) queueMicrotask(() => this.flush(child));
-      for (let i = 0; i < trees.length; i++) {
-        const name = `${trees[i]}:${path}`;
-        this.outgoing.push(name);
-        this.queue.push({
-          name,
-          byPath: true,
-          resolve: (object) => {
-            if (failure === null) {
-              try {
-                each(i, object as TextObject | null);
-              } catch (error) {
-                failure = { error };
-              }
-            }
-            if (i === last) {
-              if (failure === null) resolve();
-              else reject(failure.error);
-            }
-          },
-          reject: (error) => {
-            if (i === last) reject(error);
-          },
-        });
-      }
+      this.outgoing.push(`${trees.join(`:${path}\n`)}:${path}`);
+      for (let i = 0; i < trees.length; i++) this.queue.push(batch);
       if (wasIdle) this.setRef(true);
     });
   }
