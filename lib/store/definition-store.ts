@@ -19,6 +19,7 @@ import { ISSUE_KEY, buildCommitMessage, buildPromotionMessage, type ChangeKind }
 import { computeDrift, type TestDrift } from './drift';
 import { HistoryIndex, type HistoryEntryRecord, type IndexProgress } from './history-index';
 import { ListingCache, type CachedTest } from './listing-cache';
+import { Foreground } from './foreground';
 import { BlobCompactor, blobText, buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
 import { RemoteSync, type RemoteOptions } from './remote-sync';
 import { GitRepository, type Signature } from './repository';
@@ -177,10 +178,6 @@ const LISTING_SAVE_THRESHOLD = 64;
 /** Time slice of background work that yields to requests in between. */
 const BACKGROUND_SLICE_MS = 4;
 
-function yieldToRequests(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** The message of a trunk change: `<ISSUE-KEY>: <comment>` and trailers; the comment defaults to Proctor's wording. */
 function trunkMessage(kind: ChangeKind, input: ChangeInput, defaultComment: string, sourceRevision?: string): string {
   return buildCommitMessage({ kind, testName: input.testName, issueKey: input.issueKey, comment: input.comment?.trim() || defaultComment, sourceRevision });
@@ -209,7 +206,9 @@ export class DefinitionStore {
   private snapshots = new Map<Environment, BranchSnapshot>();
   private snapshotBuilds = new Map<string, Promise<BranchSnapshot>>();
   /** Interns the strings of listed definitions across tests and branches, and drops texts it can rebuild (read.ts). */
-  private readonly compactor = new BlobCompactor();
+  /** Snapshot builds are foreground work: compaction and listing cache writes wait for them. */
+  private readonly foreground = new Foreground();
+  private readonly compactor = new BlobCompactor(undefined, this.foreground);
   private readonly listingCache: ListingCache;
   /** Per branch, the tree oid of every test as the listing cache on disk has it (to know when it is worth rewriting). */
   private cachedTrees = new Map<Environment, Map<string, string>>();
@@ -469,6 +468,7 @@ export class DefinitionStore {
       for (const [other, snapshot] of this.snapshots) {
         if (other !== env) for (const entry of snapshot.tests.values()) byBlob.set(entry.blobOid, entry);
       }
+      const leave = this.foreground.enter();
       build = (async () => {
         // A fresh process starts from the listing cache on disk; later builds from the branch's previous snapshot.
         const cached = current ? null : await this.listingCache.load(this.layout.branches[env]);
@@ -476,7 +476,10 @@ export class DefinitionStore {
         const built = await buildSnapshot(this.repo, head, this.dirSegments, { previous: current, byBlob, cached, compactor: this.compactor });
         if (built.blobsRead > LISTING_SAVE_THRESHOLD) this.saveListing(env, built);
         return built;
-      })().finally(() => this.snapshotBuilds.delete(key));
+      })().finally(() => {
+        this.snapshotBuilds.delete(key);
+        leave();
+      });
       this.snapshotBuilds.set(key, build);
     }
     const snapshot = await build;
@@ -494,7 +497,7 @@ export class DefinitionStore {
       let until = performance.now() + BACKGROUND_SLICE_MS;
       for (const entry of snapshot.tests.values()) {
         if (performance.now() > until) {
-          await yieldToRequests();
+          await this.foreground.turn();
           until = performance.now() + BACKGROUND_SLICE_MS;
         }
         // Re-serialises a compacted definition (see read.ts); a fresh one still has its text.

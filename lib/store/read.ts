@@ -14,6 +14,7 @@
 import { parseDefinition } from '@/lib/proctor/parse-definition';
 import { serializeDefinition } from '@/lib/proctor/serialize-definition';
 import type { TestDefinition } from '@/lib/proctor/model';
+import { Foreground } from './foreground';
 import type { GitRepository } from './repository';
 import type { CachedListing } from './listing-cache';
 import { listTestTrees } from './tree-diff';
@@ -137,15 +138,18 @@ function compactBlob(blob: ListedBlob, pool: StringPool): void {
 const COMPACTION_SLICE_MS = 4;
 
 /**
- * Compacts listed blobs in the background, a few milliseconds per event-loop turn, so a cold listing is served as soon
- * as its definitions are parsed. Compaction only replaces strings by equal strings and drops a text that
+ * Compacts listed blobs in the background, a few milliseconds per event-loop turn and none while a snapshot is being
+ * built (Foreground), so a cold listing is served as soon as its definitions are parsed. Compaction only replaces strings by equal strings and drops a text that
  * serializeDefinition gives back, so readers see the same values before, during and after it.
  */
 export class BlobCompactor {
   private queue: ListedBlob[] = [];
   private running: Promise<void> | null = null;
 
-  constructor(readonly pool: StringPool = new StringPool()) {}
+  constructor(
+    readonly pool: StringPool = new StringPool(),
+    private readonly foreground: Foreground = new Foreground(),
+  ) {}
 
   add(blobs: Iterable<ListedBlob>): void {
     for (const blob of blobs) if (blob.definition && blob.raw !== null) this.queue.push(blob);
@@ -160,7 +164,7 @@ export class BlobCompactor {
   private async run(): Promise<void> {
     try {
       for (let done = 0; ; ) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.foreground.turn();
         const until = performance.now() + COMPACTION_SLICE_MS;
         while (done < this.queue.length && performance.now() < until) compactBlob(this.queue[done++], this.pool);
         if (done >= this.queue.length) {
