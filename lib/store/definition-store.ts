@@ -205,9 +205,9 @@ export class DefinitionStore {
   private readonly dirSegments: string[];
   private snapshots = new Map<Environment, BranchSnapshot>();
   private snapshotBuilds = new Map<string, Promise<BranchSnapshot>>();
-  /** Interns the strings of listed definitions across tests and branches, and drops texts it can rebuild (read.ts). */
   /** Snapshot builds are foreground work: compaction and listing cache writes wait for them. */
   private readonly foreground = new Foreground();
+  /** Interns the strings of listed definitions across tests and branches, and drops texts it can rebuild (read.ts). */
   private readonly compactor = new BlobCompactor(undefined, this.foreground);
   private readonly listingCache: ListingCache;
   /** Per branch, the tree oid of every test as the listing cache on disk has it (to know when it is worth rewriting). */

@@ -139,8 +139,9 @@ const COMPACTION_SLICE_MS = 4;
 
 /**
  * Compacts listed blobs in the background, a few milliseconds per event-loop turn and none while a snapshot is being
- * built (Foreground), so a cold listing is served as soon as its definitions are parsed. Compaction only replaces strings by equal strings and drops a text that
- * serializeDefinition gives back, so readers see the same values before, during and after it.
+ * built (Foreground), so a cold listing is served as soon as its definitions are parsed. Compaction only replaces
+ * strings by equal strings and drops a text that serializeDefinition gives back, so readers see the same values
+ * before, during and after it.
  */
 export class BlobCompactor {
   private queue: ListedBlob[] = [];
