@@ -7,7 +7,7 @@
  * slices of the source text, so a parsed definition kept the whole text alive (56 MB for the three listings). Listed
  * definitions have their strings copied out and interned, and when a blob's text is exactly
  * serializeDefinition(definition) — every file Proctor or this app wrote — the text is not kept but re-serialised when
- * asked for (listing consumers read definitions, rarely texts): 30 MB. That compaction costs about as much as the
+ * asked for (listing consumers read definitions, rarely texts): 30 MB. That compaction costs several times the
  * parse itself, so it runs in the background after the listing is served (BlobCompactor); until then the text is kept.
  * Other files keep their raw text, byte for byte.
  */
