@@ -10,7 +10,8 @@ import type { PrismaClient } from '../lib/generated/prisma/client';
 import type { DefinitionStore } from '../lib/store';
 import { appendUpstreamCommits, copyRepo, DEFINITIONS_DIR, ensureBenchRepo, readBlobs, WORK_DIR, type BenchRepoInfo, type BenchRepoOptions } from './generate-repo';
 import { timeMedian, timeOnce, type BenchContext, type BenchFigure } from './report';
-import { loadPgliteIntoPostgres, runStoreChild, startPostgres, type StoreChildResult } from './store-postgres';
+import { loadPgliteIntoPostgres, startPostgres } from './store-postgres';
+import { runStoreChild, type StoreChildResult } from './store-server-process';
 
 const FULL: BenchRepoOptions & { upstream: number } = { tests: 5000, commits: 50000, seed: 1, upstream: 10000 };
 const QUICK: BenchRepoOptions & { upstream: number } = { tests: 500, commits: 5000, seed: 1, upstream: 1000 };

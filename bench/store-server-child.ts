@@ -1,5 +1,5 @@
 /**
- * Child process of the store bench's process legs (started by runStoreChild, never imported): opens the store on a
+ * Child process of the store bench's server legs (started by runStoreChild, never imported): opens the store on a
  * database that already holds the index — a PostgreSQL server (`url`), or the embedded PGlite (`dataDir`, which runs
  * in a process of its own as in production) — does what a server does (list every branch, one history, saves,
  * promotions, catching up with upstream commits, the tests list) and reports timings and RSS as one JSON line.
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { DEFINITIONS_DIR } from './generate-repo';
 import { timeMedian, timeOnce } from './report';
-import { CHILD_MARK, type StoreChildArgs, type StoreChildResult } from './store-postgres';
+import { CHILD_MARK, type StoreChildArgs, type StoreChildResult } from './store-server-process';
 
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
 /** How long the child rests before its last RSS reading. */
