@@ -1,7 +1,8 @@
 /**
  * Cost of reading definition.json with our lenient reader (parseDefinition: comments, number kinds, positions for
  * errors, mapping to TestDefinition) against the floor of JSON.parse on the same texts, measured in the same run.
- * Corpora: Proctor's 46 reference definitions and the 10 proctor-data examples.
+ * Corpora: Proctor's 46 reference definitions (hand-written test fixtures: nearly all take the scanner) and the 10
+ * proctor-data examples (written as Proctor writes them: most take the JSON.parse fast path, canonical-definition.ts).
  * Run: npx tsx bench/parse.ts
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
