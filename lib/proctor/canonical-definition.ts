@@ -1,3 +1,4 @@
+import { ALLOCATION_KEYS, BUCKET_KEYS, DEFINITION_KEYS, DEPENDENCY_KEYS, EXPERIMENT_CONFIG_KEYS, PAYLOAD_KEYS, RANGE_KEYS } from './definition-keys';
 import { DEFAULT_MAX_DEPTH } from './json';
 import { DoubleValue, type JsonValue, type TestDefinition } from './model';
 
@@ -18,20 +19,10 @@ type JsonObject = { [key: string]: JsonValue };
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
-/** TestDefinition's fields (any other key is ignored, as the lenient Reader does). */
-const ROOT_KEYS = new Set([
-  'version', 'constants', 'specialConstants', 'salt', 'rule', 'buckets', 'allocations', 'silent', 'metaTags', 'testType',
-  'description', 'dependsOn', 'evaluateForIncognitoUsers', 'enableUnitlessAllocations', 'forceLogging',
-  'payloadExperimentConfig',
-]);
+/** TestDefinition's fields (any other key is ignored, as the lenient Reader does; `subrule` is declined). */
+const ROOT_KEYS = new Set<string>(DEFINITION_KEYS.filter((key) => key !== 'subrule'));
 /** The key sequences a bucket may have: description and payload only when not null. */
-const BUCKET_KEYS = [['name', 'value', 'description', 'payload'], ['name', 'value', 'description'], ['name', 'value', 'payload'], ['name', 'value']];
-const ALLOCATION_KEYS = ['rule', 'ranges', 'id', 'name'];
-const RANGE_KEYS = ['bucketValue', 'length'];
-const DEPENDENCY_KEYS = ['testName', 'bucketValue'];
-const EXPERIMENT_CONFIG_KEYS = ['priority', 'namespaces'];
-/** A payload holds any of these (non-null), in this order: the Reader sets them in this order. */
-const PAYLOAD_KEYS = ['doubleValue', 'doubleArray', 'longValue', 'longArray', 'stringValue', 'stringArray', 'map', 'json'];
+const BUCKET_KEY_SEQUENCES = [BUCKET_KEYS, BUCKET_KEYS.slice(0, 3), [BUCKET_KEYS[0], BUCKET_KEYS[1], BUCKET_KEYS[3]], BUCKET_KEYS.slice(0, 2)];
 
 /** Nesting of raw values below which the scanner's depth limit cannot be reached (typed objects add a few levels). */
 const RAW_MAX_DEPTH = DEFAULT_MAX_DEPTH - 100;
@@ -51,6 +42,11 @@ function hasKeys(o: JsonObject, keys: readonly string[]): boolean {
   let i = 0;
   for (const key in o) if (key !== keys[i++]) return false;
   return i === keys.length;
+}
+
+function hasKeysOfOne(o: JsonObject, sequences: ReadonlyArray<readonly string[]>): boolean {
+  for (const keys of sequences) if (hasKeys(o, keys)) return true;
+  return false;
 }
 
 /** A number JSON.parse gives that the scanner would have read differently or refused. */
@@ -141,7 +137,7 @@ class Adopter {
     if (!isRecord(value)) throw NOT_CANONICAL;
     let next = 0;
     for (const key in value) {
-      // Known keys only, each once, in the Reader's order, none null (the Reader leaves null ones out).
+      // Known keys only, each once, in the Reader's order (PAYLOAD_KEYS), none null (the Reader leaves null ones out).
       const at = PAYLOAD_KEYS.indexOf(key, next);
       if (at < 0) throw NOT_CANONICAL;
       next = at + 1;
@@ -164,7 +160,7 @@ class Adopter {
   bucket(value: JsonValue): void {
     if (!isRecord(value)) throw NOT_CANONICAL;
     // name, value, then description and payload when not null (the Reader leaves null ones out).
-    if (!hasKeys(value, BUCKET_KEYS[0]) && !hasKeys(value, BUCKET_KEYS[1]) && !hasKeys(value, BUCKET_KEYS[2]) && !hasKeys(value, BUCKET_KEYS[3])) {
+    if (!hasKeysOfOne(value, BUCKET_KEY_SEQUENCES)) {
       throw NOT_CANONICAL;
     }
     if (typeof value.name !== 'string' || !isInt(value.value)) throw NOT_CANONICAL;

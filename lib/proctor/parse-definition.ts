@@ -1,6 +1,16 @@
 import { AppError } from '../errors';
 import { formatAuditDate } from './audit';
 import { adoptCanonicalDefinition } from './canonical-definition';
+import {
+  ALLOCATION_KEYS,
+  BUCKET_KEYS,
+  CONSUMABLE_KEYS,
+  DEFINITION_KEYS,
+  DEPENDENCY_KEYS,
+  EXPERIMENT_CONFIG_KEYS,
+  PAYLOAD_KEYS,
+  RANGE_KEYS,
+} from './definition-keys';
 import { JsonParseError, escapePointerToken, javaDoubleToString, locate, parseJson, setOwn } from './json';
 import {
   DoubleValue,
@@ -30,24 +40,6 @@ const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
 type JsonObject = { [key: string]: JsonValue };
-
-/** Known keys per object kind, in Java field order (used by strict parsing and its messages). */
-export const DEFINITION_KEYS = [
-  'version', 'constants', 'specialConstants', 'salt', 'rule', 'buckets', 'allocations', 'silent', 'metaTags', 'testType',
-  'description', 'dependsOn', 'evaluateForIncognitoUsers', 'enableUnitlessAllocations', 'forceLogging',
-  'payloadExperimentConfig', 'subrule',
-] as const;
-const CONSUMABLE_KEYS = [
-  'constants', 'version', 'salt', 'rule', 'buckets', 'allocations', 'silent', 'testType', 'description', 'metaTags',
-  'dependsOn', 'evaluateForIncognitoUsers', 'enableUnitlessAllocations', 'containsUnitlessAllocation', 'forceLogging',
-  'payloadExperimentConfig', 'dynamic', 'subrule',
-];
-const BUCKET_KEYS = ['name', 'value', 'description', 'payload'];
-const PAYLOAD_KEYS = ['doubleValue', 'doubleArray', 'longValue', 'longArray', 'stringValue', 'stringArray', 'map', 'json'];
-const ALLOCATION_KEYS = ['rule', 'ranges', 'id', 'name'];
-const RANGE_KEYS = ['bucketValue', 'length'];
-const DEPENDENCY_KEYS = ['testName', 'bucketValue'];
-const EXPERIMENT_CONFIG_KEYS = ['priority', 'namespaces'];
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof DoubleValue);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adoptCanonicalDefinition } from '@/lib/proctor/canonical-definition';
@@ -6,6 +6,7 @@ import { parseJson } from '@/lib/proctor/json';
 import { DoubleValue, type JsonValue, type TestDefinition } from '@/lib/proctor/model';
 import { parseDefinition, readDefinition } from '@/lib/proctor/parse-definition';
 import { serializeDefinition } from '@/lib/proctor/serialize-definition';
+import { definitionCorpus, PROCTOR_DATA_DEFINITIONS as DATA } from '../support/definition-corpus';
 
 /**
  * The JSON.parse fast path of parseDefinition (lib/proctor/canonical-definition.ts) may answer only with exactly what
@@ -14,13 +15,7 @@ import { serializeDefinition } from '@/lib/proctor/serialize-definition';
  * definitions with numbers of both kinds in constants and payloads, and on mutations aimed at what JSON.parse loses.
  */
 
-const REF = 'test/fixtures/proctor-reference/test-definitions';
-const DATA = path.resolve(__dirname, '../../proctor-data/test-definitions');
-const corpus = [REF, DATA].flatMap((dir) =>
-  readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => readFileSync(path.join(dir, e.name, 'definition.json'), 'utf8')),
-);
+const corpus = definitionCorpus();
 
 /** A comparable picture: DoubleValues and plain numbers stay distinct, -0 is visible, objects keep own key order. */
 function shape(value: unknown): unknown {

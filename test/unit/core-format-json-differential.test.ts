@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonParseError, locate, parseJson, type ParseJsonOptions } from '@/lib/proctor/json';
 import { DoubleValue, type JsonValue } from '@/lib/proctor/model';
 import { parseDefinition, parseDefinitionStrict } from '@/lib/proctor/parse-definition';
+import { definitionCorpus } from '../support/definition-corpus';
 import { referenceParseJson } from '../support/reference-json';
 
 /**
@@ -12,13 +11,7 @@ import { referenceParseJson } from '../support/reference-json';
  * both must give the same value (number kinds, key order, own `__proto__`), the same positions and the same error.
  */
 
-const REF = 'test/fixtures/proctor-reference/test-definitions';
-const DATA = path.resolve(__dirname, '../../proctor-data/test-definitions');
-const corpus = [REF, DATA].flatMap((dir) =>
-  readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => readFileSync(path.join(dir, e.name, 'definition.json'), 'utf8')),
-);
+const corpus = definitionCorpus();
 
 /** A comparable picture of a value: DoubleValues and plain numbers stay distinct, objects keep own key order. */
 function shape(value: JsonValue): unknown {
