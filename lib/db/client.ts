@@ -50,7 +50,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       throw error;
     }
   }
-  if (options.memory) return openPglite('memory://', options.migrationsDir, () => undefined);
+  if (options.memory) return openMemoryPglite(options.migrationsDir);
   throw new Error('createDatabase needs a PostgreSQL url, a PGlite dataDir, or memory: true.');
 }
 
@@ -211,8 +211,9 @@ async function createPgliteDatabase(script: string, dataDir: string): Promise<vo
   if (code !== 0) throw new Error(`Creating the embedded database in ${dataDir} failed (${code}): ${stderr.trim().split('\n').slice(-4).join(' | ') || 'no output'}`);
 }
 
-async function openPglite(dataDir: string, migrationsDir: string | undefined, release: () => void): Promise<Database> {
-  const pglite = await PGlite.create(dataDir);
+/** PGlite in memory, in this process (tests): nothing on disk to lock or to keep away from the server's heap. */
+async function openMemoryPglite(migrationsDir: string | undefined): Promise<Database> {
+  const pglite = await PGlite.create('memory://');
   let migrations: MigrationResult;
   try {
     migrations = await applyMigrations(pglite, { migrationsDir });
@@ -228,7 +229,6 @@ async function openPglite(dataDir: string, migrationsDir: string | undefined, re
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
-      release();
     },
   };
 }

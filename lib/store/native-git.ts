@@ -44,24 +44,15 @@ export class CatFileBatch {
 
   read(oid: string): Promise<RawObject | null> {
     if (!/^[0-9a-f]{40}$/.test(oid)) return Promise.reject(new Error(`Not an object id: ${oid}`));
-    return this.request(oid, false) as Promise<RawObject | null>;
+    return this.request(oid);
   }
 
   /**
-   * The object at `path` below a tree, resolved by git itself (`<tree>:<path>`), so a listing needs no tree reads or
-   * ls-tree of its own before the blobs start to flow; null when there is nothing at that path.
-   */
-  readPath(tree: string, path: string): Promise<TextObject | null> {
-    if (!/^[0-9a-f]{40}$/.test(tree)) return Promise.reject(new Error(`Not an object id: ${tree}`));
-    // One request per line: a path with a line break (or a NUL) cannot be asked for.
-    if (/[\n\r\0]/.test(path) || path === '') return Promise.reject(new Error(`Not a path cat-file can read: ${JSON.stringify(path)}`));
-    return this.request(`${tree}:${path}`, true) as Promise<TextObject | null>;
-  }
-
-  /**
-   * `<tree>:<path>` for many trees in one go. `each` is called synchronously as every answer arrives, in order (null
-   * where a tree has nothing at that path): a listing parses each definition straight out of the pipe, with no promise
-   * per object. Rejects when git fails or `each` threw (later answers are then not passed on).
+   * `<tree>:<path>` for many trees in one go, resolved by git itself, so a listing needs no tree reads or ls-tree of
+   * its own before the blobs start to flow (one request per line: a path with a line break or NUL cannot be asked).
+   * `each` is called synchronously as every answer arrives, in order (null where a tree has nothing at that path): a
+   * listing parses each definition straight out of the pipe, with no promise per object. Rejects when git fails or
+   * `each` threw (later answers are then not passed on).
    */
   readPaths(trees: readonly string[], path: string, each: (index: number, object: TextObject | null) => void): Promise<void> {
     if (/[\n\r\0]/.test(path) || path === '') return Promise.reject(new Error(`Not a path cat-file can read: ${JSON.stringify(path)}`));
@@ -104,14 +95,14 @@ export class CatFileBatch {
     });
   }
 
-  private request(name: string, byPath: boolean): Promise<RawObject | TextObject | null> {
+  private request(oid: string): Promise<RawObject | null> {
     const child = this.ensure();
     return new Promise((resolve, reject) => {
-      this.queue.push({ name, byPath, resolve, reject });
+      this.queue.push({ name: oid, byPath: false, resolve: resolve as Pending['resolve'], reject });
       if (this.queue.length - this.head === 1) this.setRef(true);
-      // Requests made in the same tick go out as one write (a listing asks for thousands at once).
+      // Reads asked for in the same tick go out as one write.
       if (this.outgoing.length === 0) queueMicrotask(() => this.flush(child));
-      this.outgoing.push(name);
+      this.outgoing.push(oid);
     });
   }
 

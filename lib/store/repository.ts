@@ -316,19 +316,8 @@ export class GitRepository {
     return Buffer.from(blob).toString('utf8');
   }
 
-  /**
-   * The blob at `name` directly in a tree, with its oid, in one round trip through `cat-file` (git resolves the path);
-   * null when there is no blob of that name there.
-   */
-  async readBlobIn(treeOid: string, name: string): Promise<{ oid: string; text: string } | null> {
-    if (!this.native.unavailable) {
-      try {
-        const raw = await this.native.readPath(treeOid, name);
-        return raw && raw.type === 'blob' ? { oid: raw.oid, text: raw.text } : null;
-      } catch (error) {
-        if (!this.native.unavailable) throw error;
-      }
-    }
+  /** The blob at `name` directly in a tree, with its oid, through isomorphic-git (readBlobsIn without a git CLI). */
+  private async readBlobInTree(treeOid: string, name: string): Promise<{ oid: string; text: string } | null> {
     const entry = (await this.readTree(treeOid)).find((e) => e.path === name);
     return entry && entry.type === 'blob' ? { oid: entry.oid, text: await this.readBlobText(entry.oid) } : null;
   }
@@ -343,7 +332,7 @@ export class GitRepository {
       try {
         await this.native.readPaths(trees, name, (index, raw) => {
           answered = index + 1;
-          each(index, raw && raw.type === 'blob' ? { oid: raw.oid, text: raw.text } : null);
+          each(index, raw && raw.type === 'blob' ? raw : null);
         });
         return;
       } catch (error) {
@@ -352,7 +341,7 @@ export class GitRepository {
     }
     // isomorphic-git: the trees not answered yet, a few at a time.
     for (let start = answered; start < trees.length; start += 64) {
-      const found = await Promise.all(trees.slice(start, start + 64).map((tree) => this.readBlobIn(tree, name)));
+      const found = await Promise.all(trees.slice(start, start + 64).map((tree) => this.readBlobInTree(tree, name)));
       found.forEach((blob, offset) => each(start + offset, blob));
     }
   }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '@/lib/db/client';
+import { expectAbortedTransaction } from '@/test/support/db';
 
 /** The pglite-server processes serving `dataDir`: pid and socket path, from their command lines. */
 function servers(dataDir: string): Array<{ pid: number; socketPath: string }> {
@@ -58,12 +59,7 @@ describe('the embedded database process', () => {
   });
 
   it('serves queries, rolled-back and committed transactions, and large values', async () => {
-    await expect(
-      db.prisma.$transaction(async (tx) => {
-        await tx.setting.create({ data: { key: 'rolled-back', value: 1 } });
-        throw new Error('abort');
-      }),
-    ).rejects.toThrow('abort');
+    await expectAbortedTransaction(db, (tx) => tx.setting.create({ data: { key: 'rolled-back', value: 1 } }));
     expect(await db.prisma.setting.findUnique({ where: { key: 'rolled-back' } })).toBeNull();
     const big = 'x'.repeat(3 * 1024 * 1024);
     await db.prisma.setting.create({ data: { key: 'big', value: { big } } });

@@ -12,7 +12,7 @@ import { applyMigrations, MigrationError, PRISMA_MIGRATION_LOCK_ID } from '@/lib
 import { createDatabase, type Database } from '@/lib/db/client';
 import { DataDirInUseError } from '@/lib/db/data-dir-lock';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { createEmptyTestConnection, createTestDatabase, testServerUrl, type TestConnection } from '@/test/support/db';
+import { createEmptyTestConnection, createTestDatabase, expectAbortedTransaction, testServerUrl, type TestConnection } from '@/test/support/db';
 
 const root = path.resolve(__dirname, '../..');
 const migrationsDir = path.join(root, 'prisma', 'migrations');
@@ -468,12 +468,7 @@ describe('Prisma client on the migrated database', () => {
   });
 
   it('run interactive transactions and roll them back on error', async () => {
-    await expect(
-      db.prisma.$transaction(async (tx) => {
-        await tx.loginAttempt.create({ data: { key: 'user:ada', count: 1 } });
-        throw new Error('abort');
-      }),
-    ).rejects.toThrow('abort');
+    await expectAbortedTransaction(db, (tx) => tx.loginAttempt.create({ data: { key: 'user:ada', count: 1 } }));
     expect(await db.prisma.loginAttempt.count()).toBe(0);
     await db.prisma.$transaction(async (tx) => {
       await tx.loginAttempt.create({ data: { key: 'user:ada', count: 1 } });
