@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '@/lib/db/client';
-import { expectAbortedTransaction } from '@/test/support/db';
+import { expectAbortedTransaction } from '@/test/support/db-assertions';
 
 /** The pglite-server processes serving `dataDir`: pid and socket path, from their command lines. */
 function servers(dataDir: string): Array<{ pid: number; socketPath: string }> {

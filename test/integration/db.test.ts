@@ -12,7 +12,8 @@ import { applyMigrations, MigrationError, PRISMA_MIGRATION_LOCK_ID } from '@/lib
 import { createDatabase, type Database } from '@/lib/db/client';
 import { DataDirInUseError } from '@/lib/db/data-dir-lock';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { createEmptyTestConnection, createTestDatabase, expectAbortedTransaction, testServerUrl, type TestConnection } from '@/test/support/db';
+import { expectAbortedTransaction } from '@/test/support/db-assertions';
+import { createEmptyTestConnection, createTestDatabase, testServerUrl, type TestConnection } from '@/test/support/db';
 
 const root = path.resolve(__dirname, '../..');
 const migrationsDir = path.join(root, 'prisma', 'migrations');

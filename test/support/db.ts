@@ -6,10 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { expect } from 'vitest';
 import { createDatabase, type Database } from '@/lib/db/client';
 import type { SqlConnection } from '@/lib/db/migrate';
-import type { Prisma } from '@/lib/generated/prisma/client';
 
 export function testServerUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL?.trim() || undefined;
@@ -89,14 +87,4 @@ export async function createEmptyTestConnection(): Promise<TestConnection> {
       await target.drop();
     },
   };
-}
-
-/** Runs `write` in an interactive transaction that then throws: the transaction must reject with that error. */
-export async function expectAbortedTransaction(db: Database, write: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<void> {
-  await expect(
-    db.prisma.$transaction(async (tx) => {
-      await write(tx);
-      throw new Error('abort');
-    }),
-  ).rejects.toThrow('abort');
 }
