@@ -10,7 +10,8 @@
 // Measured on the 5,000-test bench repository, database in another process, after listing, saves, promotions, a
 // 10,000-commit catch-up and the tests list (RSS after a full GC): 304–376 MB with only the first setting (with the
 // main arena holding 67 MB), 280–282 MB with both; listing, save and promotion times unchanged. A value already set
-// in the environment wins.
+// in the environment wins. They are for node processes (the server and the embedded database's process, which
+// inherits them); git children are started without them (NODE_MALLOC_SETTINGS in lib/store/native-git.ts).
 
 /** `env` with the production server's defaults added. */
 export function serverEnvironment(env = process.env) {

@@ -22,6 +22,7 @@ import { ListingCache, type CachedTest } from './listing-cache';
 import { Foreground } from './foreground';
 import { BlobCompactor, blobText, buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
 import { RemoteSync, type RemoteOptions } from './remote-sync';
+import { gitEnvironment } from './native-git';
 import { GitRepository, type Signature } from './repository';
 import { loadSeedTests, publishSeed, seedRepository } from './seed';
 import {
@@ -370,7 +371,7 @@ export class DefinitionStore {
   async gc(): Promise<void> {
     await this.writeMutex.run(() =>
       this.gate.exclusiveRun(async () => {
-        await execFileAsync('git', ['--git-dir', this.repo.gitdir, 'gc', '--quiet'], { timeout: 10 * 60_000 });
+        await execFileAsync('git', ['--git-dir', this.repo.gitdir, 'gc', '--quiet'], { timeout: 10 * 60_000, env: gitEnvironment() });
         this.repo.resetCache();
       }),
     );
