@@ -113,7 +113,7 @@ function inTreeOrder(entries: TreeEntry[]): TreeEntry[] {
 }
 
 /** Entries already in git's tree order → tree object bytes (mode `40000` for trees, as git writes it). */
-function renderSortedTree(sorted: TreeEntry[]): Buffer {
+function renderTree(sorted: TreeEntry[]): Buffer {
   // One buffer sized up front: a 5,000-test tree was 10,000 small buffers concatenated on every save.
   let size = 0;
   for (const entry of sorted) size += (entry.mode === '040000' ? 5 : entry.mode.length) + 1 + Buffer.byteLength(entry.path, 'utf8') + 1 + 20;
@@ -124,11 +124,6 @@ function renderSortedTree(sorted: TreeEntry[]): Buffer {
     offset += out.write(entry.oid, offset, 'hex');
   }
   return out;
-}
-
-/** Entries → tree object bytes, sorted only when they are not already. */
-export function renderTree(entries: TreeEntry[]): Buffer {
-  return renderSortedTree(inTreeOrder(entries));
 }
 
 /** A raw commit object, read exactly as isomorphic-git's readCommit does (same message normalisation). */
@@ -406,7 +401,7 @@ export class GitRepository {
 
   async writeTree(entries: TreeEntry[]): Promise<string> {
     const sorted = inTreeOrder(entries);
-    const oid = await this.writeObject('tree', renderSortedTree(sorted));
+    const oid = await this.writeObject('tree', renderTree(sorted));
     // A tree just written is usually read next (the index diffs the new commit): keep it parsed.
     if (!this.treeMemo.has(oid) && entries.length <= TREE_MEMO_ENTRIES / 3) {
       this.treeMemo.set(oid, sorted === entries ? [...entries] : sorted);
