@@ -70,8 +70,10 @@ export async function loadPgliteIntoPostgres(pgliteDir: string, url: string, scr
       );
     }
     await target.query('COMMIT');
-    // VACUUM too: after 60,000 inserts autovacuum would otherwise start on them while the server child is measured.
+    // VACUUM and a CHECKPOINT too: after 60,000 inserts autovacuum and the checkpointer would otherwise work through
+    // them while the server child is measured.
     await target.query('VACUUM ANALYZE');
+    await target.query('CHECKPOINT');
   } catch (error) {
     await target.query('ROLLBACK').catch(() => undefined);
     throw error;
