@@ -28,7 +28,7 @@ function oidOf(index: number): string {
   return createHash('sha1').update(String(index)).digest('hex');
 }
 
-/** Every base name as a file and, under another name, as a tree — plus a file and a tree sharing one name's prefix. */
+/** Every base name as a file, and two trees named after it (`<name>_dir`, `<name>x`), plus the two entries below. */
 function entries(): TreeEntry[] {
   const list: TreeEntry[] = [];
   BASES.forEach((name, i) => {
@@ -36,7 +36,8 @@ function entries(): TreeEntry[] {
     list.push({ mode: '040000', path: `${name}_dir`, oid: oidOf(100 + i), type: 'tree' });
     list.push({ mode: '040000', path: `${name}x`, oid: oidOf(200 + i), type: 'tree' });
   });
-  // A tree named like a file's prefix: `a` (tree) sorts as `a/`, after `a-b` and `a.b`, before `a0`.
+  // A tree whose name is a prefix of a file's: `a-` sorts as `a-/`, before the file `a-b` ('/' < 'b'); and a file `a.`
+  // that a plain string order and git's order place alike, next to the tree `a.bx`.
   list.push({ mode: '040000', path: 'a-', oid: oidOf(300), type: 'tree' });
   list.push({ mode: '100644', path: 'a.', oid: oidOf(301), type: 'blob' });
   return list;
