@@ -4,6 +4,7 @@
  * validation with the core library the server uses, drift preview, rule helper, save with an issue key, conflict
  * re-apply, and drafts in localStorage so no edit is ever lost.
  */
+import { testStatus } from '@/lib/domain/test-status';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createDraftStore, type DraftStore, type EditorDraft } from '@/lib/editor/draft-store';
@@ -59,9 +60,9 @@ function sameIssues(a: ValidationIssue[], b: ValidationIssue[]): boolean {
   return a.length === b.length && a.every((x, i) => x.path === b[i].path && x.message === b[i].message && x.severity === b[i].severity);
 }
 
-/** Running = some users already get a non-inactive bucket: moving them between buckets corrupts results. */
-function isRunning(def: TestDefinition | null): boolean {
-  return !!def && def.allocations.some((a) => a.ranges.some((r) => r.bucketValue !== -1 && r.length > 0));
+/** Some users already get an active bucket (running or rolled out): moving them between buckets changes what they see. */
+function isLive(def: TestDefinition | null): boolean {
+  return !!def && testStatus(def) !== 'inactive';
 }
 
 export function TestEditor(props: TestEditorProps) {
@@ -296,7 +297,7 @@ export function TestEditor(props: TestEditorProps) {
   };
 
   const definition = doc.definition ?? doc.lastValid;
-  const running = useMemo(() => mode === 'edit' && (isRunning(base) || !!props.liveInProduction), [mode, base, props.liveInProduction]);
+  const running = useMemo(() => mode === 'edit' && (isLive(base) || !!props.liveInProduction), [mode, base, props.liveInProduction]);
   const title = mode === 'edit' ? `Edit ${props.testName}` : props.copyOf ? `New test (copy of ${props.copyOf})` : 'New test';
 
   return (

@@ -1,4 +1,6 @@
 'use client';
+import type { Environment } from '@/lib/domain/environment';
+import { isIssueKey } from '@/lib/domain/issue-key';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { EnvBadge } from '@/components/env-badge';
@@ -33,7 +35,7 @@ interface PromoteResult {
 
 export interface PromoteDialogProps {
   testName: string;
-  live: Record<'trunk' | 'qa' | 'production', { revision: string | null }>;
+  live: Record<Environment, { revision: string | null }>;
   trunkRevisions: { revision: string; message: string; author: string; at: string }[];
   qaSource: { revision: string; sourceTrunkRevision: string | null } | null;
   requiredStatus: Record<Target, string>;
@@ -92,7 +94,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
 
   const normalizedKey = issueKey.trim().toUpperCase();
   useEffect(() => {
-    if (!/^[A-Z][A-Z0-9]+-\d+$/.test(normalizedKey)) return;
+    if (!isIssueKey(normalizedKey)) return;
     let cancelled = false;
     const timer = setTimeout(() => {
       callApi<IssueInfo>(`/api/v1/issues/${encodeURIComponent(normalizedKey)}`)

@@ -1,6 +1,7 @@
 'use client';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
+import { TEST_STATUSES, TEST_STATUS_LABEL } from '@/lib/domain/test-status';
 import { inputClass } from '@/lib/ui/styles';
 
 /** Search box and filters of the tests list; every change updates the URL and the server filters (debounced search). */
@@ -86,10 +87,9 @@ export function TestFilters({ types, tags }: { types: string[]; tags: string[] }
         ['production-behind', 'Trunk ahead of production'],
         ['in-sync', 'All in sync'],
       ])}
-      {select('active', 'Status', [
-        ['', 'Active and inactive'],
-        ['active', 'Active'],
-        ['inactive', 'Inactive'],
+      {select('status', 'Status', [
+        ['', 'Any status'],
+        ...TEST_STATUSES.map((status) => [status, TEST_STATUS_LABEL[status]] as [string, string]),
       ])}
       {select('sort', 'Sort', [
         ['', 'Name'],

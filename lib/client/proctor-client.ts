@@ -9,13 +9,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import type { Environment } from '../domain/environment';
 import { determineGroups, type AssignedBucket } from '../proctor/determine-groups';
 import type { ProctorSpecification, TestMatrixArtifact } from '../proctor/model';
 import { parseMatrix } from '../proctor/parse-definition';
 import { consolidateMatrix, type VerifyMatrixResult } from '../proctor/verify-matrix';
 import { forceGroupsFromRequest, parseForceGroups, type ForceGroups } from './force-groups';
 
-export type ClientEnvironment = 'trunk' | 'qa' | 'production';
+export type ClientEnvironment = Environment;
 
 export interface ProctorClientOptions {
   /** Base URL of Proctor Studio, e.g. "https://proctor.example.com" (matrix at /api/v1/matrix/{environment}). */

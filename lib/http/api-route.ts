@@ -186,6 +186,16 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
   return Object.assign(routeHandler, { apiRoute: options });
 }
 
+/** Query parameter from a closed list; absent → undefined; anything else → VALIDATION_FAILED listing the choices. */
+export function queryEnum<T extends string>(query: URLSearchParams, name: string, choices: readonly T[]): T | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return undefined;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  throw new AppError('VALIDATION_FAILED', `Query parameter '${name}' must be one of ${choices.join(', ')}.`, {
+    details: [{ path: `?${name}`, message: `must be one of ${choices.join(', ')}` }],
+  });
+}
+
 /** Integer query parameter with bounds; absent → fallback; malformed → VALIDATION_FAILED naming the parameter. */
 export function queryInt(query: URLSearchParams, name: string, options: { min?: number; max?: number; fallback?: number } = {}): number | undefined {
   const raw = query.get(name);

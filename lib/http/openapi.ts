@@ -6,6 +6,7 @@
  * methods here are exactly the route files' exports. Response schemas describe the shapes the services return; the
  * HTTP tests validate real responses against them.
  */
+import { TEST_STATUSES } from '@/lib/domain/test-status';
 import { HEARTBEAT_BODY } from '@/lib/distribution/record-heartbeat';
 import * as api from './api-schemas';
 import type { JsonSchema } from './validate-body';
@@ -192,7 +193,7 @@ export const API_OPERATIONS: OperationSpec[] = [
     summary: 'List tests with their allocations per environment',
     auth: 'viewer',
     query: [
-      q('q', str), q('type', str), q('tag', str), q('env', str, 'trunk|qa|production, or !production for absent there'), q('drift', str), q('active', str),
+      q('q', str), q('type', str), q('tag', str), q('env', str, 'trunk|qa|production, or !production for absent there'), q('drift', str), q('status', { enum: [...TEST_STATUSES] }, 'inactive | running | rolled-out (lib/domain/test-status.ts)'),
       q('sort', { enum: ['name', 'updated'] }), q('page', { type: 'integer', minimum: 1 }), q('pageSize', { type: 'integer', minimum: 1, maximum: 200 }),
     ],
     responses: { 200: obj({ tests: { type: 'array', items: anyObject } }, ['tests']) },

@@ -1,6 +1,6 @@
 /** Demo/test data for the built-in tracker. Idempotent: existing issues are left exactly as they are. */
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { ISSUE_KEY_PATTERN } from './workflow';
+import { isIssueKey } from '@/lib/domain/issue-key';
 
 export interface SeedIssue {
   key: string;
@@ -16,7 +16,7 @@ export interface SeedIssue {
 export async function seedBuiltinIssues(prisma: PrismaClient, issues: SeedIssue[]): Promise<string[]> {
   const created: string[] = [];
   for (const issue of issues) {
-    if (!ISSUE_KEY_PATTERN.test(issue.key)) throw new Error(`Seed issue key '${issue.key}' is not of the form PROJECT-123.`);
+    if (!isIssueKey(issue.key)) throw new Error(`Seed issue key '${issue.key}' is not of the form PROJECT-123.`);
     const dash = issue.key.lastIndexOf('-');
     const projectKey = issue.key.slice(0, dash);
     const number = Number(issue.key.slice(dash + 1));

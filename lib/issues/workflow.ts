@@ -4,10 +4,12 @@
  *
  * Order of checks: key format first (no tracker call for a malformed key), then existence, type, status.
  */
+import type { PromotionTarget } from '@/lib/domain/environment';
+import { issueKeyProblem, type IssueKeyGrammar } from '@/lib/domain/issue-key';
 import { AppError } from '@/lib/errors';
 import type { IssueTracker, TrackedIssue, TransitionResult } from './issue-tracker';
 
-export type PromotionTarget = 'qa' | 'production';
+export type { PromotionTarget };
 
 export interface PromotionRule {
   /** The issue must be in this status before the definition may be promoted. */
@@ -19,7 +21,8 @@ export interface PromotionRule {
 }
 
 export interface WorkflowRules {
-  issueKeyPattern: RegExp;
+  /** The issue-key grammar (lib/domain/issue-key.ts), optionally narrowed to projects. */
+  issueKeys: IssueKeyGrammar;
   /** Issue type every definition change must reference (case-sensitive, as the tracker names it). */
   requiredIssueType: string;
   /** Saving is refused while the issue is in one of these statuses. */
@@ -27,10 +30,8 @@ export interface WorkflowRules {
   promotion: Record<PromotionTarget, PromotionRule>;
 }
 
-export const ISSUE_KEY_PATTERN = /^[A-Z][A-Z0-9]+-\d+$/;
-
 export const DEFAULT_WORKFLOW_RULES: WorkflowRules = {
-  issueKeyPattern: ISSUE_KEY_PATTERN,
+  issueKeys: {},
   requiredIssueType: 'ProTest',
   saveForbiddenStatuses: ['Closed'],
   promotion: {
@@ -46,13 +47,9 @@ function trackerLabel(tracker: IssueTracker): string {
 /** Trims and checks the key's form; throws ISSUE_INVALID naming the expected form. */
 export function validateIssueKey(key: unknown, rules: WorkflowRules = DEFAULT_WORKFLOW_RULES): string {
   const trimmed = typeof key === 'string' ? key.trim() : '';
-  if (!trimmed) {
-    throw new AppError('ISSUE_INVALID', 'An issue key is required, e.g. PROTEST-7.', { details: [{ path: '/issueKey', message: 'is required' }] });
-  }
-  if (!rules.issueKeyPattern.test(trimmed)) {
-    throw new AppError('ISSUE_INVALID', `'${trimmed}' is not an issue key: use the form PROJECT-123 in capitals, e.g. PROTEST-7.`, {
-      details: [{ path: '/issueKey', message: `must match ${rules.issueKeyPattern.source}` }],
-    });
+  const problem = issueKeyProblem(trimmed, rules.issueKeys);
+  if (problem) {
+    throw new AppError('ISSUE_INVALID', problem, { details: [{ path: '/issueKey', message: trimmed ? 'is not an issue key' : 'is required' }] });
   }
   return trimmed;
 }

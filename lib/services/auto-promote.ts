@@ -3,6 +3,7 @@
  * and production, and a brand-new test that is 100% inactive may follow it; the issue workflow is skipped for these.
  * Any refusal or failure leaves the trunk commit in place and is reported as a partial success.
  */
+import { isAllInactive } from '@/lib/domain/test-status';
 import { explainAllocationOnlyChange } from '@/lib/proctor/is-allocation-only-change';
 import type { TestDefinition } from '@/lib/proctor/model';
 import { assertCompatibleWithConsumers } from './check-consumers';
@@ -22,20 +23,6 @@ export interface AutoPromotionResult extends AutoPromotionPlan {
   promotions: { env: 'qa' | 'production'; revision: string }[];
   message?: string;
   warnings: string[];
-}
-
-const INACTIVE_NAMES = new Set(['inactive', 'disabled']);
-
-/** Every range with a positive length points at bucket -1 named inactive/disabled (Proctor's isAllInactiveTest). */
-export function isAllInactive(definition: TestDefinition): boolean {
-  const bucketsByValue = new Map(definition.buckets.map((bucket) => [bucket.value, bucket]));
-  return definition.allocations.every((allocation) =>
-    allocation.ranges.every((range) => {
-      if (!(range.length > 0)) return true;
-      const bucket = bucketsByValue.get(range.bucketValue);
-      return range.bucketValue === -1 && !!bucket && INACTIVE_NAMES.has(bucket.name.toLowerCase());
-    }),
-  );
 }
 
 /**

@@ -3,6 +3,7 @@
  * paginated on the server. Rows are computed once per combination of branch heads and reused until a branch moves,
  * so a page of 5,000 tests is a filter over memory, not a walk over git.
  */
+import { testStatus, type TestStatus } from '@/lib/domain/test-status';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { TestDefinition } from '@/lib/proctor/model';
 import { ENVIRONMENTS, type DefinitionStore, type Environment } from '@/lib/store';
@@ -22,8 +23,8 @@ export interface TestRow {
   testType: string | null;
   metaTags: string[];
   silent: boolean;
-  /** Proctor's notion: some allocation splits users (no single range holds 100%). */
-  active: boolean;
+  /** The one notion of a running test (lib/domain/test-status.ts), of the newest environment holding the test. */
+  status: TestStatus;
   envs: Record<Environment, EnvironmentSummary | null>;
   drift: { qa: DriftState; production: DriftState };
   lastChange: { revision: string; author: string; authorEmail: string; at: string; issueKey: string | null; message: string } | null;
@@ -38,7 +39,7 @@ export interface ListTestsQuery {
   /** Present in this environment; prefix with "!" for absent (e.g. "!production"). */
   env?: string;
   drift?: 'in-sync' | 'qa-behind' | 'production-behind' | 'any-behind';
-  active?: 'active' | 'inactive';
+  status?: TestStatus;
   sort?: 'name' | 'updated';
   page?: number;
   pageSize?: number;
@@ -127,7 +128,7 @@ async function buildRows(store: DefinitionStore, prisma: PrismaClient): Promise<
       testType: newest?.testType ?? null,
       metaTags: newest?.metaTags ?? [],
       silent: newest?.silent ?? false,
-      active: (newest?.allocations ?? []).some((allocation) => allocation.ranges.every((range) => range.length < 1)),
+      status: newest ? testStatus(newest) : 'inactive',
       envs,
       drift: { qa: driftEntry?.qa.state ?? 'none', production: driftEntry?.production.state ?? 'none' },
       lastChange: change
@@ -162,7 +163,7 @@ function matches(row: TestRow, query: ListTestsQuery, terms: string[]): boolean 
     const env = query.env.replace(/^!/, '') as Environment;
     if (ENVIRONMENTS.includes(env) && (row.envs[env] === null) !== absent) return false;
   }
-  if (query.active && row.active !== (query.active === 'active')) return false;
+  if (query.status && row.status !== query.status) return false;
   if (query.drift) {
     const behind = (state: DriftState) => state !== 'current';
     const qaBehind = row.envs.trunk !== null && behind(row.drift.qa);

@@ -3,6 +3,7 @@
  * must be in the status the workflow requires, and is moved on afterwards; a transition that fails after the commit
  * landed is reported (with a retry) rather than undoing the promotion.
  */
+import { PROMOTIONS } from '@/lib/domain/environment';
 import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
@@ -13,12 +14,6 @@ import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
 import { assertRevision } from './save-definition';
 import { authorOf, type Actor, type ServiceDeps } from './service-deps';
-
-export const PROMOTION_PAIRS: ReadonlyArray<readonly [Environment, PromotionTarget]> = [
-  ['trunk', 'qa'],
-  ['qa', 'production'],
-  ['trunk', 'production'],
-];
 
 export interface PromoteInput {
   name: unknown;
@@ -44,11 +39,13 @@ export interface PromoteResult {
   notices: string[];
 }
 
+const ALLOWED = PROMOTIONS.map(([a, b]) => `${a}→${b}`).join(', ');
+
 export function assertPromotionPair(from: unknown, to: unknown): [Environment, PromotionTarget] {
-  const pair = PROMOTION_PAIRS.find(([a, b]) => a === from && b === to);
+  const pair = PROMOTIONS.find(([a, b]) => a === from && b === to);
   if (!pair) {
-    throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${String(from)} dest=${String(to)}. Promote trunk→qa, qa→production or trunk→production.`, {
-      details: [{ path: '/to', message: 'allowed pairs: trunk→qa, qa→production, trunk→production' }],
+    throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${String(from)} dest=${String(to)}. Promote ${ALLOWED}.`, {
+      details: [{ path: '/to', message: `allowed pairs: ${ALLOWED}` }],
     });
   }
   return [pair[0], pair[1]];

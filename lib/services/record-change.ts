@@ -1,3 +1,4 @@
+import type { Environment } from '@/lib/domain/environment';
 import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
 import type { ServiceDeps, Actor } from './service-deps';
 
@@ -9,7 +10,7 @@ export interface ChangeRecord {
   issueKey: string;
   testName: string;
   revision: string;
-  env: 'trunk' | 'qa' | 'production';
+  env: Environment;
   kind: 'commit' | 'promotion';
 }
 

@@ -2,6 +2,7 @@
  * Commit messages are the durable record of a change: `<ISSUE-KEY>: <comment>` then git trailers naming the change,
  * so anyone reading `git log` (and our indexer) can tell what happened without Proctor Studio.
  */
+import { isIssueKey, leadingIssueKey } from '@/lib/domain/issue-key';
 import type { Environment } from './paths';
 
 export type ChangeKind = 'create' | 'update' | 'delete' | 'promote' | 'revert' | 'unknown';
@@ -17,8 +18,6 @@ export interface ChangeRecord {
   sourceBranch?: Environment;
 }
 
-export const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/;
-const LEADING_ISSUE_KEY = /^([A-Z][A-Z0-9_]*-[1-9][0-9]*)\s*:/;
 // FACTS §6.4: `Promoting {test} ({src} r{rev}) to {dest}`.
 const PROMOTING = /^Promoting (\w+) \((\w+) r([0-9a-fA-F]+|\d+)\) to (\w+)/;
 const TRAILER = /^([A-Za-z][A-Za-z0-9-]*): (.*)$/;
@@ -83,7 +82,7 @@ export function parseCommitMessage(message: string): ParsedCommitMessage {
   if (trailers.has('Proctor-Source-Revision')) result.sourceRevision = trailers.get('Proctor-Source-Revision');
   if (trailers.has('Proctor-Source-Branch')) result.sourceBranch = trailers.get('Proctor-Source-Branch');
   const issue = trailers.get('Proctor-Issue');
-  if (issue && ISSUE_KEY.test(issue)) result.issueKey = issue;
+  if (isIssueKey(issue)) result.issueKey = issue;
 
   const lines = message.split('\n');
   const promoting = PROMOTING.exec(lines[0] ?? '');
@@ -94,13 +93,13 @@ export function parseCommitMessage(message: string): ParsedCommitMessage {
     result.sourceRevision ??= promoting[3];
     if (!result.issueKey) {
       const quoted = lines.slice(1).find((line) => line.trim() !== '');
-      const key = quoted ? LEADING_ISSUE_KEY.exec(quoted.trim()) : null;
-      if (key) result.issueKey = key[1];
+      const key = quoted ? leadingIssueKey(quoted.trim()) : null;
+      if (key) result.issueKey = key;
     }
   }
   if (!result.issueKey) {
-    const key = LEADING_ISSUE_KEY.exec(lines[0] ?? '');
-    if (key) result.issueKey = key[1];
+    const key = leadingIssueKey(lines[0] ?? '');
+    if (key) result.issueKey = key;
   }
   return result;
 }

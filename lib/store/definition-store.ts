@@ -5,6 +5,8 @@
  * `<ref>.lock` (local) or a non-fast-forward-refusing push (upstream); when someone else moved the branch but did not
  * touch the test, the commit is rebuilt on the new head and tried again.
  */
+import { isPromotion } from '@/lib/domain/environment';
+import { isIssueKey } from '@/lib/domain/issue-key';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +17,7 @@ import type { TestDefinition } from '@/lib/proctor/model';
 import { serializeDefinition, serializeJson } from '@/lib/proctor/serialize-definition';
 import { diffDefinitions, type DefinitionChange as SemanticChange } from '@/lib/proctor/diff-definitions';
 import { unifiedDiff } from '@/lib/proctor/unified-diff';
-import { ISSUE_KEY, buildCommitMessage, buildPromotionMessage, type ChangeKind } from './commit-message';
+import { buildCommitMessage, buildPromotionMessage, type ChangeKind } from './commit-message';
 import { computeDrift, type TestDrift } from './drift';
 import { HistoryIndex, type HistoryEntryRecord, type IndexProgress } from './history-index';
 import { ListingCache, type CachedTest } from './listing-cache';
@@ -167,12 +169,6 @@ export interface DefinitionDiff {
   changes: SemanticChange[];
   unified: string;
 }
-
-const PROMOTIONS: ReadonlyArray<[Environment, Environment]> = [
-  ['trunk', 'qa'],
-  ['qa', 'production'],
-  ['trunk', 'production'],
-];
 
 /** A listing is written to the cache when this many of its definitions had to be read out of git. */
 const LISTING_SAVE_THRESHOLD = 64;
@@ -618,7 +614,7 @@ export class DefinitionStore {
     if (!input.author || !input.author.name?.trim() || !input.author.email?.trim()) {
       throw new AppError('BAD_REQUEST', 'The author of a change needs a name and an e-mail address.');
     }
-    if (!ISSUE_KEY.test(input.issueKey ?? '')) {
+    if (!isIssueKey(input.issueKey)) {
       throw new AppError('BAD_REQUEST', `'${input.issueKey ?? ''}' is not an issue key (like PROTEST-12).`, {
         details: [{ path: 'issueKey', message: 'Expected an issue key like PROTEST-12.' }],
       });
@@ -717,7 +713,7 @@ export class DefinitionStore {
     assertRevision(input.sourceRevision, 'sourceRevision');
     if (input.expectedTargetRevision !== null) assertRevision(input.expectedTargetRevision, 'expectedTargetRevision');
     this.checkChangeInput({ ...input });
-    if (!PROMOTIONS.some(([a, b]) => a === from && b === to)) {
+    if (!isPromotion(from, to)) {
       throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${from} dest=${to}`, { data: { from, to } });
     }
     let source: { text: string; metadataText: string | null; message: string } | null = null;

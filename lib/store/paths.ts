@@ -5,9 +5,10 @@
 import { AppError } from '@/lib/errors';
 import { validateTestName } from '@/lib/proctor/validate-test-name';
 
-/** Proctor's environments; each maps to a configurable git branch. */
-export const ENVIRONMENTS = ['trunk', 'qa', 'production'] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+import { ENVIRONMENTS, isEnvironment, type Environment } from '@/lib/domain/environment';
+
+/** Proctor's environments (lib/domain/environment.ts); each maps to a configurable git branch. */
+export { ENVIRONMENTS, isEnvironment, type Environment };
 
 export interface BranchNames {
   trunk: string;
@@ -51,10 +52,6 @@ export function assertRevision(value: string, field = 'revision'): string {
     });
   }
   return value;
-}
-
-export function isEnvironment(value: unknown): value is Environment {
-  return typeof value === 'string' && (ENVIRONMENTS as readonly string[]).includes(value);
 }
 
 export function assertEnvironment(value: string): Environment {

@@ -1,7 +1,9 @@
 /** Environment names and colours used everywhere: trunk slate, qa amber, production red (unmistakable). */
-export type EnvName = 'trunk' | 'qa' | 'production';
+import { ENVIRONMENTS, isEnvironment, type Environment } from '@/lib/domain/environment';
 
-export const ENV_NAMES: readonly EnvName[] = ['trunk', 'qa', 'production'];
+export type EnvName = Environment;
+
+export const ENV_NAMES: readonly EnvName[] = ENVIRONMENTS;
 
 export const ENV_LABEL: Record<EnvName, string> = { trunk: 'trunk', qa: 'qa', production: 'production' };
 
@@ -19,6 +21,4 @@ export const ENV_BORDER: Record<EnvName, string> = {
   production: 'border-t-8 border-t-red-600 dark:border-t-red-600',
 };
 
-export function isEnvName(value: unknown): value is EnvName {
-  return value === 'trunk' || value === 'qa' || value === 'production';
-}
+export const isEnvName: (value: unknown) => value is EnvName = isEnvironment;

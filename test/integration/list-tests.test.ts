@@ -156,41 +156,33 @@ describe('listTests on the seeded repository', () => {
     }
   });
 
-  it('filters active (some allocation splits users) and inactive (every allocation gives one range 100%)', async () => {
-    const inactiveName = 'list_all_in_one_bucket';
+  it('filters by the one test status: inactive, running, rolled out (lib/domain/test-status.ts)', async () => {
     const template = trunk.get(seedNames[0])!;
-    const controlValue = template.buckets[0].value;
-    tick();
-    await t.store.createTest({
-      testName: inactiveName,
-      author: AUTHORS.erin,
-      issueKey: 'PROTEST-900',
-      definition: { ...template, description: 'Everyone in one bucket', allocations: template.allocations.map((a) => ({ ...a, ranges: [{ bucketValue: controlValue, length: 1 }] })) },
-    });
-    // Nearly everyone in one bucket still splits users.
-    const otherValue = template.buckets[1].value;
-    tick();
-    await t.store.createTest({
-      testName: 'list_mostly_one_bucket',
-      author: AUTHORS.erin,
-      issueKey: 'PROTEST-900',
-      definition: {
-        ...template,
-        description: 'Nearly everyone in one bucket',
-        allocations: template.allocations.map((a) => ({ ...a, ranges: [{ bucketValue: controlValue, length: 0.95 }, { bucketValue: otherValue, length: 0.05 }] })),
-      },
-    });
-    const definitions = await trunkDefinitions();
-    const all = [...definitions.keys()].sort();
-    const splits = (d: TestDefinition) => d.allocations.some((allocation) => !allocation.ranges.some((range) => range.length === 1));
-    const active = all.filter((name) => splits(definitions.get(name)!));
-    expect(active.length).toBeGreaterThan(0);
-    expect(active).not.toContain(inactiveName);
-    expect(active).toContain('list_mostly_one_bucket');
-    expect(await names({ active: 'active' })).toEqual(active);
-    expect(await names({ active: 'inactive' })).toEqual(all.filter((name) => !active.includes(name)));
-    const row = (await listTests(deps(), { q: inactiveName })).tests[0];
-    expect(row.active).toBe(false);
+    const inactive = template.buckets.find((bucket) => bucket.value === -1)!;
+    const [control, other] = template.buckets.filter((bucket) => bucket.value !== -1);
+    const everyone = (bucketValue: number) => template.allocations.map((a) => ({ ...a, ranges: [{ bucketValue, length: 1 }] }));
+    const cases = {
+      list_all_inactive: everyone(inactive.value),
+      list_all_in_control: everyone(control.value),
+      list_mostly_one_bucket: template.allocations.map((a) => ({ ...a, ranges: [{ bucketValue: control.value, length: 0.95 }, { bucketValue: other.value, length: 0.05 }] })),
+    };
+    for (const [testName, allocations] of Object.entries(cases)) {
+      tick();
+      await t.store.createTest({ testName, author: AUTHORS.erin, issueKey: 'PROTEST-900', definition: { ...template, description: testName, allocations } });
+    }
+    const inactiveNames = await names({ status: 'inactive' });
+    const running = await names({ status: 'running' });
+    const rolledOut = await names({ status: 'rolled-out' });
+    expect(inactiveNames).toContain('list_all_inactive');
+    // 100% control: users get an active bucket but nobody is compared. The old list called this "inactive", the
+    // editor "running" and auto-promotion "not all inactive"; now all three say rolled out.
+    expect(rolledOut).toContain('list_all_in_control');
+    expect(running).toContain('list_mostly_one_bucket');
+    expect(running).not.toContain('list_all_in_control');
+    const all = await names();
+    expect([...inactiveNames, ...running, ...rolledOut].sort()).toEqual([...all].sort());
+    const row = (await listTests(deps(), { q: 'list_all_in_control' })).tests[0];
+    expect(row.status).toBe('rolled-out');
   });
 
   it('pages: page size, page count, clamping out-of-range pages', async () => {

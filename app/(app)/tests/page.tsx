@@ -7,6 +7,7 @@ import { Pagination } from '@/components/tests/pagination';
 import { TestFilters } from '@/components/tests/test-filters';
 import { TestRowEnvironments } from '@/components/tests/test-row-environments';
 import { hasRole } from '@/lib/auth/roles';
+import { TEST_STATUS_LABEL, isTestStatus } from '@/lib/domain/test-status';
 import { getAppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listTests, testRows, type ListTestsQuery } from '@/lib/services/list-tests';
@@ -16,7 +17,7 @@ import { linkClass, primaryButtonClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Tests' };
 
-const FILTER_KEYS = ['q', 'type', 'tag', 'env', 'drift', 'active', 'sort'] as const;
+const FILTER_KEYS = ['q', 'type', 'tag', 'env', 'drift', 'status', 'sort'] as const;
 
 export default async function TestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
@@ -27,7 +28,7 @@ export default async function TestsPage({ searchParams }: { searchParams: Promis
   }
   const user = await requirePageUser(`/tests?${new URLSearchParams(params).toString()}`);
   const app = await getAppContext();
-  const query: ListTestsQuery = { ...params, drift: params.drift as ListTestsQuery['drift'], active: params.active as ListTestsQuery['active'], sort: params.sort as ListTestsQuery['sort'], page: Number(firstParam(raw.page) ?? 1), pageSize: 50 };
+  const query: ListTestsQuery = { ...params, drift: params.drift as ListTestsQuery['drift'], status: isTestStatus(params.status) ? params.status : undefined, sort: params.sort as ListTestsQuery['sort'], page: Number(firstParam(raw.page) ?? 1), pageSize: 50 };
   const result = await load(async () => {
     const [list, all] = await Promise.all([listTests(app, query), testRows(app.store, app.prisma)]);
     const types = [...new Set(all.rows.map((row) => row.testType).filter((type): type is string => !!type))].sort();
@@ -74,7 +75,7 @@ export default async function TestsPage({ searchParams }: { searchParams: Promis
                         {row.description && <p className="mt-0.5 text-slate-700 dark:text-slate-300">{row.description}</p>}
                         <div className="mt-1 flex flex-wrap gap-1 text-xs">
                           {row.testType && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100">{row.testType}</span>}
-                          {!row.active && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100">inactive</span>}
+                          {row.status !== 'running' && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100">{TEST_STATUS_LABEL[row.status]}</span>}
                           {row.silent && <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100">silent</span>}
                           {row.metaTags.map((tag) => (
                             <span key={tag} className="rounded border border-blue-300 px-1.5 py-0.5 text-blue-900 dark:border-blue-700 dark:text-blue-200">

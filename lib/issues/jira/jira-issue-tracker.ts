@@ -6,6 +6,7 @@
  * Transitions are found by name or target status (ids differ between workflows). Lookups and searches are cached
  * briefly so the editor's typeahead does not hammer JIRA; our own transitions invalidate the cache.
  */
+import { isIssueKey } from '@/lib/domain/issue-key';
 import JiraApiModule from 'jira-client';
 import type { JiraConfig, JiraStatusNames } from '@/lib/config';
 import { AppError } from '@/lib/errors';
@@ -39,7 +40,6 @@ interface JiraApiInternals {
   doRequest(options: JiraRequestOptions): Promise<unknown>;
 }
 
-const KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
 const MAX_CACHE_ENTRIES = 500;
 const MAX_SEARCH_PAGES = 5;
 
@@ -179,7 +179,7 @@ export class JiraIssueTracker implements IssueTracker {
   // ---- IssueTracker ---------------------------------------------------------------------------------------------------
 
   async getIssue(key: string, options: { fresh?: boolean } = {}): Promise<TrackedIssue | null> {
-    if (!KEY.test(key)) return null;
+    if (!isIssueKey(key)) return null;
     this.checkKey(key);
     if (options.fresh) {
       // Refreshes the cache too, so the typeahead and the check agree afterwards.
@@ -194,7 +194,7 @@ export class JiraIssueTracker implements IssueTracker {
   }
 
   private requireKey(key: string): void {
-    if (!KEY.test(key)) throw new AppError('ISSUE_NOT_FOUND', `Issue ${key} does not exist in JIRA: JIRA keys look like PROTEST-7.`);
+    if (!isIssueKey(key)) throw new AppError('ISSUE_NOT_FOUND', `Issue ${key} does not exist in JIRA: JIRA keys look like PROTEST-7.`);
     this.checkKey(key);
   }
 
@@ -281,9 +281,9 @@ export class JiraIssueTracker implements IssueTracker {
 
   private async search(q: string, limit: number): Promise<TrackedIssue[]> {
     const exactKey = q.toUpperCase();
-    const exact = KEY.test(exactKey) && this.inProjects(exactKey) ? this.getIssue(exactKey) : Promise.resolve(null);
-    const jql = buildIssueSearchJql({ query: KEY.test(exactKey) ? '' : q, projects: this.options.projects, issueType: this.options.issueType });
-    const [direct, found] = await Promise.all([exact, KEY.test(exactKey) ? Promise.resolve([]) : this.searchJql(jql, limit)]);
+    const exact = isIssueKey(exactKey) && this.inProjects(exactKey) ? this.getIssue(exactKey) : Promise.resolve(null);
+    const jql = buildIssueSearchJql({ query: isIssueKey(exactKey) ? '' : q, projects: this.options.projects, issueType: this.options.issueType });
+    const [direct, found] = await Promise.all([exact, isIssueKey(exactKey) ? Promise.resolve([]) : this.searchJql(jql, limit)]);
     const results = direct && direct.type === this.canonicalType ? [direct] : [];
     for (const issue of found) if (!results.some((r) => r.key === issue.key)) results.push(issue);
     return results.slice(0, limit);

@@ -40,7 +40,8 @@ function driftState(view: TestView, env: 'qa' | 'production') {
 async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user: AuthUser; view: TestView; tab: TestTab; sp: SearchParams }) {
   const name = view.name;
   if (tab === 'history') {
-    const env = isEnvName(firstParam(sp.env)) ? (firstParam(sp.env) as 'trunk' | 'qa' | 'production') : 'trunk';
+    const requested = firstParam(sp.env);
+    const env = isEnvName(requested) ? requested : 'trunk';
     const loaded = await load(() => getTestHistory(app.store, { name, env, limit: 50, offset: firstParam(sp.offset) }));
     if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The history could not be read" />;
     const h = loaded.value;
@@ -55,7 +56,8 @@ async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user:
   }
   if (tab === 'definition') {
     const revision = firstParam(sp.revision) || null;
-    const env = revision ? null : isEnvName(firstParam(sp.env)) ? (firstParam(sp.env) as 'trunk' | 'qa' | 'production') : 'trunk';
+    const requested = firstParam(sp.env);
+    const env = revision ? null : isEnvName(requested) ? requested : 'trunk';
     const loaded = await load(() => getTest(app.store, revision ? { name, revision } : { name, env: env! }));
     if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The definition could not be read" />;
     return <DefinitionPanel name={name} read={loaded.value} env={env} revision={revision} />;

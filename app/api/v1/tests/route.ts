@@ -1,4 +1,5 @@
-import { apiRoute, queryInt } from '@/lib/http/api-route';
+import { TEST_STATUSES } from '@/lib/domain/test-status';
+import { apiRoute, queryEnum, queryInt } from '@/lib/http/api-route';
 import { CREATE_TEST_BODY } from '@/lib/http/test-schemas';
 import { servicesFor } from '@/lib/server/service-context';
 import { listTests, type ListTestsQuery } from '@/lib/services/list-tests';
@@ -6,7 +7,7 @@ import { createDefinition } from '@/lib/services/save-definition';
 
 export const dynamic = 'force-dynamic';
 
-/** ?q= &type= &tag= &env= (trunk|qa|production, "!production" = absent) &drift= &active= &sort=name|updated &page= &pageSize= */
+/** ?q= &type= &tag= &env= (trunk|qa|production, "!production" = absent) &drift= &status=inactive|running|rolled-out &sort=name|updated &page= &pageSize= */
 export const GET = apiRoute({}, async (ctx) => {
   const { store, prisma } = await servicesFor(ctx);
   const q = ctx.query;
@@ -16,7 +17,7 @@ export const GET = apiRoute({}, async (ctx) => {
     tag: q.get('tag') ?? undefined,
     env: q.get('env') ?? undefined,
     drift: (q.get('drift') as ListTestsQuery['drift']) ?? undefined,
-    active: (q.get('active') as ListTestsQuery['active']) ?? undefined,
+    status: queryEnum(q, 'status', TEST_STATUSES),
     sort: (q.get('sort') as ListTestsQuery['sort']) ?? undefined,
     page: queryInt(q, 'page', { min: 1 }),
     pageSize: queryInt(q, 'pageSize', { min: 1, max: 200 }),
