@@ -44,7 +44,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await seedBuiltinIssues(db.prisma, [{ key: 'PROTEST-1', summary: 'Deep constants', status: 'In Progress', reporter: 'erin' }]);
   deps = { store: t.store, tracker: new BuiltinIssueTracker(db.prisma, { publicUrl: 'http://studio.test' }), prisma: db.prisma, config: { publicUrl: 'http://studio.test' } };
-});
+}, 600_000);
 afterAll(async () => {
   await t?.close();
   await db?.close();
@@ -122,5 +122,5 @@ describe('a definition past the limit committed outside the app', () => {
     } finally {
       await restarted.close();
     }
-  });
+  }, 600_000);
 });
