@@ -6,6 +6,14 @@ import { AppError } from '@/lib/errors';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Deepest nesting of objects and arrays a request body may have, checked on the text before JSON.parse so that nothing
+ * after it (schema checks, readers, error scans, serialisers) ever meets a hostile depth. 1000 is the default Jackson
+ * adopted in 2.15 (Proctor's 2.13 had none); our bodies need about 100 (a definition at its own limit of
+ * MAX_DEFINITION_DEPTH inside the body), and deeper content is refused by its own reader with the place it broke.
+ */
+export const MAX_BODY_DEPTH = 1000;
+
 function tooLarge(limit: number): AppError {
   return new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${formatBytes(limit)}.`);
 }
@@ -57,8 +65,43 @@ export async function parseJsonBody(request: Request, limit: number = DEFAULT_MA
   return parseJsonText(text);
 }
 
-/** JSON.parse with a BAD_REQUEST naming line and column of the first syntax error. */
-export function parseJsonText(text: string): unknown {
+/**
+ * Offset of the first `[` or `{` that opens level `limit + 1`, or -1. One pass over the text, aware of strings (a
+ * bracket inside one does not count); malformed text is left for JSON.parse to refuse.
+ */
+export function findTooDeepOffset(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c /* \ */) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > limit) return i;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/**
+ * JSON.parse with a BAD_REQUEST naming line and column of the first syntax error, after refusing (400) nesting deeper
+ * than `maxDepth` levels.
+ */
+export function parseJsonText(text: string, maxDepth: number = MAX_BODY_DEPTH): unknown {
+  const deep = findTooDeepOffset(text, maxDepth);
+  if (deep >= 0) {
+    const { line, column } = lineAndColumn(text, deep);
+    const problem = `nested deeper than ${maxDepth} levels at line ${line}, column ${column}`;
+    throw new AppError('BAD_REQUEST', `The request body is ${problem}; send JSON nested at most ${maxDepth} levels deep.`, {
+      details: [{ path: '', message: problem }],
+      data: { line, column, maxDepth },
+    });
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -1,5 +1,5 @@
 import { ALLOCATION_KEYS, BUCKET_KEYS, DEFINITION_KEYS, DEPENDENCY_KEYS, EXPERIMENT_CONFIG_KEYS, PAYLOAD_KEYS, RANGE_KEYS } from './definition-keys';
-import { DEFAULT_MAX_DEPTH } from './json';
+import { MAX_DEFINITION_DEPTH } from './json-depth';
 import { DoubleValue, type JsonValue, type TestDefinition } from './model';
 
 /**
@@ -24,8 +24,12 @@ const ROOT_KEYS = new Set<string>(DEFINITION_KEYS.filter((key) => key !== 'subru
 /** The key sequences a bucket may have: description and payload only when not null. */
 const BUCKET_KEY_SEQUENCES = [BUCKET_KEYS, BUCKET_KEYS.slice(0, 3), [BUCKET_KEYS[0], BUCKET_KEYS[1], BUCKET_KEYS[3]], BUCKET_KEYS.slice(0, 2)];
 
-/** Nesting of raw values below which the scanner's depth limit cannot be reached (typed objects add a few levels). */
-const RAW_MAX_DEPTH = DEFAULT_MAX_DEPTH - 100;
+/**
+ * Nesting of raw values below which the definition depth limit cannot be reached: a raw value at depth 1 sits at most
+ * at level 5 of the definition (a bucket's payload map), so anything deeper than this goes to the scanner, which refuses
+ * it with the limit and the place (JSON.parse itself is iterative and safe on any nesting).
+ */
+const RAW_MAX_DEPTH = MAX_DEFINITION_DEPTH - 10;
 
 /** Every number literal written with a fraction or an exponent (a DoubleValue for the scanner). */
 const DOUBLE_LITERAL = /\d+(?:\.\d+(?:[eE][-+]?\d+)?|[eE][-+]?\d+)/g;

@@ -16,6 +16,8 @@ export class JsonParseError extends Error {
     readonly offset: number,
     readonly line: number,
     readonly column: number,
+    /** JSON pointer of the value that broke the depth limit (set only for that error). */
+    readonly pointer?: string,
   ) {
     super(message);
     this.name = 'JsonParseError';
@@ -101,6 +103,18 @@ class JsonScanner {
   fail(message: string, at: number = this.i): never {
     const { line, column } = locate(this.text, at);
     throw new JsonParseError(`${message} (line ${line}, column ${column})`, at, line, column);
+  }
+
+  /** The depth error, with the pointer of the container being opened (worked out from the stacks, only now). */
+  failTooDeep(containers: Array<Record<string, JsonValue> | JsonValue[]>, keys: Array<string | null>): never {
+    let pointer = '';
+    for (let d = 0; d < containers.length; d++) {
+      const top = containers[d];
+      pointer += '/' + (Array.isArray(top) ? String(top.length) : escapePointerToken(keys[d] ?? ''));
+    }
+    const { line, column } = locate(this.text, this.i);
+    const message = `Nesting is deeper than ${this.maxDepth} levels: flatten the structure`;
+    throw new JsonParseError(`${message} (line ${line}, column ${column})`, this.i, line, column, pointer);
   }
 
   skipSpace(): void {
@@ -326,7 +340,7 @@ class JsonScanner {
       const c = text.charCodeAt(this.i);
       value = this.readScalar(c);
       if (value === CONTAINER) {
-        if (containers.length >= this.maxDepth) this.fail(`Nesting is deeper than ${this.maxDepth} levels: flatten the structure`);
+        if (containers.length >= this.maxDepth) this.failTooDeep(containers, keys);
         this.i++;
         const array = c === 0x5b;
         containers.push(array ? [] : {});

@@ -11,6 +11,7 @@ import {
   PAYLOAD_KEYS,
   RANGE_KEYS,
 } from './definition-keys';
+import { MAX_DEFINITION_DEPTH, findTooDeep, tooDeepMessage } from './json-depth';
 import { JsonParseError, escapePointerToken, javaDoubleToString, locate, parseJson, setOwn } from './json';
 import {
   DoubleValue,
@@ -296,16 +297,17 @@ class Reader {
   }
 }
 
-function parseText(text: string, what: string): JsonValue {
+function parseText(text: string, what: string, maxDepth?: number): JsonValue {
   if (typeof text !== 'string') {
     throw new AppError('VALIDATION_FAILED', `Invalid ${what}: expected JSON text`);
   }
   try {
-    return parseJson(text).value;
+    return parseJson(text, { maxDepth }).value;
   } catch (error) {
     if (error instanceof JsonParseError) {
-      throw new AppError('VALIDATION_FAILED', `Invalid ${what}: ${error.message}`, {
-        details: [{ path: '', message: error.message }],
+      const where = error.pointer ? ` at ${error.pointer}` : '';
+      throw new AppError('VALIDATION_FAILED', `Invalid ${what}${where}: ${error.message}`, {
+        details: [{ path: error.pointer ?? '', message: error.message }],
         data: { line: error.line, column: error.column },
       });
     }
@@ -318,19 +320,23 @@ export function parseDefinition(text: string): TestDefinition {
   // Files in the shape Proctor writes (nearly all) take native JSON.parse; the scanner reads the rest and words errors.
   const canonical = typeof text === 'string' ? adoptCanonicalDefinition(text) : null;
   if (canonical) return canonical;
-  const value = parseText(text, 'test definition');
+  const value = parseText(text, 'test definition', MAX_DEFINITION_DEPTH);
   return new Reader(text, false, 'test definition').definition(value, '');
 }
 
 /** Reads a definition like the webapp's edit submission (Serializers.strict()): an unknown key anywhere is an error. */
 export function parseDefinitionStrict(text: string): TestDefinition {
-  const value = parseText(text, 'test definition');
+  const value = parseText(text, 'test definition', MAX_DEFINITION_DEPTH);
   return new Reader(text, true, 'test definition').definition(value, '');
 }
 
 /** Converts an already parsed JSON value (e.g. from an API body) into a TestDefinition. */
 export function readDefinition(value: JsonValue, options: { strict?: boolean } = {}): TestDefinition {
-  return new Reader('', options.strict === true, 'test definition').definition(value, '');
+  const reader = new Reader('', options.strict === true, 'test definition');
+  // The same depth limit as for the text, before anything walks the value.
+  const tooDeep = findTooDeep(value, MAX_DEFINITION_DEPTH);
+  if (tooDeep !== null) reader.fail(tooDeep, tooDeepMessage(MAX_DEFINITION_DEPTH));
+  return reader.definition(value, '');
 }
 
 /** Reads one test of a test matrix (ConsumableTestDefinition) leniently. */

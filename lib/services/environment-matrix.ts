@@ -1,6 +1,7 @@
 /**
  * The per-environment test matrix (Proctor's TestMatrixArtifact), built from the branch head and kept in memory. A
- * matrix that fails validation is never served: the last good one stays, and the failure is reported with it.
+ * matrix that fails validation is never served: the last good one stays, and the failure is reported with it. A fresh
+ * process finds the last good one in the branch's history.
  */
 import { AppError, isAppError } from '@/lib/errors';
 import { buildMatrix } from '@/lib/proctor/build-matrix';
@@ -29,25 +30,54 @@ export interface MatrixState {
 const states = new Map<Environment, MatrixState>();
 const building = new Map<string, Promise<MatrixState>>();
 
+/**
+ * How many commits back a process that has no last good matrix yet (a fresh start) looks for one when the head's does
+ * not build, so that one bad definition (e.g. committed outside the app) does not leave every application of the
+ * environment without a matrix after a restart.
+ */
+export const LAST_GOOD_SEARCH_COMMITS = 50;
+
+type Listing = Array<{ testName: string; definition: TestDefinition | null; parseError?: string }>;
+
+/** The matrix of one revision; throws VALIDATION_FAILED naming every unreadable or invalid test. */
+async function buildAt(store: DefinitionStore, env: Environment, revision: string, listed: Listing): Promise<BuiltMatrix> {
+  const unreadable = listed.filter((entry) => !entry.definition);
+  if (unreadable.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `Failed to load current test matrix: ${unreadable.map((entry) => `${entry.testName} (${entry.parseError})`).join(', ')}`, {
+      details: unreadable.map((entry) => ({ path: entry.testName, message: entry.parseError ?? 'unreadable' })),
+    });
+  }
+  const definitions: Record<string, TestDefinition> = Object.fromEntries(listed.map((entry) => [entry.testName, entry.definition!]));
+  const commit = await store.repo.readCommit(revision);
+  const artifact = buildMatrix(definitions, {
+    version: revision,
+    updated: commit.committer.timestamp * 1000,
+    updatedBy: commit.author.email.includes('@') ? commit.author.email.split('@')[0] : commit.author.name,
+  });
+  const body = serializeMatrix(artifact);
+  return { env, revision, artifact, body, bytes: Buffer.from(body, 'utf8'), builtAt: Date.now() };
+}
+
+/** The newest matrix that builds among the head's first-parent ancestors (at most LAST_GOOD_SEARCH_COMMITS), or null. */
+async function lastGoodMatrix(store: DefinitionStore, env: Environment, head: string): Promise<BuiltMatrix | null> {
+  let commit = head;
+  for (let step = 0; step < LAST_GOOD_SEARCH_COMMITS; step++) {
+    const parent = (await store.repo.readCommit(commit)).parents[0];
+    if (!parent) return null;
+    commit = parent;
+    try {
+      return await buildAt(store, env, commit, await store.listDefinitionsAt(env, commit));
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+    }
+  }
+  return null;
+}
+
 async function build(store: DefinitionStore, env: Environment, head: string): Promise<MatrixState> {
   const state = states.get(env) ?? { current: null, failure: null };
   try {
-    const listed = await store.listDefinitions(env);
-    const unreadable = listed.filter((entry) => !entry.definition);
-    if (unreadable.length > 0) {
-      throw new AppError('VALIDATION_FAILED', `Failed to load current test matrix: ${unreadable.map((entry) => `${entry.testName} (${entry.parseError})`).join(', ')}`, {
-        details: unreadable.map((entry) => ({ path: entry.testName, message: entry.parseError ?? 'unreadable' })),
-      });
-    }
-    const definitions: Record<string, TestDefinition> = Object.fromEntries(listed.map((entry) => [entry.testName, entry.definition!]));
-    const commit = await store.repo.readCommit(head);
-    const artifact = buildMatrix(definitions, {
-      version: head,
-      updated: commit.committer.timestamp * 1000,
-      updatedBy: commit.author.email.includes('@') ? commit.author.email.split('@')[0] : commit.author.name,
-    });
-    const body = serializeMatrix(artifact);
-    const next: MatrixState = { current: { env, revision: head, artifact, body, bytes: Buffer.from(body, 'utf8'), builtAt: Date.now() }, failure: null };
+    const next: MatrixState = { current: await buildAt(store, env, head, await store.listDefinitions(env)), failure: null };
     states.set(env, next);
     return next;
   } catch (error) {
@@ -57,7 +87,8 @@ async function build(store: DefinitionStore, env: Environment, head: string): Pr
       details: isAppError(error) ? error.details : [],
       at: Date.now(),
     };
-    const next: MatrixState = { current: state.current, failure };
+    const current = state.current ?? (await lastGoodMatrix(store, env, head).catch(() => null));
+    const next: MatrixState = { current, failure };
     states.set(env, next);
     return next;
   }

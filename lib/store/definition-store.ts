@@ -543,6 +543,18 @@ export class DefinitionStore {
     });
   }
 
+  /**
+   * The definitions of a branch as of one of its earlier commits (for the matrix's last good revision). Tests whose tree
+   * is unchanged since the branch's current listing are reused, so a step back reads only what changed.
+   */
+  async listDefinitionsAt(branch: Environment, commit: string): Promise<Array<Pick<ListedDefinition, 'testName' | 'definition' | 'parseError'>>> {
+    const env = assertEnvironment(branch);
+    return this.read(async () => {
+      const snapshot = await buildSnapshot(this.repo, commit, this.dirSegments, { previous: this.snapshots.get(env), compactor: this.compactor });
+      return [...snapshot.tests.values()].map((entry) => ({ testName: entry.testName, definition: entry.definition, parseError: entry.parseError }));
+    });
+  }
+
   async history(testName: string, branch: Environment, page: { limit?: number; offset?: number } = {}): Promise<{ entries: HistoryEntryRecord[]; total: number }> {
     assertExistingTestName(testName);
     const env = assertEnvironment(branch);

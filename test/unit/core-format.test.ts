@@ -5,6 +5,7 @@ import { AppError } from '@/lib/errors';
 import { formatAuditDate } from '@/lib/proctor/audit';
 import { JsonParseError, formatPlainDouble, javaDoubleToString, parseJson, serializeJson } from '@/lib/proctor/json';
 import { DoubleValue } from '@/lib/proctor/model';
+import { MAX_DEFINITION_DEPTH } from '@/lib/proctor/json-depth';
 import {
   parseDefinition,
   parseDefinitionStrict,
@@ -159,7 +160,7 @@ describe('malformed input gives a clear error, never a crash', () => {
       const text = '{"constants":{"x":' + open.repeat(10_000) + '1' + close.repeat(10_000) + '}}';
       const error = thrown(() => parseDefinition(text)) as AppError;
       expect(error.code).toBe('VALIDATION_FAILED');
-      expect(error.message).toContain('deeper than 500 levels');
+      expect(error.message).toContain(`deeper than ${MAX_DEFINITION_DEPTH} levels`);
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { findJsonSyntaxError, parseJsonBody, parseJsonText } from '@/lib/http/parse-json-body';
+import { MAX_BODY_DEPTH, findJsonSyntaxError, findTooDeepOffset, parseJsonBody, parseJsonText } from '@/lib/http/parse-json-body';
 import { validateBody } from '@/lib/http/validate-body';
 
 function thrown(fn: () => unknown): AppError {
@@ -48,7 +48,47 @@ describe('parseJsonText', () => {
   });
 });
 
+describe('nesting depth', () => {
+  const arrays = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const objects = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+
+  it(`accepts ${MAX_BODY_DEPTH} levels and refuses one more with the limit, line and column (400)`, () => {
+    expect(() => parseJsonText(arrays(MAX_BODY_DEPTH))).not.toThrow();
+    const error = thrown(() => parseJsonText('{\n "a": ' + arrays(MAX_BODY_DEPTH) + '}'));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toBe(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels at line 2, column ${7 + MAX_BODY_DEPTH - 1}; send JSON nested at most ${MAX_BODY_DEPTH} levels deep.`);
+    expect(error.details).toEqual([{ path: '', message: `nested deeper than ${MAX_BODY_DEPTH} levels at line 2, column ${7 + MAX_BODY_DEPTH - 1}` }]);
+  });
+
+  // Well-formed, unclosed (V8's JSON.parse fails, and the error scan used to recurse once per level) and in objects.
+  it.each([
+    ['arrays', arrays(100_000)],
+    ['unclosed arrays', '['.repeat(100_000)],
+    ['objects', objects(100_000)],
+    ['unclosed objects', '{"a":'.repeat(100_000)],
+    ['inside a field', '{"name": "x", "definition": ' + objects(100_000) + '}'],
+  ])('refuses 100,000 levels of %s without a stack overflow', (_, text) => {
+    const error = thrown(() => parseJsonText(text));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toContain(`nested deeper than ${MAX_BODY_DEPTH} levels`);
+  });
+
+  it('does not count brackets inside strings', () => {
+    const text = JSON.stringify({ a: '['.repeat(5000), b: '\\"{{{{', c: '"' + '{'.repeat(5000) });
+    expect(findTooDeepOffset(text, 1)).toBe(-1);
+    expect(parseJsonText(text)).toEqual(JSON.parse(text));
+    expect(findTooDeepOffset('[{"x": "]]]", "y": [[]]}]', 3)).toBe(20);
+  });
+});
+
 describe('parseJsonBody', () => {
+  it('refuses a 100,000-deep body (400)', async () => {
+    const body = '{"name":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+    const error = await rejected(parseJsonBody(new Request('http://l/', { method: 'POST', body, headers: { 'content-type': 'application/json' } })));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toBe(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels at line 1, column ${8 + MAX_BODY_DEPTH}; send JSON nested at most ${MAX_BODY_DEPTH} levels deep.`);
+  });
+
   it('refuses bodies over the limit even without Content-Length', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(2000) });
     const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(big)), c.close()) });
