@@ -23,7 +23,7 @@ export function stampPeerAddress(request: IncomingMessage): void {
 export function installPeerAddressRecorder(): void {
   const proto = http.Server.prototype as http.Server & { [INSTALLED]?: true };
   if (proto[INSTALLED]) return;
-  const emit = proto.emit;
+  const emit = proto.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
   proto.emit = function emitWithPeerAddress(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') stampPeerAddress(args[0] as IncomingMessage);
     return emit.call(this, event, ...args);
