@@ -4,6 +4,9 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // First, before any request is handled: route handlers learn the real TCP peer only through this stamp.
+  const { installPeerAddressRecorder } = await import('@/lib/http/peer-address-recorder');
+  installPeerAddressRecorder();
   const { getAppContext } = await import('@/lib/server/app-context');
   const { DEMO_PASSWORD } = await import('@/lib/auth/ensure-accounts');
   const context = await getAppContext();

@@ -3,6 +3,7 @@
  * console can say exactly what the app runs with.
  */
 import path from 'node:path';
+import { parseTrustedProxies } from '@/lib/http/client-address';
 
 export interface AppConfig {
   port: number;
@@ -28,6 +29,11 @@ export interface AppConfig {
   publicUrl: string;
   /** Trusted reverse-proxy header carrying the user name (SSO); off when unset. */
   trustedUserHeader?: string;
+  /**
+   * Reverse proxies (addresses / CIDR ranges) whose X-Forwarded-For and X-Forwarded-Host are believed; empty (the
+   * default) = the socket peer is the client. See lib/http/client-address.ts.
+   */
+  trustedProxies: string[];
   committer: { name: string; email: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Folder to publish each new matrix to (`<dir>/<env>/proctor-tests-matrix.json`, atomic replace); off when unset. */
@@ -142,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoMode: readBool(env.PROCTOR_DEMO) ?? (!databaseUrl && !gitUrl),
     publicUrl: (env.PROCTOR_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     trustedUserHeader: env.PROCTOR_TRUSTED_USER_HEADER?.toLowerCase() || undefined,
+    trustedProxies: parseTrustedProxies(env.PROCTOR_TRUSTED_PROXIES),
     committer: {
       name: env.PROCTOR_COMMITTER_NAME || 'Proctor Studio',
       email: env.PROCTOR_COMMITTER_EMAIL || 'proctor-studio@localhost',

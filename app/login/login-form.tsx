@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
+import { safeReturnPath } from '@/lib/http/return-path';
 import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
@@ -17,7 +18,8 @@ export function LoginForm({ next }: { next: string }) {
         setError(null);
         try {
           await callApi('/api/v1/session', { body: { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') } });
-          window.location.assign(next);
+          // Checked again here: this is where the browser actually navigates.
+          window.location.assign(safeReturnPath(next));
         } catch (caught) {
           setError(caught as ApiErrorBody);
           setBusy(false);

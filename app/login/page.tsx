@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { safeReturnPath } from '@/lib/http/return-path';
 import { getAppContext } from '@/lib/server/app-context';
 import { getCurrentUser } from '@/lib/server/current-user';
 import { firstParam } from '@/lib/ui/format';
@@ -8,13 +9,8 @@ import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-/** Only local paths are followed after sign-in (no open redirect). */
-function safeNext(value: string | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') ? value : '/tests';
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext(firstParam((await searchParams).next));
+  const next = safeReturnPath(firstParam((await searchParams).next));
   if (await getCurrentUser()) redirect(next);
   const app = await getAppContext();
   const demo = app.accounts.filter((account) => account.source === 'demo');

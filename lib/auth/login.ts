@@ -2,7 +2,7 @@
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { verifyPassword } from './password';
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure, DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './rate-limit';
+import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess, DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './rate-limit';
 import { createSession } from './sessions';
 import { toAuthUser, type AuthUser } from './user-view';
 
@@ -37,7 +37,7 @@ export async function login(
     await recordLoginFailure(prisma, username, input.ip, now, limit);
     throw new AppError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
   }
-  await clearLoginFailures(prisma, username, input.ip);
+  await recordLoginSuccess(prisma, username, input.ip, now);
   const session = await createSession(prisma, user.id, now);
   return { user: toAuthUser(user), token: session.token, expiresAt: session.expiresAt };
 }

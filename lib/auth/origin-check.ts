@@ -5,6 +5,7 @@
  * header cross-origin without a CORS preflight we never approve.
  */
 import { AppError } from '@/lib/errors';
+import { requestHosts } from '@/lib/http/client-address';
 import type { AuthMethod } from './authenticate';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -23,14 +24,15 @@ function originOf(url: string | null | undefined): string | undefined {
   }
 }
 
-/** The origins this request may legitimately come from: the public URL, and the Host (or X-Forwarded-Host) it was sent to. */
-export function allowedOrigins(request: Request, publicUrl: string | undefined): Set<string> {
+/**
+ * The origins this request may legitimately come from: the public URL, and the Host it was sent to (X-Forwarded-Host
+ * only from a trusted proxy: anyone can send that header, and a page's own fetch cannot forge Host).
+ */
+export function allowedOrigins(request: Request, publicUrl: string | undefined, trustedProxies: readonly string[] = []): Set<string> {
   const origins = new Set<string>();
   const fromPublic = originOf(publicUrl);
   if (fromPublic) origins.add(fromPublic);
-  const hosts = [request.headers.get('x-forwarded-host')?.split(',')[0]?.trim(), request.headers.get('host')?.trim()];
-  for (const host of hosts) {
-    if (!host) continue;
+  for (const host of requestHosts(request, trustedProxies)) {
     origins.add(`http://${host}`.toLowerCase());
     origins.add(`https://${host}`.toLowerCase());
   }
@@ -38,7 +40,12 @@ export function allowedOrigins(request: Request, publicUrl: string | undefined):
 }
 
 /** Throws FORBIDDEN when a cookie/proxy-authenticated mutation does not come from an allowed origin. */
-export function assertSameOrigin(request: Request, via: AuthMethod | null | undefined, publicUrl: string | undefined): void {
+export function assertSameOrigin(
+  request: Request,
+  via: AuthMethod | null | undefined,
+  publicUrl: string | undefined,
+  trustedProxies: readonly string[] = [],
+): void {
   if (!isMutation(request.method) || via === 'token') return;
   if (request.headers.get('sec-fetch-site') === 'cross-site') {
     throw new AppError('FORBIDDEN', 'Cross-site request refused. Use Proctor Studio itself, or an API token for scripts.');
@@ -49,7 +56,7 @@ export function assertSameOrigin(request: Request, via: AuthMethod | null | unde
     if (!via) return; // Anonymous (e.g. the login form itself when Origin is stripped): nothing to forge.
     throw new AppError('FORBIDDEN', 'Request refused: no Origin header. Scripts should authenticate with an API token.');
   }
-  if (!allowedOrigins(request, publicUrl).has(origin)) {
+  if (!allowedOrigins(request, publicUrl, trustedProxies).has(origin)) {
     throw new AppError('FORBIDDEN', `Cross-site request from ${origin} refused. Use Proctor Studio itself, or an API token for scripts.`);
   }
 }

@@ -13,6 +13,7 @@ import type { AuthUser } from '@/lib/auth/user-view';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record-audit';
 import { AppError, isAppError } from '@/lib/errors';
 import { getLogger, withRequestId, type Logger } from '@/lib/log/logger';
+import { clientAddress } from './client-address';
 import { errorResponse } from './error-response';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody } from './parse-json-body';
 import { getRouteDeps, type RouteDeps } from './route-deps';
@@ -68,19 +69,6 @@ export function requestIdOf(request: Request): string {
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/**
- * Client address for rate limiting and the audit log: the LAST X-Forwarded-For entry (the one our own proxy, or Next.js
- * when there is none, appended; earlier entries are client-supplied), else X-Real-IP.
- */
-export function clientIp(request: Request): string | null {
-  const forwarded = request.headers.get('x-forwarded-for');
-  if (forwarded) {
-    const parts = forwarded.split(',').map((part) => part.trim()).filter(Boolean);
-    if (parts.length > 0) return parts[parts.length - 1];
-  }
-  return request.headers.get('x-real-ip')?.trim() || null;
-}
-
 /** A JSON response with extra headers/status (e.g. Set-Cookie); plain return values are serialised the same way. */
 export function jsonResponse(body: unknown, init: { status?: number; headers?: HeadersInit } = {}): Response {
   const headers = new Headers(init.headers);
@@ -97,7 +85,7 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
     const requestId = requestIdOf(request);
     const url = new URL(request.url, 'http://localhost');
     const mutation = isMutation(request.method);
-    const ip = clientIp(request);
+    let ip: string | null = null;
     let logger = withRequestId(getLogger(), requestId);
     let deps: RouteDeps | undefined;
     let user: AuthUser | null = null;
@@ -108,11 +96,12 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
 
     try {
       deps = await getRouteDeps();
+      ip = clientAddress(request, deps.config.trustedProxies);
       const auth = await authenticate(deps.prisma, request, deps.config);
       user = auth?.user ?? null;
       via = auth?.via ?? null;
       if (user) logger = logger.child({ user: user.username });
-      assertSameOrigin(request, via, deps.config.publicUrl);
+      assertSameOrigin(request, via, deps.config.publicUrl, deps.config.trustedProxies);
       if (options.auth !== 'optional' || options.role) requireRole(user, options.role ?? 'viewer');
 
       let body: unknown = undefined;

@@ -3,6 +3,7 @@ import { createApiToken, listApiTokens, resolveApiToken, revokeApiToken } from '
 import { authenticate } from '@/lib/auth/authenticate';
 import { DEMO_ACCOUNTS, ensureAccounts } from '@/lib/auth/ensure-accounts';
 import { login, LOGIN_FAILED_MESSAGE } from '@/lib/auth/login';
+import { DEFAULT_LOGIN_RATE_LIMIT } from '@/lib/auth/rate-limit';
 import { createUser, updateUser } from '@/lib/auth/manage-users';
 import { assertSameOrigin } from '@/lib/auth/origin-check';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
@@ -93,6 +94,33 @@ describe('login and rate limiting', () => {
     // Another address is not affected; the same address is again after the window.
     expect((await login({ prisma: db.prisma, now: new Date(t0.getTime() + 60_000) }, { username: 'quinn', password: 'demo', ip: '10.0.0.10' })).user.username).toBe('quinn');
     expect((await login({ prisma: db.prisma, now: new Date(t0.getTime() + 15 * 60_000) }, { username: 'quinn', password: 'demo', ip: '10.0.0.9' })).user.username).toBe('quinn');
+  });
+
+  it('cannot be used to lock a user out from elsewhere: 60 failures from 60 addresses leave the known address working and only slow a new one', async () => {
+    const t0 = new Date('2030-01-02T10:00:00Z');
+    const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+    await login({ prisma: db.prisma, now: t0 }, { username: 'rex', password: 'demo', ip: '198.51.100.1' });
+    for (let i = 0; i < 60; i++) {
+      // Past 50 the attacker is slowed down too.
+      const expected = i < 50 ? 'UNAUTHENTICATED' : 'RATE_LIMITED';
+      expect((await caught(login({ prisma: db.prisma, now: at(1) }, { username: 'rex', password: 'guess', ip: `203.0.113.${i}` }))).code).toBe(expected);
+    }
+    // The address rex signs in from: unaffected.
+    expect((await login({ prisma: db.prisma, now: at(2) }, { username: 'rex', password: 'demo', ip: '198.51.100.1' })).user.username).toBe('rex');
+    // A place rex has not signed in from: told to wait seconds after the latest failure, then let in.
+    const slowed = await caught(login({ prisma: db.prisma, now: at(2) }, { username: 'rex', password: 'demo', ip: '192.0.2.50' }));
+    expect([slowed.code, slowed.data]).toEqual(['RATE_LIMITED', { retryAfterSeconds: 9 }]);
+    expect(slowed.message).toBe("Many sign-ins for 'rex' have failed recently, so sign-ins from places it has not signed in from before are slowed down. Try again in 9 seconds.");
+    expect((await login({ prisma: db.prisma, now: at(11) }, { username: 'rex', password: 'demo', ip: '192.0.2.50' })).user.username).toBe('rex');
+  });
+
+  it('locks an address that fails for many users', async () => {
+    const t0 = new Date('2030-01-03T10:00:00Z');
+    const rateLimit = { ...DEFAULT_LOGIN_RATE_LIMIT, maxFailuresPerIp: 3 };
+    for (let i = 0; i < 3; i++) await caught(login({ prisma: db.prisma, now: t0, rateLimit }, { username: `nobody${i}`, password: 'x', ip: '203.0.113.200' }));
+    const limited = await caught(login({ prisma: db.prisma, now: t0, rateLimit }, { username: 'erin', password: 'demo', ip: '203.0.113.200' }));
+    expect([limited.code, limited.message]).toEqual(['RATE_LIMITED', 'Too many failed sign-ins from your address. Try again in 15 minutes.']);
+    expect((await login({ prisma: db.prisma, now: t0, rateLimit }, { username: 'erin', password: 'demo', ip: '203.0.113.201' })).user.username).toBe('erin');
   });
 });
 
