@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
-import { DriftBadge } from '@/components/tests/drift-badge';
+import { DriftBadge } from '@/components/test-list/drift-badge';
 import { BucketCheckForm } from '@/components/test-page/bucket-check-form';
 import { DefinitionPanel } from '@/components/test-page/definition-panel';
 import { DiffPanel } from '@/components/test-page/diff-panel';
