@@ -25,6 +25,7 @@ import {
   isElCollection,
   isElMap,
   JavaArray,
+  JavaInt,
   javaClassName,
   javaClassString,
   javaObjectEquals,
@@ -35,6 +36,7 @@ import {
   ReleaseVersion,
   RuleEvaluationError,
   toElValue,
+  widenInt,
 } from './values';
 
 export type RuleVariables = Record<string, unknown> | Map<string, unknown>;
@@ -44,11 +46,20 @@ export interface RuleEvaluationOptions {
   constants?: RuleVariables;
   /** The request context (e.g. lang, country, loggedIn, missingExperimentalUnit). */
   context?: RuleVariables;
+  /**
+   * The application's providedContext (variable → Java type name). A context number is the Java type declared here
+   * (`int` → Integer, `long` → Long, `double` → Double); an undeclared one is typed as Jackson types JSON (Integer when
+   * it fits 32 bits, else Long; a fraction or exponent makes a Double).
+   */
+  contextTypes?: Record<string, string>;
 }
 
-interface Scope {
-  constants?: RuleVariables;
-  context?: RuleVariables;
+interface Scope extends RuleEvaluationOptions {
+  /**
+   * ELContext.isPropertyResolved, shared by the whole evaluation like Tomcat's: a chain `a.b` whose base `a` is null
+   * throws unless some earlier resolution in the same evaluation left the flag set (AstValue.getValue).
+   */
+  state?: { resolved: boolean };
 }
 
 function lookupIn(vars: RuleVariables | undefined, name: string): { found: boolean; value: ElValue } {
@@ -56,10 +67,36 @@ function lookupIn(vars: RuleVariables | undefined, name: string): { found: boole
   return mapGet(vars as Record<string, unknown> | Map<unknown, unknown>, name);
 }
 
+/** A context number as the declared Java type (see RuleEvaluationOptions.contextTypes). */
+function asDeclaredType(value: ElValue, typeName: string | undefined): ElValue {
+  if (typeName === undefined) return value;
+  const n = value instanceof JavaInt ? value.value : typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : null;
+  if (n === null) return value;
+  switch (typeName.trim().toLowerCase()) {
+    case 'long':
+    case 'java.lang.long':
+      return Number.isInteger(n) ? BigInt(n) : value;
+    case 'int':
+    case 'integer':
+    case 'java.lang.integer':
+    case 'short':
+    case 'byte':
+      return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 ? new JavaInt(n) : value;
+    case 'double':
+    case 'float':
+    case 'java.lang.double':
+      return n;
+  }
+  return value;
+}
+
 /** MulticontextReadOnlyVariableMapper: constants first, then the context. */
 export function resolveVariable(scope: Scope, name: string): { found: boolean; value: ElValue } {
   const c = lookupIn(scope.constants, name);
-  return c.found ? c : lookupIn(scope.context, name);
+  if (c.found) return c;
+  const v = lookupIn(scope.context, name);
+  if (v.found && scope.contextTypes && Object.hasOwn(scope.contextTypes, name)) v.value = asDeclaredType(v.value, scope.contextTypes[name]);
+  return v;
 }
 
 function propertyNotFound(message: string): RuleEvaluationError {
@@ -74,6 +111,7 @@ function identifierValue(scope: Scope, name: string): ElValue {
 
 /** ArrayELResolver/ListELResolver index coercion. */
 function listIndex(property: ElValue): number {
+  property = widenInt(property);
   if (typeof property === 'bigint') return Number(BigInt.asIntN(32, property));
   if (typeof property === 'number') return Number(BigInt.asIntN(32, BigInt(Math.trunc(Number.isFinite(property) ? property : 0))));
   if (typeof property === 'boolean') return property ? 1 : 0;
@@ -209,6 +247,48 @@ function invokeMethod(base: ElValue, name: string, args: ElValue[]): ElValue {
   throw methodNotFound(base, name, args);
 }
 
+type ChainNode = Extract<RuleNode, { type: 'member' | 'call' }>;
+
+/** The prefix and the suffixes of one AstValue (`a.b[c].d()`), outermost last. */
+function chainOf(node: ChainNode): { prefix: RuleNode; links: ChainNode[] } {
+  const links: ChainNode[] = [node];
+  let cur = node.object;
+  while ((cur.type === 'member' || cur.type === 'call') && !links[0].grouped) {
+    links.unshift(cur);
+    cur = cur.object;
+  }
+  return { prefix: cur, links };
+}
+
+/**
+ * AstValue.getValue: stop at a null base; a null property ends the chain with null; every resolution resets and
+ * sets the ELContext's propertyResolved flag; a chain that resolved nothing (its prefix was null) throws unless the
+ * flag is still set from an earlier resolution in this evaluation.
+ */
+function evaluateChain(node: ChainNode, scope: Scope): ElValue {
+  const { prefix, links } = chainOf(node);
+  const state = scope.state ?? (scope.state = { resolved: false });
+  let base = evaluateNode(prefix, scope);
+  for (const link of links) {
+    if (base === null) break;
+    if (link.type === 'call') {
+      const name = coerceToString(evaluateNode(link.property, scope));
+      const args = link.args.map((a) => evaluateNode(a, scope));
+      state.resolved = false;
+      base = invokeMethod(base, name, args);
+      state.resolved = true;
+    } else {
+      const property = evaluateNode(link.property, scope);
+      if (property === null) return null;
+      state.resolved = false;
+      base = getProperty(base, property);
+      state.resolved = true;
+    }
+  }
+  if (!state.resolved) throw propertyNotFound('ELResolver did not handle type: [null] with property of [null]');
+  return base;
+}
+
 /** Evaluates one node (AstXxx.getValue). */
 export function evaluateNode(node: RuleNode, scope: Scope): ElValue {
   switch (node.type) {
@@ -233,20 +313,9 @@ export function evaluateNode(node: RuleNode, scope: Scope): ElValue {
       return evaluateBinary(node, scope);
     case 'ternary':
       return evaluateNode(coerceToBoolean(evaluateNode(node.test, scope)) ? node.consequent : node.alternate, scope);
-    case 'member': {
-      const base = evaluateNode(node.object, scope);
-      if (base === null) return null;
-      const property = evaluateNode(node.property, scope);
-      if (property === null) return null;
-      return getProperty(base, property);
-    }
-    case 'call': {
-      const base = evaluateNode(node.object, scope);
-      if (base === null) return null;
-      const name = coerceToString(evaluateNode(node.property, scope));
-      const args = node.args.map((a) => evaluateNode(a, scope));
-      return invokeMethod(base, name, args);
-    }
+    case 'member':
+    case 'call':
+      return evaluateChain(node, scope);
     case 'function': {
       const fn = lookupFunction(node.prefix, node.name);
       if (!fn) throw new RuleEvaluationError(`Function '${node.prefix}:${node.name}' not found`);
@@ -282,7 +351,8 @@ function evaluateBinary(node: Extract<RuleNode, { type: 'binary' }>, scope: Scop
     case '>=': {
       const a = evaluateNode(node.left, scope);
       const b = evaluateNode(node.right, scope);
-      if (a === b) return true;
+      // AstLessThanEqual's `obj0 == obj1` is identity; two Doubles (0.0, -0.0) go on to compare.
+      if (a === b && typeof a !== 'number') return true;
       if (a === null || b === null) return false;
       const c = elCompare(a, b);
       return node.op === '<=' ? c <= 0 : c >= 0;
@@ -301,7 +371,7 @@ function evaluateRoot(root: RuleNode | CompositeNode, scope: Scope): ElValue {
 
 /** Evaluates a parsed rule and returns its value in the evaluator's representation (Long = bigint). */
 export function evaluateAst(ast: RuleAst, options: RuleEvaluationOptions = {}): ElValue {
-  return evaluateRoot(ast.root, options);
+  return evaluateRoot(ast.root, { ...options, state: { resolved: false } });
 }
 
 /**
@@ -435,8 +505,10 @@ export function evaluateRule(rule: string | null | undefined, options: RuleEvalu
   if (inner === '' || inner.startsWith('true')) return true;
   if (inner.startsWith('false')) return false;
   const ast = parseRuleCached(rule);
-  checkRuleIsBooleanType(rule, ast, options);
-  const value = evaluateRoot(ast.root, options);
+  // One ELContext for the type check and the evaluation, as Proctor uses.
+  const scope: Scope = { ...options, state: { resolved: false } };
+  checkRuleIsBooleanType(rule, ast, scope);
+  const value = evaluateRoot(ast.root, scope);
   // ValueExpression coerces to boolean after the type check; only Boolean or null can arrive here.
   return coerceToBoolean(value);
 }

@@ -13,6 +13,7 @@ import {
   isElCollection,
   isElMap,
   JavaArray,
+  JavaInt,
   javaClassString,
   javaCompareTo,
   javaObjectEquals,
@@ -22,6 +23,7 @@ import {
   ReleaseVersion,
   RuleEvaluationError,
   toElValue,
+  widenInt,
 } from './values';
 
 /** Java parameter types we coerce to. */
@@ -74,7 +76,8 @@ function npe(): RuleEvaluationError {
 function proctorContains(collection: ElValue, element: ElValue): boolean {
   if (collection === null) throw npe();
   const items = [...(collection as unknown[] | Set<unknown>)].map(toElValue);
-  if (typeof element === 'bigint') return items.some((x) => typeof x === 'bigint' && x === element);
+  const integral = (v: ElValue) => typeof v === 'bigint' || v instanceof JavaInt;
+  if (integral(element)) return items.some((x) => integral(x) && widenInt(x) === widenInt(element));
   return items.some((x) => javaObjectEquals(x, element));
 }
 

@@ -84,8 +84,10 @@ export function verifyRuleDetailed(
   providedContext?: Record<string, string>,
   constants?: Record<string, unknown>,
 ): RuleProblem[] {
-  const effective = wrapRule(rule);
-  if (effective === null || rule == null) return [];
+  if (rule == null || normalizeRule(rule) === null) return [];
+  // RuleVerifyUtils.verifyRule parses the text as given (`#{a}`, `x${a}`, `${a}${b}` are templates it accepts).
+  // Bare text is verified as the `${…}` a definition's consumable form would carry.
+  const effective = rule.includes('${') || rule.includes('#{') ? rule : (wrapRule(rule) as string);
   const toOriginal = offsetMapper(rule, effective);
 
   let ast: RuleAst;
