@@ -25,6 +25,9 @@ import {
   isElCollection,
   isElMap,
   JavaArray,
+  JavaClassRef,
+  javaCompareTo,
+  javaHashCode,
   JavaInt,
   javaClassName,
   javaClassString,
@@ -133,9 +136,14 @@ function getProperty(base: ElValue, property: ElValue): ElValue {
     return idx < 0 || idx >= items.length ? null : toElValue(items[idx]);
   }
   if (isElMap(base)) return mapGet(base, property).value;
-  // BeanELResolver: the only bean property we model is String.empty (isEmpty()).
+  // BeanELResolver: the getters we model (String.isEmpty/isBlank/getBytes, getClass, ReleaseVersion's precision).
   const name = coerceToString(property);
   if (typeof base === 'string' && name === 'empty') return base.length === 0;
+  if (typeof base === 'string' && name === 'blank') return javaTrim(base) === '' && !/[^\s\u001c-\u001f]/.test(base);
+  if (typeof base === 'string' && name === 'bytes') return new JavaArray([...new TextEncoder().encode(base)].map((b) => new JavaInt((b << 24) >> 24)), 'B');
+  if (name === 'class') return new JavaClassRef(javaClassName(base));
+  if (base instanceof JavaClassRef && (name === 'name' || name === 'simpleName')) return base[name];
+  if (base instanceof ReleaseVersion && name === 'matchPrecision') return base.matchPrecision;
   throw propertyNotFound(`Property '${name}' not found on type ${javaClassName(base)}`);
 }
 
@@ -157,8 +165,55 @@ function javaSubstring(s: string, begin: number, end: number): string {
   return s.substring(begin, end);
 }
 
+/** Methods every Jackson value has (Object and Comparable), as BeanELResolver finds them. */
+function invokeCommonMethod(base: ElValue, name: string, args: ElValue[]): { found: boolean; value?: ElValue } {
+  if (args.length === 0) {
+    if (name === 'toString') return { found: true, value: javaToString(base) };
+    if (name === 'hashCode') return { found: true, value: new JavaInt(javaHashCode(base)) };
+    if (name === 'getClass') return { found: true, value: new JavaClassRef(javaClassName(base)) };
+  }
+  if (name === 'compareTo' && args.length === 1 && (typeof base === 'string' || base instanceof JavaInt || typeof base === 'bigint' || typeof base === 'number' || typeof base === 'boolean' || base instanceof ReleaseVersion)) {
+    // The argument is coerced to the parameter type where EL can (String); a Long for an Integer is a ClassCastException.
+    const arg = typeof base === 'string' ? coerceToString(args[0]) : args[0];
+    if (arg === null) throw new RuleEvaluationError('java.lang.NullPointerException', 'java.lang.NullPointerException');
+    return { found: true, value: new JavaInt(javaCompareTo(base, arg)) };
+  }
+  if (typeof base === 'string') {
+    const str = (i: number) => coerceToString(args[i]);
+    switch (`${name}/${args.length}`) {
+      case 'concat/1':
+        return { found: true, value: base + str(0) };
+      case 'lastIndexOf/1':
+        return { found: true, value: BigInt(base.lastIndexOf(str(0))) };
+      case 'replace/2':
+        return { found: true, value: base.split(str(0)).join(str(1)) };
+      case 'strip/0':
+        return { found: true, value: base.replace(/^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/gu, '') };
+      case 'intern/0':
+        return { found: true, value: base };
+      case 'repeat/1': {
+        const n = coerceToInt(args[0]);
+        if (n < 0) throw new RuleEvaluationError(`count is negative: ${n}`, 'java.lang.IllegalArgumentException');
+        return { found: true, value: base.repeat(n) };
+      }
+      case 'codePointAt/1': {
+        const idx = coerceToInt(args[0]);
+        if (idx < 0 || idx >= base.length) throw new RuleEvaluationError(`index ${idx}, length ${base.length}`, 'java.lang.StringIndexOutOfBoundsException');
+        return { found: true, value: new JavaInt(base.codePointAt(idx) as number) };
+      }
+    }
+  }
+  if (isElMap(base) && args.length === 0 && (name === 'keySet' || name === 'values')) {
+    const keys = base instanceof Map ? [...base.keys()] : Object.keys(base);
+    return { found: true, value: name === 'keySet' ? new Set(keys) : keys.map((k) => mapGet(base, k).value) };
+  }
+  return { found: false };
+}
+
 /** EL 2.2 method invocation, restricted to a whitelist of pure methods. */
 function invokeMethod(base: ElValue, name: string, args: ElValue[]): ElValue {
+  const common = invokeCommonMethod(base, name, args);
+  if (common.found) return common.value;
   if (typeof base === 'string') {
     const str = (i: number) => coerceToString(args[i]);
     switch (name) {

@@ -115,6 +115,45 @@ export class ReleaseVersion {
   }
 }
 
+/** A java.lang.Class (from `x.getClass()` or `x['class']`): only its name and simpleName are readable. */
+export class JavaClassRef {
+  constructor(readonly name: string) {}
+  get simpleName(): string {
+    return this.name.slice(this.name.lastIndexOf('.') + 1).replace(/^.*\$/, '');
+  }
+}
+
+/** Java's hashCode of a value as Jackson types it (String, Integer, Long, Double, Boolean, List, Map). */
+export function javaHashCode(value: ElValue): number {
+  if (value === null || value === undefined) return 0;
+  if (value instanceof JavaInt) return value.value;
+  if (typeof value === 'bigint') return Number(BigInt.asIntN(32, value ^ (BigInt.asUintN(64, value) >> 32n)));
+  if (typeof value === 'boolean') return value ? 1231 : 1237;
+  if (typeof value === 'string') {
+    let h = 0;
+    for (let i = 0; i < value.length; i++) h = (Math.imul(h, 31) + value.charCodeAt(i)) | 0;
+    return h;
+  }
+  if (typeof value === 'number') {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, Number.isNaN(value) ? NaN : value);
+    return (view.getInt32(0) ^ view.getInt32(4)) | 0;
+  }
+  if (Array.isArray(value)) {
+    let h = 1;
+    for (const x of value) h = (Math.imul(h, 31) + javaHashCode(toElValue(x))) | 0;
+    return h;
+  }
+  if (isElMap(value)) {
+    let h = 0;
+    const keys = value instanceof Map ? [...value.keys()] : Object.keys(value);
+    for (const k of keys) h = (h + (javaHashCode(toElValue(k)) ^ javaHashCode(mapGet(value, k).value))) | 0;
+    return h;
+  }
+  if (value instanceof ReleaseVersion) return javaHashCode(value.toString());
+  throw new RuleEvaluationError(`hashCode of ${javaClassName(value)} is not modelled`, 'javax.el.MethodNotFoundException');
+}
+
 /** A Java array (e.g. the String[] returned by fn:split); JS arrays are Lists, which EL treats differently. */
 export class JavaArray {
   constructor(
@@ -261,6 +300,7 @@ export function javaToString(value: ElValue): string {
   }
   if (value instanceof JavaArray) return `[L${value.componentType};@0`;
   if (value instanceof ReleaseVersion || value instanceof MaybeBool) return value.toString();
+  if (value instanceof JavaClassRef) return 'class ' + value.name;
   return 'java.lang.Object@0';
 }
 
