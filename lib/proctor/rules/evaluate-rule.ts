@@ -376,7 +376,7 @@ export function evaluateNode(node: RuleNode, scope: Scope): ElValue {
       if (!fn) throw new RuleEvaluationError(`Function '${node.prefix}:${node.name}' not found`);
       return callFunction(
         fn,
-        node.args.map((a) => evaluateNode(a, scope)),
+        node.args.map((a) => () => evaluateNode(a, scope)),
       );
     }
   }
@@ -453,6 +453,7 @@ interface StaticType {
 const PRIMITIVE_OF: Record<string, string> = {
   'java.lang.Boolean': 'boolean',
   'java.lang.Long': 'long',
+  'java.lang.Integer': 'int',
   'java.lang.Double': 'double',
 };
 

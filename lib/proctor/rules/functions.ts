@@ -217,7 +217,24 @@ export function ruleFunctionNames(): string[] {
   return [...FUNCTIONS.keys()];
 }
 
-export function callFunction(fn: RuleFunction, args: ElValue[]): ElValue {
-  const coerced = args.map((a, i) => coerceParam(a, fn.params[i]));
-  return fn.impl(coerced);
+/** Tomcat's AstFunction wraps EL errors of the arguments and any exception of the call in this ELException. */
+export function functionProblem(fn: RuleFunction, cause: Error): RuleEvaluationError {
+  return new RuleEvaluationError(`Problems calling function [${fn.qualifiedName}]`, 'javax.el.ELException', cause);
+}
+
+const isElError = (e: unknown) => e instanceof RuleEvaluationError && e.javaException.startsWith('javax.el.');
+
+/** Evaluates and coerces each argument in turn, then calls the function (AstFunction.getValue). */
+export function callFunction(fn: RuleFunction, args: Array<() => ElValue>): ElValue {
+  let coerced: ElValue[];
+  try {
+    coerced = args.map((arg, i) => coerceParam(arg(), fn.params[i]));
+  } catch (e) {
+    throw isElError(e) ? functionProblem(fn, e as Error) : e;
+  }
+  try {
+    return fn.impl(coerced);
+  } catch (e) {
+    throw e instanceof RuleEvaluationError ? functionProblem(fn, e) : e;
+  }
 }

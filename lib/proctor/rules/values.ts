@@ -13,8 +13,10 @@ export class RuleEvaluationError extends Error {
   constructor(
     message: string,
     readonly javaException: string = 'javax.el.ELException',
+    /** The wrapped error, e.g. the cause of Tomcat's "Problems calling function [x]". */
+    cause?: Error,
   ) {
-    super(message);
+    super(message, cause ? { cause } : undefined);
     this.name = 'RuleEvaluationError';
   }
 }
