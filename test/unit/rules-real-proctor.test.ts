@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseMatrix } from '../../lib/proctor/parse-definition';
+import { verifyMatrix } from '../../lib/proctor/verify-matrix';
 import { ourRuleResult, proctorRuleResult } from '../support/real-proctor-rules';
 
 const dir = 'test/fixtures/real-proctor';
@@ -19,12 +21,6 @@ const KNOWN_DEVIATIONS: Record<string, string> = {
     ['m2-83', 'm2-146', 'm2-186', 'm2-447', 'm2-569', 'm2-629', 'm2-1166', 'm2-1294', 'm2-1450', 'm2-2127', 'm2-2149', 'm2-2521', 'm2-2586', 'm2-2603', 'm2-2612', 'm2-2796', 'm2-2856'].map(
       (k) => [k, 'method outside the modelled set (Tomcat finds any public method by name and argument count)'],
     ),
-  ),
-  ...Object.fromEntries(
-    ['m7-100', 'm7-340', 'm7-385', 'm7-824', 'm7-841', 'm7-1365', 'm7-2488', 'm7-2595', 'm7-2666'].map((k) => [
-      k,
-      'compareTo/inRange with null or mixed-type arguments (Tomcat coerces method arguments its own way)',
-    ]),
   ),
   ...Object.fromEntries(
     ['m4-401', 'm4-700', 'm4-1060', 'm4-1463', 'm4-1475', 'm4-2043', 'm4-2472', 'm4-2711'].map((k) => [k, 'regex \\N{name} or a mid-pattern inline flag (refused)']),
@@ -58,5 +54,26 @@ describe('rules against real Proctor (recorded fixture)', () => {
       .filter((c) => c.key in KNOWN_DEVIATIONS && JSON.stringify(c.ours) !== JSON.stringify(c.proctor))
       .map((c) => c.key);
     expect(stillDiffer.sort()).toEqual(Object.keys(KNOWN_DEVIATIONS).sort());
+  });
+});
+
+describe("Proctor's loader on typed provided contexts (recorded fixture)", () => {
+  // typed-context.matrix.json: rules over variables of each providedContext type; typed-context.load.json is
+  // `real-proctor load … --provided-context typed-context.types.json` (a specification requiring every test).
+  const matrix = parseMatrix(readFileSync(`${dir}/typed-context.matrix.json`, 'utf8'));
+  const types = JSON.parse(readFileSync(`${dir}/typed-context.types.json`, 'utf8')) as Record<string, string>;
+  const recorded = JSON.parse(readFileSync(`${dir}/typed-context.load.json`, 'utf8')) as { tests: number; loaderErrors: Record<string, string> };
+  const spec = { tests: Object.fromEntries(Object.keys(matrix.tests).map((name) => [name, {}])) };
+  const ours = verifyMatrix(matrix, spec, types);
+
+  it('loads the same tests and refuses the same ones', () => {
+    expect(Object.keys(matrix.tests)).toHaveLength(recorded.tests);
+    expect(Object.keys(ours.errors).sort()).toEqual(Object.keys(recorded.loaderErrors).sort());
+    expect(ours.errors.t001_tst).toEqual(['Invalid allocation rule in t001_tst: Failed to evaluate a rule ${proctor:inRange(i, 1, 10)}: Problems calling function [proctor:inRange]']);
+    expect(ours.errors.t029_tst).toBeUndefined(); // proctor:inRange(l, 1, 10) with l declared long
+  });
+
+  it.each(Object.keys(matrix.tests))('%s: the same message', (name) => {
+    expect(ours.errors[name]?.[0] ?? null).toBe(recorded.loaderErrors[name] ?? null);
   });
 });

@@ -161,7 +161,7 @@ describe('parseRule', () => {
     class Bean {
       secret = 'value';
     }
-    expect(errorOf(() => evaluateExpression('b.secret', { context: { b: new Bean() } })).message).toContain("Property 'secret' not found");
+    expect(errorOf(() => evaluateExpression('b.secret', { context: { b: new Bean() } })).message).toContain("Property [secret] not found");
     const withGetter = Object.defineProperty({}, 'g', { get: () => 'ran', enumerable: true });
     expect(evaluateExpression('o.g', { context: { o: withGetter } })).toBeNull();
   });

@@ -82,9 +82,11 @@ function asDeclaredType(value: ElValue, typeName: string | undefined): ElValue {
     case 'int':
     case 'integer':
     case 'java.lang.integer':
-    case 'short':
-    case 'byte':
       return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 ? new JavaInt(n) : value;
+    case 'short':
+      return Number.isInteger(n) && n >= -32768 && n <= 32767 ? new JavaInt(n, 'java.lang.Short') : value;
+    case 'byte':
+      return Number.isInteger(n) && n >= -128 && n <= 127 ? new JavaInt(n, 'java.lang.Byte') : value;
     case 'double':
     case 'float':
     case 'java.lang.double':
@@ -108,7 +110,7 @@ function propertyNotFound(message: string): RuleEvaluationError {
 
 function identifierValue(scope: Scope, name: string): ElValue {
   const v = resolveVariable(scope, name);
-  if (!v.found) throw propertyNotFound(`ELResolver cannot handle a null base Object with identifier '${name}'`);
+  if (!v.found) throw propertyNotFound(`ELResolver cannot handle a null base Object with identifier [${name}]`);
   return v.value;
 }
 
@@ -144,7 +146,7 @@ function getProperty(base: ElValue, property: ElValue): ElValue {
   if (name === 'class') return new JavaClassRef(javaClassName(base));
   if (base instanceof JavaClassRef && (name === 'name' || name === 'simpleName')) return base[name];
   if (base instanceof ReleaseVersion && name === 'matchPrecision') return base.matchPrecision;
-  throw propertyNotFound(`Property '${name}' not found on type ${javaClassName(base)}`);
+  throw propertyNotFound(`Property [${name}] not found on type [${javaClassName(base)}]`);
 }
 
 function checkArgs(name: string, args: ElValue[], count: number, base: ElValue): void {
@@ -173,9 +175,13 @@ function invokeCommonMethod(base: ElValue, name: string, args: ElValue[]): { fou
     if (name === 'getClass') return { found: true, value: new JavaClassRef(javaClassName(base)) };
   }
   if (name === 'compareTo' && args.length === 1 && (typeof base === 'string' || base instanceof JavaInt || typeof base === 'bigint' || typeof base === 'number' || typeof base === 'boolean' || base instanceof ReleaseVersion)) {
-    // The argument is coerced to the parameter type where EL can (String); a Long for an Integer is a ClassCastException.
-    const arg = typeof base === 'string' ? coerceToString(args[0]) : args[0];
-    if (arg === null) throw new RuleEvaluationError('java.lang.NullPointerException', 'java.lang.NullPointerException');
+    // Tomcat 7 picks the erased compareTo(Object) for a non-null argument, so nothing is coerced and another class is
+    // a ClassCastException ("5".compareTo(5)); a null argument selects compareTo(T) and is coerced to T's zero value.
+    let arg = args[0];
+    if (arg === null) {
+      arg = typeof base === 'string' ? '' : base instanceof JavaInt ? new JavaInt(0) : typeof base === 'bigint' ? 0n : typeof base === 'number' ? 0 : typeof base === 'boolean' ? false : null;
+      if (arg === null) throw new RuleEvaluationError('null', 'java.lang.NullPointerException');
+    }
     return { found: true, value: new JavaInt(javaCompareTo(base, arg)) };
   }
   if (typeof base === 'string') {
@@ -330,7 +336,15 @@ function evaluateChain(node: ChainNode, scope: Scope): ElValue {
       const name = coerceToString(evaluateNode(link.property, scope));
       const args = link.args.map((a) => evaluateNode(a, scope));
       state.resolved = false;
-      base = invokeMethod(base, name, args);
+      try {
+        base = invokeMethod(base, name, args);
+      } catch (e) {
+        // BeanELResolver.invoke: an exception of the method itself becomes ELException(cause), message cause.toString().
+        if (e instanceof RuleEvaluationError && !e.javaException.startsWith('javax.el.')) {
+          throw new RuleEvaluationError(`${e.javaException}: ${e.message}`, 'javax.el.ELException', e);
+        }
+        throw e;
+      }
       state.resolved = true;
     } else {
       const property = evaluateNode(link.property, scope);
@@ -454,6 +468,8 @@ const PRIMITIVE_OF: Record<string, string> = {
   'java.lang.Boolean': 'boolean',
   'java.lang.Long': 'long',
   'java.lang.Integer': 'int',
+  'java.lang.Short': 'short',
+  'java.lang.Byte': 'byte',
   'java.lang.Double': 'double',
 };
 
@@ -474,13 +490,13 @@ function memberTarget(node: Extract<RuleNode, { type: 'member' | 'call' }>, scop
   let base = evaluateNode(cur, scope);
   if (base === null) {
     const image = cur.type === 'identifier' ? cur.name : cur.type;
-    throw propertyNotFound(`Target Unreachable, identifier '${image}' resolved to null`);
+    throw propertyNotFound(`Target Unreachable, identifier [${image}] resolved to null`);
   }
   for (let i = 0; i < chain.length - 1; i++) {
     const c = chain[i];
     const property = evaluateNode(c.property, scope);
     base = property === null ? null : getProperty(base, property);
-    if (base === null) throw propertyNotFound(`Target Unreachable, '${javaToString(property)}' returned null`);
+    if (base === null) throw propertyNotFound(`Target Unreachable, [${javaToString(property)}] returned null`);
   }
   return { base, property: evaluateNode(node.property, scope) };
 }
@@ -522,7 +538,7 @@ function staticType(root: RuleNode | CompositeNode, scope: Scope): StaticType {
       if (base instanceof JavaArray) return { type: 'class ' + base.componentType };
       const name = coerceToString(property);
       if (root.type === 'member' && typeof base === 'string' && name === 'empty') return { type: 'boolean' };
-      throw propertyNotFound(`Property '${name}' not found on type ${javaClassName(base)}`);
+      throw propertyNotFound(`Property [${name}] not found on type [${javaClassName(base)}]`);
     }
   }
 }

@@ -56,14 +56,14 @@ function coerceParam(value: ElValue, type: ParamType): ElValue {
       return value;
     case 'Collection':
       if (value === null || isElCollection(value)) return value;
-      throw new RuleEvaluationError(`Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to interface java.util.Collection`);
+      throw new RuleEvaluationError(`Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [interface java.util.Collection]`);
     case 'String[]':
       if (value === null || value instanceof JavaArray) return value;
-      throw new RuleEvaluationError(`Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to class [Ljava.lang.String;`);
+      throw new RuleEvaluationError(`Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [class [Ljava.lang.String;]`);
     case 'ReleaseVersion':
       if (value === null || value instanceof ReleaseVersion) return value;
       throw new RuleEvaluationError(
-        `Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to class com.indeed.util.core.ReleaseVersion`,
+        `Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [class com.indeed.util.core.ReleaseVersion]`,
       );
   }
 }
@@ -81,9 +81,12 @@ function proctorContains(collection: ElValue, element: ElValue): boolean {
   return items.some((x) => javaObjectEquals(x, element));
 }
 
+/** A null bound is only an error when the comparison reaches it (`inRange('5', 'a', null)` is false). */
 function inRange(value: ElValue, low: ElValue, high: ElValue): boolean {
-  if (value === null || low === null || high === null) throw npe();
-  return javaCompareTo(low, value) <= 0 && javaCompareTo(value, high) < 0;
+  if (value === null || low === null) throw npe();
+  if (javaCompareTo(low, value) > 0) return false;
+  if (high === null) throw npe();
+  return javaCompareTo(value, high) < 0;
 }
 
 function versionInRange(version: ElValue, start: string, end: string): boolean {

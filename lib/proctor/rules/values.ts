@@ -170,7 +170,11 @@ export class JavaArray {
  * ClassCastException, so `proctor:inRange(n, 1, 10)` fails for an Integer n), Object.equals and the class name.
  */
 export class JavaInt {
-  constructor(readonly value: number) {}
+  constructor(
+    readonly value: number,
+    /** java.lang.Short / java.lang.Byte for providedContext `short` / `byte` values (they behave alike here). */
+    readonly className: string = 'java.lang.Integer',
+  ) {}
 }
 
 /** Integer → Long, for the EL coercions that treat every integral Number as a Long. */
@@ -262,7 +266,7 @@ export function javaClassName(value: ElValue): string {
     case 'number':
       return 'java.lang.Double';
   }
-  if (value instanceof JavaInt) return 'java.lang.Integer';
+  if (value instanceof JavaInt) return value.className;
   if (Array.isArray(value)) return 'java.util.ArrayList';
   if (value instanceof Set) return 'java.util.LinkedHashSet';
   if (isElMap(value)) return 'java.util.LinkedHashMap';
@@ -307,7 +311,7 @@ export function javaToString(value: ElValue): string {
 }
 
 function convertError(value: ElValue, target: string): RuleEvaluationError {
-  return new RuleEvaluationError(`Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to ${target}`);
+  return new RuleEvaluationError(`Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [${target}]`);
 }
 
 // ---------------------------------------------------------------------------------------------- coercions
@@ -419,7 +423,9 @@ export function elEquals(a: ElValue, b: ElValue): boolean {
 /** Object.equals between two evaluator values (collections compare element-wise like java.util). */
 export function javaObjectEquals(a: ElValue, b: ElValue): boolean {
   if (a === b && typeof a !== 'number') return true;
-  if (a instanceof JavaInt || b instanceof JavaInt) return a instanceof JavaInt && b instanceof JavaInt && a.value === b.value;
+  if (a instanceof JavaInt || b instanceof JavaInt) {
+    return a instanceof JavaInt && b instanceof JavaInt && a.className === b.className && a.value === b.value;
+  }
   if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
   if (a instanceof ReleaseVersion && b instanceof ReleaseVersion) return a.compareTo(b) === 0;
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -459,7 +465,7 @@ export function elCompare(a: ElValue, b: ElValue): number {
   if (typeof a === 'string' || typeof b === 'string') return compareStrings(coerceToString(a), coerceToString(b));
   if (isJavaComparable(a)) return b !== null ? javaCompareTo(a, b) : 1;
   if (isJavaComparable(b)) return a !== null ? -javaCompareTo(b, a) : -1;
-  throw new RuleEvaluationError(`Cannot compare ${javaToString(a)} to ${javaToString(b)}`);
+  throw new RuleEvaluationError(`Cannot compare [${javaToString(a)}] to [${javaToString(b)}]`);
 }
 
 /** Double.compareTo: -0.0 < 0.0, NaN greater than everything. */
@@ -474,6 +480,13 @@ function isJavaComparable(v: ElValue): boolean {
   return typeof v === 'boolean' || v instanceof JavaInt || v instanceof ReleaseVersion || v instanceof MaybeBool || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number';
 }
 
+/** Java's ClassCastException text, with the module note Java 11+ adds. */
+function classCast(from: string, to: string): RuleEvaluationError {
+  const where = (c: string) => (c.startsWith('java.') ? "module java.base of loader 'bootstrap'" : "unnamed module of loader 'app'");
+  const note = where(from) === where(to) ? `${from} and ${to} are in ${where(from)}` : `${from} is in ${where(from)}; ${to} is in ${where(to)}`;
+  return new RuleEvaluationError(`class ${from} cannot be cast to class ${to} (${note})`, 'java.lang.ClassCastException');
+}
+
 /** Comparable.compareTo between two values; a type mismatch is Java's ClassCastException. */
 export function javaCompareTo(a: ElValue, b: ElValue): number {
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
@@ -482,11 +495,11 @@ export function javaCompareTo(a: ElValue, b: ElValue): number {
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number' && typeof b === 'number') return javaDoubleCompare(a, b);
-  if (a instanceof JavaInt && b instanceof JavaInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (a instanceof JavaInt && b instanceof JavaInt && a.className === b.className) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
   if (!isJavaComparable(a)) {
-    throw new RuleEvaluationError(`class ${javaClassName(a)} cannot be cast to class java.lang.Comparable`, 'java.lang.ClassCastException');
+    throw classCast(javaClassName(a), 'java.lang.Comparable');
   }
-  throw new RuleEvaluationError(`class ${javaClassName(b)} cannot be cast to class ${javaClassName(a)}`, 'java.lang.ClassCastException');
+  throw classCast(javaClassName(b), javaClassName(a));
 }
 
 /** ELSupport.isStringFloat: a String longer than 1 char containing '.', 'e' or 'E'. */
@@ -506,7 +519,7 @@ function arithmeticCoerce(value: ElValue, target: 'long' | 'double'): bigint | n
     return parsed;
   }
   throw new RuleEvaluationError(
-    `Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to Number`,
+    `Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [Number]`,
     'java.lang.IllegalArgumentException',
   );
 }
