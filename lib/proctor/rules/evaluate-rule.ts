@@ -27,6 +27,9 @@ import {
   JavaArray,
   JavaClassRef,
   javaCompareTo,
+  javaStringCompareTo,
+  doubleToLong,
+  coerceToNumber,
   javaHashCode,
   JavaInt,
   javaClassName,
@@ -143,7 +146,7 @@ function getProperty(base: ElValue, property: ElValue): ElValue {
   if (typeof base === 'string' && name === 'empty') return base.length === 0;
   if (typeof base === 'string' && name === 'blank') return javaTrim(base) === '' && !/[^\s\u001c-\u001f]/.test(base);
   if (typeof base === 'string' && name === 'bytes') return new JavaArray([...new TextEncoder().encode(base)].map((b) => new JavaInt((b << 24) >> 24)), 'B');
-  if (name === 'class') return new JavaClassRef(javaClassName(base));
+  if (name === 'class') return JavaClassRef.of(javaClassName(base));
   if (base instanceof JavaClassRef && (name === 'name' || name === 'simpleName')) return base[name];
   if (base instanceof ReleaseVersion && name === 'matchPrecision') return base.matchPrecision;
   throw propertyNotFound(`Property [${name}] not found on type [${javaClassName(base)}]`);
@@ -172,7 +175,27 @@ function invokeCommonMethod(base: ElValue, name: string, args: ElValue[]): { fou
   if (args.length === 0) {
     if (name === 'toString') return { found: true, value: javaToString(base) };
     if (name === 'hashCode') return { found: true, value: new JavaInt(javaHashCode(base)) };
-    if (name === 'getClass') return { found: true, value: new JavaClassRef(javaClassName(base)) };
+    if (name === 'getClass') return { found: true, value: JavaClassRef.of(javaClassName(base)) };
+  }
+  // Object.equals (Tomcat passes the argument as is).
+  if (name === 'equals' && args.length === 1 && typeof base !== 'string') return { found: true, value: javaObjectEquals(base, args[0]) };
+  const isNumber = base instanceof JavaInt || typeof base === 'bigint' || typeof base === 'number';
+  if (isNumber && args.length === 0) {
+    const n = base instanceof JavaInt ? base.value : base;
+    switch (name) {
+      case 'intValue':
+        return { found: true, value: new JavaInt(typeof n === 'number' ? Number(BigInt.asIntN(32, doubleToLong(n))) : Number(BigInt.asIntN(32, n as bigint))) };
+      case 'longValue':
+        return { found: true, value: typeof n === 'number' ? (base instanceof JavaInt ? BigInt(n) : doubleToLong(n)) : n };
+      case 'doubleValue':
+        return { found: true, value: Number(n) };
+    }
+  }
+  // The static toString(x) of Integer, Long, Double and Boolean, reached through an instance.
+  if (name === 'toString' && args.length === 1 && (isNumber || typeof base === 'boolean')) {
+    if (typeof base === 'boolean') return { found: true, value: String(coerceToBoolean(args[0])) };
+    if (typeof base === 'number') return { found: true, value: javaToString(coerceToNumber(args[0], 'double')) };
+    return { found: true, value: base instanceof JavaInt ? String(coerceToInt(args[0])) : String(coerceToNumber(args[0], 'long')) };
   }
   if (name === 'compareTo' && args.length === 1 && (typeof base === 'string' || base instanceof JavaInt || typeof base === 'bigint' || typeof base === 'number' || typeof base === 'boolean' || base instanceof ReleaseVersion)) {
     // Tomcat 7 picks the erased compareTo(Object) for a non-null argument, so nothing is coerced and another class is
@@ -182,6 +205,8 @@ function invokeCommonMethod(base: ElValue, name: string, args: ElValue[]): { fou
       arg = typeof base === 'string' ? '' : base instanceof JavaInt ? new JavaInt(0) : typeof base === 'bigint' ? 0n : typeof base === 'number' ? 0 : typeof base === 'boolean' ? false : null;
       if (arg === null) throw new RuleEvaluationError('null', 'java.lang.NullPointerException');
     }
+    // String.compareTo returns the difference of the first differing chars (or of the lengths), not just its sign.
+    if (typeof base === 'string' && typeof arg === 'string') return { found: true, value: new JavaInt(javaStringCompareTo(base, arg)) };
     return { found: true, value: new JavaInt(javaCompareTo(base, arg)) };
   }
   if (typeof base === 'string') {
@@ -193,6 +218,8 @@ function invokeCommonMethod(base: ElValue, name: string, args: ElValue[]): { fou
         return { found: true, value: BigInt(base.lastIndexOf(str(0))) };
       case 'replace/2':
         return { found: true, value: base.split(str(0)).join(str(1)) };
+      case 'isBlank/0':
+        return { found: true, value: !/[^\s\u001c-\u001f]/u.test(base.replace(/[\u00a0\u2007\u202f]/g, 'x')) };
       case 'strip/0':
         return { found: true, value: base.replace(/^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/gu, '') };
       case 'intern/0':
@@ -208,6 +235,15 @@ function invokeCommonMethod(base: ElValue, name: string, args: ElValue[]): { fou
         return { found: true, value: new JavaInt(base.codePointAt(idx) as number) };
       }
     }
+  }
+  if (Array.isArray(base) && args.length === 1 && (name === 'indexOf' || name === 'lastIndexOf')) {
+    const items = base.map(toElValue);
+    const idx = name === 'indexOf' ? items.findIndex((x) => javaObjectEquals(x, args[0])) : items.findLastIndex((x) => javaObjectEquals(x, args[0]));
+    return { found: true, value: new JavaInt(idx) };
+  }
+  if (isElMap(base) && args.length === 1 && name === 'containsValue') {
+    const keys = base instanceof Map ? [...base.keys()] : Object.keys(base);
+    return { found: true, value: keys.some((k) => javaObjectEquals(mapGet(base, k).value, args[0])) };
   }
   if (isElMap(base) && args.length === 0 && (name === 'keySet' || name === 'values')) {
     const keys = base instanceof Map ? [...base.keys()] : Object.keys(base);
@@ -245,8 +281,10 @@ function invokeMethod(base: ElValue, name: string, args: ElValue[]): ElValue {
         checkArgs(name, args, 1, base);
         return base.endsWith(str(0));
       case 'contains':
+        // contains(CharSequence): EL cannot coerce a number to an interface, so Tomcat finds no method for it.
         checkArgs(name, args, 1, base);
-        return base.includes(str(0));
+        if (typeof args[0] !== 'string') throw methodNotFound(base, name, args);
+        return base.includes(args[0]);
       case 'indexOf':
         checkArgs(name, args, 1, base);
         return BigInt(base.indexOf(str(0)));

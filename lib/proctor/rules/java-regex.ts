@@ -46,6 +46,28 @@ const HSPACE = '\\x20\\t\\xA0\\u1680\\u180E\\u2000-\\u200A\\u202F\\u205F\\u3000'
 const VSPACE = '\\n\\x0B\\f\\r\\x85\\u2028\\u2029';
 const JAVA_WHITESPACE = '[\\t-\\r\\x1C-\\x1F\\p{Zs}\\p{Zl}\\p{Zp}]--[\\xA0\\u2007\\u202F]';
 
+/** The Unicode blocks rules are likely to name (Character.UnicodeBlock.forName ignores case, spaces, '_' and '-'). */
+const UNICODE_BLOCKS: Record<string, string> = {
+  basiclatin: '\\x00-\\x7F',
+  latin1supplement: '\\x80-\\xFF',
+  latinextendeda: '\\u0100-\\u017F',
+  latinextendedb: '\\u0180-\\u024F',
+  greek: '\\u0370-\\u03FF',
+  greekandcoptic: '\\u0370-\\u03FF',
+  cyrillic: '\\u0400-\\u04FF',
+  hebrew: '\\u0590-\\u05FF',
+  arabic: '\\u0600-\\u06FF',
+  devanagari: '\\u0900-\\u097F',
+  thai: '\\u0E00-\\u0E7F',
+  hangulsyllables: '\\uAC00-\\uD7AF',
+  hiragana: '\\u3040-\\u309F',
+  katakana: '\\u30A0-\\u30FF',
+  cjkunifiedideographs: '\\u4E00-\\u9FFF',
+  generalpunctuation: '\\u2000-\\u206F',
+  currencysymbols: '\\u20A0-\\u20CF',
+  emoticons: '\\u{1F600}-\\u{1F64F}',
+};
+
 /** Java \p{…} names → a JS v-mode class body (without brackets), or undefined when JS has no equivalent. */
 function propertyClass(name: string): string | undefined {
   if (POSIX_CLASSES[name]) return POSIX_CLASSES[name];
@@ -69,6 +91,8 @@ function propertyClass(name: string): string | undefined {
     Hex_Digit: 'Hex_Digit', HexDigit: 'Hex_Digit', Join_Control: 'Join_Control', JoinControl: 'Join_Control',
     Noncharacter_Code_Point: 'Noncharacter_Code_Point', Assigned: 'Assigned',
   };
+  const block = /^In(.+)$/.exec(name) ?? /^(?:blk|block)=(.+)$/i.exec(name);
+  if (block) return UNICODE_BLOCKS[block[1].replace(/[\s_-]/g, '').toLowerCase()];
   const is = /^Is(.+)$/.exec(name);
   const bare = is ? is[1] : name;
   if (is && binary[bare]) return `\\p{${binary[bare]}}`;
@@ -91,27 +115,45 @@ function lit(cp: number): string {
 /**
  * Translates a java.util.regex pattern into an equivalent JS pattern with the `v` flag (code points, so `.` matches an
  * astral character as Java's does; class set operations for `&&` and nested classes). Possessive quantifiers and
- * atomic groups become lookahead + backreference; Java's `\h \v \R \X \e \z \Z \G`, `\p{…}` names, `(?x)` and leading
- * `(?imsu)` flags are mapped. Mid-pattern inline flags, `\N{…}` and Unicode blocks (`\p{InGreek}`) are refused.
+ * atomic groups become lookahead + backreference; Java's `\h \v \R \X \e \z \Z \G` and `\p{…}` names are mapped;
+ * the inline flags `(?imsxu)` / `(?i:…)` are applied by the translation itself, scoped as in Java (case-insensitive is
+ * ASCII-only unless `u`). `\N{…}`, Unicode blocks (`\p{InGreek}`) and the `d`/`U` flags are refused.
  */
 function translate(regex: string): RegExp {
-  const flags = new Set<string>();
+  // Java's inline flags are scoped: `(?i)` lasts to the end of the enclosing group, `(?i:X)` covers X.
+  let flags = new Set<string>();
   let i = 0;
-  const lead = /^\(\?([imsxuU]+)\)/.exec(regex);
-  if (lead) {
-    for (const f of lead[1]) flags.add(f);
-    i = lead[0].length;
-  }
-  if (flags.has('U')) throw refuse(regex, 'UNICODE_CHARACTER_CLASS flag (?U)');
-  const comments = flags.has('x');
-  const dotAll = flags.has('s');
-  const multiline = flags.has('m');
+  const applyFlags = (spec: string): Set<string> => {
+    const next = new Set(flags);
+    let on = true;
+    for (const f of spec) {
+      if (f === '-') on = false;
+      else if ('imsxu'.includes(f)) {
+        if (on) next.add(f);
+        else next.delete(f);
+      } else throw refuse(regex, `inline flag ${f}`);
+    }
+    return next;
+  };
   let out = '';
   let groups = 0; // JS capture groups so far
   const javaGroupToJs: number[] = [0];
   const atomStarts: number[] = []; // out offset where the last atom started
   let lastAtom = -1;
-  const openGroups: Array<{ start: number; atomic: boolean; jsIndex?: number }> = [];
+  const openGroups: Array<{ start: number; atomic: boolean; jsIndex?: number; flags: Set<string> }> = [];
+  /** A literal under CASE_INSENSITIVE: ASCII letters only, or simple Unicode case variants with UNICODE_CASE. */
+  const caseVariants = (cp: number): number[] => {
+    if (!flags.has('i')) return [cp];
+    const ch = String.fromCodePoint(cp);
+    if (!flags.has('u') && cp > 0x7f) return [cp];
+    const out = new Set([cp]);
+    for (const v of [ch.toLowerCase(), ch.toUpperCase()]) if ([...v].length === 1) out.add(v.codePointAt(0) as number);
+    return [...out];
+  };
+  const literal = (cp: number): string => {
+    const variants = caseVariants(cp);
+    return variants.length === 1 ? lit(cp) : `[${variants.map(lit).join('')}]`;
+  };
   const codePointAt = (k: number) => regex.codePointAt(k) as number;
 
   /** Reads an escape at regex[k] === '\\'; returns [JS text, next index, isCharClassItem]. */
@@ -174,14 +216,14 @@ function translate(regex: string): RegExp {
       const end = regex.indexOf('\\E', k + 2);
       const text = end < 0 ? regex.slice(k + 2) : regex.slice(k + 2, end);
       let js = '';
-      for (const ch of text) js += lit(ch.codePointAt(0) as number);
+      for (const ch of text) js += (inClass ? lit : literal)(ch.codePointAt(0) as number);
       return [inClass ? js : `(?:${js})`, end < 0 ? regex.length : end + 2];
     }
     if (n === 'E') return ['', k + 2];
     if (n === 'x') {
       const m = /^x(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{2}))/.exec(regex.slice(k + 1));
       if (!m) throw refuse(regex, 'malformed \\x escape');
-      return [lit(parseInt(m[1] ?? m[2], 16)), k + 1 + m[0].length];
+      return [(inClass ? lit : literal)(parseInt(m[1] ?? m[2], 16)), k + 1 + m[0].length];
     }
     if (n === 'u') {
       const m = /^u([0-9a-fA-F]{4})/.exec(regex.slice(k + 1));
@@ -193,21 +235,21 @@ function translate(regex: string): RegExp {
         cp = 0x10000 + ((cp - 0xd800) << 10) + (parseInt(low[1], 16) - 0xdc00);
         next += 6;
       }
-      return [lit(cp), next];
+      return [(inClass ? lit : literal)(cp), next];
     }
     if (n === '0') {
       const m = /^0([0-3]?[0-7]{1,2}|[0-7])/.exec(regex.slice(k + 1));
       if (!m) throw refuse(regex, 'malformed octal escape');
-      return [lit(parseInt(m[1], 8)), k + 1 + m[0].length];
+      return [(inClass ? lit : literal)(parseInt(m[1], 8)), k + 1 + m[0].length];
     }
     if (n === 'c') {
       const c = regex.codePointAt(k + 2);
       if (c === undefined) throw refuse(regex, '\\c at the end');
-      return [lit(c ^ 64), k + 3];
+      return [(inClass ? lit : literal)(c ^ 64), k + 3];
     }
     if (/[a-zA-Z0-9]/.test(n)) throw refuse(regex, `\\${n}`);
     const cp = codePointAt(k + 1);
-    return [lit(cp), k + 1 + String.fromCodePoint(cp).length];
+    return [(inClass ? lit : literal)(cp), k + 1 + String.fromCodePoint(cp).length];
   };
 
   /** Parses a Java character class at regex[k] === '['; returns [v-mode class, next index]. */
@@ -267,6 +309,11 @@ function translate(regex: string): RegExp {
         }
         if (hi < cp) throw refuse(regex, 'illegal character range');
         item = `${lit(cp)}-${lit(hi)}`;
+        if (flags.has('i') && hi - cp < 0x400) {
+          for (let x = cp; x <= hi; x++) for (const v of caseVariants(x)) if (v < cp || v > hi) item += lit(v);
+        }
+      } else if (cp !== null) {
+        item = caseVariants(cp).map(lit).join('');
       }
       operands[operands.length - 1].push(item);
     }
@@ -282,11 +329,11 @@ function translate(regex: string): RegExp {
 
   while (i < regex.length) {
     const c = regex[i];
-    if (comments && /\s/.test(c)) {
+    if (flags.has('x') && /\s/.test(c)) {
       i++;
       continue;
     }
-    if (comments && c === '#') {
+    if (flags.has('x') && c === '#') {
       while (i < regex.length && regex[i] !== '\n') i++;
       continue;
     }
@@ -317,13 +364,28 @@ function translate(regex: string): RegExp {
         if (!m) throw refuse(regex, 'malformed named group');
         open = `(?<${m[1]}>`;
         capture = true;
+      } else if (/^\?[a-zA-Z-]*[):]/.test(rest)) {
+        const m = /^\?([a-zA-Z-]*)([):])/.exec(rest) as RegExpExecArray;
+        const scoped = applyFlags(m[1]);
+        if (m[2] === ')') {
+          // (?i): from here to the end of the enclosing group.
+          flags = scoped;
+          i += 1 + m[0].length;
+          continue;
+        }
+        // (?i:X): a non-capturing group with its own flags.
+        openGroups.push({ start: out.length, atomic: false, flags });
+        out += '(?:';
+        flags = scoped;
+        i += 1 + m[0].length;
+        continue;
       } else if (rest.startsWith('?')) {
-        throw refuse(regex, 'inline flags inside the pattern');
+        throw refuse(regex, 'unknown group construct (?');
       } else {
         open = '(';
         capture = true;
       }
-      const entry: { start: number; atomic: boolean; jsIndex?: number } = { start: out.length, atomic };
+      const entry: { start: number; atomic: boolean; jsIndex?: number; flags: Set<string> } = { start: out.length, atomic, flags };
       if (atomic) {
         // (?>X) == (?=(X))\N: the lookahead's capture is fixed once matched, so no backtracking into X.
         groups++;
@@ -343,6 +405,7 @@ function translate(regex: string): RegExp {
       const g = openGroups.pop();
       if (!g) throw refuse(regex, 'unmatched )');
       out += g.atomic ? `))\\${g.jsIndex})` : ')';
+      flags = g.flags;
       lastAtom = g.start;
       i++;
       continue;
@@ -372,17 +435,18 @@ function translate(regex: string): RegExp {
       continue;
     }
     if (c === '.') {
-      atom(dotAll ? '[\\s\\S]' : `[^${LINE_TERMINATORS}]`);
+      atom(flags.has('s') ? '[\\s\\S]' : `[^${LINE_TERMINATORS}]`);
       i++;
       continue;
     }
     if (c === '^') {
-      atom(multiline ? '^' : '(?<![\\s\\S])');
+      // MULTILINE ^: the start, or after a line terminator that is not the last character (\r\n counts once).
+      atom(flags.has('m') ? `(?:(?<![\\s\\S])|(?<=[\\n\\u0085\\u2028\\u2029]|\\r(?!\\n))(?=[\\s\\S]))` : '(?<![\\s\\S])');
       i++;
       continue;
     }
     if (c === '$') {
-      atom(multiline ? '$' : `(?=(?:\\r\\n|[${LINE_TERMINATORS}])?(?![\\s\\S]))`);
+      atom(flags.has('m') ? `(?=[${LINE_TERMINATORS}]|(?![\\s\\S]))(?<!\\r(?=\\n))` : `(?=(?:\\r\\n|[${LINE_TERMINATORS}])?(?![\\s\\S]))`);
       i++;
       continue;
     }
@@ -393,15 +457,12 @@ function translate(regex: string): RegExp {
       continue;
     }
     const cp = codePointAt(i);
-    atom(lit(cp));
+    atom(literal(cp));
     i += String.fromCodePoint(cp).length;
   }
   if (openGroups.length > 0) throw refuse(regex, 'unclosed group');
-  let jsFlags = 'v';
-  if (flags.has('i')) jsFlags += 'i';
-  if (multiline) jsFlags += 'm';
   try {
-    return new RegExp(`^(?:${out})$`, jsFlags);
+    return new RegExp(`^(?:${out})$`, 'v');
   } catch (e) {
     throw new RuleEvaluationError(`Invalid regular expression "${regex}": ${(e as Error).message}`, 'java.util.regex.PatternSyntaxException');
   }

@@ -63,7 +63,21 @@ function javaParseInt(text: string): number | null {
   return v < -2147483648n || v > 2147483647n ? null : Number(v);
 }
 
-const PRECISIONS = ['MAJOR', 'MINOR', 'PATCH', 'BUILD'] as const;
+/** util-core's ReleaseVersion.MatchPrecision enum (what `proctor:version(v).matchPrecision` returns). */
+export class MatchPrecision {
+  static readonly values = ['MAJOR', 'MINOR', 'PATCH', 'BUILD'].map((name, ordinal) => new MatchPrecision(name, ordinal));
+  private constructor(
+    readonly name: string,
+    readonly ordinal: number,
+  ) {}
+  static valueOf(name: string): MatchPrecision | undefined {
+    return MatchPrecision.values.find((v) => v.name === name);
+  }
+  toString(): string {
+    return this.name;
+  }
+}
+
 const MAX_COMPONENT = [32767, 65535, 65535, 65535];
 
 /**
@@ -82,8 +96,8 @@ export class ReleaseVersion {
   get isWildcard(): boolean {
     return this.precision < 4;
   }
-  get matchPrecision(): string {
-    return PRECISIONS[this.precision - 1];
+  get matchPrecision(): MatchPrecision {
+    return MatchPrecision.values[this.precision - 1];
   }
   static fromString(text: string): ReleaseVersion {
     const invalid = (message: string, exception = 'java.lang.IllegalArgumentException') => new RuleEvaluationError(message, exception);
@@ -105,6 +119,9 @@ export class ReleaseVersion {
     }
     return new ReleaseVersion(parts, Math.max(1, Math.min(pieces.length, 4)));
   }
+  private static nextIdentity = 0x1b6d3586;
+  /** Object.hashCode stand-in: distinct per instance (util-core does not override hashCode). */
+  readonly identityHash = (ReleaseVersion.nextIdentity = (Math.imul(ReleaseVersion.nextIdentity, 1103515245) + 12345) | 0);
   compareTo(other: ReleaseVersion): number {
     const n = Math.min(this.precision, other.precision);
     for (let i = 0; i < n; i++) {
@@ -119,7 +136,14 @@ export class ReleaseVersion {
 
 /** A java.lang.Class (from `x.getClass()` or `x['class']`): only its name and simpleName are readable. */
 export class JavaClassRef {
-  constructor(readonly name: string) {}
+  private static readonly interned = new Map<string, JavaClassRef>();
+  private constructor(readonly name: string) {}
+  /** One object per class, so `a.getClass() == b.getClass()` holds as Java's identity does. */
+  static of(name: string): JavaClassRef {
+    let ref = JavaClassRef.interned.get(name);
+    if (!ref) JavaClassRef.interned.set(name, (ref = new JavaClassRef(name)));
+    return ref;
+  }
   get simpleName(): string {
     return this.name.slice(this.name.lastIndexOf('.') + 1).replace(/^.*\$/, '');
   }
@@ -152,7 +176,8 @@ export function javaHashCode(value: ElValue): number {
     for (const k of keys) h = (h + (javaHashCode(toElValue(k)) ^ javaHashCode(mapGet(value, k).value))) | 0;
     return h;
   }
-  if (value instanceof ReleaseVersion) return javaHashCode(value.toString());
+  // ReleaseVersion keeps Object.hashCode: an identity hash, different for every parsed version.
+  if (value instanceof ReleaseVersion) return value.identityHash;
   throw new RuleEvaluationError(`hashCode of ${javaClassName(value)} is not modelled`, 'javax.el.MethodNotFoundException');
 }
 
@@ -273,6 +298,7 @@ export function javaClassName(value: ElValue): string {
   if (value instanceof JavaArray) return `[L${value.componentType};`;
   if (value instanceof ReleaseVersion) return 'com.indeed.util.core.ReleaseVersion';
   if (value instanceof MaybeBool) return 'com.indeed.proctor.common.ProctorRuleFunctions$MaybeBool';
+  if (value instanceof MatchPrecision) return 'com.indeed.util.core.ReleaseVersion$MatchPrecision';
   return 'java.lang.Object';
 }
 
@@ -305,7 +331,7 @@ export function javaToString(value: ElValue): string {
     return '{' + Object.keys(value).map((k) => `${k}=${javaToString(mapGet(value, k).value)}`).join(', ') + '}';
   }
   if (value instanceof JavaArray) return `[L${value.componentType};@0`;
-  if (value instanceof ReleaseVersion || value instanceof MaybeBool) return value.toString();
+  if (value instanceof ReleaseVersion || value instanceof MaybeBool || value instanceof MatchPrecision) return value.toString();
   if (value instanceof JavaClassRef) return 'class ' + value.name;
   return 'java.lang.Object@0';
 }
@@ -379,6 +405,15 @@ export function coerceToString(value: ElValue): string {
   return javaToString(value);
 }
 
+/** ELSupport.coerceToEnum for MatchPrecision: a String must be one of its names. */
+function coerceToMatchPrecision(value: ElValue): MatchPrecision | null {
+  if (value === null || value === '') return null;
+  if (value instanceof MatchPrecision) return value;
+  const v = typeof value === 'string' ? MatchPrecision.valueOf(value) : undefined;
+  if (v) return v;
+  throw convertError(value, 'class com.indeed.util.core.ReleaseVersion$MatchPrecision');
+}
+
 /** ELSupport.coerceToEnum for MaybeBool. */
 export function coerceToMaybeBool(value: ElValue): MaybeBool | null {
   value = widenInt(value);
@@ -416,6 +451,8 @@ export function elEquals(a: ElValue, b: ElValue): boolean {
   if (typeof a === 'boolean' || typeof b === 'boolean') return coerceToBoolean(a) === coerceToBoolean(b);
   if (a instanceof MaybeBool) return a === coerceToMaybeBool(b);
   if (b instanceof MaybeBool) return b === coerceToMaybeBool(a);
+  if (a instanceof MatchPrecision) return a === coerceToMatchPrecision(b);
+  if (b instanceof MatchPrecision) return b === coerceToMatchPrecision(a);
   if (typeof a === 'string' || typeof b === 'string') return coerceToString(a) === coerceToString(b);
   return javaObjectEquals(a, b);
 }
@@ -440,6 +477,13 @@ export function javaObjectEquals(a: ElValue, b: ElValue): boolean {
     });
   }
   return false;
+}
+
+/** String.compareTo: the difference of the first differing UTF-16 units, else of the lengths. */
+export function javaStringCompareTo(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
+  return a.length - b.length;
 }
 
 function compareStrings(a: string, b: string): number {
@@ -477,7 +521,7 @@ function javaDoubleCompare(x: number, y: number): number {
 }
 
 function isJavaComparable(v: ElValue): boolean {
-  return typeof v === 'boolean' || v instanceof JavaInt || v instanceof ReleaseVersion || v instanceof MaybeBool || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number';
+  return typeof v === 'boolean' || v instanceof JavaInt || v instanceof ReleaseVersion || v instanceof MaybeBool || v instanceof MatchPrecision || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number';
 }
 
 /** Java's ClassCastException text, with the module note Java 11+ adds. */
@@ -492,6 +536,7 @@ export function javaCompareTo(a: ElValue, b: ElValue): number {
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (a instanceof ReleaseVersion && b instanceof ReleaseVersion) return a.compareTo(b);
   if (a instanceof MaybeBool && b instanceof MaybeBool) return a.ordinal - b.ordinal;
+  if (a instanceof MatchPrecision && b instanceof MatchPrecision) return a.ordinal - b.ordinal;
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number' && typeof b === 'number') return javaDoubleCompare(a, b);
@@ -568,8 +613,11 @@ export function elArithmetic(op: ArithmeticOp, a: ElValue, b: ElValue): bigint |
 }
 
 /** AstNegative. */
-export function elNegate(value: ElValue): bigint | number {
-  value = widenInt(value);
+export function elNegate(value: ElValue): ElValue {
+  if (value instanceof JavaInt) {
+    const bits = value.className === 'java.lang.Short' ? 16 : value.className === 'java.lang.Byte' ? 8 : 32;
+    return new JavaInt(Number(BigInt.asIntN(bits, BigInt(-value.value))) || 0, value.className);
+  }
   if (value === null) return 0n;
   if (typeof value === 'string') {
     if (isStringFloat(value)) {
