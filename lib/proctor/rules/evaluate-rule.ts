@@ -575,7 +575,7 @@ function staticType(root: RuleNode | CompositeNode, scope: Scope): StaticType {
       }
       if (base instanceof JavaArray) return { type: 'class ' + base.componentType };
       const name = coerceToString(property);
-      if (root.type === 'member' && typeof base === 'string' && name === 'empty') return { type: 'boolean' };
+      if (root.type === 'member' && typeof base === 'string' && (name === 'empty' || name === 'blank')) return { type: 'boolean' };
       throw propertyNotFound(`Property [${name}] not found on type [${javaClassName(base)}]`);
     }
   }

@@ -121,7 +121,8 @@ export class ReleaseVersion {
   }
   private static nextIdentity = 0x1b6d3586;
   /** Object.hashCode stand-in: distinct per instance (util-core does not override hashCode). */
-  readonly identityHash = (ReleaseVersion.nextIdentity = (Math.imul(ReleaseVersion.nextIdentity, 1103515245) + 12345) | 0);
+  // Like HotSpot's identity hashes: 31-bit, positive.
+  readonly identityHash = ((ReleaseVersion.nextIdentity = (Math.imul(ReleaseVersion.nextIdentity, 1103515245) + 12345) | 0) & 0x7fffffff) || 1;
   compareTo(other: ReleaseVersion): number {
     const n = Math.min(this.precision, other.precision);
     for (let i = 0; i < n; i++) {
@@ -467,6 +468,11 @@ export function javaObjectEquals(a: ElValue, b: ElValue): boolean {
   if (a instanceof ReleaseVersion && b instanceof ReleaseVersion) return a.compareTo(b) === 0;
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((x, i) => javaObjectEquals(toElValue(x), toElValue(b[i])));
+  }
+  if (a instanceof Set && b instanceof Set) {
+    // Set.equals: same size and every element of one is in the other.
+    const other = [...b].map(toElValue);
+    return a.size === b.size && [...a].every((x) => other.some((y) => javaObjectEquals(toElValue(x), y)));
   }
   if (isElMap(a) && isElMap(b)) {
     if (mapSize(a) !== mapSize(b)) return false;
