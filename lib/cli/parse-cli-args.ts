@@ -23,11 +23,35 @@ export function parseCliArgs(command: string, argv: string[], options: Record<st
     Object.entries(all).map(([name, spec]) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
   );
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: config, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: attachValues(argv, all), options: config, allowPositionals: true, strict: true });
     return { values: values as ParsedCliArgs['values'], positionals };
   } catch (error) {
     throw new UsageError(describeParseError(command, error, all), command);
   }
+}
+
+/**
+ * A string option always takes the next argument as its value, as getopt does, so `--id -1` is the identifier "-1"
+ * (parseArgs alone refuses a value that starts with '-'). Written as `--id=-1` for parseArgs; `--` ends options.
+ */
+function attachValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const byShort = new Map(Object.entries(options).filter(([, spec]) => spec.short).map(([name, spec]) => [spec.short as string, name]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : /^-[^-]$/.test(arg) ? byShort.get(arg.slice(1)) : undefined;
+    const spec = name !== undefined && Object.hasOwn(options, name) ? options[name] : undefined;
+    if (spec?.type === 'string' && i + 1 < argv.length && argv[i + 1].startsWith('-')) {
+      out.push(`--${name}=${argv[++i]}`);
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
 }
 
 function flagName(name: string, spec: OptionSpec): string {

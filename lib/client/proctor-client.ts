@@ -217,6 +217,7 @@ export class ProctorClient {
       forceGroupsDefaultMode: force.defaultMode,
       randomEnabled: this.options.randomEnabled ?? false,
       testNames: options.testNames,
+      contextTypes: this.options.specification.providedContext,
     });
     // Never hand out a bucket the application does not know (e.g. a zero-length range, or a forced value).
     const specTests = this.options.specification.tests ?? {};

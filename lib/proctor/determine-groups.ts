@@ -22,6 +22,12 @@ export interface DetermineGroupsOptions {
   testNames?: string[];
   /** Proctor's IdentifierValidator; default accepts every identifier (IdentifierValidator.Noop). */
   isValidIdentifier?: (testType: string, identifier: string) => boolean;
+  /**
+   * The application's providedContext (variable → Java type): a context number is that Java type in rules (`int`
+   * Integer, `long` Long), which matters to proctor:inRange and compareTo. Undeclared numbers are typed as Jackson
+   * types JSON (Integer when they fit 32 bits).
+   */
+  contextTypes?: Record<string, string>;
 }
 
 export interface AssignedBucket extends ChosenBucket {
@@ -220,10 +226,15 @@ function findBucket(def: ConsumableTestDefinition, value: number): TestBucket | 
   return (def.buckets ?? []).find((b) => b.value === value);
 }
 
-function evaluate(rule: string | null, constants: Record<string, unknown>, context: Record<string, unknown>): boolean {
+function evaluate(
+  rule: string | null,
+  constants: Record<string, unknown>,
+  context: Record<string, unknown>,
+  contextTypes: Record<string, string> | undefined,
+): boolean {
   // RuleEvaluator's fast path: null, blank and `${}` are true without parsing.
   if (rule == null || /^\s*$/.test(rule) || /^\$\{\s*\}$/.test(rule)) return true;
-  return evaluateRule(rule, { constants, context } as Parameters<typeof evaluateRule>[1]);
+  return evaluateRule(rule, { constants, context, contextTypes } as Parameters<typeof evaluateRule>[1]);
 }
 
 function errorText(e: unknown): string {
@@ -257,7 +268,7 @@ function chooseInternal(
   let index = -1;
   let current: string | null = def.rule;
   try {
-    if (def.rule != null && !evaluate(def.rule, constants, context)) {
+    if (def.rule != null && !evaluate(def.rule, constants, context, options.contextTypes)) {
       return { ...base, reason: 'test-rule-false', message: `The test rule ${def.rule} is false for this context.` };
     }
     for (let i = 0; i < allocations.length; i++) {
@@ -267,7 +278,7 @@ function chooseInternal(
         if (!normal && !t.unitlessRules[i]) continue;
       }
       current = allocations[i].rule;
-      if (evaluate(allocations[i].rule, constants, context)) {
+      if (evaluate(allocations[i].rule, constants, context, options.contextTypes)) {
         index = i;
         break;
       }

@@ -296,6 +296,17 @@ describe('proctor assign', () => {
     expect(seen.size).toBe(4); // the sample reaches every bucket, so the comparison means something
   });
 
+  it('takes an identifier that starts with a dash: --id -1, -5e3, --x', () => {
+    const def = parseDefinition(readFileSync(path.join(REPO, DATA, 'checkout_button_color/definition.json'), 'utf8'));
+    for (const id of ['-1', '-5e3', '--x', '-']) {
+      const result = run('assign', '--matrix', DATA, '--test', 'checkout_button_color', '--id', id, '--context', '{"country":"US"}', '--json');
+      expect(result.exitCode, `${id}: ${result.stderr}`).toBe(0);
+      expect(JSON.parse(result.stdout).bucket.value, id).toBe(expectedBucket('&checkout_button_color', id, def.allocations[0].ranges));
+    }
+    // A value that is an option name is still taken as the value; a missing value still says so.
+    expect(run('assign', '--matrix', DATA, '--id').stderr).toContain('--id needs a value');
+  });
+
   it('says when the test rule keeps the identifier out', () => {
     const result = run('assign', '--matrix', DATA, '--test', 'salary_estimate_banner', '--id', 'u1', '--context', '{"lang":"de","country":"DE"}');
     expect(result.exitCode).toBe(0);

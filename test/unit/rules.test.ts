@@ -7,6 +7,7 @@ import {
   evaluateAst,
   evaluateExpression,
   evaluateRule,
+  JavaInt,
   MaybeBool,
   parseRule,
   printRule,
@@ -41,6 +42,7 @@ function errorOf(fn: () => unknown): Error {
 function kindOf(raw: unknown): string {
   if (raw === null) return 'null';
   if (typeof raw === 'bigint') return 'long';
+  if (raw instanceof JavaInt) return 'int';
   if (typeof raw === 'number') return 'double';
   if (typeof raw === 'string') return 'string';
   if (typeof raw === 'boolean') return 'boolean';
@@ -69,6 +71,8 @@ describe('evaluateExpression (fixtures)', () => {
       if ('error' in c && c.error !== undefined) {
         const e = errorOf(() => evaluateExpression(c.expr, options));
         expect(e.message).toContain(c.error);
+        // Tomcat's "Problems calling function [x]" keeps what went wrong as its cause.
+        if ('cause' in c && c.cause !== undefined) expect((e.cause as Error).message).toContain(c.cause);
         expect(e instanceof RuleSyntaxError || e instanceof RuleEvaluationError).toBe(true);
         return;
       }
@@ -76,6 +80,7 @@ describe('evaluateExpression (fixtures)', () => {
       expect(kindOf(raw)).toBe(c.type);
       const expected = (c as { expected: unknown }).expected;
       if (c.type === 'long') expect(raw).toBe(BigInt(expected as number | string));
+      else if (c.type === 'int') expect((raw as JavaInt).value).toBe(expected);
       else if (c.type === 'double') expect(raw).toBe(expected === 'Infinity' ? Infinity : expected);
       else if (raw instanceof MaybeBool) expect(raw.name).toBe(expected);
       else expect(evaluateExpression(c.expr, options)).toEqual(expected);
@@ -156,7 +161,7 @@ describe('parseRule', () => {
     class Bean {
       secret = 'value';
     }
-    expect(errorOf(() => evaluateExpression('b.secret', { context: { b: new Bean() } })).message).toContain("Property 'secret' not found");
+    expect(errorOf(() => evaluateExpression('b.secret', { context: { b: new Bean() } })).message).toContain("Property [secret] not found");
     const withGetter = Object.defineProperty({}, 'g', { get: () => 'ran', enumerable: true });
     expect(evaluateExpression('o.g', { context: { o: withGetter } })).toBeNull();
   });

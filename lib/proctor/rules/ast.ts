@@ -19,10 +19,13 @@ export type RuleNode =
   | (Span & { type: 'unary'; op: UnaryOp; operand: RuleNode })
   | (Span & { type: 'binary'; op: BinaryOp; left: RuleNode; right: RuleNode })
   | (Span & { type: 'ternary'; test: RuleNode; consequent: RuleNode; alternate: RuleNode })
-  /** `a.b` (computed false, property is a string node) or `a[expr]`. */
-  | (Span & { type: 'member'; object: RuleNode; property: RuleNode; computed: boolean })
+  /**
+   * `a.b` (computed false, property is a string node) or `a[expr]`. `grouped` when the object was written in
+   * parentheses (`(a.b).c`): it is then a chain of its own (Tomcat's AstValue), which matters for null bases.
+   */
+  | (Span & { type: 'member'; object: RuleNode; property: RuleNode; computed: boolean; grouped?: boolean })
   /** EL 2.2 method invocation `a.b(args)` / `a['b'](args)`. */
-  | (Span & { type: 'call'; object: RuleNode; property: RuleNode; computed: boolean; args: RuleNode[] })
+  | (Span & { type: 'call'; object: RuleNode; property: RuleNode; computed: boolean; args: RuleNode[]; grouped?: boolean })
   /** `prefix:name(args)`; the function is resolved at parse time. */
   | (Span & { type: 'function'; prefix: string; name: string; args: RuleNode[] });
 

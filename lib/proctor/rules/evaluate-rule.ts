@@ -25,6 +25,13 @@ import {
   isElCollection,
   isElMap,
   JavaArray,
+  JavaClassRef,
+  javaCompareTo,
+  javaStringCompareTo,
+  doubleToLong,
+  coerceToNumber,
+  javaHashCode,
+  JavaInt,
   javaClassName,
   javaClassString,
   javaObjectEquals,
@@ -35,6 +42,7 @@ import {
   ReleaseVersion,
   RuleEvaluationError,
   toElValue,
+  widenInt,
 } from './values';
 
 export type RuleVariables = Record<string, unknown> | Map<string, unknown>;
@@ -44,11 +52,20 @@ export interface RuleEvaluationOptions {
   constants?: RuleVariables;
   /** The request context (e.g. lang, country, loggedIn, missingExperimentalUnit). */
   context?: RuleVariables;
+  /**
+   * The application's providedContext (variable → Java type name). A context number is the Java type declared here
+   * (`int` → Integer, `long` → Long, `double` → Double); an undeclared one is typed as Jackson types JSON (Integer when
+   * it fits 32 bits, else Long; a fraction or exponent makes a Double).
+   */
+  contextTypes?: Record<string, string>;
 }
 
-interface Scope {
-  constants?: RuleVariables;
-  context?: RuleVariables;
+interface Scope extends RuleEvaluationOptions {
+  /**
+   * ELContext.isPropertyResolved, shared by the whole evaluation like Tomcat's: a chain `a.b` whose base `a` is null
+   * throws unless some earlier resolution in the same evaluation left the flag set (AstValue.getValue).
+   */
+  state?: { resolved: boolean };
 }
 
 function lookupIn(vars: RuleVariables | undefined, name: string): { found: boolean; value: ElValue } {
@@ -56,10 +73,38 @@ function lookupIn(vars: RuleVariables | undefined, name: string): { found: boole
   return mapGet(vars as Record<string, unknown> | Map<unknown, unknown>, name);
 }
 
+/** A context number as the declared Java type (see RuleEvaluationOptions.contextTypes). */
+function asDeclaredType(value: ElValue, typeName: string | undefined): ElValue {
+  if (typeName === undefined) return value;
+  const n = value instanceof JavaInt ? value.value : typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : null;
+  if (n === null) return value;
+  switch (typeName.trim().toLowerCase()) {
+    case 'long':
+    case 'java.lang.long':
+      return Number.isInteger(n) ? BigInt(n) : value;
+    case 'int':
+    case 'integer':
+    case 'java.lang.integer':
+      return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 ? new JavaInt(n) : value;
+    case 'short':
+      return Number.isInteger(n) && n >= -32768 && n <= 32767 ? new JavaInt(n, 'java.lang.Short') : value;
+    case 'byte':
+      return Number.isInteger(n) && n >= -128 && n <= 127 ? new JavaInt(n, 'java.lang.Byte') : value;
+    case 'double':
+    case 'float':
+    case 'java.lang.double':
+      return n;
+  }
+  return value;
+}
+
 /** MulticontextReadOnlyVariableMapper: constants first, then the context. */
 export function resolveVariable(scope: Scope, name: string): { found: boolean; value: ElValue } {
   const c = lookupIn(scope.constants, name);
-  return c.found ? c : lookupIn(scope.context, name);
+  if (c.found) return c;
+  const v = lookupIn(scope.context, name);
+  if (v.found && scope.contextTypes && Object.hasOwn(scope.contextTypes, name)) v.value = asDeclaredType(v.value, scope.contextTypes[name]);
+  return v;
 }
 
 function propertyNotFound(message: string): RuleEvaluationError {
@@ -68,12 +113,13 @@ function propertyNotFound(message: string): RuleEvaluationError {
 
 function identifierValue(scope: Scope, name: string): ElValue {
   const v = resolveVariable(scope, name);
-  if (!v.found) throw propertyNotFound(`ELResolver cannot handle a null base Object with identifier '${name}'`);
+  if (!v.found) throw propertyNotFound(`ELResolver cannot handle a null base Object with identifier [${name}]`);
   return v.value;
 }
 
 /** ArrayELResolver/ListELResolver index coercion. */
 function listIndex(property: ElValue): number {
+  property = widenInt(property);
   if (typeof property === 'bigint') return Number(BigInt.asIntN(32, property));
   if (typeof property === 'number') return Number(BigInt.asIntN(32, BigInt(Math.trunc(Number.isFinite(property) ? property : 0))));
   if (typeof property === 'boolean') return property ? 1 : 0;
@@ -95,10 +141,15 @@ function getProperty(base: ElValue, property: ElValue): ElValue {
     return idx < 0 || idx >= items.length ? null : toElValue(items[idx]);
   }
   if (isElMap(base)) return mapGet(base, property).value;
-  // BeanELResolver: the only bean property we model is String.empty (isEmpty()).
+  // BeanELResolver: the getters we model (String.isEmpty/isBlank/getBytes, getClass, ReleaseVersion's precision).
   const name = coerceToString(property);
   if (typeof base === 'string' && name === 'empty') return base.length === 0;
-  throw propertyNotFound(`Property '${name}' not found on type ${javaClassName(base)}`);
+  if (typeof base === 'string' && name === 'blank') return javaTrim(base) === '' && !/[^\s\u001c-\u001f]/.test(base);
+  if (typeof base === 'string' && name === 'bytes') return new JavaArray([...new TextEncoder().encode(base)].map((b) => new JavaInt((b << 24) >> 24)), 'B');
+  if (name === 'class') return JavaClassRef.of(javaClassName(base));
+  if (base instanceof JavaClassRef && (name === 'name' || name === 'simpleName')) return base[name];
+  if (base instanceof ReleaseVersion && name === 'matchPrecision') return base.matchPrecision;
+  throw propertyNotFound(`Property [${name}] not found on type [${javaClassName(base)}]`);
 }
 
 function checkArgs(name: string, args: ElValue[], count: number, base: ElValue): void {
@@ -119,8 +170,92 @@ function javaSubstring(s: string, begin: number, end: number): string {
   return s.substring(begin, end);
 }
 
+/** Methods every Jackson value has (Object and Comparable), as BeanELResolver finds them. */
+function invokeCommonMethod(base: ElValue, name: string, args: ElValue[]): { found: boolean; value?: ElValue } {
+  if (args.length === 0) {
+    if (name === 'toString') return { found: true, value: javaToString(base) };
+    if (name === 'hashCode') return { found: true, value: new JavaInt(javaHashCode(base)) };
+    if (name === 'getClass') return { found: true, value: JavaClassRef.of(javaClassName(base)) };
+  }
+  // Object.equals (Tomcat passes the argument as is).
+  if (name === 'equals' && args.length === 1 && typeof base !== 'string') return { found: true, value: javaObjectEquals(base, args[0]) };
+  const isNumber = base instanceof JavaInt || typeof base === 'bigint' || typeof base === 'number';
+  if (isNumber && args.length === 0) {
+    const n = base instanceof JavaInt ? base.value : base;
+    switch (name) {
+      case 'intValue':
+        return { found: true, value: new JavaInt(typeof n === 'number' ? Number(BigInt.asIntN(32, doubleToLong(n))) : Number(BigInt.asIntN(32, n as bigint))) };
+      case 'longValue':
+        return { found: true, value: typeof n === 'number' ? (base instanceof JavaInt ? BigInt(n) : doubleToLong(n)) : n };
+      case 'doubleValue':
+        return { found: true, value: Number(n) };
+    }
+  }
+  // The static toString(x) of Integer, Long, Double and Boolean, reached through an instance.
+  if (name === 'toString' && args.length === 1 && (isNumber || typeof base === 'boolean')) {
+    if (typeof base === 'boolean') return { found: true, value: String(coerceToBoolean(args[0])) };
+    if (typeof base === 'number') return { found: true, value: javaToString(coerceToNumber(args[0], 'double')) };
+    return { found: true, value: base instanceof JavaInt ? String(coerceToInt(args[0])) : String(coerceToNumber(args[0], 'long')) };
+  }
+  if (name === 'compareTo' && args.length === 1 && (typeof base === 'string' || base instanceof JavaInt || typeof base === 'bigint' || typeof base === 'number' || typeof base === 'boolean' || base instanceof ReleaseVersion)) {
+    // Tomcat 7 picks the erased compareTo(Object) for a non-null argument, so nothing is coerced and another class is
+    // a ClassCastException ("5".compareTo(5)); a null argument selects compareTo(T) and is coerced to T's zero value.
+    let arg = args[0];
+    if (arg === null) {
+      arg = typeof base === 'string' ? '' : base instanceof JavaInt ? new JavaInt(0) : typeof base === 'bigint' ? 0n : typeof base === 'number' ? 0 : typeof base === 'boolean' ? false : null;
+      if (arg === null) throw new RuleEvaluationError('null', 'java.lang.NullPointerException');
+    }
+    // String.compareTo returns the difference of the first differing chars (or of the lengths), not just its sign.
+    if (typeof base === 'string' && typeof arg === 'string') return { found: true, value: new JavaInt(javaStringCompareTo(base, arg)) };
+    return { found: true, value: new JavaInt(javaCompareTo(base, arg)) };
+  }
+  if (typeof base === 'string') {
+    const str = (i: number) => coerceToString(args[i]);
+    switch (`${name}/${args.length}`) {
+      case 'concat/1':
+        return { found: true, value: base + str(0) };
+      case 'lastIndexOf/1':
+        return { found: true, value: BigInt(base.lastIndexOf(str(0))) };
+      case 'replace/2':
+        return { found: true, value: base.split(str(0)).join(str(1)) };
+      case 'isBlank/0':
+        return { found: true, value: !/[^\s\u001c-\u001f]/u.test(base.replace(/[\u00a0\u2007\u202f]/g, 'x')) };
+      case 'strip/0':
+        return { found: true, value: base.replace(/^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/gu, '') };
+      case 'intern/0':
+        return { found: true, value: base };
+      case 'repeat/1': {
+        const n = coerceToInt(args[0]);
+        if (n < 0) throw new RuleEvaluationError(`count is negative: ${n}`, 'java.lang.IllegalArgumentException');
+        return { found: true, value: base.repeat(n) };
+      }
+      case 'codePointAt/1': {
+        const idx = coerceToInt(args[0]);
+        if (idx < 0 || idx >= base.length) throw new RuleEvaluationError(`index ${idx}, length ${base.length}`, 'java.lang.StringIndexOutOfBoundsException');
+        return { found: true, value: new JavaInt(base.codePointAt(idx) as number) };
+      }
+    }
+  }
+  if (Array.isArray(base) && args.length === 1 && (name === 'indexOf' || name === 'lastIndexOf')) {
+    const items = base.map(toElValue);
+    const idx = name === 'indexOf' ? items.findIndex((x) => javaObjectEquals(x, args[0])) : items.findLastIndex((x) => javaObjectEquals(x, args[0]));
+    return { found: true, value: new JavaInt(idx) };
+  }
+  if (isElMap(base) && args.length === 1 && name === 'containsValue') {
+    const keys = base instanceof Map ? [...base.keys()] : Object.keys(base);
+    return { found: true, value: keys.some((k) => javaObjectEquals(mapGet(base, k).value, args[0])) };
+  }
+  if (isElMap(base) && args.length === 0 && (name === 'keySet' || name === 'values')) {
+    const keys = base instanceof Map ? [...base.keys()] : Object.keys(base);
+    return { found: true, value: name === 'keySet' ? new Set(keys) : keys.map((k) => mapGet(base, k).value) };
+  }
+  return { found: false };
+}
+
 /** EL 2.2 method invocation, restricted to a whitelist of pure methods. */
 function invokeMethod(base: ElValue, name: string, args: ElValue[]): ElValue {
+  const common = invokeCommonMethod(base, name, args);
+  if (common.found) return common.value;
   if (typeof base === 'string') {
     const str = (i: number) => coerceToString(args[i]);
     switch (name) {
@@ -146,8 +281,10 @@ function invokeMethod(base: ElValue, name: string, args: ElValue[]): ElValue {
         checkArgs(name, args, 1, base);
         return base.endsWith(str(0));
       case 'contains':
+        // contains(CharSequence): EL cannot coerce a number to an interface, so Tomcat finds no method for it.
         checkArgs(name, args, 1, base);
-        return base.includes(str(0));
+        if (typeof args[0] !== 'string') throw methodNotFound(base, name, args);
+        return base.includes(args[0]);
       case 'indexOf':
         checkArgs(name, args, 1, base);
         return BigInt(base.indexOf(str(0)));
@@ -209,6 +346,56 @@ function invokeMethod(base: ElValue, name: string, args: ElValue[]): ElValue {
   throw methodNotFound(base, name, args);
 }
 
+type ChainNode = Extract<RuleNode, { type: 'member' | 'call' }>;
+
+/** The prefix and the suffixes of one AstValue (`a.b[c].d()`), outermost last. */
+function chainOf(node: ChainNode): { prefix: RuleNode; links: ChainNode[] } {
+  const links: ChainNode[] = [node];
+  let cur = node.object;
+  while ((cur.type === 'member' || cur.type === 'call') && !links[0].grouped) {
+    links.unshift(cur);
+    cur = cur.object;
+  }
+  return { prefix: cur, links };
+}
+
+/**
+ * AstValue.getValue: stop at a null base; a null property ends the chain with null; every resolution resets and
+ * sets the ELContext's propertyResolved flag; a chain that resolved nothing (its prefix was null) throws unless the
+ * flag is still set from an earlier resolution in this evaluation.
+ */
+function evaluateChain(node: ChainNode, scope: Scope): ElValue {
+  const { prefix, links } = chainOf(node);
+  const state = scope.state ?? (scope.state = { resolved: false });
+  let base = evaluateNode(prefix, scope);
+  for (const link of links) {
+    if (base === null) break;
+    if (link.type === 'call') {
+      const name = coerceToString(evaluateNode(link.property, scope));
+      const args = link.args.map((a) => evaluateNode(a, scope));
+      state.resolved = false;
+      try {
+        base = invokeMethod(base, name, args);
+      } catch (e) {
+        // BeanELResolver.invoke: an exception of the method itself becomes ELException(cause), message cause.toString().
+        if (e instanceof RuleEvaluationError && !e.javaException.startsWith('javax.el.')) {
+          throw new RuleEvaluationError(`${e.javaException}: ${e.message}`, 'javax.el.ELException', e);
+        }
+        throw e;
+      }
+      state.resolved = true;
+    } else {
+      const property = evaluateNode(link.property, scope);
+      if (property === null) return null;
+      state.resolved = false;
+      base = getProperty(base, property);
+      state.resolved = true;
+    }
+  }
+  if (!state.resolved) throw propertyNotFound('ELResolver did not handle type: [null] with property of [null]');
+  return base;
+}
+
 /** Evaluates one node (AstXxx.getValue). */
 export function evaluateNode(node: RuleNode, scope: Scope): ElValue {
   switch (node.type) {
@@ -233,26 +420,15 @@ export function evaluateNode(node: RuleNode, scope: Scope): ElValue {
       return evaluateBinary(node, scope);
     case 'ternary':
       return evaluateNode(coerceToBoolean(evaluateNode(node.test, scope)) ? node.consequent : node.alternate, scope);
-    case 'member': {
-      const base = evaluateNode(node.object, scope);
-      if (base === null) return null;
-      const property = evaluateNode(node.property, scope);
-      if (property === null) return null;
-      return getProperty(base, property);
-    }
-    case 'call': {
-      const base = evaluateNode(node.object, scope);
-      if (base === null) return null;
-      const name = coerceToString(evaluateNode(node.property, scope));
-      const args = node.args.map((a) => evaluateNode(a, scope));
-      return invokeMethod(base, name, args);
-    }
+    case 'member':
+    case 'call':
+      return evaluateChain(node, scope);
     case 'function': {
       const fn = lookupFunction(node.prefix, node.name);
       if (!fn) throw new RuleEvaluationError(`Function '${node.prefix}:${node.name}' not found`);
       return callFunction(
         fn,
-        node.args.map((a) => evaluateNode(a, scope)),
+        node.args.map((a) => () => evaluateNode(a, scope)),
       );
     }
   }
@@ -282,7 +458,8 @@ function evaluateBinary(node: Extract<RuleNode, { type: 'binary' }>, scope: Scop
     case '>=': {
       const a = evaluateNode(node.left, scope);
       const b = evaluateNode(node.right, scope);
-      if (a === b) return true;
+      // AstLessThanEqual's `obj0 == obj1` is identity; two Doubles (0.0, -0.0) go on to compare.
+      if (a === b && typeof a !== 'number') return true;
       if (a === null || b === null) return false;
       const c = elCompare(a, b);
       return node.op === '<=' ? c <= 0 : c >= 0;
@@ -301,7 +478,7 @@ function evaluateRoot(root: RuleNode | CompositeNode, scope: Scope): ElValue {
 
 /** Evaluates a parsed rule and returns its value in the evaluator's representation (Long = bigint). */
 export function evaluateAst(ast: RuleAst, options: RuleEvaluationOptions = {}): ElValue {
-  return evaluateRoot(ast.root, options);
+  return evaluateRoot(ast.root, { ...options, state: { resolved: false } });
 }
 
 /**
@@ -328,6 +505,9 @@ interface StaticType {
 const PRIMITIVE_OF: Record<string, string> = {
   'java.lang.Boolean': 'boolean',
   'java.lang.Long': 'long',
+  'java.lang.Integer': 'int',
+  'java.lang.Short': 'short',
+  'java.lang.Byte': 'byte',
   'java.lang.Double': 'double',
 };
 
@@ -348,13 +528,13 @@ function memberTarget(node: Extract<RuleNode, { type: 'member' | 'call' }>, scop
   let base = evaluateNode(cur, scope);
   if (base === null) {
     const image = cur.type === 'identifier' ? cur.name : cur.type;
-    throw propertyNotFound(`Target Unreachable, identifier '${image}' resolved to null`);
+    throw propertyNotFound(`Target Unreachable, identifier [${image}] resolved to null`);
   }
   for (let i = 0; i < chain.length - 1; i++) {
     const c = chain[i];
     const property = evaluateNode(c.property, scope);
     base = property === null ? null : getProperty(base, property);
-    if (base === null) throw propertyNotFound(`Target Unreachable, '${javaToString(property)}' returned null`);
+    if (base === null) throw propertyNotFound(`Target Unreachable, [${javaToString(property)}] returned null`);
   }
   return { base, property: evaluateNode(node.property, scope) };
 }
@@ -395,8 +575,8 @@ function staticType(root: RuleNode | CompositeNode, scope: Scope): StaticType {
       }
       if (base instanceof JavaArray) return { type: 'class ' + base.componentType };
       const name = coerceToString(property);
-      if (root.type === 'member' && typeof base === 'string' && name === 'empty') return { type: 'boolean' };
-      throw propertyNotFound(`Property '${name}' not found on type ${javaClassName(base)}`);
+      if (root.type === 'member' && typeof base === 'string' && (name === 'empty' || name === 'blank')) return { type: 'boolean' };
+      throw propertyNotFound(`Property [${name}] not found on type [${javaClassName(base)}]`);
     }
   }
 }
@@ -435,8 +615,10 @@ export function evaluateRule(rule: string | null | undefined, options: RuleEvalu
   if (inner === '' || inner.startsWith('true')) return true;
   if (inner.startsWith('false')) return false;
   const ast = parseRuleCached(rule);
-  checkRuleIsBooleanType(rule, ast, options);
-  const value = evaluateRoot(ast.root, options);
+  // One ELContext for the type check and the evaluation, as Proctor uses.
+  const scope: Scope = { ...options, state: { resolved: false } };
+  checkRuleIsBooleanType(rule, ast, scope);
+  const value = evaluateRoot(ast.root, scope);
   // ValueExpression coerces to boolean after the type check; only Boolean or null can arrive here.
   return coerceToBoolean(value);
 }

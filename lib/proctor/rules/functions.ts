@@ -13,6 +13,7 @@ import {
   isElCollection,
   isElMap,
   JavaArray,
+  JavaInt,
   javaClassString,
   javaCompareTo,
   javaObjectEquals,
@@ -22,6 +23,7 @@ import {
   ReleaseVersion,
   RuleEvaluationError,
   toElValue,
+  widenInt,
 } from './values';
 
 /** Java parameter types we coerce to. */
@@ -54,14 +56,14 @@ function coerceParam(value: ElValue, type: ParamType): ElValue {
       return value;
     case 'Collection':
       if (value === null || isElCollection(value)) return value;
-      throw new RuleEvaluationError(`Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to interface java.util.Collection`);
+      throw new RuleEvaluationError(`Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [interface java.util.Collection]`);
     case 'String[]':
       if (value === null || value instanceof JavaArray) return value;
-      throw new RuleEvaluationError(`Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to class [Ljava.lang.String;`);
+      throw new RuleEvaluationError(`Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [class [Ljava.lang.String;]`);
     case 'ReleaseVersion':
       if (value === null || value instanceof ReleaseVersion) return value;
       throw new RuleEvaluationError(
-        `Cannot convert ${javaToString(value)} of type ${javaClassString(value)} to class com.indeed.util.core.ReleaseVersion`,
+        `Cannot convert [${javaToString(value)}] of type [${javaClassString(value)}] to [class com.indeed.util.core.ReleaseVersion]`,
       );
   }
 }
@@ -74,13 +76,17 @@ function npe(): RuleEvaluationError {
 function proctorContains(collection: ElValue, element: ElValue): boolean {
   if (collection === null) throw npe();
   const items = [...(collection as unknown[] | Set<unknown>)].map(toElValue);
-  if (typeof element === 'bigint') return items.some((x) => typeof x === 'bigint' && x === element);
+  const integral = (v: ElValue) => typeof v === 'bigint' || v instanceof JavaInt;
+  if (integral(element)) return items.some((x) => integral(x) && widenInt(x) === widenInt(element));
   return items.some((x) => javaObjectEquals(x, element));
 }
 
+/** A null bound is only an error when the comparison reaches it (`inRange('5', 'a', null)` is false). */
 function inRange(value: ElValue, low: ElValue, high: ElValue): boolean {
-  if (value === null || low === null || high === null) throw npe();
-  return javaCompareTo(low, value) <= 0 && javaCompareTo(value, high) < 0;
+  if (value === null || low === null) throw npe();
+  if (javaCompareTo(low, value) > 0) return false;
+  if (high === null) throw npe();
+  return javaCompareTo(value, high) < 0;
 }
 
 function versionInRange(version: ElValue, start: string, end: string): boolean {
@@ -214,7 +220,24 @@ export function ruleFunctionNames(): string[] {
   return [...FUNCTIONS.keys()];
 }
 
-export function callFunction(fn: RuleFunction, args: ElValue[]): ElValue {
-  const coerced = args.map((a, i) => coerceParam(a, fn.params[i]));
-  return fn.impl(coerced);
+/** Tomcat's AstFunction wraps EL errors of the arguments and any exception of the call in this ELException. */
+export function functionProblem(fn: RuleFunction, cause: Error): RuleEvaluationError {
+  return new RuleEvaluationError(`Problems calling function [${fn.qualifiedName}]`, 'javax.el.ELException', cause);
+}
+
+const isElError = (e: unknown) => e instanceof RuleEvaluationError && e.javaException.startsWith('javax.el.');
+
+/** Evaluates and coerces each argument in turn, then calls the function (AstFunction.getValue). */
+export function callFunction(fn: RuleFunction, args: Array<() => ElValue>): ElValue {
+  let coerced: ElValue[];
+  try {
+    coerced = args.map((arg, i) => coerceParam(arg(), fn.params[i]));
+  } catch (e) {
+    throw isElError(e) ? functionProblem(fn, e as Error) : e;
+  }
+  try {
+    return fn.impl(coerced);
+  } catch (e) {
+    throw e instanceof RuleEvaluationError ? functionProblem(fn, e) : e;
+  }
 }

@@ -21,4 +21,4 @@ export {
 } from './verify-rule';
 export { collectIdentifierNodes, collectIdentifiers, printNode, printRule, walkRule } from './print-rule';
 export { lookupFunction, ruleFunctionNames, type RuleFunction } from './functions';
-export { JavaArray, MaybeBool, ReleaseVersion, RuleEvaluationError } from './values';
+export { JavaArray, JavaClassRef, JavaInt, MaybeBool, ReleaseVersion, RuleEvaluationError } from './values';

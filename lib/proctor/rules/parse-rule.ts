@@ -73,6 +73,13 @@ const KEYWORDS: Record<string, TokenKind> = {
   instanceof: 'instanceof',
 };
 
+/** Tomcat's Validation.isIdentifier refuses Java keywords as identifiers and `.name` properties (`x.class`). */
+const JAVA_KEYWORDS = new Set(
+  ('abstract assert boolean break byte case catch char class const continue default do double else enum extends final ' +
+    'finally float for goto if implements import int interface long native new package private protected public return ' +
+    'short static strictfp super switch synchronized this throw throws transient try void volatile while').split(' '),
+);
+
 const IDENT_START = /[\p{L}\p{Nl}$_]/u;
 const IDENT_PART = /[\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}$_]/u;
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
@@ -310,7 +317,9 @@ class ExpressionParser {
   }
 
   private value(): RuleNode {
+    const grouped = this.peek().kind === '(';
     let n = this.prefix();
+    let first = true;
     while (true) {
       const t = this.peek();
       let property: RuleNode;
@@ -320,6 +329,9 @@ class ExpressionParser {
         const name = this.peek();
         if (name.kind !== 'ident') {
           throw new RuleSyntaxError(`expected a property name after '.' but found ${describe(name.text)}`, name.start);
+        }
+        if (JAVA_KEYWORDS.has(name.text)) {
+          throw new RuleSyntaxError(`'${name.text}' is a Java keyword and cannot be a property name; write ['${name.text}'] instead`, name.start);
         }
         this.next();
         property = { type: 'string', value: name.text, start: name.start, end: name.end };
@@ -332,13 +344,15 @@ class ExpressionParser {
       } else {
         return n;
       }
+      const group = grouped && first ? { grouped: true } : {};
+      first = false;
       if (this.peek().kind === '(') {
         const args = this.args();
         const end = this.tokens[this.index - 1].end;
-        n = this.node({ type: 'call', object: n, property, computed, args, start: n.start, end }, n, property, ...args);
+        n = this.node({ type: 'call', object: n, property, computed, args, ...group, start: n.start, end }, n, property, ...args);
       } else {
         const end = this.tokens[this.index - 1].end;
-        n = this.node({ type: 'member', object: n, property, computed, start: n.start, end }, n, property);
+        n = this.node({ type: 'member', object: n, property, computed, ...group, start: n.start, end }, n, property);
       }
     }
   }
@@ -404,6 +418,7 @@ class ExpressionParser {
       prefix = first.text;
       name = this.next();
     } else if (this.peek().kind !== '(') {
+      if (JAVA_KEYWORDS.has(first.text)) throw new RuleSyntaxError(`'${first.text}' is a Java keyword and cannot be a variable name`, first.start);
       return this.node({ type: 'identifier', name: first.text, start: first.start, end: first.end });
     }
     const fn = lookupFunction(prefix, name.text);

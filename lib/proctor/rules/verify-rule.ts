@@ -9,7 +9,7 @@ import { checkRuleIsBooleanType, evaluateAst, RuleEvaluationOptions } from './ev
 import { parseRuleCached, RuleSyntaxError } from './parse-rule';
 import { collectIdentifierNodes, walkRule } from './print-rule';
 import { normalizeRule, wrapRule } from '../rule-braces';
-import { RuleEvaluationError } from './values';
+import { JavaInt, RuleEvaluationError } from './values';
 import { DoubleValue } from '../model';
 
 export const RULE_DOCS_URL = 'https://opensource.indeedeng.io/proctor/docs/test-rules/';
@@ -43,10 +43,15 @@ function dummyValue(typeName: string): { ok: true; value: unknown } | { ok: fals
   switch (typeName.trim().toLowerCase()) {
     case 'int':
     case 'integer':
-    case 'long':
-    case 'short':
-    case 'byte':
+      // An Integer: `proctor:inRange(n, 1, 10)` fails on it, as Proctor's loader finds.
       return { ok: true, value: 0 };
+    case 'short':
+      return { ok: true, value: new JavaInt(0, 'java.lang.Short') };
+    case 'byte':
+      return { ok: true, value: new JavaInt(0, 'java.lang.Byte') };
+    case 'long':
+      // A Long (a JS number 0 would be read as an Integer).
+      return { ok: true, value: 0n };
     case 'bool':
     case 'boolean':
       return { ok: true, value: true };
@@ -84,8 +89,10 @@ export function verifyRuleDetailed(
   providedContext?: Record<string, string>,
   constants?: Record<string, unknown>,
 ): RuleProblem[] {
-  const effective = wrapRule(rule);
-  if (effective === null || rule == null) return [];
+  if (rule == null || normalizeRule(rule) === null) return [];
+  // RuleVerifyUtils.verifyRule parses the text as given (`#{a}`, `x${a}`, `${a}${b}` are templates it accepts).
+  // Bare text is verified as the `${…}` a definition's consumable form would carry.
+  const effective = rule.includes('${') || rule.includes('#{') ? rule : (wrapRule(rule) as string);
   const toOriginal = offsetMapper(rule, effective);
 
   let ast: RuleAst;
