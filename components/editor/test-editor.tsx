@@ -7,7 +7,7 @@
 import { testStatus } from '@/lib/domain/test-status';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { createDraftStore, type DraftStore, type EditorDraft } from '@/lib/editor/draft-store';
+import { createDraftSession, createDraftStore, type DraftSession, type EditorDraft } from '@/lib/editor/draft-store';
 import { parseEditorText, type TextProblem } from '@/lib/editor/editor-document';
 import { offsetOf } from '@/lib/editor/editor-document';
 import { rangeOfPath, valuePositions } from '@/lib/editor/issue-positions';
@@ -87,7 +87,9 @@ export function TestEditor(props: TestEditorProps) {
   const [conflict, setConflict] = useState<ConflictState | null>(null);
   const [offers, setOffers] = useState<EditorDraft[]>([]);
   const [lastIssueKey, setLastIssueKey] = useState('');
-  const drafts = useRef<DraftStore | null>(null);
+  const drafts = useRef<DraftSession | null>(null);
+  // A draft restored onto a newer revision waits in the conflict panel: it becomes this editor's draft once re-applied.
+  const pendingDraft = useRef<EditorDraft | null>(null);
   const draftName = mode === 'edit' ? props.testName : null;
   // The text as last loaded or saved: the edit is "dirty" (and kept as a draft) when it differs.
   const [savedText, setSavedText] = useState(props.initialText);
@@ -100,38 +102,38 @@ export function TestEditor(props: TestEditorProps) {
     latestDoc.current = doc;
   }, [doc]);
 
-  // Drafts: offer what was left behind for this test (any base revision), then autosave while editing.
+  // Drafts: offer what was left behind for this test (any base revision; offering removes nothing), then autosave
+  // while editing into this editor's own draft.
   useEffect(() => {
     try {
-      drafts.current = createDraftStore(window.localStorage);
+      drafts.current = createDraftSession(createDraftStore(window.localStorage), draftName);
     } catch {
       return;
     }
-    const found = drafts.current.listFor(draftName).filter((d) => d.text !== props.initialText);
-    setOffers(found);
+    setOffers(drafts.current.offers(props.initialText));
   }, [draftName, props.initialText]);
 
   const dirty = text !== savedText || (mode === 'create' && name !== props.testName);
   useEffect(() => {
-    const store = drafts.current;
-    if (!store) return;
+    const session = drafts.current;
+    if (!session) return;
     const timer = setTimeout(() => {
-      if (dirty) store.save({ testName: draftName, baseRevision, text, newName: mode === 'create' ? name : undefined });
-      else store.clear(draftName, baseRevision);
+      if (dirty) session.keep({ baseRevision, text, newName: mode === 'create' ? name : undefined });
+      else session.settle();
     }, 300);
     return () => clearTimeout(timer);
-  }, [text, name, dirty, draftName, baseRevision, mode]);
+  }, [text, name, dirty, baseRevision, mode]);
   useEffect(() => {
     // Leaving the page: the newest text, not the deferred one.
     const flush = () => {
       const current = docText(latestDoc.current);
       if (current !== savedText || (mode === 'create' && name !== props.testName)) {
-        drafts.current?.save({ testName: draftName, baseRevision, text: current, newName: mode === 'create' ? name : undefined });
+        drafts.current?.keep({ baseRevision, text: current, newName: mode === 'create' ? name : undefined });
       }
     };
     window.addEventListener('pagehide', flush);
     return () => window.removeEventListener('pagehide', flush);
-  }, [savedText, name, props.testName, draftName, baseRevision, mode]);
+  }, [savedText, name, props.testName, baseRevision, mode]);
 
   const update: Update = useCallback((change) => {
     setDoc((d) => {
@@ -228,15 +230,15 @@ export function TestEditor(props: TestEditorProps) {
           body: { definition: text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote },
         });
       }
-      drafts.current?.clearAll(draftName);
+      drafts.current?.saved();
       setSavedText(text);
       setSaveOpen(false);
       router.push(`/tests/${encodeURIComponent(testName)}`);
     } catch (e) {
       const body = e as ApiErrorBody;
       setSaveOpen(false);
-      // The draft stays: a failed save never loses the edit.
-      drafts.current?.save({ testName: draftName, baseRevision, text, newName: mode === 'create' ? name : undefined });
+      // The draft stays until a save succeeds: a refused save, an upstream outage (503) or a lost connection keep it.
+      drafts.current?.keep({ baseRevision, text, newName: mode === 'create' ? name : undefined });
       // STALE_REVISION is the expected signal; any other failure is also checked against trunk, so a test that moved
       // on is always shown as a conflict to re-apply onto.
       const moved =
@@ -267,7 +269,7 @@ export function TestEditor(props: TestEditorProps) {
     setError(null);
     try {
       await callApi(`/api/v1/tests/${encodeURIComponent(props.testName)}`, { method: 'DELETE', body: { baseRevision, issueKey: request.issueKey, comment: request.comment } });
-      drafts.current?.clearAll(draftName);
+      drafts.current?.deleted();
       setDeleteOpen(false);
       router.push('/tests');
     } catch (e) {
@@ -284,14 +286,18 @@ export function TestEditor(props: TestEditorProps) {
     if (mode === 'edit' && draft.baseRevision && draft.baseRevision !== baseRevision) {
       // A draft made on an older revision: re-apply it onto the current one instead of overwriting newer changes.
       try {
+        pendingDraft.current = draft;
         await openConflict(draft.baseRevision, null, draft.text);
       } catch (e) {
+        pendingDraft.current = null;
+        drafts.current?.adopt(draft);
         setError(e as ApiErrorBody);
         setDoc((d) => docFromText(draft.text, d.lastValid));
         setView('json');
       }
       return;
     }
+    drafts.current?.adopt(draft);
     setDoc((d) => docFromText(draft.text, d.lastValid));
     if (parseEditorText(draft.text).ok === false) setView('json');
   };
@@ -352,7 +358,7 @@ export function TestEditor(props: TestEditorProps) {
         {offers.length > 0 && (
           <div role="region" aria-label="Unsaved draft" className="rounded-md border border-blue-400 bg-blue-50 p-3 text-sm text-blue-950 dark:bg-blue-950 dark:text-blue-50" data-testid="draft-offer">
             {offers.slice(0, 3).map((d) => (
-              <div key={`${d.baseRevision}`} className="flex flex-wrap items-center gap-2">
+              <div key={`${d.baseRevision}#${d.slot}`} className="flex flex-wrap items-center gap-2">
                 <span>
                   An unsaved draft from {formatDateTime(d.savedAt)}
                   {mode === 'edit' && d.baseRevision !== baseRevision ? ` (made on older revision ${shortRevision(d.baseRevision)})` : ''} was found.
@@ -364,7 +370,7 @@ export function TestEditor(props: TestEditorProps) {
                   type="button"
                   className={buttonClass}
                   onClick={() => {
-                    drafts.current?.clear(d.testName, d.baseRevision);
+                    drafts.current?.discard(d);
                     setOffers((o) => o.filter((x) => x !== d));
                   }}
                 >
@@ -372,6 +378,7 @@ export function TestEditor(props: TestEditorProps) {
                 </button>
               </div>
             ))}
+            {offers.length > 3 && <p className="mt-1">{offers.length - 3} older draft(s) are kept too: they are offered when these are discarded, or next time the editor opens.</p>}
           </div>
         )}
 
@@ -380,9 +387,15 @@ export function TestEditor(props: TestEditorProps) {
         {conflict && (
           <ConflictPanel
             conflict={conflict}
-            onCancel={() => setConflict(null)}
+            onCancel={() => {
+              pendingDraft.current = null;
+              setConflict(null);
+            }}
             onDiscard={() => {
-              drafts.current?.clearAll(draftName);
+              // "Discard my edit": this editor's draft, and the restored draft being re-applied; other drafts stay.
+              if (pendingDraft.current) drafts.current?.discard(pendingDraft.current);
+              pendingDraft.current = null;
+              drafts.current?.settle();
               setSavedText(conflict.currentText);
               setBaseText(conflict.currentText);
               setBaseRevision(conflict.currentRevision);
@@ -391,7 +404,9 @@ export function TestEditor(props: TestEditorProps) {
               setError(null);
             }}
             onReapply={(merged) => {
-              drafts.current?.clear(draftName, baseRevision);
+              // The next autosave writes the merged edit under the new base revision and removes the old copy.
+              if (pendingDraft.current) drafts.current?.adopt(pendingDraft.current);
+              pendingDraft.current = null;
               setSavedText(conflict.currentText);
               setBaseText(conflict.currentText);
               setBaseRevision(conflict.currentRevision);

@@ -5,16 +5,24 @@
  */
 import { md5 } from '../proctor/md5';
 
-const cache = new Map<string, string>();
+/**
+ * Colours are memoised (a tests page draws hundreds of ranges), but bucket names are whatever users type into
+ * definitions, and the server process renders every name it ever sees: the memo keeps the most recent ones only.
+ */
+export const BUCKET_COLOR_MEMO_SIZE = 1024;
+const memo = new Map<string, string>();
 
 export function bucketColor(bucketName: string, bucketValue?: number): string {
   if (bucketValue === -1) return '#9ca3af';
-  let color = cache.get(bucketName);
-  if (!color) {
+  let color = memo.get(bucketName);
+  if (color) {
+    memo.delete(bucketName);
+  } else {
     const digest = md5(new TextEncoder().encode(bucketName));
     const rgb = ((digest[0] << 16) | (digest[1] << 8) | digest[2]) | 0x808080;
     color = `#${rgb.toString(16).padStart(6, '0')}`;
-    cache.set(bucketName, color);
+    if (memo.size >= BUCKET_COLOR_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
   }
+  memo.set(bucketName, color);
   return color;
 }

@@ -1,7 +1,8 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { newTestDefinition } from '../../lib/editor/editor-document';
 import { serializeDefinition, type TestDefinition } from '../../lib/proctor';
 import { apiToken, signIn, uniqueTestName } from './support/session';
+import { saveWithIssue } from './support/ui';
 
 const SHOTS = 'test-results/editor';
 
@@ -41,16 +42,6 @@ async function readTrunk(request: APIRequestContext, token: string, name: string
   const response = await request.get(`/api/v1/tests/${name}?env=trunk`, { headers: { authorization: `Bearer ${token}` } });
   expect(response.ok()).toBe(true);
   return (await response.json()) as { revision: string; text: string; definition: TestDefinition };
-}
-
-async function saveWithIssue(page: Page, issueKey: string) {
-  await page.getByRole('button', { name: 'Save…' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.locator('#save-issue').fill(issueKey);
-  await expect(dialog.getByTestId('auto-promotion-plan')).not.toHaveText(/Checking/);
-  const acknowledge = dialog.getByLabel('I have read the warnings and want to save anyway');
-  if (await acknowledge.count()) await acknowledge.check();
-  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
 }
 
 test.describe('test editor', () => {

@@ -23,3 +23,14 @@ export async function createTestWithIssue(request: APIRequestContext, name: stri
   if (!created.ok()) throw new Error(`test: ${created.status()} ${await created.text()}`);
   return { issueKey, token };
 }
+
+/** In the test editor: open the save dialog, give the issue, acknowledge warnings if any, and save. */
+export async function saveWithIssue(page: Page, issueKey: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.locator('#save-issue').fill(issueKey);
+  await expect(dialog.getByTestId('auto-promotion-plan')).not.toHaveText(/Checking/);
+  const acknowledge = dialog.getByLabel('I have read the warnings and want to save anyway');
+  if (await acknowledge.count()) await acknowledge.check();
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+}
