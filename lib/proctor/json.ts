@@ -408,8 +408,15 @@ class JsonScanner {
     }
     if (!rootSet) this.fail('No JSON value found');
     if (this.allowTrailingText) {
-      // Jackson does not look past the value: whitespace, comments or anything else after it is left unread.
-      if (/\S/.test(text.slice(this.i))) this.trailingTextAt = this.i;
+      // Jackson does not look past the value: anything after it is left unread. Only more than whitespace and
+      // comments is worth reporting.
+      try {
+        this.skipSpace();
+        if (this.i < n) this.trailingTextAt = this.i;
+      } catch (error) {
+        if (!(error instanceof JsonParseError)) throw error;
+        this.trailingTextAt = error.offset;
+      }
       return root as JsonValue;
     }
     this.skipSpace();
