@@ -12,6 +12,10 @@ import { parseDefinition, parseDefinitionStrict, parseMatrix } from '@/lib/proct
 import { payloadToJson, serializeConsumableDefinition, serializeDefinition, serializeJson, serializeMatrix } from '@/lib/proctor/serialize-definition';
 import { toConsumable } from '@/lib/proctor/to-consumable';
 import { verifyConsumableDefinition } from '@/lib/proctor/validate-definition';
+import { verifyMatrix } from '@/lib/proctor/verify-matrix';
+
+/** The providedContext the recorder gives `load` and `assign` (record-real-proctor.ts). */
+const LOAD_CONTEXT = { country: 'String', lang: 'String' };
 
 export interface ReaddefExpected {
   key: string;
@@ -138,6 +142,16 @@ export function compareBuild(input: { key: string; definitions: Record<string, s
   if (canonical(theirs.audit) !== canonical(mine.audit)) diffs.push(`audit differs: ${canonical(mine.audit)} vs ${canonical(theirs.audit)}`);
   const names = (o: Record<string, unknown>) => Object.keys(o).sort();
   if (names(theirs.tests).join() !== names(mine.tests).join()) diffs.push(`tests differ: ${names(mine.tests)} vs ${names(theirs.tests)}`);
+  if (expected.load) {
+    // The loader an application runs, with a specification that requires every test (no buckets, no payloads).
+    const matrix = parseMatrix(expected.matrix);
+    const spec = { tests: Object.fromEntries(Object.keys(matrix.tests).map((name) => [name, { fallbackValue: -1 }])), providedContext: LOAD_CONTEXT };
+    const result = verifyMatrix(matrix, spec);
+    const mine = Object.fromEntries(Object.entries(result.errors).map(([name, messages]) => [name, messages[0]]));
+    for (const name of new Set([...Object.keys(mine), ...Object.keys(expected.load.loaderErrors)])) {
+      if (mine[name] !== expected.load.loaderErrors[name]) diffs.push(`loader, test ${name}: Proctor ${JSON.stringify(expected.load.loaderErrors[name] ?? 'loads it')}, ours ${JSON.stringify(mine[name] ?? 'loads it')}`);
+    }
+  }
   const expectedBlocks = testBlocks(expected.matrix);
   const ourBlocks = testBlocks(ours.value);
   for (const [name, block] of expectedBlocks) {

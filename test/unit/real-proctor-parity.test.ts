@@ -34,7 +34,7 @@ describe('readdef: reading, rewriting and checking definition.json as Proctor do
     }));
 });
 
-describe('build: the matrix LocalProctorBuilder writes', () => {
+describe('build: the matrix LocalProctorBuilder writes, and what an application loader makes of it', () => {
   const input = lines('builds.in.jsonl').map((l) => JSON.parse(l) as { key: string; definitions: Record<string, string> });
   const expected = lines('builds.expected.jsonl').map((l) => JSON.parse(l) as BuildExpected);
   input.forEach((c, i) =>
