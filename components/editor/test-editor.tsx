@@ -146,6 +146,8 @@ export function TestEditor(props: TestEditorProps) {
 
   // Validation runs on the deferred copy so typing stays responsive on big tests.
   const deferredDefinition = deferredDoc.definition;
+  // Typed JSON (not a form edit): also warn where reading it changes something (BOM, trailing text, coerced values).
+  const deferredSourceText = deferredDoc.text ?? undefined;
   const validationName = mode === 'edit' ? props.testName : name.trim() || 'new_test';
   const issues = useMemo(() => {
     const list: ValidationIssue[] = [];
@@ -153,10 +155,10 @@ export function TestEditor(props: TestEditorProps) {
       const nameProblem = validateTestName(name.trim());
       if (nameProblem) list.push({ path: '/name', message: nameProblem, severity: 'error' });
     }
-    if (deferredDefinition) list.push(...validateDefinition(validationName, deferredDefinition, { checks: 'all' }));
+    if (deferredDefinition) list.push(...validateDefinition(validationName, deferredDefinition, { checks: 'all', text: deferredSourceText }));
     list.push(...serverIssues);
     return list;
-  }, [deferredDefinition, validationName, mode, name, serverIssues]);
+  }, [deferredDefinition, deferredSourceText, validationName, mode, name, serverIssues]);
   // Keep the same array while the issues are the same, so memoised rows do not re-render on every keystroke.
   const [stable, setStable] = useState(issues);
   if (stable !== issues && !sameIssues(stable, issues)) setStable(issues);

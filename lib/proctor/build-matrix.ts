@@ -4,7 +4,6 @@ import { setOwn } from './json';
 import type { ConsumableTestDefinition, TestDefinition, TestMatrixArtifact } from './model';
 import { toConsumable } from './to-consumable';
 import { verifyConsumableDefinition } from './validate-definition';
-import { validateDependencies } from './validate-dependencies';
 
 export interface BuildMatrixAudit {
   /** Matrix version, e.g. the branch head commit SHA. */
@@ -16,7 +15,9 @@ export interface BuildMatrixAudit {
 
 /**
  * Builds the test matrix artifact like Proctor's builder (FACTS §5): every definition converted with toConsumable,
- * checked with the core rules (matrixSource `<updatedBy>@<version>`, rules syntax only) and dependency rules. Unlike
+ * checked with the core rules (matrixSource `<updatedBy>@<version>`, rules syntax only). Like Proctor's
+ * LocalProctorBuilder it does not check `dependsOn` (checked against real Proctor): applications' loaders drop a test
+ * whose dependency is invalid (verifyMatrix), the rest of the matrix stays usable. Unlike
  * Proctor, which stops at the first bad test, it lists every invalid test; like Proctor it returns nothing partial:
  * any invalid test → AppError('VALIDATION_FAILED') with one detail per problem (path = test name).
  * Tests are written in the order given (Proctor's HashMap order is not reproducible and carries no meaning).
@@ -35,10 +36,6 @@ export function buildMatrix(definitions: Record<string, TestDefinition>, audit: 
       invalid.add(name);
       details.push({ path: name, message: issue.message });
     }
-  }
-  for (const [name, reason] of Object.entries(validateDependencies(tests))) {
-    invalid.add(name);
-    details.push({ path: name, message: `Invalid dependency field is detected: ${reason}` });
   }
 
   if (invalid.size > 0) {

@@ -2,7 +2,7 @@
  * Semantic diff of two test definitions, in words a release manager reads before promoting: which buckets, allocations,
  * rules and percentages changed, and which changes reshuffle users. Pure TypeScript (runs in the browser).
  */
-import { DoubleValue, type Allocation, type JsonValue, type Range, type TestBucket, type TestDefinition } from './model';
+import { BigIntegerValue, DoubleValue, type Allocation, type JsonValue, type Range, type TestBucket, type TestDefinition } from './model';
 import { normalizeRule } from './rule-braces';
 
 export type DefinitionChangeKind =
@@ -64,6 +64,7 @@ export function formatPercent(fraction: number): string {
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value instanceof DoubleValue) return Number.isInteger(value.value) ? value.value.toFixed(1) : String(value.value);
+  if (value instanceof BigIntegerValue) return value.toString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.entries(value as Record<string, unknown>)
@@ -84,6 +85,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof DoubleValue || b instanceof DoubleValue) {
     return a instanceof DoubleValue && b instanceof DoubleValue && a.value === b.value;
+  }
+  if (a instanceof BigIntegerValue || b instanceof BigIntegerValue) {
+    return a instanceof BigIntegerValue && b instanceof BigIntegerValue && a.value === b.value;
   }
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
     // undefined and null both mean "absent" for optional bucket fields.

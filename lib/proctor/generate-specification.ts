@@ -2,7 +2,7 @@
  * SpecificationGenerator.generateSpecification (FACTS §6.2, the webapp's Specification tab): the TestSpecification an
  * application would copy for a definition.
  */
-import { DoubleValue, type JsonValue, type Payload, type PayloadSpecification, type TestDefinition, type TestSpecification } from './model';
+import { BigIntegerValue, DoubleValue, type JsonValue, type Payload, type PayloadSpecification, type TestDefinition, type TestSpecification } from './model';
 
 const PAYLOAD_TYPES = ['doubleValue', 'doubleArray', 'longValue', 'longArray', 'stringValue', 'stringArray', 'map', 'json'] as const;
 type PayloadTypeName = (typeof PAYLOAD_TYPES)[number];
@@ -19,19 +19,19 @@ function enumName(t: string): string {
 }
 
 function isIntegral(v: unknown): boolean {
-  return typeof v === 'number' && Number.isInteger(v);
+  return (typeof v === 'number' && Number.isInteger(v)) || v instanceof BigIntegerValue;
 }
 
 /** PayloadType.payloadTypeForValue for a map value (Jackson: 1 → Long, 1.0 → Double). */
 function typeForValue(value: JsonValue): PayloadTypeName {
   if (typeof value === 'string') return 'stringValue';
   if (value instanceof DoubleValue) return 'doubleValue';
-  if (typeof value === 'number') return isIntegral(value) ? 'longValue' : 'doubleValue';
+  if (typeof value === 'number' || value instanceof BigIntegerValue) return isIntegral(value) ? 'longValue' : 'doubleValue';
   if (Array.isArray(value)) {
     if (value.every((v) => typeof v === 'string')) return 'stringArray';
     if (value.every((v) => v instanceof DoubleValue || (typeof v === 'number' && !Number.isInteger(v)))) return 'doubleArray';
     if (value.every((v) => isIntegral(v))) return 'longArray';
-    if (value.every((v) => typeof v === 'number' || v instanceof DoubleValue)) return 'doubleArray';
+    if (value.every((v) => typeof v === 'number' || v instanceof DoubleValue || v instanceof BigIntegerValue)) return 'doubleArray';
   }
   throw new Error(`Cannot infer payload type for value ${JSON.stringify(value)}`);
 }

@@ -2,7 +2,7 @@
  * EditAndPromoteJob.isAllocationOnlyChange (FACTS §6.5): auto-promotion to production is allowed only when an edit
  * changes nothing but allocation lengths (and free text such as the description).
  */
-import { DoubleValue, type JsonValue, type Range, type TestDefinition } from './model';
+import { BigIntegerValue, DoubleValue, type JsonValue, type Range, type TestDefinition } from './model';
 
 const TOLERANCE = 1e-6;
 
@@ -10,6 +10,9 @@ const TOLERANCE = 1e-6;
 export function javaJsonEquals(a: unknown, b: unknown): boolean {
   if (a instanceof DoubleValue || b instanceof DoubleValue) {
     return a instanceof DoubleValue && b instanceof DoubleValue ? a.value === b.value || (Number.isNaN(a.value) && Number.isNaN(b.value)) : false;
+  }
+  if (a instanceof BigIntegerValue || b instanceof BigIntegerValue) {
+    return a instanceof BigIntegerValue && b instanceof BigIntegerValue && a.value === b.value;
   }
   if (typeof a === 'number' && typeof b === 'number') return Number.isInteger(a) === Number.isInteger(b) && a === b;
   if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);

@@ -1,4 +1,4 @@
-import { DoubleValue, type JsonValue } from './model';
+import { BigIntegerValue, DoubleValue, type JsonValue } from './model';
 
 /**
  * A small JSON reader/writer that behaves like Proctor's Jackson setup (Serializers.lenient()):
@@ -31,12 +31,16 @@ export interface ParseJsonOptions {
   maxDepth?: number;
   /** Record where every value starts, keyed by JSON pointer (for error messages about values). */
   trackPositions?: boolean;
+  /** Stop after the first value and ignore what follows, as Jackson's ObjectMapper.readValue does. */
+  allowTrailingText?: boolean;
 }
 
 export interface ParsedJson {
   value: JsonValue;
   /** Offsets of values by JSON pointer; empty unless trackPositions was set. */
   positions: Map<string, number>;
+  /** Where ignored text after the value starts (allowTrailingText only); absent when there is none. */
+  trailingTextAt?: number;
 }
 
 /** Line and column (both 1-based) of an offset in text. */
@@ -91,11 +95,14 @@ class JsonScanner {
   readonly n: number;
   readonly positions = new Map<string, number>();
 
+  trailingTextAt: number | undefined;
+
   constructor(
     readonly text: string,
     readonly allowComments: boolean,
     readonly maxDepth: number,
     readonly track: boolean,
+    readonly allowTrailingText = false,
   ) {
     this.n = text.length;
   }
@@ -280,9 +287,8 @@ class JsonScanner {
     }
     // Up to 15 digits the accumulated value is exact; longer literals go through Number() and the safe-integer check.
     const num = intDigits <= 15 ? (start === intStart ? acc : -acc) : Number(text.slice(start, i));
-    if (!Number.isSafeInteger(num)) {
-      this.fail(`Integer ${text.slice(start, i)} is too large to keep exactly (limit ±${Number.MAX_SAFE_INTEGER}); use a smaller number or a string`, start);
-    }
+    // Jackson keeps larger integers exactly (Long, then BigInteger), so they are kept as bigints.
+    if (!Number.isSafeInteger(num)) return new BigIntegerValue(BigInt(text.slice(start, i)));
     return num === 0 ? 0 : num; // -0 → 0 as Jackson reads it as an int
   }
 
@@ -414,9 +420,21 @@ class JsonScanner {
       }
       if (rootSet || depth < 0) break;
     }
+    if (!rootSet) this.fail('No JSON value found');
+    if (this.allowTrailingText) {
+      // Jackson does not look past the value: anything after it is left unread. Only more than whitespace and
+      // comments is worth reporting.
+      try {
+        this.skipSpace();
+        if (this.i < n) this.trailingTextAt = this.i;
+      } catch (error) {
+        if (!(error instanceof JsonParseError)) throw error;
+        this.trailingTextAt = error.offset;
+      }
+      return root as JsonValue;
+    }
     this.skipSpace();
     if (this.i < n) this.fail(`Unexpected ${describeChar(text, this.i)} after the end of the JSON value: remove it`);
-    if (!rootSet) this.fail('No JSON value found');
     return root as JsonValue;
   }
 }
@@ -425,9 +443,17 @@ const CONTAINER: unique symbol = Symbol('container');
 
 /** Parses JSON text. Throws JsonParseError with line/column and what to fix. */
 export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJson {
-  const scanner = new JsonScanner(text, options.allowComments ?? true, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.trackPositions === true);
+  const scanner = new JsonScanner(
+    text,
+    options.allowComments ?? true,
+    options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    options.trackPositions === true,
+    options.allowTrailingText === true,
+  );
   const value = scanner.parse();
-  return { value, positions: scanner.positions };
+  const parsed: ParsedJson = { value, positions: scanner.positions };
+  if (scanner.trailingTextAt !== undefined) parsed.trailingTextAt = scanner.trailingTextAt;
+  return parsed;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -465,49 +491,128 @@ function compareExact(x: number, digits: bigint, scale: number): number {
   return left === right ? 0 : left > right ? 1 : -1;
 }
 
-/** Shortest round-trip digits of |x| as integer and fraction digit strings. */
-function shortestDecimal(x: number): { intPart: string; fracPart: string } {
-  const [mant, expText] = Math.abs(x).toExponential().split('e');
-  const digits = mant.replace('.', '');
-  const exp = Number(expText);
-  if (exp >= 0) {
-    const intLen = exp + 1;
-    return digits.length <= intLen
-      ? { intPart: digits + '0'.repeat(intLen - digits.length), fracPart: '' }
-      : { intPart: digits.slice(0, intLen), fracPart: digits.slice(intLen) };
+/**
+ * The significant digits Java's Double.toString (FloatingDecimal, JDK 17) gives for |x| > 0, as `0.DIGITS × 10^point`.
+ * Integers below 2^63 take its exact integer path: every digit of the value (not the shortest that reads back), with
+ * the low digits past what 53 bits can carry rounded off from 2^58 on. Everything else has the shortest digits.
+ */
+function javaDigits(abs: number): { digits: string; point: number } {
+  if (Number.isInteger(abs) && abs >= 1 && abs < 2 ** 63) {
+    const binExp = Math.floor(Math.log2(abs));
+    // Digits of 2^(binExp - 54) that carry no information: floor(p2 · log10 2) for p2 > 1.
+    const p2 = binExp - 54;
+    const insignificant = p2 > 1 ? Math.floor(p2 * Math.log10(2)) : 0;
+    let value = BigInt(abs);
+    if (insignificant > 0) {
+      const pow10 = 10n ** BigInt(insignificant);
+      const residue = value % pow10;
+      value /= pow10;
+      if (residue >= pow10 / 2n) value += 1n;
+    }
+    const text = value.toString();
+    return { digits: text.replace(/0+$/, ''), point: text.length + insignificant };
   }
-  return { intPart: '0', fracPart: '0'.repeat(-exp - 1) + digits };
+  // The smallest subnormal: Java prints two digits (4.9E-324) where one (5e-324) reads back (checked with real Proctor).
+  if (abs === Number.MIN_VALUE) return { digits: '49', point: -323 };
+  const [mant, expText] = abs.toExponential().split('e');
+  const shortest = { digits: mant.replace('.', ''), point: Number(expText) + 1 };
+  return onRoundingBoundary(abs, shortest) ? strictlyInsideDigits(abs, shortest.digits.length) : shortest;
+}
+
+/** d · 10^p compared with num · 2^shift, exactly. */
+function compareScaled(d: bigint, p: number, num: bigint, shift: number): number {
+  const left = d * 10n ** BigInt(Math.max(p, 0)) * 2n ** BigInt(Math.max(-shift, 0));
+  const right = num * 2n ** BigInt(Math.max(shift, 0)) * 10n ** BigInt(Math.max(-p, 0));
+  return left === right ? 0 : left > right ? 1 : -1;
+}
+
+/** The half-gaps to the neighbouring doubles as (numerator, power of two) around |x| = mantissa · 2^exponent. */
+function roundingInterval(abs: number): { low: [bigint, number]; high: [bigint, number] } {
+  const { mantissa, exponent } = doubleBits(abs);
+  // Below a power of two the next double down is half as far.
+  const narrowBelow = mantissa === 1n << 52n && exponent > -1074;
+  return {
+    high: [2n * mantissa + 1n, exponent - 1],
+    low: narrowBelow ? [4n * mantissa - 1n, exponent - 2] : [2n * mantissa - 1n, exponent - 1],
+  };
 }
 
 /**
- * Proctor's PlainNumericSerializer: `new DecimalFormat("0.0")` with at most 10 fraction digits, HALF_EVEN (JDK 8+
- * decides near-ties on the exact binary value). 1 → "1.0", 1e-7 → "0.0000001", 1e-11 → "0.0", 1/3 → "0.3333333333".
+ * JDK 17's FloatingDecimal excludes the midpoints to the neighbouring doubles, which the shortest round-trip digits
+ * may sit on (1e23 is exactly halfway, so Java prints 9.999999999999999E22).
+ */
+function onRoundingBoundary(abs: number, shortest: { digits: string; point: number }): boolean {
+  const d = BigInt(shortest.digits);
+  const p = shortest.point - shortest.digits.length;
+  const { low, high } = roundingInterval(abs);
+  return compareScaled(d, p, ...high) === 0 || compareScaled(d, p, ...low) === 0;
+}
+
+/** The digits closest to |x| among the shortest that lie strictly between the midpoints, from `from` digits on. */
+function strictlyInsideDigits(abs: number, from: number): { digits: string; point: number } {
+  const { mantissa, exponent } = doubleBits(abs);
+  const { low, high } = roundingInterval(abs);
+  const point = Math.floor(Math.log10(abs)) + 1;
+  for (let n = from; n <= 20; n++) {
+    const p = point - n;
+    // floor(|x| / 10^p)
+    const num = mantissa * 2n ** BigInt(Math.max(exponent, 0)) * 10n ** BigInt(Math.max(-p, 0));
+    const den = 2n ** BigInt(Math.max(-exponent, 0)) * 10n ** BigInt(Math.max(p, 0));
+    const base = num / den;
+    const inside = (c: bigint) => compareScaled(c, p, ...high) < 0 && compareScaled(c, p, ...low) > 0;
+    const candidates = [base, base + 1n].filter(inside);
+    if (candidates.length === 0) continue;
+    // Closer one: 2·(x − base·10^p) against 10^p, i.e. 2·(num − base·den) against den.
+    const pick = candidates.length === 1 ? candidates[0] : 2n * (num - base * den) > den ? base + 1n : base;
+    const text = pick.toString();
+    return { digits: text.replace(/0+$/, ''), point: p + text.length };
+  }
+  const [mant, expText] = abs.toExponential().split('e');
+  return { digits: mant.replace('.', ''), point: Number(expText) + 1 };
+}
+
+/**
+ * Proctor's PlainNumericSerializer: `new DecimalFormat("0.0")` with at most 10 fraction digits, HALF_EVEN, as JDK 17's
+ * DigitList does it on Double.toString's digits: 1 → "1.0", 1e-7 → "0.0000001", 1e-11 → "0.0", 1/3 → "0.3333333333",
+ * 26000000000000004 → "26000000000000004.0". Near-ties are decided on the exact binary value, except when the first
+ * digit falls just past the last kept place (1e-11 ≤ |x| < 1e-10): then a lone 5 (`5.0E-11`) rounds down.
  */
 export function formatPlainDouble(x: number, maxFractionDigits = 10): string {
   if (!Number.isFinite(x)) throw new Error(`Cannot write ${x} as a JSON number`);
-  const negative = x < 0 || Object.is(x, -0);
-  const { intPart, fracPart } = shortestDecimal(x);
-  let all = intPart + fracPart.slice(0, maxFractionDigits);
-  let frac = fracPart.slice(0, maxFractionDigits);
-  if (fracPart.length > maxFractionDigits) {
-    const dropped = fracPart.slice(maxFractionDigits);
-    let up: boolean;
-    if (dropped[0] > '5') up = true;
-    else if (dropped[0] < '5') up = false;
-    else if (/[1-9]/.test(dropped.slice(1))) up = true;
-    else {
-      const cmp = compareExact(x, BigInt(all + '5'), maxFractionDigits + 1);
-      up = cmp > 0 || (cmp === 0 && Number(all[all.length - 1]) % 2 === 1);
-    }
-    if (up) all = (BigInt(all) + 1n).toString().padStart(all.length, '0');
-    frac = all.slice(all.length - maxFractionDigits);
-    all = all.slice(0, all.length - maxFractionDigits) || '0';
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  if (x === 0) return sign + '0.0';
+  const { digits, point } = javaDigits(Math.abs(x));
+  const cut = point + maxFractionDigits; // how many significant digits stay
+  let kept: string;
+  let at = point; // position of the decimal point within `kept`
+  if (cut < 0) {
+    return sign + '0.0';
+  } else if (cut === 0) {
+    // DigitList sees Double.toString's "d.0E-11": the '0' after a lone 5 counts as a following digit, so no round-up.
+    if (!(digits[0] > '5' || (digits[0] === '5' && digits.length > 1))) return sign + '0.0';
+    kept = '1';
+    at = point + 1;
+  } else if (cut >= digits.length) {
+    kept = digits;
   } else {
-    all = intPart;
+    const next = digits[cut];
+    let up: boolean;
+    if (next !== '5') up = next > '5';
+    else if (cut < digits.length - 1) up = true; // more digits after the 5 (the last one is never 0)
+    else {
+      const cmp = compareExact(x, BigInt(digits.slice(0, cut + 1)), cut + 1 - point);
+      up = cmp > 0 || (cmp === 0 && Number(digits[cut - 1]) % 2 === 1);
+    }
+    kept = digits.slice(0, cut);
+    if (up) {
+      const bumped = (BigInt(kept) + 1n).toString();
+      if (bumped.length > kept.length) at++;
+      kept = bumped;
+    }
   }
-  const intText = all.replace(/^0+(?=\d)/, '');
-  const fracText = frac.replace(/0+$/, '') || '0';
-  return (negative ? '-' : '') + intText + '.' + fracText;
+  const intText = at <= 0 ? '0' : kept.slice(0, at) + '0'.repeat(Math.max(0, at - kept.length));
+  const fracText = at < 0 ? '0'.repeat(-at) + kept : kept.slice(Math.max(0, at));
+  return sign + intText + '.' + (fracText.replace(/0+$/, '') || '0');
 }
 
 /** Java's Double.toString (used in Proctor's messages and for doubles inside `json` payloads, which are JsonNodes). */
@@ -521,14 +626,15 @@ export function javaDoubleToString(x: number): string {
     const text = String(x);
     return text.includes('.') ? text : text + '.0';
   }
-  const [mant, exp] = x.toExponential().split('e');
-  return (mant.includes('.') ? mant : mant + '.0') + 'E' + (exp.startsWith('+') ? exp.slice(1) : exp);
+  const { digits, point } = javaDigits(abs);
+  return (x < 0 ? '-' : '') + digits[0] + '.' + (digits.slice(1) || '0') + 'E' + (point - 1);
 }
 
 /** Java's String.valueOf for a JSON value, as printed in Proctor's messages (Map/List toString). */
 export function javaToString(value: JsonValue | undefined): string {
   if (value === null || value === undefined) return 'null';
   if (value instanceof DoubleValue) return javaDoubleToString(value.value);
+  if (value instanceof BigIntegerValue) return value.toString();
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : javaDoubleToString(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return String(value);
@@ -578,6 +684,8 @@ function write(value: WritableJson, objectDepth: number, out: string[], depth: n
     out.push(value.text);
   } else if (value instanceof DoubleValue) {
     out.push(formatPlainDouble(value.value));
+  } else if (value instanceof BigIntegerValue) {
+    out.push(value.toString());
   } else if (typeof value === 'number') {
     out.push(Number.isInteger(value) && !Object.is(value, -0) ? String(value) : formatPlainDouble(value));
   } else if (typeof value === 'string') {

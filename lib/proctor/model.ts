@@ -8,7 +8,7 @@ export const REGISTERED_TEST_TYPES = ['USER', 'ACCOUNT', 'EMAIL', 'RANDOM', 'PAG
 export type TestType = string;
 
 /** A JSON number that Proctor reads as a Java Double even when it has no fraction ("1.0"). */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue } | DoubleValue;
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue } | DoubleValue | BigIntegerValue;
 
 /**
  * Wraps a number that was written with a fraction or exponent in the source JSON (e.g. `1.0` inside `constants` or a
@@ -37,15 +37,41 @@ export class DoubleValue {
 // On the prototype, not each instance: a listing creates tens of thousands of DoubleValues.
 Object.defineProperty(DoubleValue.prototype, DOUBLE_VALUE_BRAND, { value: true });
 
+/**
+ * An integer literal beyond ±(2^53 - 1), which a JS number cannot hold exactly: Jackson reads it as a Long (or a
+ * BigInteger past 64 bits) and writes its digits back unchanged, so it is kept as a bigint. Branded like DoubleValue.
+ */
+const BIG_INTEGER_BRAND = Symbol.for('proctor-studio.BigIntegerValue');
+
+export class BigIntegerValue {
+  static [Symbol.hasInstance](candidate: unknown): boolean {
+    return typeof candidate === 'object' && candidate !== null && (candidate as { [BIG_INTEGER_BRAND]?: unknown })[BIG_INTEGER_BRAND] === true;
+  }
+
+  constructor(public readonly value: bigint) {}
+  valueOf(): number {
+    return Number(this.value);
+  }
+  toString(): string {
+    return this.value.toString();
+  }
+  toJSON(): number {
+    return Number(this.value);
+  }
+}
+Object.defineProperty(BigIntegerValue.prototype, BIG_INTEGER_BRAND, { value: true });
+
 /** Exactly one field is set (model/Payload.java). Order = PayloadType enum order. */
 export interface Payload {
   doubleValue?: number;
   doubleArray?: number[];
-  longValue?: number;
-  longArray?: number[];
+  /** A Java long: a BigIntegerValue beyond ±(2^53 - 1). */
+  longValue?: number | BigIntegerValue;
+  longArray?: Array<number | BigIntegerValue>;
   stringValue?: string;
   stringArray?: string[];
   map?: Record<string, JsonValue>;
+  /** `null` here is a present JSON null (Jackson's NullNode: a payload of type json), unlike an absent field. */
   json?: JsonValue;
 }
 export const PAYLOAD_TYPES = ['doubleValue', 'doubleArray', 'longValue', 'longArray', 'stringValue', 'stringArray', 'map', 'json'] as const;

@@ -12,8 +12,9 @@ import {
   RANGE_KEYS,
 } from './definition-keys';
 import { MAX_DEFINITION_DEPTH, findTooDeep, tooDeepMessage } from './json-depth';
-import { JsonParseError, escapePointerToken, javaDoubleToString, locate, parseJson, setOwn } from './json';
+import { JsonParseError, escapePointerToken, javaDoubleToString, javaToString, locate, parseJson, setOwn } from './json';
 import {
+  BigIntegerValue,
   DoubleValue,
   type Allocation,
   type Audit,
@@ -28,6 +29,7 @@ import {
   type TestDependency,
   type TestMatrixArtifact,
   type TestSpecification,
+  type ValidationIssue,
 } from './model';
 
 /**
@@ -39,11 +41,13 @@ import {
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
 
 type JsonObject = { [key: string]: JsonValue };
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof DoubleValue);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof DoubleValue) && !(value instanceof BigIntegerValue);
 }
 
 /** Module-level rather than a closure per payload: under esbuild's keepNames each closure costs a defineProperty. */
@@ -54,6 +58,7 @@ function isPresent(o: JsonObject, key: string): boolean {
 function kindOf(value: JsonValue | undefined): string {
   if (value === null || value === undefined) return 'null';
   if (value instanceof DoubleValue) return 'a number';
+  if (value instanceof BigIntegerValue) return `a number (${value.toString()})`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)})`;
@@ -61,18 +66,40 @@ function kindOf(value: JsonValue | undefined): string {
 }
 
 class Reader {
+  /** Where the lenient reading changed a value (warnings for the editor); collected only when given an array. */
   constructor(
     private readonly text: string,
     private readonly strict: boolean,
     private readonly what: string,
+    private readonly notes?: ValidationIssue[],
   ) {}
+
+  /** Records that a value was read as Proctor's Jackson reads it, not as written. */
+  private coerced(pointer: string, written: JsonValue, read: string): void {
+    if (!this.notes) return;
+    const text = typeof written === 'string' ? JSON.stringify(written) : javaToString(written);
+    this.notes.push({
+      path: pointer,
+      severity: 'warning',
+      message: `${text} is read as ${read}, as Proctor's reader does; saving writes ${read}.`,
+    });
+  }
 
   /**
    * Where each value starts, by JSON pointer. Only an error needs it, so it is computed then by parsing the (already
    * successfully parsed) text again with positions tracked, instead of building pointers for every value up front.
    */
   private positions(): Map<string, number> {
-    return this.text === '' ? new Map() : parseJson(this.text, { trackPositions: true }).positions;
+    return this.text === '' ? new Map() : parseJson(this.text, { trackPositions: true, allowTrailingText: true }).positions;
+  }
+
+  /** The number literal written at `pointer`, when the text is known. */
+  private literalAt(pointer: string): string | null {
+    const at = this.text === '' ? undefined : this.positions().get(pointer);
+    if (at === undefined) return null;
+    const literal = /-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+    literal.lastIndex = at;
+    return literal.exec(this.text)?.[0] ?? null;
   }
 
   fail(pointer: string, message: string): never {
@@ -108,35 +135,50 @@ class Reader {
   string(value: JsonValue | undefined, pointer: string): string | null {
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') return value;
-    // Jackson coerces scalars into String fields ("version": 1 → "1").
-    if (value instanceof DoubleValue) return javaDoubleToString(value.value);
+    // Jackson coerces scalars into String fields ("version": 1 → "1"), a number as written ("1.50" stays "1.50").
+    if (value instanceof DoubleValue) return this.literalAt(pointer) ?? javaDoubleToString(value.value);
+    if (value instanceof BigIntegerValue) return value.toString();
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     return this.fail(pointer, `expected a string, found ${kindOf(value)}`);
   }
 
-  integer(value: JsonValue | undefined, pointer: string, min: number, max: number, fallback: number): number {
+  /**
+   * A Java int or long. Like Jackson (ACCEPT_FLOAT_AS_INT), a number with a fraction loses it (`1.5` → 1, `-0.5` → 0);
+   * integers beyond the type's range are refused. Longs beyond ±(2^53 - 1) stay exact as BigIntegerValues.
+   */
+  wholeNumber(value: JsonValue | undefined, pointer: string, min: bigint, max: bigint, fallback: number): number | BigIntegerValue {
     if (value === null || value === undefined) return fallback;
-    let num: number;
-    if (value instanceof DoubleValue) num = value.value;
-    else if (typeof value === 'number') num = value;
-    else if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) num = Number(value);
-    else return this.fail(pointer, `expected a whole number, found ${kindOf(value)}`);
-    if (!Number.isInteger(num)) this.fail(pointer, `expected a whole number, found ${javaDoubleToString(num)}`);
+    let num: bigint;
+    if (value instanceof BigIntegerValue) num = value.value;
+    else if (value instanceof DoubleValue || typeof value === 'number') {
+      const x = value instanceof DoubleValue ? value.value : value;
+      if (!Number.isFinite(x)) return this.fail(pointer, `expected a whole number, found ${javaDoubleToString(x)}`);
+      num = BigInt(Math.trunc(x));
+      if (!Number.isInteger(x)) this.coerced(pointer, value, num.toString());
+    } else if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) {
+      num = BigInt(value.trim());
+      this.coerced(pointer, value, num.toString());
+    } else return this.fail(pointer, `expected a whole number, found ${kindOf(value)}`);
     if (num < min || num > max) this.fail(pointer, `number ${num} is out of range (${min} to ${max})`);
-    return num;
+    return num >= -BigInt(Number.MAX_SAFE_INTEGER) && num <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(num) : new BigIntegerValue(num);
+  }
+
+  integer(value: JsonValue | undefined, pointer: string, min: number, max: number, fallback: number): number {
+    return this.wholeNumber(value, pointer, BigInt(min), BigInt(max), fallback) as number;
   }
 
   int(value: JsonValue | undefined, pointer: string): number {
     return this.integer(value, pointer, INT_MIN, INT_MAX, 0);
   }
 
-  long(value: JsonValue | undefined, pointer: string): number {
-    return this.integer(value, pointer, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 0);
+  long(value: JsonValue | undefined, pointer: string): number | BigIntegerValue {
+    return this.wholeNumber(value, pointer, LONG_MIN, LONG_MAX, 0);
   }
 
   double(value: JsonValue | undefined, pointer: string): number {
     if (value === null || value === undefined) return 0;
     if (value instanceof DoubleValue) return value.value;
+    if (value instanceof BigIntegerValue) return Number(value.value);
     if (typeof value === 'number') return value;
     if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
     return this.fail(pointer, `expected a number, found ${kindOf(value)}`);
@@ -145,7 +187,16 @@ class Reader {
   boolean(value: JsonValue | undefined, pointer: string): boolean {
     if (value === null || value === undefined) return false;
     if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
+    if (value === 'true' || value === 'false') {
+      this.coerced(pointer, value, value);
+      return value === 'true';
+    }
+    // Jackson reads an integer into a boolean field: 0 is false, any other is true.
+    if ((typeof value === 'number' && Number.isInteger(value)) || value instanceof BigIntegerValue) {
+      const read = Number(value) !== 0;
+      this.coerced(pointer, value, String(read));
+      return read;
+    }
     return this.fail(pointer, `expected true or false, found ${kindOf(value)}`);
   }
 
@@ -192,7 +243,8 @@ class Reader {
     if (isPresent(o, 'stringValue')) payload.stringValue = this.string(o.stringValue, `${pointer}/stringValue`) ?? '';
     if (isPresent(o, 'stringArray')) payload.stringArray = this.stringList(o.stringArray, `${pointer}/stringArray`);
     if (isPresent(o, 'map')) payload.map = this.map(o.map, `${pointer}/map`);
-    if (isPresent(o, 'json')) payload.json = o.json;
+    // A JSON null here is Jackson's NullNode, a present value: the payload has type json and is written back as null.
+    if (o.json !== undefined) payload.json = o.json;
     return payload;
   }
 
@@ -220,6 +272,10 @@ class Reader {
   experimentConfig(value: JsonValue | undefined, pointer: string): PayloadExperimentConfig | null {
     if (value === null || value === undefined) return null;
     const o = this.object(value, pointer, 'payloadExperimentConfig', EXPERIMENT_CONFIG_KEYS);
+    // Proctor's PayloadExperimentConfig marks namespaces non-null: without it no Proctor reader accepts the file.
+    if (o.namespaces === null || o.namespaces === undefined) {
+      this.fail(`${pointer}/namespaces`, 'payloadExperimentConfig needs "namespaces" (a list of strings; use [] for none), or leave payloadExperimentConfig out');
+    }
     return { priority: this.string(o.priority, `${pointer}/priority`), namespaces: this.stringList(o.namespaces, `${pointer}/namespaces`) };
   }
 
@@ -302,7 +358,8 @@ function parseText(text: string, what: string, maxDepth?: number): JsonValue {
     throw new AppError('VALIDATION_FAILED', `Invalid ${what}: expected JSON text`);
   }
   try {
-    return parseJson(text, { maxDepth }).value;
+    // Like Jackson's readValue, the reader stops after the value: text after it is ignored (definitionReadWarnings).
+    return parseJson(text, { maxDepth, allowTrailingText: true }).value;
   } catch (error) {
     if (error instanceof JsonParseError) {
       const where = error.pointer ? ` at ${error.pointer}` : '';
@@ -322,6 +379,41 @@ export function parseDefinition(text: string): TestDefinition {
   if (canonical) return canonical;
   const value = parseText(text, 'test definition', MAX_DEFINITION_DEPTH);
   return new Reader(text, false, 'test definition').definition(value, '');
+}
+
+const BOM_WARNING =
+  "The file starts with a byte-order mark (BOM). Proctor's readers skip it but its builder refuses the file; saving writes it without one.";
+
+/**
+ * What reading `text` leniently (parseDefinition) changes, as warnings for the editor: a byte-order mark, text after
+ * the definition, and values read as Proctor's Jackson reads them rather than as written (`"silent": 1` → true, a
+ * bucket value 1.5 → 1). Empty for a file in the shape Proctor writes, and for text that does not parse (parsing
+ * reports that).
+ */
+export function definitionReadWarnings(text: string): ValidationIssue[] {
+  const notes: ValidationIssue[] = [];
+  if (typeof text !== 'string') return notes;
+  if (text.charCodeAt(0) === 0xfeff) notes.push({ path: '', severity: 'warning', message: BOM_WARNING });
+  let parsed;
+  try {
+    parsed = parseJson(text, { allowTrailingText: true });
+  } catch {
+    return notes;
+  }
+  if (parsed.trailingTextAt !== undefined) {
+    const { line, column } = locate(text, parsed.trailingTextAt);
+    notes.push({
+      path: '',
+      severity: 'warning',
+      message: `The text after the definition (from line ${line}, column ${column}) is ignored, as Proctor's reader does; saving removes it.`,
+    });
+  }
+  try {
+    new Reader(text, false, 'test definition', notes).definition(parsed.value, '');
+  } catch {
+    // Not a definition: parseDefinition reports why.
+  }
+  return notes;
 }
 
 /** Reads a definition like the webapp's edit submission (Serializers.strict()): an unknown key anywhere is an error. */
@@ -354,7 +446,7 @@ export function parseMatrix(text: string): TestMatrixArtifact {
   const reader = new Reader(text, false, 'test matrix');
   const root = reader.object(value, '', 'a test matrix', ['audit', 'tests']);
   const auditJson = root.audit === undefined || root.audit === null ? {} : reader.object(root.audit, '/audit', 'audit', []);
-  const updated = reader.long(auditJson.updated, '/audit/updated');
+  const updated = reader.integer(auditJson.updated, '/audit/updated', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 0);
   const audit: Audit = {
     version: reader.string(auditJson.version, '/audit/version') ?? '',
     updated,

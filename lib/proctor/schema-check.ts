@@ -2,7 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import definitionSchema from '../../schemas/test-definition.schema.json';
 import matrixSchema from '../../schemas/test-matrix.schema.json';
 import specificationSchema from '../../schemas/proctor-specification.schema.json';
-import { DoubleValue, type JsonValue, type ValidationIssue } from './model';
+import { BigIntegerValue, DoubleValue, type JsonValue, type ValidationIssue } from './model';
 
 /**
  * JSON Schema checks of raw JSON (before it is read into the model), with ajv errors rewritten as sentences a user can
@@ -26,6 +26,7 @@ function validatorFor(schema: object): ValidateFunction {
 /** DoubleValue (from our JSON reader) → plain number, so ajv sees ordinary JSON. */
 function toPlain(value: unknown): unknown {
   if (value instanceof DoubleValue) return value.value;
+  if (value instanceof BigIntegerValue) return Number(value.value);
   if (Array.isArray(value)) return value.map(toPlain);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

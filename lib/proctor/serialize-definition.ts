@@ -1,4 +1,4 @@
-import { DoubleValue, type Allocation, type Audit, type ConsumableTestDefinition, type JsonValue, type Payload, type TestBucket, type TestDefinition, type TestMatrixArtifact } from './model';
+import { BigIntegerValue, DoubleValue, type Allocation, type Audit, type ConsumableTestDefinition, type JsonValue, type Payload, type TestBucket, type TestDefinition, type TestMatrixArtifact } from './model';
 import { RawJson, formatPlainDouble, javaDoubleToString, serializeJson, setOwn, type WritableJson } from './json';
 
 /**
@@ -14,6 +14,7 @@ function dbl(value: number): RawJson {
 /** Doubles inside a `json` payload are Jackson JsonNodes, which bypass PlainNumericSerializer (Double.toString). */
 function jsonNode(value: JsonValue): WritableJson {
   if (value instanceof DoubleValue) return new RawJson(javaDoubleToString(value.value));
+  if (value instanceof BigIntegerValue) return value;
   if (Array.isArray(value)) return value.map(jsonNode);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, WritableJson> = {};
@@ -23,7 +24,8 @@ function jsonNode(value: JsonValue): WritableJson {
   return value;
 }
 
-function payloadJson(p: Payload): WritableJson {
+/** A payload as Proctor writes it (also how its client hands payloads out). */
+export function payloadToJson(p: Payload): WritableJson {
   return {
     doubleValue: p.doubleValue == null ? undefined : dbl(p.doubleValue),
     doubleArray: p.doubleArray == null ? undefined : p.doubleArray.map(dbl),
@@ -32,7 +34,7 @@ function payloadJson(p: Payload): WritableJson {
     stringValue: p.stringValue ?? undefined,
     stringArray: p.stringArray ?? undefined,
     map: p.map ?? undefined,
-    json: p.json == null ? undefined : jsonNode(p.json),
+    json: p.json === undefined ? undefined : jsonNode(p.json), // null: Jackson's NullNode, written as null
   };
 }
 
@@ -41,7 +43,7 @@ function bucketJson(b: TestBucket): WritableJson {
     name: b.name,
     value: b.value,
     description: b.description ?? undefined,
-    payload: b.payload == null ? undefined : payloadJson(b.payload),
+    payload: b.payload == null ? undefined : payloadToJson(b.payload),
   };
 }
 

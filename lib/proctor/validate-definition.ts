@@ -1,8 +1,9 @@
+import { definitionReadWarnings } from './parse-definition';
 import { verifyRule } from './rules/verify-rule';
 import { isEmptyRule } from './rule-braces';
 import { toConsumable, isUnitlessAllocation } from './to-consumable';
 import { javaDoubleToString, javaToString, quoteJson } from './json';
-import { DoubleValue, PAYLOAD_TYPES, type ConsumableTestDefinition, type JsonValue, type Payload, type TestBucket, type TestDefinition, type ValidationIssue } from './model';
+import { BigIntegerValue, DoubleValue, PAYLOAD_TYPES, type ConsumableTestDefinition, type JsonValue, type Payload, type TestBucket, type TestDefinition, type ValidationIssue } from './model';
 
 /**
  * Validation of one test definition, reporting every problem at once (Proctor stops at the first). Each issue carries a
@@ -20,6 +21,11 @@ export interface ValidateDefinitionOptions {
   checks?: 'core' | 'all';
   /** An application's providedContext (name → type); without it rules are checked for syntax only. */
   providedContext?: Record<string, string>;
+  /**
+   * The definition.json text `def` was read from, if any: adds warnings where reading it leniently changed something
+   * (a byte-order mark, text after the definition, values coerced as Proctor's reader does; definitionReadWarnings).
+   */
+  text?: string;
 }
 
 const TOLERANCE = 1e-6;
@@ -37,6 +43,7 @@ function warning(path: string, message: string): ValidationIssue {
 /** Java's String.valueOf for a JsonNode: compact JSON with Double.toString numbers. */
 function jsonNodeToString(value: JsonValue): string {
   if (value instanceof DoubleValue) return javaDoubleToString(value.value);
+  if (value instanceof BigIntegerValue) return value.toString();
   if (value === null) return 'null';
   if (Array.isArray(value)) return '[' + value.map(jsonNodeToString).join(',') + ']';
   if (typeof value === 'object') return '{' + Object.entries(value).map(([k, v]) => quoteJson(k) + ':' + jsonNodeToString(v)).join(',') + '}';
@@ -57,7 +64,7 @@ export function formatPayload(p: Payload): string {
   if (p.longArray != null) s += ' longArray : [' + p.longArray.join(', ') + ']';
   if (p.stringValue != null) s += ' stringValue : "' + p.stringValue + '"';
   if (p.stringArray != null) s += ' stringArray : [' + (p.stringArray.length > 0 ? '"' + p.stringArray.join('", "') + '"' : '') + ']';
-  if (p.json != null) s += ' json : ' + jsonNodeToString(p.json);
+  if (p.json !== undefined) s += ' json : ' + jsonNodeToString(p.json);
   return s + ' }';
 }
 
@@ -66,8 +73,9 @@ export function formatBucket(b: TestBucket): string {
   return `${b.name} = ${b.value}` + (b.payload == null ? '' : ' ' + formatPayload(b.payload));
 }
 
+/** The payload's types; a `json` that is JSON null counts (Jackson's NullNode is a value). */
 function payloadTypes(p: Payload): string[] {
-  return PAYLOAD_TYPES.filter((t) => p[t] !== undefined && p[t] !== null);
+  return PAYLOAD_TYPES.filter((t) => p[t] !== undefined && (p[t] !== null || t === 'json'));
 }
 
 function isBlank(text: string | null | undefined): boolean {
@@ -230,6 +238,7 @@ function webappChecks(def: TestDefinition): ValidationIssue[] {
 export function validateDefinition(testName: string, def: TestDefinition, options: ValidateDefinitionOptions = {}): ValidationIssue[] {
   const all = (options.checks ?? 'all') === 'all';
   const issues: ValidationIssue[] = all ? webappChecks(def) : [];
+  if (options.text !== undefined) issues.push(...definitionReadWarnings(options.text));
   const core = verifyConsumableDefinition(testName, toConsumable(def), options);
   for (const issue of core) {
     // The webapp refuses an allocation-less test before the core check runs; one message is enough.

@@ -4,6 +4,7 @@
  * (verifyAndConsolidate + consolidate + defaultFor).
  */
 import {
+  BigIntegerValue,
   DoubleValue,
   REGISTERED_TEST_TYPES,
   type ConsumableTestDefinition,
@@ -100,19 +101,20 @@ function javaIntHashSetOrder(values: number[]): number[] {
 }
 
 function isNumber(v: unknown): boolean {
-  return typeof v === 'number' || v instanceof DoubleValue;
+  return typeof v === 'number' || v instanceof DoubleValue || v instanceof BigIntegerValue;
 }
 
 function payloadValue(payload: Payload): unknown {
   for (const t of PAYLOAD_TYPE_NAMES) {
     const v = (payload as Record<string, unknown>)[t];
-    if (v !== undefined && v !== null) return v instanceof DoubleValue ? v.value : v;
+    if (v !== undefined && v !== null) return v instanceof DoubleValue ? v.value : v instanceof BigIntegerValue ? Number(v.value) : v;
   }
   return null;
 }
 
 function plain(value: JsonValue | undefined): unknown {
   if (value instanceof DoubleValue) return value.value;
+  if (value instanceof BigIntegerValue) return Number(value.value);
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));

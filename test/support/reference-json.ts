@@ -4,7 +4,7 @@
  * give the same values, positions and errors.
  */
 import { JsonParseError } from '../../lib/proctor/json';
-import { DoubleValue, type JsonValue } from '../../lib/proctor/model';
+import { BigIntegerValue, DoubleValue, type JsonValue } from '../../lib/proctor/model';
 
 const DEFAULT_MAX_DEPTH = 500;
 
@@ -159,9 +159,8 @@ export function referenceParseJson(text: string, options: ParseJsonOptions = {})
       if (!Number.isFinite(num)) fail(`Number ${literal} is out of range for a double`, start);
       return new DoubleValue(num);
     }
-    if (!Number.isSafeInteger(num)) {
-      fail(`Integer ${literal} is too large to keep exactly (limit ±${Number.MAX_SAFE_INTEGER}); use a smaller number or a string`, start);
-    }
+    // Jackson keeps larger integers exactly (Long / BigInteger; checked against real Proctor).
+    if (!Number.isSafeInteger(num)) return new BigIntegerValue(BigInt(literal));
     return num === 0 ? 0 : num; // -0 → 0 as Jackson reads it as an int
   };
 

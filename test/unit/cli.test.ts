@@ -192,9 +192,9 @@ describe('proctor build-matrix', () => {
     expect(existsSync(out)).toBe(false);
     expect(result.stderr).toContain('Nothing was written.');
     const listed = [...result.stderr.matchAll(/^(\w+): /gm)].map((m) => m[1]);
-    // Only Proctor's core and dependency rules: the webapp-only problems (PAGE bucket, test name) do not stop a build.
-    expect([...new Set(listed)].sort()).toEqual(['bad_sum', 'missing_rule', 'orphan_child']);
-    expect(result.stderr).toContain('orphan_child: Invalid dependency field is detected: A test orphan_child depends on an unknown or incompatible test no_such_test');
+    // Only Proctor's core rules: the webapp-only problems (PAGE bucket, test name) do not stop a build, and neither does
+    // a dependsOn on an unknown test (orphan_child): real Proctor's LocalProctorBuilder builds it, loaders drop it.
+    expect([...new Set(listed)].sort()).toEqual(['bad_sum', 'missing_rule']);
   });
 
   it('refuses when a definition cannot be parsed', () => {

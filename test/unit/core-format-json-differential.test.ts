@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JsonParseError, locate, parseJson, type ParseJsonOptions } from '@/lib/proctor/json';
-import { DoubleValue, type JsonValue } from '@/lib/proctor/model';
+import { BigIntegerValue, DoubleValue, type JsonValue } from '@/lib/proctor/model';
 import { parseDefinition, parseDefinitionStrict } from '@/lib/proctor/parse-definition';
 import { definitionCorpus } from '../support/definition-corpus';
 import { referenceParseJson } from '../support/reference-json';
@@ -16,6 +16,7 @@ const corpus = definitionCorpus();
 /** A comparable picture of a value: DoubleValues and plain numbers stay distinct, objects keep own key order. */
 function shape(value: JsonValue): unknown {
   if (value instanceof DoubleValue) return { double: value.value };
+  if (value instanceof BigIntegerValue) return { bigint: value.toString() };
   if (typeof value === 'number') return { int: Object.is(value, -0) ? '-0' : value };
   if (Array.isArray(value)) return value.map(shape);
   if (value !== null && typeof value === 'object') {

@@ -5,7 +5,7 @@
  * strings, booleans and null map directly. JS arrays and Sets behave as java.util Lists/Sets, plain objects and Maps
  * as java.util Maps (that is what Jackson gives Proctor for JSON constants and contexts).
  */
-import { DoubleValue } from '../model';
+import { BigIntegerValue, DoubleValue } from '../model';
 import { javaDoubleToString } from '../json';
 
 /** An error raised while evaluating a rule, named after the Java exception Tomcat EL / Proctor would throw. */
@@ -245,6 +245,7 @@ export function toElValue(raw: unknown): ElValue {
       return null;
     default:
       if (raw instanceof DoubleValue) return raw.value;
+      if (raw instanceof BigIntegerValue) return BigInt.asIntN(64, raw.value); // an integer constant beyond 2^53
       return raw;
   }
 }
