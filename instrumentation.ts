@@ -4,6 +4,9 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // First, before the app context is built: requests no route can take (unknown /api paths and methods, TRACE) get our JSON answer.
+  const { installApiSurfaceGuard } = await import('@/lib/http/api-surface-guard');
+  installApiSurfaceGuard();
   const { getAppContext } = await import('@/lib/server/app-context');
   const { DEMO_PASSWORD } = await import('@/lib/auth/ensure-accounts');
   const context = await getAppContext();

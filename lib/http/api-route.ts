@@ -14,6 +14,7 @@ import { recordAudit, type AuditOutcome } from '@/lib/audit/record-audit';
 import { AppError, isAppError } from '@/lib/errors';
 import { getLogger, withRequestId, type Logger } from '@/lib/log/logger';
 import { errorResponse } from './error-response';
+import { assertNoNulInUrl } from './nul-in-url';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody } from './parse-json-body';
 import { getRouteDeps, type RouteDeps } from './route-deps';
 import { validateBody, type JsonSchema } from './validate-body';
@@ -63,7 +64,7 @@ export type ApiRouteHandler<P> = RouteHandler<P> & { readonly apiRoute: Readonly
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-export function requestIdOf(request: Request): string {
+export function requestIdOf(request: { headers: Headers }): string {
   const incoming = request.headers.get('x-request-id')?.trim();
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
@@ -112,6 +113,7 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
       user = auth?.user ?? null;
       via = auth?.via ?? null;
       if (user) logger = logger.child({ user: user.username });
+      assertNoNulInUrl(url);
       assertSameOrigin(request, via, deps.config.publicUrl);
       if (options.auth !== 'optional' || options.role) requireRole(user, options.role ?? 'viewer');
 
@@ -148,7 +150,8 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
 
     const status = response.status;
     const refused = status >= 400 && status < 500;
-    if (deps && (mutation || status === 401 || status === 403 || status === 429)) {
+    // 400: a malformed request (e.g. a NUL in the address) is a refusal worth recording even on a read.
+    if (deps && (mutation || status === 400 || status === 401 || status === 403 || status === 429)) {
       const outcome: AuditOutcome = status >= 500 ? 'failed' : refused ? 'refused' : 'success';
       await recordAudit(
         deps.prisma,
