@@ -4,9 +4,10 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  // First, before any request is handled: route handlers learn the real TCP peer only through this stamp.
-  const { installPeerAddressRecorder } = await import('@/lib/http/peer-address-recorder');
-  installPeerAddressRecorder();
+  // First, before any request is handled: the real TCP peer is stamped on each request (route handlers see only
+  // headers), and requests no route can take (unknown /api paths and methods, TRACE) get our JSON answer.
+  const { installRequestEdge } = await import('@/lib/http/request-edge');
+  installRequestEdge();
   const { getAppContext } = await import('@/lib/server/app-context');
   const { DEMO_PASSWORD } = await import('@/lib/auth/ensure-accounts');
   const context = await getAppContext();

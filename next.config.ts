@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { API_CSP, STATIC_SECURITY_HEADERS } from './lib/http/security-headers';
 
 const nextConfig: NextConfig = {
   // Native/WASM server packages stay outside the bundle; they are loaded from node_modules at run time.
@@ -11,6 +12,14 @@ const nextConfig: NextConfig = {
   // The app's own type check; tests and benches are checked by `npm run typecheck`, so a test being written cannot
   // break `npm start`.
   typescript: { tsconfigPath: 'tsconfig.build.json' },
+  // Every response: no framing, no sniffing, same-origin referrers. Pages get their nonce CSP from proxy.ts; the API's
+  // JSON gets one that loads nothing.
+  async headers() {
+    return [
+      { source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] },
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: API_CSP }] },
+    ];
+  },
 };
 
 export default nextConfig;

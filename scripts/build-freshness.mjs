@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const BUILD_SOURCES = [
-  'app', 'components', 'lib', 'schemas', 'public', 'proctor-data', 'instrumentation.ts', 'next.config.ts', 'package.json',
+  'app', 'components', 'lib', 'schemas', 'public', 'proctor-data', 'instrumentation.ts', 'proxy.ts', 'next.config.ts', 'package.json',
   'postcss.config.mjs', 'tsconfig.json', 'tsconfig.build.json',
 ];
 

@@ -1,13 +1,19 @@
+import { headers } from 'next/headers';
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import { AppNav, type NavItem } from '@/components/app-nav';
 import { SignOutButton } from '@/components/sign-out-button';
 import { hasRole } from '@/lib/auth/roles';
 import { getCurrentUser } from '@/lib/server/current-user';
+import { PAGE_PATH_HEADER } from '@/lib/http/page-path-header';
+import { isUnknownPage } from '@/lib/server/unknown-page';
 import { focusRing } from '@/lib/ui/styles';
 
 /** The signed-in shell: navigation, environment legend, the user and their role. Pages check access themselves. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await getCurrentUser();
+  // Signed-out visitors are sent to sign in by the page and learn nothing about what exists.
+  if (user && (await isUnknownPage((await headers()).get(PAGE_PATH_HEADER)))) notFound();
   const items: NavItem[] = [
     { href: '/tests', label: 'Tests' },
     { href: '/issues', label: 'Issues' },

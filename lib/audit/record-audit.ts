@@ -25,6 +25,13 @@ export interface AuditEntry {
 
 const MAX_MESSAGE = 2000;
 
+/** PostgreSQL text and jsonb cannot hold NUL; a hostile value must still leave its trace, shown as U+FFFD. */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\0/g, '\uFFFD') as T;
+  if (value === null || typeof value !== 'object') return value;
+  return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'string' ? withoutNul(inner) : inner))) as T;
+}
+
 /**
  * Stores one audit entry. An audit failure is logged, not thrown: the action it describes has already happened and the
  * caller must still get its real result.
@@ -33,15 +40,15 @@ export async function recordAudit(prisma: PrismaClient, entry: AuditEntry, logge
   try {
     await prisma.auditLog.create({
       data: {
-        actor: entry.actor ?? null,
+        actor: withoutNul(entry.actor ?? null),
         actorKind: entry.actorKind,
-        action: entry.action,
-        target: entry.target ?? null,
+        action: withoutNul(entry.action),
+        target: withoutNul(entry.target ?? null),
         outcome: entry.outcome,
-        message: (redact(entry.message ?? '') as string).slice(0, MAX_MESSAGE),
+        message: withoutNul(redact(entry.message ?? '') as string).slice(0, MAX_MESSAGE),
         requestId: entry.requestId ?? null,
-        ip: entry.ip ?? null,
-        details: (redact(entry.details ?? {}) ?? {}) as object,
+        ip: withoutNul(entry.ip ?? null),
+        details: withoutNul((redact(entry.details ?? {}) ?? {}) as object),
       },
     });
     return true;

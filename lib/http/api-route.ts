@@ -15,6 +15,7 @@ import { AppError, isAppError } from '@/lib/errors';
 import { getLogger, withRequestId, type Logger } from '@/lib/log/logger';
 import { clientAddress } from './client-address';
 import { errorResponse } from './error-response';
+import { assertNoNulInUrl } from './nul-in-url';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody } from './parse-json-body';
 import { getRouteDeps, type RouteDeps } from './route-deps';
 import { validateBody, type JsonSchema } from './validate-body';
@@ -64,7 +65,12 @@ export type ApiRouteHandler<P> = RouteHandler<P> & { readonly apiRoute: Readonly
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-export function requestIdOf(request: Request): string {
+/** Which answers go to the audit log: every mutation, and any refusal that says "not allowed" or "not valid". */
+export function isAudited(method: string, status: number): boolean {
+  return isMutation(method) || status === 400 || status === 401 || status === 403 || status === 413 || status === 429;
+}
+
+export function requestIdOf(request: { headers: Headers }): string {
   const incoming = request.headers.get('x-request-id')?.trim();
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
@@ -84,7 +90,6 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
     const started = performance.now();
     const requestId = requestIdOf(request);
     const url = new URL(request.url, 'http://localhost');
-    const mutation = isMutation(request.method);
     let ip: string | null = null;
     let logger = withRequestId(getLogger(), requestId);
     let deps: RouteDeps | undefined;
@@ -101,6 +106,7 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
       user = auth?.user ?? null;
       via = auth?.via ?? null;
       if (user) logger = logger.child({ user: user.username });
+      assertNoNulInUrl(url);
       assertSameOrigin(request, via, deps.config.publicUrl, deps.config.trustedProxies);
       if (options.auth !== 'optional' || options.role) requireRole(user, options.role ?? 'viewer');
 
@@ -137,7 +143,8 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
 
     const status = response.status;
     const refused = status >= 400 && status < 500;
-    if (deps && (mutation || status === 401 || status === 403 || status === 429)) {
+    // 400: a malformed request (e.g. a NUL in the address) is a refusal worth recording even on a read.
+    if (deps && isAudited(request.method, status)) {
       const outcome: AuditOutcome = status >= 500 ? 'failed' : refused ? 'refused' : 'success';
       await recordAudit(
         deps.prisma,

@@ -15,6 +15,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 422,
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   ALREADY_EXISTS: 409,
   STALE_REVISION: 409,
   NO_CHANGES: 409,
@@ -70,6 +71,7 @@ export function errorResponse(error: unknown, requestId: string, options: { logg
     const retryAfter = Number(error.data?.retryAfterSeconds);
     if (Number.isFinite(retryAfter) && retryAfter > 0) headers.set('retry-after', String(Math.ceil(retryAfter)));
   }
+  if (isAppError(error) && error.code === 'METHOD_NOT_ALLOWED' && Array.isArray(error.data?.allow)) headers.set('allow', (error.data.allow as string[]).join(', '));
   if (isAppError(error) && error.code === 'UNAUTHENTICATED') headers.set('www-authenticate', 'Bearer realm="proctor"');
   return Response.json(body, { status: statusForCode(body.code), headers });
 }

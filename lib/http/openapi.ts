@@ -164,7 +164,7 @@ const anyObject: Schema = { type: 'object' };
 const page = (item: Schema, key: string): Schema => obj({ [key]: { type: 'array', items: item } });
 
 export const API_OPERATIONS: OperationSpec[] = [
-  { path: '/api/health', method: 'GET', summary: 'Readiness: database, git repository and history index', auth: 'none', responses: { 200: ref('Health'), 503: ref('Health') } },
+  { path: '/api/health', method: 'GET', summary: 'Readiness: database, git repository and history index (anonymous callers get only the status)', auth: 'none', responses: { 200: ref('Health'), 503: ref('Health') } },
 
   { path: '/api/v1/session', method: 'GET', summary: 'Who am I', auth: 'optional', responses: { 200: ref('Session') } },
   { path: '/api/v1/session', method: 'POST', summary: 'Sign in (sets the proctor_session cookie)', auth: 'optional', body: api.LOGIN_BODY, responses: { 200: obj({ user: ref('User') }) } },

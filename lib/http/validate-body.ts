@@ -7,6 +7,9 @@ import { AppError, type ErrorDetail } from '@/lib/errors';
 
 export type JsonSchema = Record<string, unknown>;
 
+/** `pattern` of a string field that may hold anything but NUL (PostgreSQL text cannot store it). */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
@@ -35,6 +38,12 @@ export function describeAjvError(error: ErrorObject): ErrorDetail {
       return { path: at, message: params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} characters` };
     case 'maxLength':
       return { path: at, message: `must have at most ${String(params.limit)} characters` };
+    case 'minimum':
+    case 'maximum':
+      return { path: at, message: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}` };
+    case 'pattern':
+      if (params.pattern === NO_NUL_PATTERN) return { path: at, message: 'must not contain the NUL character (\\u0000)' };
+      return { path: at, message: error.message ?? 'is not valid' };
     default:
       return { path: at, message: error.message ?? 'is not valid' };
   }

@@ -316,11 +316,15 @@ describe('audit, health and logs', () => {
     expect(entries.filter((entry) => entry.action === 'issue.transition' && entry.target === `issue:${issueKey}`)).toHaveLength(3);
   });
 
-  it('reports health 200 with the index ready', async () => {
-    const response = await new ApiClient(app.baseUrl).get('/api/health');
+  it('reports health 200 with the index ready (the details to signed-in users only)', async () => {
+    const response = await erin.get('/api/health');
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ status: 'ready', database: 'ok', index: { ready: true } });
     assertDocumented('GET', '/api/health', response);
+    const anonymous = await new ApiClient(app.baseUrl).get('/api/health');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.json).toEqual({ status: 'ready' });
+    assertDocumented('GET', '/api/health', anonymous);
   });
 
   it('logs one JSON line with a request id per request and never the password or a token', async () => {

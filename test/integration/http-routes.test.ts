@@ -87,6 +87,20 @@ describe('apiRoute', () => {
     expect(body.details).toEqual([{ path: '/remember', message: "unknown field 'remember'" }]);
   });
 
+  it('refuses a NUL in a path or query parameter (400 naming it) and audits the refusal, reads included', async () => {
+    const headers = { authorization: `Bearer ${await tokenFor('erin')}`, 'x-request-id': 'nul-query' };
+    const search = await listIssuesRoute(request('GET', '/api/v1/issues?q=a%00b', { headers }));
+    expect(search.status).toBe(400);
+    expect((await search.json()).details).toEqual([{ path: '?q', message: 'must not contain the NUL character (%00)' }]);
+    const detail = await issueDetail(request('GET', '/api/v1/issues/PROTEST-%00', { headers: { ...headers, 'x-request-id': 'nul-path' } }), params({ key: 'PROTEST-\0' }));
+    expect(detail.status).toBe(400);
+    const audited = await db.prisma.auditLog.findMany({ where: { requestId: { in: ['nul-query', 'nul-path'] } } });
+    expect(audited.map((entry) => [entry.requestId, entry.outcome, entry.actor]).sort()).toEqual([
+      ['nul-path', 'refused', 'erin'],
+      ['nul-query', 'refused', 'erin'],
+    ]);
+  });
+
   it('echoes a valid x-request-id and makes one up otherwise', async () => {
     const echoed = await whoAmI(request('GET', '/api/v1/session', { headers: { 'x-request-id': 'abc-123' } }));
     expect(echoed.headers.get('x-request-id')).toBe('abc-123');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { allowedOrigins } from '@/lib/auth/origin-check';
 import { loadConfig } from '@/lib/config';
 import { clientAddress, normalizeAddress, parseTrustedProxies, PEER_ADDRESS_HEADER, requestHosts } from '@/lib/http/client-address';
-import { stampPeerAddress } from '@/lib/http/peer-address-recorder';
+import { stampPeerAddress } from '@/lib/http/request-edge';
 
 const PROXIES = ['10.0.0.5', '10.1.0.0/16', 'fd00::/8'];
 const req = (headers: Record<string, string>) => new Request('http://studio.test/api/v1/session', { headers });

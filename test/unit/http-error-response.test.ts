@@ -7,6 +7,7 @@ const EXPECTED: [ErrorCode, number][] = [
   ['VALIDATION_FAILED', 422],
   ['BAD_REQUEST', 400],
   ['NOT_FOUND', 404],
+  ['METHOD_NOT_ALLOWED', 405],
   ['ALREADY_EXISTS', 409],
   ['STALE_REVISION', 409],
   ['NO_CHANGES', 409],

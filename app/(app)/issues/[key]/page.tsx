@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import { EmptyState } from '@/components/empty-state';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
@@ -10,6 +11,7 @@ import { hasRole } from '@/lib/auth/roles';
 import { getIssueDetail } from '@/lib/issues/issue-service';
 import { getAppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
+import { isMissing } from '@/lib/server/unknown-page';
 import { isEnvName } from '@/lib/ui/environments';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
@@ -24,6 +26,7 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
   const user = await requirePageUser(`/issues/${encodeURIComponent(key)}`);
   const app = await getAppContext();
   const loaded = await load(() => getIssueDetail({ prisma: app.prisma, tracker: app.tracker, actor: user }, key));
+  if (!loaded.ok && isMissing(loaded.error.code)) notFound();
   if (!loaded.ok) {
     return (
       <>

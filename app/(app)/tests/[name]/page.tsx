@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
@@ -17,6 +18,7 @@ import type { AuthUser } from '@/lib/auth/user-view';
 import { DEFAULT_WORKFLOW_RULES } from '@/lib/issues/workflow';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
+import { isMissing } from '@/lib/server/unknown-page';
 import { diffTest, getTest, getTestHistory, getTestView, type TestView } from '@/lib/services/read-tests';
 import { getTestUsage } from '@/lib/services/test-usage';
 import { isEnvName } from '@/lib/ui/environments';
@@ -82,6 +84,7 @@ export default async function TestPage({ params, searchParams }: { params: Promi
   const user = await requirePageUser(`/tests/${encodeURIComponent(name)}${query.size ? `?${query}` : ''}`);
   const app = await getAppContext();
   const loaded = await load(() => getTestView(app.store, name));
+  if (!loaded.ok && isMissing(loaded.error.code)) notFound();
   if (!loaded.ok) {
     return (
       <>

@@ -1,0 +1,69 @@
+/**
+ * The Node server's request event, before Next.js sees a request: the one hook we put there (installed once by
+ * instrumentation.ts, on http.Server.prototype.emit, which `next start`'s already created server also delivers through).
+ *
+ * 1. The real TCP peer is stamped into PEER_ADDRESS_HEADER, after deleting any copy the client sent: route handlers see
+ *    only headers, never the socket (lib/http/client-address.ts reads it).
+ * 2. Requests no route of ours can take — an /api path or method we do not have, TRACE/TRACK/CONNECT anywhere — are
+ *    answered here in our JSON error body (lib/http/api-surface-guard.ts says why this cannot be done in a route), and
+ *    audited by the same rule as every API answer.
+ */
+import http, { type IncomingMessage } from 'node:http';
+import { recordAudit } from '@/lib/audit/record-audit';
+import type { AppError } from '@/lib/errors';
+import { getLogger } from '@/lib/log/logger';
+import { isAudited } from './api-route';
+import { answerRefusal, refusalFor } from './api-surface-guard';
+import { PEER_ADDRESS_HEADER } from './client-address';
+import { getRouteDeps } from './route-deps';
+
+const INSTALLED = Symbol.for('proctor-studio.request-edge');
+
+/** Replaces whatever the client put in PEER_ADDRESS_HEADER with the socket's remote address. */
+export function stampPeerAddress(request: IncomingMessage): void {
+  delete request.headers[PEER_ADDRESS_HEADER];
+  const address = request.socket?.remoteAddress;
+  if (address) request.headers[PEER_ADDRESS_HEADER] = address;
+}
+
+async function auditRefusal(request: IncomingMessage, requestId: string, refusal: AppError, status: number): Promise<void> {
+  const method = request.method ?? 'GET';
+  if (!isAudited(method, status)) return;
+  const path = (request.url ?? '').split('?')[0];
+  const deps = await getRouteDeps();
+  await recordAudit(deps.prisma, {
+    actor: null,
+    actorKind: 'user',
+    action: `${method} ${path}`,
+    target: null,
+    outcome: 'refused',
+    message: refusal.message,
+    requestId,
+    ip: (request.headers[PEER_ADDRESS_HEADER] as string | undefined) ?? null,
+    details: { method, path, status, code: refusal.code },
+  });
+}
+
+export function installRequestEdge(): void {
+  const proto = http.Server.prototype as http.Server & { [INSTALLED]?: true };
+  if (proto[INSTALLED]) return;
+  proto[INSTALLED] = true;
+  const emit = proto.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
+  proto.emit = function emitAtRequestEdge(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'request') {
+      const [request, response] = args as [IncomingMessage, http.ServerResponse];
+      stampPeerAddress(request);
+      const refusal = refusalFor(request.method ?? 'GET', request.url ?? '/');
+      if (refusal) {
+        answerRefusal(request, response, refusal)
+          .then(({ requestId, status }) => auditRefusal(request, requestId, refusal, status))
+          .catch((error: unknown) => {
+            getLogger().warn('request edge: refusal not answered or audited', { error: (error as Error).message });
+            if (!response.headersSent) response.destroy();
+          });
+        return true;
+      }
+    }
+    return emit.call(this, event, ...args);
+  } as typeof proto.emit;
+}

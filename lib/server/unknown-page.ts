@@ -1,0 +1,42 @@
+/**
+ * 404 status for the pages of tests and issues that do not exist. Pages stream behind app/(app)/loading.tsx, and
+ * once the loading shell is sent the status is 200 whatever the page does later; the (app) layout renders before
+ * that boundary, so it asks here (with the address proxy.ts passes on) and calls notFound() while a 404 can still
+ * be sent. The pages call notFound() as well, for client-side navigations, which render without the layout.
+ */
+import { isValidTestName } from '@/lib/proctor';
+import { getAppContext } from './app-context';
+
+/** Error codes of a read that mean "there is no such thing" rather than "it could not be read". */
+export function isMissing(code: string): boolean {
+  return code === 'NOT_FOUND' || code === 'BAD_REQUEST' || code === 'VALIDATION_FAILED';
+}
+
+function decoded(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** True when `pathname` is a test page, test editor or issue page for something that does not exist. */
+export async function isUnknownPage(pathname: string | null): Promise<boolean> {
+  if (!pathname) return false;
+  const test = /^\/tests\/([^/]+)(\/edit)?\/?$/.exec(pathname);
+  if (test && !(test[1] === 'new' && !test[2])) {
+    const name = decoded(test[1]);
+    if (name === null || !isValidTestName(name)) return true;
+    const { store } = await getAppContext();
+    const branches = test[2] ? (['trunk'] as const) : (['trunk', 'qa', 'production'] as const);
+    const reads = await Promise.all(branches.map((branch) => store.readDefinition(name, { branch })));
+    return reads.every((read) => read === null);
+  }
+  const issue = /^\/issues\/([^/]+)\/?$/.exec(pathname);
+  if (issue) {
+    const key = decoded(issue[1])?.trim().toUpperCase();
+    if (!key) return true;
+    return (await (await getAppContext()).tracker.getIssue(key)) === null;
+  }
+  return false;
+}
