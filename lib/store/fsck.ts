@@ -111,32 +111,55 @@ function writtenMode(entry: TreeEntry): string {
 }
 
 /**
- * fsck_tree on the entries of a tree, in the order they are written. `compare` is git's tree order (repository.ts),
- * passed in so this module has no dependency on the writer.
+ * In git's order, whether the entry at `index` repeats an earlier name: the one before it, or for a tree `x` a file `x`
+ * further back (only names starting with `x` sort between the file `x` and the tree `x/`).
  */
-export function treeProblems(entries: readonly TreeEntry[], compare: (a: TreeEntry, b: TreeEntry) => number): FsckProblem[] {
+function isDuplicate(entries: readonly TreeEntry[], index: number): boolean {
+  const name = entries[index].path;
+  for (let j = index - 1; j >= 0 && entries[j].path.startsWith(name); j--) {
+    if (entries[j].path === name) return true;
+    if (entries[index].type !== 'tree') return false;
+  }
+  return false;
+}
+
+const WRITTEN_MODES = new Set(['100644', '100755', '120000', '40000', '160000']);
+
+/**
+ * fsck_tree on the entries of a tree, in the order they are written; `compare` (git's tree order, repository.ts) also
+ * checks that order, for a caller that did not sort. Runs on every save over trees of thousands of entries, so an
+ * ordinary entry costs a few comparisons and the messages are only built for a bad one.
+ */
+export function treeProblems(entries: readonly TreeEntry[], compare?: (a: TreeEntry, b: TreeEntry) => number): FsckProblem[] {
   const problems: FsckProblem[] = [];
-  const seen = new Set<string>();
-  entries.forEach((entry, index) => {
+  // Sorted, equal names are neighbours except a file and a tree of one name (`x`, `x-1`, `x/`): see isDuplicate.
+  const seen = compare ? new Set<string>() : null;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
     const name = entry.path;
-    const label = JSON.stringify(name);
     // git 2.39 refuses an empty name while decoding the entry, before its own emptyName check.
     if (name === '') problems.push({ id: 'badTree', message: 'empty filename in tree entry' });
-    if (name.includes('/')) problems.push({ id: 'fullPathname', message: `contains full pathnames: ${label}` });
-    if (name.includes('\0')) problems.push({ id: 'badTree', message: `entry name ${label} contains NUL` });
-    if (name === '.') problems.push({ id: 'hasDot', message: "contains '.'" });
-    if (name === '..') problems.push({ id: 'hasDotdot', message: "contains '..'" });
-    if (name !== '.' && name !== '..' && isDotGit(name)) problems.push({ id: 'hasDotgit', message: `contains '.git' (${label})` });
+    if (name.includes('/')) problems.push({ id: 'fullPathname', message: `contains full pathnames: ${JSON.stringify(name)}` });
+    if (name.includes('\0')) problems.push({ id: 'badTree', message: `entry name ${JSON.stringify(name)} contains NUL` });
+    // Only a name starting with '.', 'g' or an ignorable code point can be '.', '..' or a spelling of '.git'.
+    const first = name.charCodeAt(0);
+    if (first === 46 || first === 103 || first === 71 || first >= 0x200c) {
+      if (name === '.') problems.push({ id: 'hasDot', message: "contains '.'" });
+      else if (name === '..') problems.push({ id: 'hasDotdot', message: "contains '..'" });
+      else if (isDotGit(name)) problems.push({ id: 'hasDotgit', message: `contains '.git' (${JSON.stringify(name)})` });
+    }
     const mode = writtenMode(entry);
-    if (mode.startsWith('0')) problems.push({ id: 'zeroPaddedFilemode', message: `contains zero-padded file modes (${mode} ${label})` });
-    else if (!['100644', '100755', '120000', '40000', '160000'].includes(mode)) problems.push({ id: 'badFilemode', message: `contains bad file modes (${mode} ${label})` });
+    if (!WRITTEN_MODES.has(mode)) {
+      if (mode.startsWith('0')) problems.push({ id: 'zeroPaddedFilemode', message: `contains zero-padded file modes (${mode} ${JSON.stringify(name)})` });
+      else problems.push({ id: 'badFilemode', message: `contains bad file modes (${mode} ${JSON.stringify(name)})` });
+    }
     const symlinkRule = mode === '120000' ? SYMLINK_REFUSED.get(name.toLowerCase()) : undefined;
-    if (symlinkRule) problems.push({ id: symlinkRule, message: `${label} is a symbolic link` });
-    if (!OID.test(entry.oid)) problems.push({ id: 'badTree', message: `entry ${label} has a malformed object id` });
-    else if (entry.oid === ZERO_OID) problems.push({ id: 'nullSha1', message: `contains entries pointing to null sha1 (${label})` });
-    if (seen.has(name)) problems.push({ id: 'duplicateEntries', message: `contains duplicate file entries (${label})` });
-    seen.add(name);
-    if (index > 0 && compare(entries[index - 1], entry) > 0) problems.push({ id: 'treeNotSorted', message: `not properly sorted (${label})` });
-  });
+    if (symlinkRule) problems.push({ id: symlinkRule, message: `${JSON.stringify(name)} is a symbolic link` });
+    if (!OID.test(entry.oid)) problems.push({ id: 'badTree', message: `entry ${JSON.stringify(name)} has a malformed object id` });
+    else if (entry.oid === ZERO_OID) problems.push({ id: 'nullSha1', message: `contains entries pointing to null sha1 (${JSON.stringify(name)})` });
+    if (seen ? seen.has(name) : isDuplicate(entries, index)) problems.push({ id: 'duplicateEntries', message: `contains duplicate file entries (${JSON.stringify(name)})` });
+    seen?.add(name);
+    if (compare && index > 0 && compare(entries[index - 1], entry) > 0) problems.push({ id: 'treeNotSorted', message: `not properly sorted (${JSON.stringify(name)})` });
+  }
   return problems;
 }

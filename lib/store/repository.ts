@@ -455,7 +455,8 @@ export class GitRepository {
 
   async writeTree(entries: TreeEntry[]): Promise<string> {
     const sorted = inTreeOrder(entries);
-    const problems = treeProblems(sorted, compareTreeEntries);
+    // In git's order by construction, so the order is not checked again.
+    const problems = treeProblems(sorted);
     if (problems.length > 0) throw refusal('tree', problems);
     const oid = await this.writeObject('tree', renderTree(sorted));
     // A tree just written is usually read next (the index diffs the new commit): keep it parsed.

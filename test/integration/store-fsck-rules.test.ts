@@ -95,6 +95,7 @@ const TREE_CASES: Array<{ rule: string; entries: () => TreeEntry[] }> = [
   { rule: 'badFilemode', entries: () => [file('a', '100664')] },
   { rule: 'nullSha1', entries: () => [file('a', '100644', '0'.repeat(40))] },
   { rule: 'duplicateEntries', entries: () => [file('a'), file('a')] },
+  { rule: 'duplicateEntries', entries: () => [file('ax'), { mode: '040000', path: 'ax', oid: tree, type: 'tree' }] },
   { rule: 'gitmodulesSymlink', entries: () => [file('.GITMODULES', '120000')] },
   { rule: 'gitattributesSymlink', entries: () => [file('.gitattributes', '120000')] },
   { rule: 'gitignoreSymlink', entries: () => [file('.gitignore', '120000')] },
