@@ -22,7 +22,7 @@ let tree: string;
 /** The fsck message ids native git reports for the object `oid` of a repository. */
 function fsckIds(gitdir: string, oid: string): Promise<string[]> {
   return new Promise((resolve) => {
-    execFile('git', ['--git-dir', gitdir, 'fsck', '--strict', '--no-dangling'], { env: { PATH: process.env.PATH, HOME: dir } }, (_error, stdout, stderr) => {
+    execFile('git', ['--git-dir', gitdir, 'fsck', '--strict', '--no-dangling'], { env: { ...process.env, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' } }, (_error: Error | null, stdout: string, stderr: string) => {
       const ids = [...`${stdout}\n${stderr}`.matchAll(/(?:error|warning) in \w+ ([0-9a-f]{40}): (\w+):/g)].filter((m) => m[1] === oid).map((m) => m[2]);
       resolve(ids);
     });
