@@ -10,6 +10,7 @@ import type { AppConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { resolveApiToken } from './api-tokens';
+import { assertGitText } from '@/lib/store/git-text';
 import { readSessionCookie, resolveSession } from './sessions';
 import { toAuthUser, type AuthUser } from './user-view';
 
@@ -44,6 +45,8 @@ export async function authenticate(
   if (config.trustedUserHeader) {
     const username = request.headers.get(config.trustedUserHeader)?.trim();
     if (username) {
+      // Checked before the lookup: PostgreSQL cannot take a NUL, and the name can become a git author (git-text.ts).
+      assertGitText(username, { path: config.trustedUserHeader, label: `The user name in the ${config.trustedUserHeader} header`, kind: 'identName', fix: 'the proxy must send a plain user name' });
       const user = await prisma.user.findUnique({ where: { username } });
       if (!user || user.disabled) {
         throw new AppError('FORBIDDEN', `User '${username}' has no active Proctor Studio account. Ask an admin to create it.`);

@@ -5,6 +5,7 @@
  */
 import type { AppConfig } from '@/lib/config';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { assertGitText } from '@/lib/store/git-text';
 import { hashPassword, verifyPassword } from './password';
 import type { Role } from './roles';
 
@@ -34,7 +35,8 @@ export async function ensureAccounts(
 ): Promise<EnsuredAccount[]> {
   const result: EnsuredAccount[] = [];
   if (config.adminUser && config.adminPassword) {
-    const username = config.adminUser.trim();
+    // The name is also the admin's display name, the git author of their changes: refused at start, not at the first save.
+    const username = assertGitText(config.adminUser.trim(), { path: 'PROCTOR_ADMIN_USER', label: 'PROCTOR_ADMIN_USER', kind: 'identName', fix: 'set it to a plain user name such as "admin"' });
     const existing = await prisma.user.findUnique({ where: { username } });
     if (!existing) {
       await prisma.user.create({

@@ -1,6 +1,7 @@
 /** Account administration (admin only): list, create, change role/name/password, disable. Never removes the last admin. */
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { assertGitText } from '@/lib/store/git-text';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './password';
 import { requireRole, type Role } from './roles';
 import { toAuthUser, type AuthUser } from './user-view';
@@ -36,6 +37,17 @@ function checkPassword(password: string): void {
   }
 }
 
+/** Display names and e-mails become the git author of the user's changes (git-text.ts). */
+function checkDisplayName(displayName: string | undefined): string | undefined {
+  const trimmed = displayName?.trim();
+  return trimmed ? assertGitText(trimmed, { path: '/displayName', label: 'The display name', kind: 'identName' }) : undefined;
+}
+
+function checkEmail(email: string | null | undefined): string | null | undefined {
+  const trimmed = typeof email === 'string' ? email.trim() : email;
+  return trimmed ? assertGitText(trimmed, { path: '/email', label: 'The e-mail address', kind: 'identEmail' }) : trimmed === '' ? null : trimmed;
+}
+
 export async function listUsers(deps: UserDeps): Promise<AuthUser[]> {
   requireRole(deps.actor, 'admin');
   const users = await deps.prisma.user.findMany({ orderBy: { username: 'asc' } });
@@ -50,6 +62,8 @@ export async function createUser(deps: UserDeps, input: CreateUserInput): Promis
       details: [{ path: '/username', message: 'must match ^[a-z0-9][a-z0-9._-]{0,63}$' }],
     });
   }
+  const displayName = checkDisplayName(input.displayName);
+  const email = checkEmail(input.email);
   if (input.password !== undefined) checkPassword(input.password);
   if (await deps.prisma.user.findUnique({ where: { username } })) {
     throw new AppError('ALREADY_EXISTS', `User '${username}' already exists.`);
@@ -57,8 +71,8 @@ export async function createUser(deps: UserDeps, input: CreateUserInput): Promis
   const user = await deps.prisma.user.create({
     data: {
       username,
-      displayName: input.displayName?.trim() || username,
-      email: input.email ?? null,
+      displayName: displayName ?? username,
+      email: email ?? null,
       role: input.role,
       passwordHash: input.password === undefined ? null : await hashPassword(input.password),
     },
@@ -69,6 +83,8 @@ export async function createUser(deps: UserDeps, input: CreateUserInput): Promis
 export async function updateUser(deps: UserDeps, username: string, input: UpdateUserInput): Promise<AuthUser> {
   requireRole(deps.actor, 'admin');
   const { prisma } = deps;
+  const displayName = checkDisplayName(input.displayName);
+  const email = checkEmail(input.email);
   if (input.password !== undefined) checkPassword(input.password);
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
@@ -87,8 +103,8 @@ export async function updateUser(deps: UserDeps, username: string, input: Update
       data: {
         role: input.role,
         disabled: input.disabled,
-        displayName: input.displayName?.trim() || undefined,
-        email: input.email,
+        displayName,
+        email,
         passwordHash,
       },
     });

@@ -35,7 +35,12 @@ async function createAppContext(): Promise<AppContext> {
   const tracker = createIssueTracker(prisma, config);
   const repositoryExisted = existsSync(path.join(config.dataDir, 'proctor-data.git'));
   const store = await openDefinitionStore(
-    { ...definitionStoreOptionsFromConfig(config, prisma), onError: (error, context) => logger.warn('definition store background error', { context, error: (error as Error).message }) },
+    {
+      ...definitionStoreOptionsFromConfig(config, prisma),
+      onError: (error, context) => logger.warn('definition store background error', { context, error: (error as Error).message }),
+      onDamagedCommit: ({ branch, revision, problems, notice }) =>
+        logger.error(notice, { branch, revision, fsck: problems.map((p) => p.id), repair: 'docs/repairing-history.md' }),
+    },
     { seed: true },
   );
   // The demo history references issue keys; the built-in tracker gets matching issues the first time.

@@ -13,7 +13,7 @@ import { assertTestName } from './check-definition';
 import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
 import { assertRevision } from './save-definition';
-import { authorOf, type Actor, type ServiceDeps } from './service-deps';
+import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
 
 export interface PromoteInput {
   name: unknown;
@@ -56,6 +56,8 @@ export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: 
   const testName = assertTestName(input.name);
   const [from, to] = assertPromotionPair(input.from, input.to);
   requireRole(actor, 'releaser');
+  const comment = assertComment(input.comment);
+  const author = authorOf(actor);
 
   const live = await deps.store.liveRevisions(testName);
   const sourceRevision = input.revision === undefined || input.revision === null || input.revision === '' ? live[from].revision : assertRevision(input.revision, 'revision');
@@ -80,9 +82,9 @@ export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: 
     to,
     sourceRevision,
     expectedTargetRevision: targetRevision,
-    author: authorOf(actor),
+    author,
     issueKey,
-    comment: input.comment,
+    comment,
   });
   const notices = await recordChange(deps, actor, { issueKey, testName, revision: promoted.revision, env: to, kind: 'promotion' });
   const result: PromoteResult = { testName, from, to, ...promoted, outcome: 'success', issue: { key: issueKey, from: issue.status }, notices };

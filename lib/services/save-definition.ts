@@ -11,7 +11,8 @@ import type { TestDefinition, ValidationIssue } from '@/lib/proctor/model';
 import { autoPromote, type AutoPromotionResult } from './auto-promote';
 import { assertTestName, assertValidDefinition, readSubmittedDefinition } from './check-definition';
 import { recordChange } from './record-change';
-import { authorOf, type Actor, type ServiceDeps } from './service-deps';
+import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
+import type { Author } from '@/lib/store';
 import { assertCompatibleWithConsumers } from './check-consumers';
 
 export interface SaveResult {
@@ -28,14 +29,15 @@ export interface SaveResult {
 
 interface ChangeRequest {
   issueKey: unknown;
-  comment?: string;
+  comment?: unknown;
 }
 
-function beginChange(deps: ServiceDeps, actor: Actor, testName: unknown, request: ChangeRequest): { issueKey: string; testName: string } {
+function beginChange(deps: ServiceDeps, actor: Actor, testName: unknown, request: ChangeRequest): { issueKey: string; testName: string; comment?: string; author: Author } {
   const issueKey = validateIssueKey(request.issueKey, deps.rules);
   const name = assertTestName(testName);
   requireRole(actor, 'editor');
-  return { issueKey, testName: name };
+  // Everything that goes into the commit is checked before any work (git-text.ts).
+  return { issueKey, testName: name, comment: assertComment(request.comment), author: authorOf(actor) };
 }
 
 async function currentTrunk(deps: ServiceDeps, testName: string) {
@@ -65,11 +67,11 @@ export async function createDefinition(
   actor: Actor,
   input: { name: unknown; definition: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
-  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
   const definition = assignNewAllocationIds({ ...readSubmittedDefinition(input.definition), version: '-1' });
   const warnings = assertValidDefinition(testName, definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
-  const written = await deps.store.createTest({ testName, definition, issueKey, comment: input.comment, author: authorOf(actor) });
+  const written = await deps.store.createTest({ testName, definition, issueKey, comment, author });
   return finish(deps, actor, {
     testName,
     issueKey,
@@ -84,7 +86,7 @@ export async function updateDefinition(
   actor: Actor,
   input: { name: unknown; definition: unknown; baseRevision: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
-  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
   const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
   const submitted = readSubmittedDefinition(input.definition);
   const current = await currentTrunk(deps, testName);
@@ -94,7 +96,7 @@ export async function updateDefinition(
   if (previous) definition = updateAllocationIds(previous, definition);
   const warnings = assertValidDefinition(testName, definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
-  const written = await deps.store.updateTest({ testName, definition, baseRevision, issueKey, comment: input.comment, author: authorOf(actor) });
+  const written = await deps.store.updateTest({ testName, definition, baseRevision, issueKey, comment, author });
   return finish(deps, actor, {
     testName,
     issueKey,
@@ -109,12 +111,12 @@ export async function deleteDefinition(
   actor: Actor,
   input: { name: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
-  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
   const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
   // Distribution: refuse while an application still requires the test (DeleteJob's QA/prod client check, plus trunk).
   await assertCompatibleWithConsumers(deps, { envs: ['trunk', 'qa', 'production'], testName, definition: null, action: 'delete' });
-  const written = await deps.store.deleteTest({ testName, baseRevision, issueKey, comment: input.comment, author: authorOf(actor) });
+  const written = await deps.store.deleteTest({ testName, baseRevision, issueKey, comment, author });
   return finish(deps, actor, { testName, issueKey, ...written, warnings: [] });
 }
 
@@ -123,14 +125,14 @@ export async function revertDefinition(
   actor: Actor,
   input: { name: unknown; toRevision: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
-  const { issueKey, testName } = beginChange(deps, actor, input.name, input);
+  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
   const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
   const toRevision = assertRevision(input.toRevision, 'toRevision');
   const target = await deps.store.readDefinition(testName, { revision: toRevision });
   if (!target?.definition) throw new AppError('NOT_FOUND', `Test ${testName} does not exist at revision ${toRevision.slice(0, 7)}.`);
   const warnings = assertValidDefinition(testName, target.definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
-  const written = await deps.store.revertTest({ testName, baseRevision, toRevision, issueKey, comment: input.comment, author: authorOf(actor) });
+  const written = await deps.store.revertTest({ testName, baseRevision, toRevision, issueKey, comment, author });
   return finish(deps, actor, { testName, issueKey, ...written, warnings });
 }
 

@@ -19,7 +19,7 @@ import { diffDefinitions, type DefinitionChange as SemanticChange } from '@/lib/
 import { unifiedDiff } from '@/lib/proctor/unified-diff';
 import { buildCommitMessage, buildPromotionMessage, type ChangeKind } from './commit-message';
 import { computeDrift, type TestDrift } from './drift';
-import { HistoryIndex, type HistoryEntryRecord, type IndexProgress } from './history-index';
+import { HistoryIndex, type DamagedCommit, type HistoryEntryRecord, type IndexProgress } from './history-index';
 import { ListingCache, type CachedTest } from './listing-cache';
 import { Foreground } from './foreground';
 import { BlobCompactor, blobText, buildSnapshot, parseOrError, readTestFiles, type BranchSnapshot, type SnapshotEntry } from './read';
@@ -68,6 +68,8 @@ export interface DefinitionStoreOptions {
   /** Clock in milliseconds (tests pin it). */
   now?: () => number;
   onError?: (error: unknown, context: string) => void;
+  /** A commit in the repository that git fsck --strict rejects was found (said once per commit; the store keeps serving). */
+  onDamagedCommit?: (commit: DamagedCommit & { branch: Environment }) => void;
 }
 
 export const REPOSITORY_FOLDER = 'proctor-data.git';
@@ -221,7 +223,7 @@ export class DefinitionStore {
     this.dirSegments = definitionsDirSegments(this.layout);
     this.repo = new GitRepository(options.gitdir);
     this.listingCache = new ListingCache(options.listingCacheDir ?? path.join(options.gitdir, 'proctor-studio', 'listings'));
-    this.index = new HistoryIndex(options.prisma, this.repo, this.dirSegments);
+    this.index = new HistoryIndex(options.prisma, this.repo, this.dirSegments, (branch, commit) => options.onDamagedCommit?.({ branch, ...commit }));
     if (options.remote) this.remote = new RemoteSync(this.repo, this.layout, options.remote);
   }
 

@@ -7,6 +7,7 @@
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { AppError } from '@/lib/errors';
 import { parseCommitMessage, type ChangeKind } from './commit-message';
+import type { FsckProblem } from './fsck';
 import type { GitRepository, CommitInfo } from './repository';
 import { diffDefinitionTrees, type DefinitionChange } from './tree-diff';
 import { EMPTY_TREE, diffTreePairs } from './native-git';
@@ -37,6 +38,35 @@ export interface IndexProgress {
   indexedCommits: number;
   totalCommits: number;
   error?: string;
+  /** Commits of the branch `git fsck --strict` rejects, found while indexing (see damagedCommitNotice). */
+  damaged?: DamagedCommit[];
+}
+
+export interface DamagedCommit {
+  revision: string;
+  problems: FsckProblem[];
+  /** What is wrong and how to repair it, in plain words (also logged once when found). */
+  notice: string;
+}
+
+/**
+ * A commit fsck rejects (an older version let a NUL or a malformed author line through, or another tool wrote it) is
+ * not a reason to stop serving the branch: the index reads it as well as it can (NUL becomes U+FFFD, which PostgreSQL
+ * can store) and names it here. Removing it means rewriting the branch history from that commit, which only a person
+ * can decide (everyone's clones change), so the app says how instead of doing it.
+ */
+export function damagedCommitNotice(branch: string, revision: string, problems: FsckProblem[]): string {
+  return (
+    `Commit ${revision} on ${branch} would fail git fsck --strict (${problems.map((p) => `${p.id}: ${p.message}`).join('; ')}). ` +
+    'Proctor Studio keeps serving the branch, but an upstream that checks objects refuses pushes that contain it. ' +
+    `Repair: rewrite ${branch} from that commit with git (a cleaned copy of ${revision.slice(0, 12)} via git replace, then git filter-branch), ` +
+    'as described in docs/repairing-history.md.'
+  );
+}
+
+/** Text going to the database: PostgreSQL text cannot hold NUL. */
+function storable(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
 }
 
 export interface LastChange {
@@ -70,15 +100,21 @@ export class HistoryIndex {
   private lastChanges = new Map<Environment, Map<string, LastChange>>();
   private running = new Map<Environment, Promise<void>>();
   private loaded = new Map<Environment, Promise<void>>();
+  private damaged = new Map<Environment, DamagedCommit[]>();
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly repo: GitRepository,
     private readonly dirSegments: string[],
+    /** Told once about each damaged commit found while indexing (the store logs it). */
+    private readonly onDamaged?: (branch: Environment, commit: DamagedCommit) => void,
   ) {}
 
   status(): IndexProgress[] {
-    return [...this.progress.values()].map((p) => ({ ...p }));
+    return [...this.progress.values()].map((p) => {
+      const damaged = this.damaged.get(p.branch);
+      return damaged?.length ? { ...p, damaged: [...damaged] } : { ...p };
+    });
   }
 
   statusOf(branch: Environment): IndexProgress | undefined {
@@ -185,6 +221,7 @@ export class HistoryIndex {
       // Walk the first-parent chain back to the last indexed head.
       // Only oids are kept during the walk; each batch re-reads its commits (pipelined) for messages and authors.
       const fresh: WalkedCommit[] = [];
+      const found: DamagedCommit[] = [];
       let cursor = head;
       let reachedPrevious = previousHead === null;
       while (cursor) {
@@ -193,10 +230,15 @@ export class HistoryIndex {
           break;
         }
         const commit = await this.repo.readCommit(cursor);
+        if (commit.problems) found.push({ revision: commit.oid, problems: commit.problems, notice: damagedCommitNotice(branch, commit.oid, commit.problems) });
         fresh.push({ oid: commit.oid, tree: commit.tree, parents: commit.parents });
         cursor = commit.parents[0] ?? null;
       }
       const rebuild = !reachedPrevious || previousHead === null;
+      found.reverse();
+      const known = new Set((rebuild ? [] : (this.damaged.get(branch) ?? [])).map((d) => d.revision));
+      this.damaged.set(branch, [...(rebuild ? [] : (this.damaged.get(branch) ?? [])), ...found.filter((d) => !known.has(d.revision))]);
+      for (const commit of found) if (!known.has(commit.revision)) this.onDamaged?.(branch, commit);
       let seq = rebuild ? 0 : before.indexedCommits;
       const total = seq + fresh.length;
       const map = rebuild ? new Map<string, LastChange>() : new Map(this.lastChangesOf(branch));
@@ -321,11 +363,11 @@ export class HistoryIndex {
         testName: change.testName,
         revision: commit.oid,
         parentRevision: parent,
-        authorName: commit.author.name,
-        authorEmail: commit.author.email,
+        authorName: storable(commit.author.name),
+        authorEmail: storable(commit.author.email),
         authoredAt: toDate(commit.author.timestamp),
         committedAt: toDate(commit.committer.timestamp),
-        message: commit.message,
+        message: storable(commit.message),
         issueKey: parsed.issueKey ?? null,
         changeKind: kind,
         sourceRevision: ours && (kind === 'promote' || kind === 'revert') ? (parsed.sourceRevision ?? null) : null,

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { AppError } from '@/lib/errors';
+import { commitProblems, treeProblems, type FsckProblem } from './fsck';
+import { gitTextProblem } from './git-text';
 import { CatFileBatch } from './native-git';
 
 export interface Signature {
@@ -28,6 +30,12 @@ export interface CommitInfo {
   message: string;
   author: Signature;
   committer: Signature;
+  /**
+   * What `git fsck --strict` would report on this commit (NUL bytes, malformed author or committer lines), set only
+   * when there is something: such a commit is still read (the fields are best effort) so a repository holding one keeps
+   * working, and the history index names it with the repair.
+   */
+  problems?: FsckProblem[];
 }
 
 export const ZERO_OID = '0000000000000000000000000000000000000000';
@@ -70,13 +78,18 @@ export function parseTree(data: Buffer): TreeEntry[] {
   return entries;
 }
 
+/** A well-formed ident (what fsck accepts); anything else gets the full check. */
+const WELL_FORMED_IDENT = /^[^<>\n]* <[^<>\n]*> (?:0|[1-9][0-9]{0,15}) [+-][0-9]{4}$/;
+
+/** A malformed ident is read as well as it can be (name = the raw text, epoch 0): reading must not fail on old data. */
 function parseSignature(value: string): Signature {
   const m = /^(.*) <(.*)> (.*) (.*)$/.exec(value);
-  if (!m) throw new AppError('INTERNAL', `Malformed git signature: ${value}`);
+  if (!m) return { name: value, email: '', timestamp: 0, timezoneOffset: 0 };
   const tz = /(\+|-)(\d\d)(\d\d)/.exec(m[4]);
   const minutes = tz ? (tz[1] === '+' ? 1 : -1) * (Number(tz[2]) * 60 + Number(tz[3])) : 0;
   // isomorphic-git's convention: the sign is inverted (0 stays 0).
-  return { name: m[1], email: m[2], timestamp: Number(m[3]), timezoneOffset: minutes === 0 ? 0 : -minutes };
+  const timestamp = Number(m[3]);
+  return { name: m[1], email: m[2], timestamp: Number.isSafeInteger(timestamp) ? timestamp : 0, timezoneOffset: minutes === 0 ? 0 : -minutes };
 }
 
 /** The UTF-8 bytes of an entry's name as git sorts it: a tree's name as if it ended with `/`. */
@@ -145,14 +158,55 @@ export function parseCommit(oid: string, data: Buffer): CommitInfo {
   const rest = new Map<string, string>();
   for (; index < headers.length; index++) if (!rest.has(key(headers[index]))) rest.set(key(headers[index]), value(headers[index]));
   const message = `${text.slice(split + 2).replace(/\r/g, '').replace(/^\n+/, '').replace(/\n+$/, '')}\n`;
-  return {
-    oid,
-    tree: value(headers[0]),
-    parents,
-    message,
-    author: parseSignature(rest.get('author') ?? ''),
-    committer: parseSignature(rest.get('committer') ?? ''),
+  const author = rest.get('author') ?? '';
+  const committer = rest.get('committer') ?? '';
+  const info: CommitInfo = { oid, tree: value(headers[0]), parents, message, author: parseSignature(author), committer: parseSignature(committer) };
+  // The full fsck check only when a cheap look finds something odd (the history walk reads every commit).
+  if (data.indexOf(0) >= 0 || !WELL_FORMED_IDENT.test(author) || !WELL_FORMED_IDENT.test(committer)) {
+    const problems = commitProblems(data);
+    if (problems.length > 0) info.problems = problems;
+  }
+  return info;
+}
+
+/** Renders a commit object byte for byte as isomorphic-git's writeCommit did (so seeded histories keep their ids). */
+export function renderCommit(args: { tree: string; parents: string[]; message: string; author: Signature; committer: Signature }): Buffer {
+  const ident = (s: Signature) => {
+    const minutes = Math.abs(s.timezoneOffset);
+    // isomorphic-git's convention: the sign is inverted (0 is +0000).
+    const sign = s.timezoneOffset > 0 ? '-' : '+';
+    const zone = `${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}`;
+    return `${s.name} <${s.email}> ${s.timestamp} ${zone}`;
   };
+  const message = `${args.message.replace(/\r/g, '').replace(/^\n+/, '').replace(/\n+$/, '')}\n`;
+  const parents = args.parents.map((parent) => `parent ${parent}\n`).join('');
+  return Buffer.from(`tree ${args.tree}\n${parents}author ${ident(args.author)}\ncommitter ${ident(args.committer)}\n\n${message}`, 'utf8');
+}
+
+/** The refusal of an object git fsck --strict would reject: nothing has been written when it is thrown. */
+function refusal(what: string, problems: Array<FsckProblem & { path?: string }>): AppError {
+  const list = problems.map((p) => `${p.id}: ${p.message}`).join('; ');
+  return new AppError('VALIDATION_FAILED', `Refused to write a ${what} that git fsck --strict would reject (${list}). Nothing was written; correct the value and try again.`, {
+    details: problems.map((p) => ({ path: p.path ?? '', message: `${p.id}: ${p.message}` })),
+    data: { fsck: problems.map((p) => p.id) },
+  });
+}
+
+/**
+ * The values of a commit checked before it is rendered: an ident field must not hold what would end or forge its line
+ * (a line break in a name can inject a well-formed `committer` header that fsck alone would not notice).
+ */
+function signatureProblems(role: 'author' | 'committer', s: Signature): Array<FsckProblem & { path: string }> {
+  const problems: Array<FsckProblem & { path: string }> = [];
+  const name = typeof s.name === 'string' ? gitTextProblem(s.name, 'identName') : 'is not text';
+  if (name) problems.push({ id: 'badName', message: `the ${role} name ${name}`, path: `${role}.name` });
+  const email = typeof s.email === 'string' ? gitTextProblem(s.email, 'identEmail') : 'is not text';
+  if (email) problems.push({ id: 'badEmail', message: `the ${role} e-mail ${email}`, path: `${role}.email` });
+  if (!Number.isSafeInteger(s.timestamp) || s.timestamp < 0) problems.push({ id: 'badDate', message: `the ${role} date is not a time`, path: `${role}.timestamp` });
+  if (!Number.isInteger(s.timezoneOffset) || Math.abs(s.timezoneOffset) >= 100 * 60) {
+    problems.push({ id: 'badTimezone', message: `the ${role} time zone is not an offset`, path: `${role}.timezoneOffset` });
+  }
+  return problems;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -377,7 +431,7 @@ export class GitRepository {
    * Writes a loose object the way git does (zlib, temp file renamed into place, skipped when present). Done here
    * rather than through isomorphic-git, whose JS deflate made rewriting a 5,000-entry tree the bulk of a save.
    */
-  async writeObject(type: 'blob' | 'tree', data: Buffer): Promise<string> {
+  private async writeObject(type: 'blob' | 'tree' | 'commit', data: Buffer): Promise<string> {
     const header = Buffer.from(`${type} ${data.length}\0`, 'latin1');
     const oid = createHash('sha1').update(header).update(data).digest('hex');
     const dir = path.join(this.gitdir, 'objects', oid.slice(0, 2));
@@ -401,6 +455,9 @@ export class GitRepository {
 
   async writeTree(entries: TreeEntry[]): Promise<string> {
     const sorted = inTreeOrder(entries);
+    // In git's order by construction, so the order is not checked again.
+    const problems = treeProblems(sorted);
+    if (problems.length > 0) throw refusal('tree', problems);
     const oid = await this.writeObject('tree', renderTree(sorted));
     // A tree just written is usually read next (the index diffs the new commit): keep it parsed.
     if (!this.treeMemo.has(oid) && entries.length <= TREE_MEMO_ENTRIES / 3) {
@@ -410,12 +467,17 @@ export class GitRepository {
     return oid;
   }
 
+  /**
+   * Writes a commit object, refused (nothing written) when its values or its bytes would not pass `git fsck --strict`:
+   * the second line behind the checks where values enter (git-text.ts), so a failed write leaves no commit behind.
+   */
   async writeCommit(args: { tree: string; parents: string[]; message: string; author: Signature; committer: Signature }): Promise<string> {
-    return git.writeCommit({
-      fs,
-      gitdir: this.gitdir,
-      commit: { tree: args.tree, parent: args.parents, message: args.message, author: args.author, committer: args.committer },
-    });
+    const problems = [...signatureProblems('author', args.author), ...signatureProblems('committer', args.committer)];
+    if (problems.length > 0) throw refusal('commit', problems);
+    const data = renderCommit(args);
+    const rendered = commitProblems(data).map((p) => ({ ...p, path: p.id.startsWith('nul') ? 'message' : '' }));
+    if (rendered.length > 0) throw refusal('commit', rendered);
+    return this.writeObject('commit', data);
   }
 
   /**

@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(() => removeDir(tmp));
 
-const BASES = ['a', 'a-b', 'a.b', 'a0', 'ab', 'a_b', 'b', 'test', 'test_1', 'testA', 'é', 'e\u0301', '日本', '\uE000', '\uFFFD', '😀', '😀x', '\uFF5E'];
+const BASES = ['a', 'a-b', 'a.b', 'a0', 'ab', 'a_b', 'b', 'test', 'test_1', 'testA', 'é', 'e\u0301', '日本', '\uE000', '\uFFFD', '😀', '😀y', '\uFF5E'];
 
 function oidOf(index: number): string {
   return createHash('sha1').update(String(index)).digest('hex');
@@ -64,7 +64,8 @@ async function mktree(list: TreeEntry[]): Promise<{ oid: string; names: string[]
 describe("tree entries in git's order", () => {
   it('sorts like git mktree and writes the tree git writes, whatever order the entries come in', async () => {
     const list = entries();
-    // A file and a tree of the same name cannot share a tree; the list above has none.
+    // A file and a tree of the same name cannot share a tree (fsck: duplicateEntries, so the writer refuses it); the list
+    // above has none (hence `😀y`, not `😀x`, which is also the tree made from `😀`).
     const native = await mktree(list);
     // Written into a repository of its own, so the object read back below is ours, not mktree's.
     const ours = path.join(tmp, 'ours.git');
