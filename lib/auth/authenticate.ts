@@ -10,7 +10,7 @@ import type { AppConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { resolveApiToken } from './api-tokens';
-import { assertGitText } from '@/lib/store/git-text';
+import { assertGitText } from '@/lib/domain/git-text';
 import { readSessionCookie, resolveSession } from './sessions';
 import { toAuthUser, type AuthUser } from './user-view';
 

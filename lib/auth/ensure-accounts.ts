@@ -5,7 +5,7 @@
  */
 import type { AppConfig } from '@/lib/config';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { assertGitText } from '@/lib/store/git-text';
+import { assertGitText } from '@/lib/domain/git-text';
 import { hashPassword, verifyPassword } from './password';
 import type { Role } from './roles';
 

@@ -1,7 +1,7 @@
 /** Account administration (admin only): list, create, change role/name/password, disable. Never removes the last admin. */
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { assertGitText } from '@/lib/store/git-text';
+import { assertGitText } from '@/lib/domain/git-text';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './password';
 import { requireRole, type Role } from './roles';
 import { toAuthUser, type AuthUser } from './user-view';

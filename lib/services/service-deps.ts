@@ -6,7 +6,7 @@ import type { IssueTracker } from '@/lib/issues/issue-tracker';
 import type { WorkflowRules } from '@/lib/issues/workflow';
 import type { Logger } from '@/lib/log/logger';
 import type { Author, DefinitionStore } from '@/lib/store';
-import { assertGitText } from '@/lib/store/git-text';
+import { assertGitText } from '@/lib/domain/git-text';
 
 /** Everything a use case may touch, passed in so tests can build it from real but throwaway parts. */
 export interface ServiceDeps {

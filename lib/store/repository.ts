@@ -11,7 +11,7 @@ import { deflateSync } from 'node:zlib';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { AppError } from '@/lib/errors';
 import { commitProblems, treeProblems, type FsckProblem } from './fsck';
-import { gitTextProblem } from './git-text';
+import { gitTextProblem } from '@/lib/domain/git-text';
 import { CatFileBatch } from './native-git';
 
 export interface Signature {
