@@ -1,13 +1,23 @@
 import Link from 'next/link';
 import { AppNav, type NavItem } from '@/components/app-nav';
+import { DatabaseRestarting } from '@/components/database-restarting';
 import { SignOutButton } from '@/components/sign-out-button';
 import { hasRole } from '@/lib/auth/roles';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { getCurrentUser } from '@/lib/server/current-user';
 import { focusRing } from '@/lib/ui/styles';
 
 /** The signed-in shell: navigation, environment legend, the user and their role. Pages check access themselves. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const user = await getCurrentUser();
+  let user: Awaited<ReturnType<typeof getCurrentUser>> = null;
+  let databaseDown = false;
+  try {
+    user = await getCurrentUser();
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    // Not known, not signed out: the page (which would ask again) is replaced by a notice until the database is back.
+    databaseDown = true;
+  }
   const items: NavItem[] = [
     { href: '/tests', label: 'Tests' },
     { href: '/issues', label: 'Issues' },
@@ -29,7 +39,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </Link>
           <AppNav items={items} />
           <div className="ml-auto flex items-center gap-3 text-sm">
-            {user ? (
+            {databaseDown ? null : user ? (
               <>
                 <span data-testid="current-user">
                   <span className="font-medium">{user.displayName || user.username}</span>{' '}
@@ -46,7 +56,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-        {children}
+        {databaseDown ? <DatabaseRestarting /> : children}
       </main>
     </div>
   );

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { getAppContext } from '@/lib/server/app-context';
 import { getCurrentUser } from '@/lib/server/current-user';
 import { firstParam } from '@/lib/ui/format';
@@ -15,7 +16,12 @@ function safeNext(value: string | undefined): string {
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNext(firstParam((await searchParams).next));
-  if (await getCurrentUser()) redirect(next);
+  // While the database is unreachable nobody is known to be signed in: show the form (signing in answers 503 then).
+  const user = await getCurrentUser().catch((error: unknown) => {
+    if (isDatabaseUnavailable(error)) return null;
+    throw error;
+  });
+  if (user) redirect(next);
   const app = await getAppContext();
   const demo = app.accounts.filter((account) => account.source === 'demo');
   return (

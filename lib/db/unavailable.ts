@@ -4,7 +4,7 @@
  * DATABASE_UNAVAILABLE with Retry-After (lib/http/error-response.ts), and pages show a notice instead of signing the
  * user out (lib/server/current-user.ts).
  */
-import { AppError } from '@/lib/errors';
+import { AppError, isAppError } from '@/lib/errors';
 
 /** Seconds a client is asked to wait: a restart of the embedded database takes about a second on an idle machine. */
 export const DATABASE_RETRY_AFTER_SECONDS = 3;
@@ -35,6 +35,7 @@ function adapterCauseUnavailable(cause: unknown): boolean {
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  if (isAppError(error)) return error.code === 'DATABASE_UNAVAILABLE';
   const top = error as Shape;
   if (typeof top.code === 'string') {
     if (typeof top.syscall === 'string' && SOCKET_CODES.has(top.code) && (top.code !== 'ENOENT' || top.syscall === 'connect')) return true;
@@ -63,5 +64,5 @@ export function databaseUnavailableError(cause?: unknown): AppError {
 
 /** The error as the application answers it: a database that cannot be reached becomes DATABASE_UNAVAILABLE. */
 export function asAppFailure(error: unknown): unknown {
-  return isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error;
+  return !isAppError(error) && isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error;
 }
