@@ -14,7 +14,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { getConfig } from '@/lib/config';
 import { PrismaClient } from '@/lib/generated/prisma/client';
-import { DataDirClosingError, forgetDatabaseProcess, lockDataDir, recordDatabaseProcess } from './data-dir-lock';
+import { DataDirClosingError, lockDataDir, recordDatabaseProcess } from './data-dir-lock';
 import { PgliteProcess } from './pglite-process';
 import { applyMigrations, type MigrationResult } from './migrate';
 
@@ -175,7 +175,6 @@ async function createPgliteDatabase(script: string, dataDir: string): Promise<vo
     child.on('error', reject);
     child.on('exit', resolve);
   });
-  if (child.pid !== undefined) forgetDatabaseProcess(dataDir, child.pid);
   if (code !== 0) throw new Error(`Creating the embedded database in ${dataDir} failed (${code}): ${stderr.trim().split('\n').slice(-4).join(' | ') || 'no output'}`);
 }
 
