@@ -75,9 +75,6 @@ export class PgliteProcess {
       process.stderr.write(chunk);
       stderrTail = (stderrTail + chunk.toString()).slice(-2000);
     });
-    // The child and its pipes must not keep this process alive on their own (the pool's connection decides).
-    child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       let out = '';
@@ -86,6 +83,10 @@ export class PgliteProcess {
         if (!ready && out.includes('ready\n')) {
           ready = true;
           this.readyAt = Date.now();
+          // Once it serves, the child and its pipes must not keep this process alive on their own (the pool's
+          // connection decides); until then they must, or a CLI waiting for it would exit with its work unsettled.
+          child.unref();
+          for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
           resolve();
         }
       });
