@@ -2,8 +2,10 @@ import { headers } from 'next/headers';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppNav, type NavItem } from '@/components/app-nav';
+import { DatabaseRestarting } from '@/components/database-restarting';
 import { SignOutButton } from '@/components/sign-out-button';
 import { hasRole } from '@/lib/auth/roles';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { getCurrentUser } from '@/lib/server/current-user';
 import { PAGE_PATH_HEADER } from '@/lib/http/page-path-header';
 import { isUnknownPage } from '@/lib/server/unknown-page';
@@ -11,7 +13,15 @@ import { focusRing } from '@/lib/ui/styles';
 
 /** The signed-in shell: navigation, environment legend, the user and their role. Pages check access themselves. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const user = await getCurrentUser();
+  let user: Awaited<ReturnType<typeof getCurrentUser>> = null;
+  let databaseDown = false;
+  try {
+    user = await getCurrentUser();
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    // Not known, not signed out: the page (which would ask again) is replaced by a notice until the database is back.
+    databaseDown = true;
+  }
   // Signed-out visitors are sent to sign in by the page and learn nothing about what exists.
   if (user && (await isUnknownPage((await headers()).get(PAGE_PATH_HEADER)))) notFound();
   const items: NavItem[] = [
@@ -35,7 +45,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </Link>
           <AppNav items={items} />
           <div className="ml-auto flex items-center gap-3 text-sm">
-            {user ? (
+            {databaseDown ? null : user ? (
               <>
                 <span data-testid="current-user">
                   <span className="font-medium">{user.displayName || user.username}</span>{' '}
@@ -52,7 +62,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-        {children}
+        {databaseDown ? <DatabaseRestarting /> : children}
       </main>
     </div>
   );

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { safeReturnPath } from '@/lib/http/return-path';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { getAppContext } from '@/lib/server/app-context';
 import { getCurrentUser } from '@/lib/server/current-user';
 import { firstParam } from '@/lib/ui/format';
@@ -11,7 +12,12 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeReturnPath(firstParam((await searchParams).next));
-  if (await getCurrentUser()) redirect(next);
+  // While the database is unreachable nobody is known to be signed in: show the form (signing in answers 503 then).
+  const user = await getCurrentUser().catch((error: unknown) => {
+    if (isDatabaseUnavailable(error)) return null;
+    throw error;
+  });
+  if (user) redirect(next);
   const app = await getAppContext();
   const demo = app.accounts.filter((account) => account.source === 'demo');
   return (

@@ -2,6 +2,7 @@
  * The audit trail: who did what to which thing, and whether it worked. Written for every mutation and every refused
  * request. Details pass through the same redaction as the log, so passwords and tokens never reach the table.
  */
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { getLogger, type Logger } from '@/lib/log/logger';
 import { redact } from '@/lib/log/redact';
@@ -34,27 +35,65 @@ function withoutNul<T>(value: T): T {
 
 /**
  * Stores one audit entry. An audit failure is logged, not thrown: the action it describes has already happened and the
- * caller must still get its real result.
+ * caller must still get its real result. When the database is briefly unreachable (restarting) the entry is kept, with
+ * the time it happened, and written once the database answers again.
  */
 export async function recordAudit(prisma: PrismaClient, entry: AuditEntry, logger: Logger = getLogger()): Promise<boolean> {
+  const data = {
+    at: new Date(),
+    actor: withoutNul(entry.actor ?? null),
+    actorKind: entry.actorKind,
+    action: withoutNul(entry.action),
+    target: withoutNul(entry.target ?? null),
+    outcome: entry.outcome,
+    message: withoutNul(redact(entry.message ?? '') as string).slice(0, MAX_MESSAGE),
+    requestId: entry.requestId ?? null,
+    ip: withoutNul(entry.ip ?? null),
+    details: withoutNul((redact(entry.details ?? {}) ?? {}) as object),
+  };
   try {
-    await prisma.auditLog.create({
-      data: {
-        actor: withoutNul(entry.actor ?? null),
-        actorKind: entry.actorKind,
-        action: withoutNul(entry.action),
-        target: withoutNul(entry.target ?? null),
-        outcome: entry.outcome,
-        message: withoutNul(redact(entry.message ?? '') as string).slice(0, MAX_MESSAGE),
-        requestId: entry.requestId ?? null,
-        ip: withoutNul(entry.ip ?? null),
-        details: withoutNul((redact(entry.details ?? {}) ?? {}) as object),
-      },
-    });
+    await prisma.auditLog.create({ data });
     return true;
   } catch (error) {
-    logger.error('audit write failed', { action: entry.action, target: entry.target, error });
+    if (isDatabaseUnavailable(error) && pending.length < MAX_PENDING) {
+      pending.push({ prisma, data, logger });
+      scheduleRetry();
+      logger.warn('audit write deferred until the database is back', { action: entry.action, target: entry.target, pending: pending.length });
+    } else {
+      logger.error('audit write failed', { action: entry.action, target: entry.target, error });
+    }
     return false;
+  }
+}
+
+type AuditData = Parameters<PrismaClient['auditLog']['create']>[0]['data'];
+
+/** Entries that could not be written while the database was unreachable, oldest first (bounded: memory is finite). */
+const pending: Array<{ prisma: PrismaClient; data: AuditData; logger: Logger }> = [];
+const MAX_PENDING = 10_000;
+const RETRY_MS = 2_000;
+let retryTimer: NodeJS.Timeout | null = null;
+
+function scheduleRetry(): void {
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => void writePending(), RETRY_MS);
+  retryTimer.unref();
+}
+
+async function writePending(): Promise<void> {
+  retryTimer = null;
+  while (pending.length > 0) {
+    const { prisma, data, logger } = pending[0];
+    try {
+      await prisma.auditLog.create({ data });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        scheduleRetry();
+        return;
+      }
+      logger.error('audit write failed', { action: data.action, target: data.target, error });
+    }
+    pending.shift();
   }
 }
 

@@ -15,6 +15,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { getConfig } from '@/lib/config';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { DataDirClosingError, lockDataDir, recordDatabaseProcess } from './data-dir-lock';
+import { PgliteProcess } from './pglite-process';
 import { applyMigrations, type MigrationResult } from './migrate';
 
 export interface Database {
@@ -124,64 +125,30 @@ const PGLITE_STOP_MS = 10_000;
 
 /**
  * PGlite on a data folder, in its own process (lib/db/pglite-server.mjs: why there) on a Unix socket in a private
- * temporary folder, reached through node-postgres with one connection (PGlite has one session).
+ * temporary folder, reached through node-postgres with one connection (PGlite has one session). The process is
+ * restarted on the same socket when it dies (lib/db/pglite-process.ts), and the pool reconnects to it.
  */
 async function openPgliteProcess(dataDir: string, migrationsDir: string | undefined, release: () => void): Promise<Database> {
   const script = path.join(/*turbopackIgnore: true*/ process.cwd(), 'lib', 'db', 'pglite-server.mjs');
   if (!existsSync(path.join(/*turbopackIgnore: true*/ dataDir, 'PG_VERSION'))) await createPgliteDatabase(script, dataDir);
   const socketDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-db-'));
-  const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, socketPath: path.join(socketDir, '.s.PGSQL.5432') })], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  if (child.pid !== undefined) recordDatabaseProcess(dataDir, child.pid);
-  let stderrTail = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    process.stderr.write(chunk);
-    stderrTail = (stderrTail + chunk.toString()).slice(-2000);
-  });
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => resolve(code));
-    child.on('error', () => resolve(null));
-  });
-  let closing = false;
-  /** Asks the process to close PGlite (it writes its files) and waits; a hung one is killed. */
+  const server = new PgliteProcess({ script, dataDir, socketPath: path.join(socketDir, '.s.PGSQL.5432'), stopMs: PGLITE_STOP_MS });
   const stop = async () => {
-    closing = true;
-    child.stdin.end();
-    const killer = setTimeout(() => child.kill('SIGKILL'), PGLITE_STOP_MS);
-    await exited;
-    clearTimeout(killer);
+    await server.stop();
     rmSync(socketDir, { recursive: true, force: true });
   };
   try {
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('ready\n')) resolve();
-      });
-      child.on('error', reject);
-      void exited.then((code) =>
-        reject(new Error(`The embedded database process exited (${code}) before it was ready: ${stderrTail.trim().split('\n').slice(-4).join(' | ') || 'no output'}`)),
-      );
-    });
+    await server.start();
     const { prisma, migrations, pool } = await connectAndMigrate(
       { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' },
       { max: 1, idleTimeoutMillis: 0 },
       migrationsDir,
     );
-    void exited.then((code) => {
-      if (!closing) console.error(`[proctor-studio] the embedded database process (PGlite) exited unexpectedly (${code}): restart the server.`);
-    });
-    // The child and its pipes must not keep this process alive on their own (the pool's connection decides).
-    child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
     return {
       prisma,
       kind: 'pglite',
       migrations,
       async close() {
-        closing = true;
         try {
           await prisma.$disconnect();
           await pool.end();

@@ -6,7 +6,7 @@
  * taken over — once its database processes have exited too: one outlives a killed opener for the moment it takes to
  * close PGlite (or to finish creating the database), and until then the folder is still open.
  */
-import { appendFileSync, closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 
 const heldHere = new Set<string>();
 
@@ -77,4 +77,18 @@ export function lockDataDir(dataDir: string): () => void {
 /** Records in the lock held here the pid of a database process working on `dataDir`. */
 export function recordDatabaseProcess(dataDir: string, pid: number): void {
   appendFileSync(/*turbopackIgnore: true*/ `${dataDir}.lock`, `${pid}\n`);
+}
+
+/**
+ * Drops from the lock held here the pid of a database process that has exited (a restarted one is recorded in its
+ * place): a dead pid left there could be reused by an unrelated process and make the folder look busy forever.
+ */
+export function forgetDatabaseProcess(dataDir: string, pid: number): void {
+  const lockFile = `${dataDir}.lock`;
+  if (!heldHere.has(lockFile)) return;
+  const [opener, ...databasePids] = readFileSync(/*turbopackIgnore: true*/ lockFile, 'utf8').split('\n').filter(Boolean);
+  const kept = databasePids.filter((line) => Number.parseInt(line, 10) !== pid);
+  // Replaced whole (write, then rename), so a reader never sees a half-written lock.
+  writeFileSync(/*turbopackIgnore: true*/ `${lockFile}.next`, [opener, ...kept].map((line) => `${line}\n`).join(''));
+  renameSync(/*turbopackIgnore: true*/ `${lockFile}.next`, lockFile);
 }

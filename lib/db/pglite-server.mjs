@@ -130,4 +130,7 @@ process.stdin.on('close', stop);
 process.stdin.resume();
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, stop);
 
+// A socket file left by a predecessor that was killed (kill -9 skips stop()): the parent restarts this process on the
+// same path so its connection pool finds the new one, and it holds the data-folder lock, so nobody else is listening.
+rmSync(socketPath, { force: true });
 server.listen(socketPath, () => process.stdout.write('ready\n'));

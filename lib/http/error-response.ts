@@ -6,8 +6,11 @@
  * - NO_CHANGES is 409: the request is well-formed but conflicts with the current state (nothing to commit).
  * - ISSUE_NOT_FOUND is 422, not 404: the URL was found; an issue key inside the request does not exist. A missing issue
  *   addressed by the URL (GET /api/v1/issues/X-1) is NOT_FOUND → 404.
+ * - A database that cannot be reached (the embedded one restarting, a PostgreSQL server down) is DATABASE_UNAVAILABLE →
+ *   503 with Retry-After, whatever layer the driver's error came through (lib/db/unavailable.ts recognises it).
  * - Unknown errors are 500 "Something went wrong (ref <requestId>)"; the real error is logged with its stack, never sent.
  */
+import { asAppFailure } from '@/lib/db/unavailable';
 import { isAppError, type ErrorCode, type ErrorDetail } from '@/lib/errors';
 import { getLogger, type Logger } from '@/lib/log/logger';
 
@@ -27,6 +30,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   UPSTREAM_UNAVAILABLE: 503,
   UPSTREAM_REJECTED: 502,
   NOT_READY: 503,
+  DATABASE_UNAVAILABLE: 503,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
@@ -46,7 +50,8 @@ export function statusForCode(code: ErrorCode): number {
 }
 
 /** The error as the client sees it (also used for server action results). Unknown errors lose everything but the ref. */
-export function toErrorBody(error: unknown, requestId: string): ErrorBody {
+export function toErrorBody(failure: unknown, requestId: string): ErrorBody {
+  const error = asAppFailure(failure);
   if (isAppError(error) && error.code !== 'INTERNAL') {
     const body: ErrorBody = { code: error.code, message: error.message, details: error.details };
     if (error.data && Object.keys(error.data).length > 0) body.data = error.data;
@@ -56,18 +61,25 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
 }
 
 /** Logs unexpected errors (with stack) so the ref in the message can be found. Expected AppErrors are not logged here. */
-export function logUnexpectedError(error: unknown, requestId: string, logger: Logger = getLogger()): void {
+export function logUnexpectedError(failure: unknown, requestId: string, logger: Logger = getLogger()): void {
+  const error = asAppFailure(failure);
+  if (error !== failure) {
+    // A driver error recognised as "database unreachable": worth a line, not a stack.
+    logger.warn('database unavailable', { requestId, error: (failure as Error).message });
+    return;
+  }
   if (isAppError(error) && error.code !== 'INTERNAL') return;
   logger.error('unexpected error', { requestId, error });
 }
 
-export function errorResponse(error: unknown, requestId: string, options: { logger?: Logger; headers?: HeadersInit } = {}): Response {
-  logUnexpectedError(error, requestId, options.logger);
+export function errorResponse(failure: unknown, requestId: string, options: { logger?: Logger; headers?: HeadersInit } = {}): Response {
+  logUnexpectedError(failure, requestId, options.logger);
+  const error = asAppFailure(failure);
   const body = toErrorBody(error, requestId);
   const headers = new Headers(options.headers);
   headers.set('x-request-id', requestId);
   headers.set('cache-control', 'no-store');
-  if (isAppError(error) && error.code === 'RATE_LIMITED') {
+  if (isAppError(error) && (error.code === 'RATE_LIMITED' || error.code === 'DATABASE_UNAVAILABLE')) {
     const retryAfter = Number(error.data?.retryAfterSeconds);
     if (Number.isFinite(retryAfter) && retryAfter > 0) headers.set('retry-after', String(Math.ceil(retryAfter)));
   }

@@ -7,23 +7,29 @@ import { redirect } from 'next/navigation';
 import { authenticate } from '@/lib/auth/authenticate';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
+import { databaseUnavailableError, isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { getAppContext } from './app-context';
 
+/**
+ * Null when nobody is signed in. A database that cannot be reached (restarting) throws DATABASE_UNAVAILABLE instead:
+ * "unknown" must never read as "signed out", or a brief database restart would send everyone to the sign-in page.
+ */
 export async function getCurrentUser(): Promise<AuthUser | null> {
   const incoming = await headers();
-  const app = await getAppContext();
-  // Pages never take Bearer tokens: only the cookie (and the proxy header) identify a browser.
-  const forwarded = new Headers();
-  const cookie = incoming.get('cookie');
-  if (cookie) forwarded.set('cookie', cookie);
-  if (app.config.trustedUserHeader) {
-    const proxied = incoming.get(app.config.trustedUserHeader);
-    if (proxied) forwarded.set(app.config.trustedUserHeader, proxied);
-  }
   try {
+    const app = await getAppContext();
+    // Pages never take Bearer tokens: only the cookie (and the proxy header) identify a browser.
+    const forwarded = new Headers();
+    const cookie = incoming.get('cookie');
+    if (cookie) forwarded.set('cookie', cookie);
+    if (app.config.trustedUserHeader) {
+      const proxied = incoming.get(app.config.trustedUserHeader);
+      if (proxied) forwarded.set(app.config.trustedUserHeader, proxied);
+    }
     const auth = await authenticate(app.prisma, new Request('http://localhost/', { headers: forwarded }), app.config);
     return auth?.user ?? null;
-  } catch {
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw databaseUnavailableError(error);
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import type { Environment } from '@/lib/domain/environment';
+import { asAppFailure } from '@/lib/db/unavailable';
 import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
 import type { ServiceDeps, Actor } from './service-deps';
 
@@ -20,7 +21,13 @@ export interface ChangeRecord {
  */
 export async function recordChange(deps: ServiceDeps, actor: Actor, change: ChangeRecord): Promise<string[]> {
   const warnings: string[] = [];
-  await linkChange(deps.prisma, change);
+  try {
+    await linkChange(deps.prisma, change);
+  } catch (error) {
+    // The change is in git; its link to the issue is also found through the history index, which catches up from git.
+    warnings.push(`The change was saved, but its link to ${change.issueKey} could not be recorded now: ${(asAppFailure(error) as Error).message}`);
+    deps.logger?.warn('issue link record failed', { issueKey: change.issueKey, error: (error as Error).message });
+  }
   try {
     await deps.tracker.comment(change.issueKey, buildChangeComment({ ...change, actor: actor.username, publicUrl: deps.config.publicUrl }), actor.username);
   } catch (error) {

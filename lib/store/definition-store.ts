@@ -847,7 +847,9 @@ export class DefinitionStore {
             published = await this.repo.compareAndSwapRef(ref, head, commit);
           }
           if (published) {
-            await this.index.ensure(args.env, commit, { wait: true });
+            // The commit is saved from here on: a history index that cannot be updated now (the database is
+            // restarting) must not turn it into a failed save. The next read or write catches the index up from git.
+            await this.index.ensure(args.env, commit, { wait: true }).catch((error: unknown) => this.reportError(error, `indexing ${args.env} after saving ${commit}`));
             return { revision: commit, previousRevision: compared };
           }
           // Lost the race: someone moved the branch. Back off a little (jitter) and rebuild on the new head.

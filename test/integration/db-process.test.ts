@@ -5,11 +5,12 @@
  * interleaved or deadlocked, data survives a restart, and the process goes away with its parent.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { expectAbortedTransaction } from '@/test/support/db-assertions';
 
 /** The pglite-server processes serving `dataDir`: pid and socket path, from their command lines. */
@@ -94,6 +95,39 @@ describe('the embedded database process', () => {
     db = await createDatabase({ dataDir });
     expect((await db.prisma.setting.findUnique({ where: { key: 'persisted' } }))?.value).toBe(7);
   });
+
+  it('is started again on the same socket when it is killed, with its data, and the lock names the new process', async () => {
+    await db.prisma.setting.create({ data: { key: 'before-kill', value: 1 } });
+    const [{ pid: killed, socketPath }] = servers(dataDir);
+    const lockPids = () => readFileSync(`${dataDir}.lock`, 'utf8').split('\n').filter(Boolean).map(Number);
+    // This process, then its database processes; the one serving the folder is the last (a creator may precede it).
+    expect(lockPids()[0]).toBe(process.pid);
+    expect(lockPids().at(-1)).toBe(killed);
+    process.kill(killed, 'SIGKILL');
+    while (servers(dataDir).some((server) => server.pid === killed)) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Queries fail as "database unavailable" (503 for the API) until the new process answers; no reconnect by hand.
+    let failures = 0;
+    let read: { value: unknown } | null = null;
+    for (;;) {
+      try {
+        read = await db.prisma.setting.findUnique({ where: { key: 'before-kill' } });
+        break;
+      } catch (error) {
+        expect(isDatabaseUnavailable(error)).toBe(true);
+        failures++;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    expect(failures).toBeGreaterThan(0);
+    expect(read?.value).toBe(1);
+    const [restarted] = servers(dataDir);
+    expect(restarted.pid).not.toBe(killed);
+    expect(restarted.socketPath).toBe(socketPath);
+    expect(lockPids()[0]).toBe(process.pid);
+    expect(lockPids().at(-1)).toBe(restarted.pid);
+    expect(lockPids()).not.toContain(killed);
+    await db.prisma.setting.create({ data: { key: 'after-restart', value: 2 } });
+  }, 600_000);
 
   it('stops its process and frees the folder when opening fails (a migration that does not apply)', async () => {
     const folder = path.join(parent, 'failing-db');
