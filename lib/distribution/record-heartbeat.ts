@@ -6,7 +6,7 @@
 import { AppError } from '@/lib/errors';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { ProctorSpecification } from '@/lib/proctor/model';
-import { NO_NUL_PATTERN, type JsonSchema } from '@/lib/http/validate-body';
+import type { JsonSchema } from '@/lib/http/validate-body';
 import type { Environment } from '@/lib/store';
 import type { ConsumerTokenView } from './consumer-tokens';
 
@@ -27,7 +27,7 @@ export interface Heartbeat {
 /** Seconds between heartbeats the server asks for; consumers silent for 3 intervals are shown as stale. */
 export const HEARTBEAT_INTERVAL_SECONDS = 30;
 
-const NAME = { type: 'string', minLength: 1, maxLength: 200, pattern: NO_NUL_PATTERN };
+const NAME = { type: 'string', minLength: 1, maxLength: 200 };
 /** 9999-12-31T23:59:59.999Z: later instants are not dates JavaScript and PostgreSQL both hold. */
 const LATEST_EPOCH_MS = 253402300799999;
 export const HEARTBEAT_BODY: JsonSchema = {
@@ -39,7 +39,7 @@ export const HEARTBEAT_BODY: JsonSchema = {
     version: NAME,
     environment: { enum: ['trunk', 'qa', 'production'] },
     instanceId: NAME,
-    matrixRevision: { type: ['string', 'null'], maxLength: 100, pattern: NO_NUL_PATTERN },
+    matrixRevision: { type: ['string', 'null'], maxLength: 100 },
     matrixLoadedAt: { type: ['integer', 'null'], minimum: 0, maximum: LATEST_EPOCH_MS },
     specification: {
       type: 'object',

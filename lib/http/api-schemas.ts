@@ -1,12 +1,12 @@
 /** JSON Schemas of the request bodies of the account, token, issue and session routes (unknown fields are rejected). */
 import { ROLES } from '@/lib/auth/roles';
-import { NO_NUL_PATTERN, type JsonSchema } from './validate-body';
+import type { JsonSchema } from './validate-body';
 
 export const LOGIN_BODY: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['username', 'password'],
-  properties: { username: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL_PATTERN }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
+  properties: { username: { type: 'string', minLength: 1, maxLength: 64}, password: { type: 'string', minLength: 1, maxLength: 1024 } },
 };
 
 export const CREATE_TOKEN_BODY: JsonSchema = {

@@ -24,6 +24,15 @@ export function refusalFor(method: string, rawUrl: string): AppError | null {
   } catch {
     return null;
   }
+  // Percent-encoded bytes that are not UTF-8 (e.g. %ED%A0%80, a lone surrogate) cannot be a name: Next's router
+  // would throw decoding them (a bare 500), so they are refused here, for pages and API alike.
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    return new AppError('BAD_REQUEST', 'The address holds percent-encoded bytes that are not valid UTF-8. Check the link and try again.', {
+      details: [{ path: pathname, message: 'percent-encoding must decode to UTF-8 text' }],
+    });
+  }
   const api = apiSurfaceRefusal(method, pathname);
   if (api) return api;
   if (!UNREPRESENTABLE.has(method.toUpperCase())) return null;

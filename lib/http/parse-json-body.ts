@@ -62,7 +62,39 @@ export async function parseJsonBody(request: Request, limit: number = DEFAULT_MA
   }
   const text = await readBodyText(request, limit);
   if (text.trim() === '') throw new AppError('BAD_REQUEST', 'The request body is empty; send a JSON object.');
-  return parseJsonText(text);
+  const value = parseJsonText(text);
+  assertNoNulInBody(value);
+  return value;
+}
+
+/**
+ * A NUL character (U+0000) in any string or key of a body is refused before anything reads it: PostgreSQL text and
+ * git commits cannot hold one, so it could only fail deeper down, as a 500. The same rule as for addresses
+ * (nul-in-url.ts). Iterative: the body's depth is already bounded, but no recursion is needed.
+ */
+export function assertNoNulInBody(value: unknown): void {
+  const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (stack.length > 0) {
+    const { value: node, path } = stack.pop()!;
+    if (typeof node === 'string') {
+      if (node.includes('\0')) throw nulInBody(path);
+    } else if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) stack.push({ value: node[i], path: `${path}/${i}` });
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, inner] of Object.entries(node)) {
+        const child = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        if (key.includes('\0')) throw nulInBody(child);
+        stack.push({ value: inner, path: child });
+      }
+    }
+  }
+}
+
+function nulInBody(path: string): AppError {
+  const shown = path.replace(/\0/g, '\\u0000');
+  return new AppError('VALIDATION_FAILED', `${shown ? `The field ${shown}` : 'The body'} contains a NUL character (\\u0000), which cannot be stored. Remove it and try again.`, {
+    details: [{ path: path.replace(/\0/g, '\\u0000'), message: 'must not contain the NUL character (\\u0000)' }],
+  });
 }
 
 /**

@@ -7,9 +7,6 @@ import { AppError, type ErrorDetail } from '@/lib/errors';
 
 export type JsonSchema = Record<string, unknown>;
 
-/** `pattern` of a string field that may hold anything but NUL (PostgreSQL text cannot store it). */
-export const NO_NUL_PATTERN = '^[^\\u0000]*$';
-
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
@@ -42,7 +39,6 @@ export function describeAjvError(error: ErrorObject): ErrorDetail {
     case 'maximum':
       return { path: at, message: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}` };
     case 'pattern':
-      if (params.pattern === NO_NUL_PATTERN) return { path: at, message: 'must not contain the NUL character (\\u0000)' };
       return { path: at, message: error.message ?? 'is not valid' };
     default:
       return { path: at, message: error.message ?? 'is not valid' };

@@ -15,8 +15,15 @@ export interface IssueDeps {
   actor: AuthUser | null;
 }
 
+/** Route params arrive decoded; a key still percent-encoded (an older client) is decoded, anything else kept as typed. */
 export function normalizeIssueKey(key: string): string {
-  return decodeURIComponent(key).trim().toUpperCase();
+  let decoded = key;
+  try {
+    decoded = decodeURIComponent(key);
+  } catch {
+    // '%' not followed by two hex digits: not an encoded key. The grammar check refuses it with a clear message.
+  }
+  return decoded.trim().toUpperCase();
 }
 
 export async function listIssues(deps: IssueDeps, input: { q?: string; status?: string; limit?: number }): Promise<TrackedIssue[]> {

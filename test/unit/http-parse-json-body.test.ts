@@ -126,3 +126,26 @@ describe('validateBody', () => {
     expect(validateBody(schema, { name: 'a', days: 3 })).toEqual({ name: 'a', days: 3 });
   });
 });
+
+describe('NUL characters in a body (issue #14: PostgreSQL and git cannot store them)', () => {
+  const body = (value: unknown) => new Request('http://studio.test/x', { method: 'POST', body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
+  it.each([
+    [{ summary: 'a\u0000b' }, '/summary'],
+    [{ specification: { tests: { ['t\u0000']: null } } }, '/specification/tests/t\\u0000'],
+    [{ list: ['ok', 'n\u0000'] }, '/list/1'],
+    [{ 'a/b': { c: '\u0000' } }, '/a~1b/c'],
+    ['\u0000', ''],
+  ])('refuses %j naming %s (422)', async (value, path) => {
+    const error = await parseJsonBody(body(value)).then(
+      () => null,
+      (caught: AppError) => caught,
+    );
+    expect(error?.code).toBe('VALIDATION_FAILED');
+    expect(error?.details).toEqual([{ path, message: 'must not contain the NUL character (\\u0000)' }]);
+  });
+
+  it('accepts every other character, an escaped backslash-zero included', async () => {
+    const value = { text: 'tab\there \\u0000 \u0001 \uFFFD 😀', nested: [{ k: 'v' }] };
+    expect(await parseJsonBody(body(value))).toEqual(value);
+  });
+});
