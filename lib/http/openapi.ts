@@ -7,6 +7,7 @@
  * HTTP tests validate real responses against them.
  */
 import { TEST_STATUSES } from '@/lib/domain/test-status';
+import { ERROR_CODES } from '@/lib/errors';
 import { HEARTBEAT_BODY } from '@/lib/distribution/record-heartbeat';
 import * as api from './api-schemas';
 import type { JsonSchema } from './validate-body';
@@ -34,13 +35,8 @@ const SCHEMAS: Record<string, Schema> = {
     required: ['code', 'message', 'details'],
     additionalProperties: false,
     properties: {
-      code: {
-        enum: [
-          'VALIDATION_FAILED', 'BAD_REQUEST', 'NOT_FOUND', 'ALREADY_EXISTS', 'STALE_REVISION', 'NO_CHANGES', 'ISSUE_NOT_FOUND', 'ISSUE_INVALID',
-          'ISSUE_STATE_NOT_ALLOWED', 'PROMOTION_NOT_ALLOWED', 'INCOMPATIBLE_WITH_CONSUMERS', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_REJECTED', 'NOT_READY', 'DATABASE_UNAVAILABLE',
-          'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'PAYLOAD_TOO_LARGE', 'INTERNAL',
-        ],
-      },
+      // Generated from the one list (lib/errors.ts), so a new code cannot be missing here.
+      code: { enum: [...ERROR_CODES] },
       message: str,
       details: { type: 'array', items: obj({ path: { type: 'string', description: 'JSON pointer into the request (or ?param)' }, message: str }) },
       data: { type: 'object', description: 'e.g. {testName, expected, actual} for STALE_REVISION, {line, column} for malformed JSON' },
