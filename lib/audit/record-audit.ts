@@ -26,9 +26,12 @@ export interface AuditEntry {
 
 const MAX_MESSAGE = 2000;
 
-/** PostgreSQL text and jsonb cannot hold NUL; a hostile value must still leave its trace, shown as U+FFFD. */
+/** NUL and unpaired surrogates: PostgreSQL text and jsonb refuse both, so the entry would be lost. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A hostile value must still leave its trace: what PostgreSQL cannot store is shown as U+FFFD. */
 function withoutNul<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\0/g, '\uFFFD') as T;
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD') as T;
   if (value === null || typeof value !== 'object') return value;
   return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'string' ? withoutNul(inner) : inner))) as T;
 }
@@ -46,7 +49,7 @@ export async function recordAudit(prisma: PrismaClient, entry: AuditEntry, logge
     action: withoutNul(entry.action),
     target: withoutNul(entry.target ?? null),
     outcome: entry.outcome,
-    message: withoutNul(redact(entry.message ?? '') as string).slice(0, MAX_MESSAGE),
+    message: withoutNul((redact(entry.message ?? '') as string).slice(0, MAX_MESSAGE)),
     requestId: entry.requestId ?? null,
     ip: withoutNul(entry.ip ?? null),
     details: withoutNul((redact(entry.details ?? {}) ?? {}) as object),

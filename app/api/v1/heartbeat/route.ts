@@ -1,8 +1,11 @@
+import { recordAudit } from '@/lib/audit/record-audit';
 import { resolveConsumerToken } from '@/lib/distribution/consumer-tokens';
 import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
 import { HEARTBEAT_BODY, HEARTBEAT_INTERVAL_SECONDS, recordHeartbeat, type Heartbeat } from '@/lib/distribution/record-heartbeat';
 import { requestIdOf } from '@/lib/http/api-route';
+import { clientAddress } from '@/lib/http/client-address';
 import { errorResponse } from '@/lib/http/error-response';
+import { isAppError } from '@/lib/errors';
 import { parseJsonBody } from '@/lib/http/parse-json-body';
 import { getRouteDeps } from '@/lib/http/route-deps';
 import { validateBody } from '@/lib/http/validate-body';
@@ -35,6 +38,21 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     const response = errorResponse(error, requestId, { logger });
     logger.info('request', { method: 'POST', path: '/api/v1/heartbeat', status: response.status });
+    // Accepted heartbeats (one per instance every 30 s) are not audited; refused ones are, like every refused request.
+    const deps = await getRouteDeps().catch(() => null);
+    if (deps) {
+      await recordAudit(deps.prisma, {
+        actor: null,
+        actorKind: 'token',
+        action: 'heartbeat',
+        target: null,
+        outcome: response.status >= 500 ? 'failed' : 'refused',
+        message: isAppError(error) && error.code !== 'INTERNAL' ? error.message : `Something went wrong (ref ${requestId})`,
+        requestId,
+        ip: clientAddress(request, deps.config.trustedProxies),
+        details: { method: 'POST', path: '/api/v1/heartbeat', status: response.status, ...(isAppError(error) ? { code: error.code } : {}) },
+      }, logger);
+    }
     return response;
   }
 }
