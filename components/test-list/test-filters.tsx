@@ -89,7 +89,7 @@ export function TestFilters({ types, tags }: { types: string[]; tags: string[] }
       ])}
       {select('status', 'Status', [
         ['', 'Any status'],
-        ...TEST_STATUSES.map((status) => [status, TEST_STATUS_LABEL[status]] as [string, string]),
+        ...TEST_STATUSES.map((status) => [status, TEST_STATUS_LABEL[status].replace(/^./, (c) => c.toUpperCase())] as [string, string]),
       ])}
       {select('sort', 'Sort', [
         ['', 'Name'],
