@@ -3,7 +3,7 @@
  * console can say exactly what the app runs with.
  */
 import path from 'node:path';
-import { parseTrustedProxies } from '@/lib/http/client-address';
+import { parseTrustedProxies } from '@/lib/client-address';
 
 export interface AppConfig {
   port: number;

@@ -5,7 +5,7 @@
  * header cross-origin without a CORS preflight we never approve.
  */
 import { AppError } from '@/lib/errors';
-import { requestHosts } from '@/lib/http/client-address';
+import { requestHosts } from '@/lib/client-address';
 import type { AuthMethod } from './authenticate';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -13,7 +13,7 @@ import type { AuthUser } from '@/lib/auth/user-view';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record-audit';
 import { AppError, isAppError } from '@/lib/errors';
 import { getLogger, withRequestId, type Logger } from '@/lib/log/logger';
-import { clientAddress } from './client-address';
+import { clientAddress } from '@/lib/client-address';
 import { errorResponse } from './error-response';
 import { assertNoNulInUrl } from './nul-in-url';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody } from './parse-json-body';

@@ -14,7 +14,7 @@ import type { AppError } from '@/lib/errors';
 import { getLogger } from '@/lib/log/logger';
 import { isAudited } from './api-route';
 import { answerRefusal, refusalFor } from './api-surface-guard';
-import { PEER_ADDRESS_HEADER } from './client-address';
+import { PEER_ADDRESS_HEADER } from '@/lib/client-address';
 import { getRouteDeps } from './route-deps';
 
 const INSTALLED = Symbol.for('proctor-studio.request-edge');

@@ -7,7 +7,7 @@ import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { allowedOrigins } from '@/lib/auth/origin-check';
 import { loadConfig } from '@/lib/config';
-import { clientAddress, normalizeAddress, parseTrustedProxies, PEER_ADDRESS_HEADER, requestHosts } from '@/lib/http/client-address';
+import { clientAddress, normalizeAddress, parseTrustedProxies, PEER_ADDRESS_HEADER, requestHosts } from '@/lib/client-address';
 import { stampPeerAddress } from '@/lib/http/request-edge';
 
 const PROXIES = ['10.0.0.5', '10.1.0.0/16', 'fd00::/8'];

@@ -3,7 +3,7 @@ import { resolveConsumerToken } from '@/lib/distribution/consumer-tokens';
 import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
 import { HEARTBEAT_BODY, HEARTBEAT_INTERVAL_SECONDS, recordHeartbeat, type Heartbeat } from '@/lib/distribution/record-heartbeat';
 import { requestIdOf } from '@/lib/http/api-route';
-import { clientAddress } from '@/lib/http/client-address';
+import { clientAddress } from '@/lib/client-address';
 import { errorResponse } from '@/lib/http/error-response';
 import { isAppError } from '@/lib/errors';
 import { parseJsonBody } from '@/lib/http/parse-json-body';

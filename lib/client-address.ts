@@ -4,12 +4,12 @@
  * X-Forwarded-For and X-Forwarded-Host are plain request headers anyone can send, so they are believed only when the
  * TCP peer is a configured trusted proxy (PROCTOR_TRUSTED_PROXIES); otherwise the peer itself is the client. Next.js
  * does not hand the socket to route handlers (and copies a client-supplied X-Forwarded-For through untouched), so
- * request-edge.ts writes the socket's address into PEER_ADDRESS_HEADER before Next sees the request,
+ * lib/http/request-edge.ts writes the socket's address into PEER_ADDRESS_HEADER before Next sees the request,
  * replacing any copy the client sent.
  */
 import { BlockList, isIP } from 'node:net';
 
-/** Set by the server from the socket (never from the client): see request-edge.ts. */
+/** Set by the server from the socket (never from the client): see lib/http/request-edge.ts. */
 export const PEER_ADDRESS_HEADER = 'x-proctor-peer-address';
 
 /** One address in canonical form: IPv4-mapped IPv6 as IPv4, brackets and a port (`[::1]:80`, `1.2.3.4:80`) removed. */
