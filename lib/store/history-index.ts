@@ -185,6 +185,10 @@ export class HistoryIndex {
       }
     }
     this.lastChanges.set(branch, map);
+    // Damaged commits found by an earlier run are named again at every start, until someone repairs the history.
+    const damaged = state?.headRevision ? ((state.damagedCommits ?? []) as unknown as DamagedCommit[]) : [];
+    this.damaged.set(branch, damaged);
+    for (const commit of damaged) this.onDamaged?.(branch, commit);
     this.progress.set(branch, {
       branch,
       status: state?.headRevision && state.status !== 'failed' ? 'ready' : 'pending',
@@ -293,6 +297,9 @@ export class HistoryIndex {
           create: { branch, headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready' },
           update: { headRevision: head, indexedCommits: seq, totalCommits: seq, status: 'ready', error: null },
         });
+      }
+      if (rebuild || found.length > 0) {
+        await this.prisma.branchIndexState.update({ where: { branch }, data: { damagedCommits: (this.damaged.get(branch) ?? []) as unknown as object[] } });
       }
       this.lastChanges.set(branch, map);
       this.progress.set(branch, { branch, status: 'ready', headRevision: head, indexedCommits: seq, totalCommits: seq });

@@ -245,4 +245,28 @@ describe('a repository that already holds commits fsck rejects', () => {
     }
     // Two stores opened, seeded and indexed one after the other: generous on a shared machine.
   }, 300_000);
+
+  it('names the damaged commits again at every start, also when the index is already past them', async () => {
+    const other = await makeTempDir('proctor-damaged-restart-');
+    const db = await createTestDatabase();
+    const found: string[] = [];
+    try {
+      const first = await openTestStore(other, { prisma: db.prisma, now: () => Date.UTC(2025, 5, 1, 12, 0, 0) });
+      const bad = await writeDamagedCommits(first.gitdir);
+      await first.store.sync();
+      await first.close(); // the store, and the database openTestStore made and did not use (ours stays open)
+      // A restart on the same database: nothing new to index, the damage is still there and must still be reported.
+      const second = await openTestStore(other, { prisma: db.prisma, now: () => Date.UTC(2025, 5, 1, 12, 0, 0), onDamagedCommit: (commit) => found.push(commit.revision) });
+      try {
+        await second.store.history(TEST, 'trunk', { limit: 1 });
+        expect(found).toEqual([bad.nul, bad.ident]);
+        expect(second.store.indexStatus().branches.find((b) => b.branch === 'trunk')!.damaged!.map((d) => d.revision)).toEqual([bad.nul, bad.ident]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await db.close();
+      await removeDir(other);
+    }
+  }, 300_000);
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "BranchIndexState" ADD COLUMN     "damagedCommits" JSONB NOT NULL DEFAULT '[]';
