@@ -40,3 +40,15 @@ export async function isUnknownPage(pathname: string | null): Promise<boolean> {
   }
   return false;
 }
+
+/** What the 404 page says for an address isUnknownPage refused: the thing that is missing, in the words pages use. */
+export function unknownPageMessage(pathname: string | null): string | null {
+  const test = pathname ? /^\/tests\/([^/]+)(\/edit)?\/?$/.exec(pathname) : null;
+  if (test) {
+    const name = decoded(test[1]);
+    return name !== null && isValidTestName(name) ? `Test ${name} does not exist in any environment.` : `'${test[1]}' is not a test name.`;
+  }
+  const issue = pathname ? /^\/issues\/([^/]+)\/?$/.exec(pathname) : null;
+  if (issue) return `Issue ${decoded(issue[1])?.trim().toUpperCase() ?? issue[1]} does not exist.`;
+  return null;
+}
