@@ -2,14 +2,14 @@
  * Gets a new test matrix to applications within moments of a branch moving. One per process: it watches the branch
  * heads (fs.watch on the bare repository's refs for immediacy, plus a short poll as a safety net, because heads move
  * by our own commits, by the periodic upstream sync and by other processes on the same repository), rebuilds the
- * environment's matrix (lib/services/environment-matrix.ts keeps the last good one when a build fails), publishes the
+ * environment's matrix (its store's MatrixCache keeps the last good one when a build fails), publishes the
  * new file to PROCTOR_MATRIX_PUBLISH_DIR with an atomic rename, and tells change-stream subscribers.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@/lib/log/logger';
-import { getEnvironmentMatrix, type BuiltMatrix, type MatrixState } from '@/lib/services/environment-matrix';
+import { matrixCacheFor, type BuiltMatrix, type MatrixCache, type MatrixState } from './matrix-cache';
 import { ENVIRONMENTS, type DefinitionStore, type Environment } from '@/lib/store';
 
 export interface MatrixChange {
@@ -57,11 +57,15 @@ export class MatrixDistribution {
   /** Last time each env's matrix changed revision, for the status page. */
   readonly changedAt = new Map<Environment, number>();
   lastPublishError: { env: Environment; message: string; at: number } | null = null;
+  /** The store's matrices, shared with the endpoint and pages that read the same store. */
+  readonly matrices: MatrixCache;
 
   constructor(
     readonly store: DefinitionStore,
     readonly options: MatrixDistributionOptions = {},
-  ) {}
+  ) {
+    this.matrices = matrixCacheFor(store);
+  }
 
   /** Builds every environment's matrix once, then watches. Idempotent. */
   async start(): Promise<void> {
@@ -123,7 +127,7 @@ export class MatrixDistribution {
   }
 
   private async checkEnv(env: Environment): Promise<void> {
-    const state = await getEnvironmentMatrix(this.store, env);
+    const state = await this.matrices.get(env);
     const revision = state.current?.revision ?? null;
     const failure = state.failure?.revision ?? null;
     const first = !this.served.has(env);

@@ -2,7 +2,7 @@
  * HTTP for the matrix endpoint and its change stream. The matrix is served from memory with a strong ETag (the branch
  * head) so applications and CDNs revalidate cheaply: If-None-Match → 304 without a body.
  */
-import type { BuiltMatrix, MatrixState } from '@/lib/services/environment-matrix';
+import type { BuiltMatrix, MatrixState } from './matrix-cache';
 import type { MatrixChange, MatrixDistribution } from './matrix-distribution';
 import type { Environment } from '@/lib/store';
 

@@ -10,7 +10,7 @@ import type { ConsumableTestDefinition, ProctorSpecification, TestDefinition, Te
 import { toConsumable } from '@/lib/proctor/to-consumable';
 import { matchesDynamicFilter, verifyMatrix } from '@/lib/proctor/verify-matrix';
 import type { Environment } from '@/lib/store';
-import { getEnvironmentMatrix } from './environment-matrix';
+import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
 import type { ServiceDeps } from './service-deps';
 
 export const DEFAULT_ACTIVE_MINUTES = 15;

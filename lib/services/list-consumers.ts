@@ -7,7 +7,7 @@ import { AppError } from '@/lib/errors';
 import { HEARTBEAT_INTERVAL_SECONDS } from '@/lib/distribution/record-heartbeat';
 import { ENVIRONMENTS, type Environment } from '@/lib/store';
 import { DEFAULT_ACTIVE_MINUTES } from './check-consumers';
-import { getEnvironmentMatrix } from './environment-matrix';
+import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
 import type { ServiceDeps } from './service-deps';
 
 /** An instance silent for this long is stale (three missed heartbeats). */

@@ -73,7 +73,7 @@ describe('saving deep definitions', () => {
     expect(read?.definition?.constants).toEqual(deepDefinition(AT_LIMIT).constants);
     const listed = (await t.store.listDefinitions('trunk')).find((entry) => entry.testName === 'deep_at_limit');
     expect(listed?.definition?.constants).toEqual(deepDefinition(AT_LIMIT).constants);
-    const { getEnvironmentMatrix } = await import('@/lib/services/environment-matrix');
+    const { getEnvironmentMatrix } = await import('@/lib/distribution/matrix-cache');
     const matrix = await getEnvironmentMatrix(t.store, 'trunk');
     expect(matrix.failure).toBeNull();
     expect(matrix.current?.revision).toBe(await head('trunk'));
@@ -100,14 +100,14 @@ describe('a definition past the limit committed outside the app', () => {
     expect(listed?.parseError).toContain(`Invalid test definition at /constants/deep${'/0'.repeat(LIMIT - 2)}`);
 
     // This process keeps the matrix it built before the bad commit.
-    const { getEnvironmentMatrix } = await import('@/lib/services/environment-matrix');
+    const { getEnvironmentMatrix } = await import('@/lib/distribution/matrix-cache');
     const running = await getEnvironmentMatrix(t.store, 'trunk');
     expect(running.current?.revision).toBe(good);
     expect(running.failure).toMatchObject({ revision: bad, details: [{ path: 'deep_outside', message: expect.stringContaining(`deeper than ${LIMIT} levels`) }] });
 
     // A fresh process (new module state, new store on the same repository) finds the same last good matrix in history.
     vi.resetModules();
-    const fresh = await import('@/lib/services/environment-matrix');
+    const fresh = await import('@/lib/distribution/matrix-cache');
     const restarted = await openTestStore(dir);
     try {
       const state = await fresh.getEnvironmentMatrix(restarted.store, 'trunk');

@@ -11,7 +11,7 @@ import { getRouteDeps } from '@/lib/http/route-deps';
 import { validateBody } from '@/lib/http/validate-body';
 import { getLogger, withRequestId } from '@/lib/log/logger';
 import { getAppContext } from '@/lib/server/app-context';
-import { getEnvironmentMatrix } from '@/lib/services/environment-matrix';
+import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
 
 export const dynamic = 'force-dynamic';
 

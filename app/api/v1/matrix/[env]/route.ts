@@ -2,7 +2,7 @@ import { matrixResponse } from '@/lib/distribution/matrix-response';
 import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
 import { apiRoute } from '@/lib/http/api-route';
 import { getAppContext } from '@/lib/server/app-context';
-import { requireEnvironmentMatrix } from '@/lib/services/environment-matrix';
+import { requireEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
 import { assertEnvironment } from '@/lib/services/read-tests';
 
 export const dynamic = 'force-dynamic';
