@@ -33,7 +33,6 @@ const FLOORS = {
   ui: ['domain', 'errors', 'proctor'],
 };
 const DEBT = {
-  distribution: ['services', 'http'], // the matrix cache lives in services/environment-matrix.ts; JsonSchema type
   http: ['server'], // route-deps reaches the composition root
   ui: ['http'], // page-data.ts uses the error mapping
 };

@@ -9,8 +9,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import { useRouter } from 'next/navigation';
 import { createDraftSession, createDraftStore, type DraftSession, type EditorDraft } from '@/lib/editor/draft-store';
 import { parseEditorText, type TextProblem } from '@/lib/editor/editor-document';
-import { offsetOf } from '@/lib/editor/editor-document';
-import { rangeOfPath, valuePositions } from '@/lib/editor/issue-positions';
+import { offsetAt, rangeOfPath, valuePositions } from '@/lib/proctor/json-locate';
 import { reapplyEdit } from '@/lib/editor/reapply-edit';
 import { parseDefinition, serializeDefinition, validateDefinition, validateTestName, type TestDefinition, type ValidationIssue } from '@/lib/proctor';
 import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
@@ -172,7 +171,7 @@ export function TestEditor(props: TestEditorProps) {
   const diagnostics = useMemo<JsonDiagnostic[]>(() => {
     if (view !== 'json' || liveText === null) return [];
     if (doc.problem) {
-      const at = doc.problem.line ? offsetOf(liveText, doc.problem.line, doc.problem.column ?? 1) : 0;
+      const at = doc.problem.line ? offsetAt(liveText, doc.problem.line, doc.problem.column ?? 1) : 0;
       return [{ from: at, to: at + 1, severity: 'error', message: doc.problem.message }];
     }
     const positions = valuePositions(liveText);

@@ -6,7 +6,7 @@
 import { AppError } from '@/lib/errors';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { ProctorSpecification } from '@/lib/proctor/model';
-import type { JsonSchema } from '@/lib/http/validate-body';
+import type { JsonSchema } from '@/lib/proctor/schema-check';
 import type { Environment } from '@/lib/store';
 import type { ConsumerTokenView } from './consumer-tokens';
 

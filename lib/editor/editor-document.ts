@@ -82,16 +82,3 @@ export function structuredCloneDefinition(def: TestDefinition): TestDefinition {
   const text = serializeDefinition(def);
   return parseDefinitionStrict(text);
 }
-
-/** Text positions of a problem given as line/column, as a 0-based offset. */
-export function offsetOf(text: string, line: number, column: number): number {
-  let current = 1;
-  let i = 0;
-  while (current < line && i < text.length) {
-    const next = text.indexOf('\n', i);
-    if (next < 0) return text.length;
-    i = next + 1;
-    current++;
-  }
-  return Math.min(text.length, i + column - 1);
-}

@@ -1,6 +1,6 @@
 /** JSON Schemas of the request bodies of the account, token, issue and session routes (unknown fields are rejected). */
 import { ROLES } from '@/lib/auth/roles';
-import type { JsonSchema } from './validate-body';
+import type { JsonSchema } from '@/lib/proctor/schema-check';
 
 export const LOGIN_BODY: JsonSchema = {
   type: 'object',

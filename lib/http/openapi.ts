@@ -10,7 +10,7 @@ import { TEST_STATUSES } from '@/lib/domain/test-status';
 import { ERROR_CODES } from '@/lib/errors';
 import { HEARTBEAT_BODY } from '@/lib/distribution/record-heartbeat';
 import * as api from './api-schemas';
-import type { JsonSchema } from './validate-body';
+import type { JsonSchema } from '@/lib/proctor/schema-check';
 import * as tests from './test-schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

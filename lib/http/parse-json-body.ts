@@ -1,8 +1,9 @@
 /**
  * Reads a request body as JSON with a size limit, and explains malformed JSON by line and column (V8's messages give a
- * position only for some errors, so the position is found by our own scan).
+ * position only for some errors, so the project's own JSON reader finds and names the problem).
  */
 import { AppError } from '@/lib/errors';
+import { JsonParseError, locate, parseJson } from '@/lib/proctor/json';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -127,7 +128,7 @@ export function findTooDeepOffset(text: string, limit: number): number {
 export function parseJsonText(text: string, maxDepth: number = MAX_BODY_DEPTH): unknown {
   const deep = findTooDeepOffset(text, maxDepth);
   if (deep >= 0) {
-    const { line, column } = lineAndColumn(text, deep);
+    const { line, column } = locate(text, deep);
     const problem = `nested deeper than ${maxDepth} levels at line ${line}, column ${column}`;
     throw new AppError('BAD_REQUEST', `The request body is ${problem}; send JSON nested at most ${maxDepth} levels deep.`, {
       details: [{ path: '', message: problem }],
@@ -137,150 +138,21 @@ export function parseJsonText(text: string, maxDepth: number = MAX_BODY_DEPTH): 
   try {
     return JSON.parse(text);
   } catch {
-    const { offset, problem } = findJsonSyntaxError(text);
-    const { line, column } = lineAndColumn(text, offset);
-    throw new AppError('BAD_REQUEST', `The request body is not valid JSON: ${problem} at line ${line}, column ${column}.`, {
-      details: [{ path: '', message: `${problem} at line ${line}, column ${column}` }],
-      data: { line, column },
-    });
+    const { message, line, column } = findJsonSyntaxError(text);
+    throw new AppError('BAD_REQUEST', `The request body is not valid JSON: ${message}.`, { details: [{ path: '', message }], data: { line, column } });
   }
 }
 
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
-class SyntaxAt extends Error {
-  constructor(
-    readonly offset: number,
-    readonly problem: string,
-  ) {
-    super(problem);
-  }
-}
-
-/** Offset (0-based) and description of the first JSON syntax error in `text` (RFC 8259 grammar). */
-export function findJsonSyntaxError(text: string): { offset: number; problem: string } {
-  let i = 0;
-  const describe = (at: number) => (at >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[at])}`);
-  const fail = (problem?: string): never => {
-    throw new SyntaxAt(i, problem ?? describe(i));
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const literal = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail();
-      i++;
-    }
-  };
-  const string = () => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) fail('unterminated string');
-      const ch = text[i];
-      if (ch === '"') {
-        i++;
-        return;
-      }
-      if (ch === '\\') {
-        i++;
-        const esc = text[i];
-        if (esc === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
-            i += k;
-            fail('invalid \\u escape');
-          }
-          i += 5;
-        } else if (esc !== undefined && '"\\/bfnrt'.includes(esc)) i++;
-        else fail('invalid escape in string');
-      } else if (ch < ' ') fail('control character in string');
-      else i++;
-    }
-  };
-  const number = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!match || match[0] === '-' || match[0] === '') fail('invalid number');
-    i += match![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(text[i] === undefined ? undefined : `expected a property name in double quotes, found ${JSON.stringify(text[i])}`);
-        string();
-        ws();
-        if (text[i] !== ':') fail(text[i] === undefined ? undefined : `expected ':' after property name, found ${JSON.stringify(text[i])}`);
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === '}') fail('trailing comma before "}"');
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail(text[i] === undefined ? undefined : `expected ',' or '}', found ${JSON.stringify(text[i])}`);
-      }
-    }
-    if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === ']') fail('trailing comma before "]"');
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail(text[i] === undefined ? undefined : `expected ',' or ']', found ${JSON.stringify(text[i])}`);
-      }
-    }
-    if (ch === '"') return string();
-    if (ch === 't') return literal('true');
-    if (ch === 'f') return literal('false');
-    if (ch === 'n') return literal('null');
-    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return number();
-    fail();
-  };
+/**
+ * The first JSON syntax error in `text` (offset, line, column and what is wrong), in the words of the project's one
+ * JSON reader (lib/proctor/json.ts, strict: no comments), so the API and the editor describe malformed JSON alike.
+ */
+export function findJsonSyntaxError(text: string): JsonParseError {
   try {
-    value();
-    ws();
-    if (i < text.length) fail(`unexpected ${JSON.stringify(text[i])} after the JSON value`);
-    return { offset: 0, problem: 'invalid JSON' };
+    parseJson(text, { allowComments: false, maxDepth: Number.MAX_SAFE_INTEGER });
   } catch (error) {
-    if (error instanceof SyntaxAt) return { offset: error.offset, problem: error.problem };
+    if (error instanceof JsonParseError) return error;
     throw error;
   }
+  return new JsonParseError('Invalid JSON (line 1, column 1)', 0, 1, 1);
 }

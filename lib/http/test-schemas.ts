@@ -1,5 +1,5 @@
 /** JSON Schemas of the request bodies of the test, promotion and validation routes (unknown fields are rejected). */
-import type { JsonSchema } from './validate-body';
+import type { JsonSchema } from '@/lib/proctor/schema-check';
 
 const TEST_NAME = { type: 'string', minLength: 1, maxLength: 100 };
 const REVISION = { type: 'string', pattern: '^[0-9a-f]{40}$' };

@@ -156,7 +156,7 @@ describe('bad inputs', () => {
     const response = await clients.erin.put(`/api/v1/tests/${TEST}`, body);
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ code: 'BAD_REQUEST', data: { line: 4, column: 15 } });
-    expect(response.json.message).toBe('The request body is not valid JSON: unexpected "P" at line 4, column 15.');
+    expect(response.json.message).toBe("The request body is not valid JSON: Unrecognized token 'PROTEST': expected a value (object, array, string, number, true, false or null); strings need double quotes (line 4, column 15).");
     assertDocumented('PUT', '/api/v1/tests/{name}', response);
   });
 

@@ -67,8 +67,8 @@ describe('apiRoute', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       code: 'BAD_REQUEST',
-      message: 'The request body is not valid JSON: unexpected "d" at line 3, column 15.',
-      details: [{ path: '', message: 'unexpected "d" at line 3, column 15' }],
+      message: "The request body is not valid JSON: Unrecognized token 'demo': expected a value (object, array, string, number, true, false or null); strings need double quotes (line 3, column 15).",
+      details: [{ path: '', message: "Unrecognized token 'demo': expected a value (object, array, string, number, true, false or null); strings need double quotes (line 3, column 15)" }],
       data: { line: 3, column: 15 },
     });
   });

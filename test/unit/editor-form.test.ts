@@ -12,7 +12,7 @@ import {
   percentToLength,
 } from '../../lib/editor/form-values';
 import { buildTruthTable, parseSampleContext } from '../../lib/editor/rule-truth-table';
-import { rangeOfPath, valuePositions } from '../../lib/editor/issue-positions';
+import { rangeOfPath, valuePositions } from '../../lib/proctor/json-locate';
 import { parseDefinition, serializeDefinition, validateDefinition, type TestDefinition } from '../../lib/proctor';
 
 const REF = 'test/fixtures/proctor-reference/test-definitions';

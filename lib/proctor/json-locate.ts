@@ -1,12 +1,28 @@
 /**
- * Where a validation issue (JSON pointer) sits in the editor's text, for underlining it in the JSON view. An issue on a
- * path the text does not contain falls back to its nearest existing parent.
+ * Positions in JSON text, the one home for them: offset ↔ line and column (1-based, as the JSON reader's errors and
+ * the API's 400s give them), and where the value at a JSON pointer sits (for underlining a validation issue in the
+ * editor's JSON view). An issue on a path the text does not contain falls back to its nearest existing parent.
  */
-import { parseJson } from '../proctor';
+import { parseJson } from './json';
+
+export { locate } from './json';
 
 export interface TextRange {
   from: number;
   to: number;
+}
+
+/** The 0-based offset of a 1-based line and column (clamped to the text). */
+export function offsetAt(text: string, line: number, column: number): number {
+  let current = 1;
+  let i = 0;
+  while (current < line && i < text.length) {
+    const next = text.indexOf('\n', i);
+    if (next < 0) return text.length;
+    i = next + 1;
+    current++;
+  }
+  return Math.min(text.length, i + column - 1);
 }
 
 /** Offsets of every value by JSON pointer, or null when the text does not parse. */
