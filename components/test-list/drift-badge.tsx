@@ -1,4 +1,4 @@
-import type { DriftState } from '@/lib/store';
+import type { DriftState } from '@/lib/domain/drift';
 
 /** "trunk ahead of production" and friends: how an environment relates to trunk. */
 export function DriftBadge({ env, state }: { env: 'qa' | 'production'; state: DriftState }) {

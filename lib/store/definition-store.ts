@@ -18,7 +18,7 @@ import { serializeDefinition, serializeJson } from '@/lib/proctor/serialize-defi
 import { diffDefinitions, type DefinitionChange as SemanticChange } from '@/lib/proctor/diff-definitions';
 import { unifiedDiff } from '@/lib/proctor/unified-diff';
 import { buildCommitMessage, buildPromotionMessage, type ChangeKind } from './commit-message';
-import { computeDrift, type TestDrift } from './drift';
+import { computeDrift, type TestDrift } from '@/lib/domain/drift';
 import { HistoryIndex, type DamagedCommit, type HistoryEntryRecord, type IndexProgress } from './history-index';
 import { ListingCache, type CachedTest } from './listing-cache';
 import { Foreground } from './foreground';

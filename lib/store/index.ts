@@ -11,7 +11,7 @@ export type {
   DiffSide,
 } from './definition-store';
 export type { HistoryEntryRecord, IndexProgress } from './history-index';
-export type { TestDrift, DriftState } from './drift';
+export type { TestDrift, DriftState } from '@/lib/domain/drift';
 export { ENVIRONMENTS, type Environment, type BranchNames } from './paths';
 export { DEMO_USERS, planSeedHistory, seedIssues, type SeedIssue, type DemoUser } from './seed';
 export { parseCommitMessage, buildCommitMessage, type ChangeKind } from './commit-message';

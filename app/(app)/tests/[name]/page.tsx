@@ -15,6 +15,7 @@ import { UsagePanel } from '@/components/test-page/usage-panel';
 import { isTestTab, TestTabs, type TestTab } from '@/components/test-page/test-tabs';
 import { hasRole } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
+import { driftState } from '@/lib/domain/drift';
 import { DEFAULT_WORKFLOW_RULES } from '@/lib/issues/workflow';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
@@ -30,13 +31,6 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   return { title: decodeURIComponent((await params).name) };
-}
-
-function driftState(view: TestView, env: 'qa' | 'production') {
-  const trunk = view.live.trunk.revision;
-  const live = view.live[env];
-  if (!live.revision) return 'none' as const;
-  return trunk && live.sourceTrunkRevision === trunk ? ('current' as const) : ('older' as const);
 }
 
 async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user: AuthUser; view: TestView; tab: TestTab; sp: SearchParams }) {
@@ -137,7 +131,7 @@ export default async function TestPage({ params, searchParams }: { params: Promi
           <span key={env} className="flex items-center gap-1.5" data-live-env={env}>
             <EnvBadge env={env} /> <code>{shortRevision(view.live[env].revision)}</code>
             {view.live[env].sourceTrunkRevision && <span className="text-xs text-slate-600 dark:text-slate-400">from trunk {shortRevision(view.live[env].sourceTrunkRevision)}</span>}
-            {view.envs.trunk && <DriftBadge env={env} state={driftState(view, env)} />}
+            {view.envs.trunk && <DriftBadge env={env} state={driftState(view.live.trunk.revision, view.live[env].revision ? view.live[env] : null)} />}
           </span>
         ))}
       </div>
