@@ -1,6 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { api } from '@/lib/ui/api';
 import { buttonClass } from '@/lib/ui/styles';
 
 export function SignOutButton() {
@@ -13,7 +14,7 @@ export function SignOutButton() {
       disabled={busy}
       onClick={async () => {
         setBusy(true);
-        await fetch('/api/v1/session', { method: 'DELETE', credentials: 'same-origin' }).catch(() => undefined);
+        await api.session.signOut().catch(() => undefined);
         router.push('/login');
         router.refresh();
       }}

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
 import { safeReturnPath } from '@/lib/http/return-path';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { api } from '@/lib/ui/api';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
 export function LoginForm({ next }: { next: string }) {
@@ -17,7 +18,7 @@ export function LoginForm({ next }: { next: string }) {
         setBusy(true);
         setError(null);
         try {
-          await callApi('/api/v1/session', { body: { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') } });
+          await api.session.signIn({ username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') });
           // Checked again here: this is where the browser actually navigates.
           window.location.assign(safeReturnPath(next));
         } catch (caught) {

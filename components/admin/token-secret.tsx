@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { buttonClass, dangerButtonClass } from '@/lib/ui/styles';
 
 /** A token secret right after it was created: shown this once, with a copy button. */
@@ -16,7 +16,7 @@ export function TokenSecret({ token, testId, children }: { token: string; testId
 }
 
 /** Revokes a token after a confirmation that says what stops working. */
-export function RevokeTokenButton({ url, label, confirmation, onError }: { url: string; label: string; confirmation: string; onError: (error: ApiErrorBody | null) => void }) {
+export function RevokeTokenButton({ revoke, label, confirmation, onError }: { revoke: () => Promise<unknown>; label: string; confirmation: string; onError: (error: ApiErrorBody | null) => void }) {
   const router = useRouter();
   return (
     <button
@@ -27,7 +27,7 @@ export function RevokeTokenButton({ url, label, confirmation, onError }: { url: 
         if (!window.confirm(confirmation)) return;
         onError(null);
         try {
-          await callApi(url, { method: 'DELETE' });
+          await revoke();
           router.refresh();
         } catch (caught) {
           onError(caught as ApiErrorBody);

@@ -1,7 +1,8 @@
 'use client';
 import { useState } from 'react';
+import { ApiForm, field } from '@/components/api-form';
 import { ErrorPanel } from '@/components/error-panel';
-import { callApi } from '@/lib/ui/api-error';
+import { api } from '@/lib/ui/api';
 import { useApiAction } from '@/lib/ui/use-api-action';
 import { buttonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
@@ -19,26 +20,22 @@ export interface UserRow {
 export function UserManager({ users, self }: { users: UserRow[]; self: string }) {
   const { error, run } = useApiAction();
   const [notice, setNotice] = useState<string | null>(null);
-  async function update(username: string, body: Partial<UserRow>, done: string) {
+  async function update(username: string, body: Pick<Partial<UserRow>, 'role' | 'disabled'>, done: string) {
     setNotice(null);
-    if ((await run(() => callApi(`/api/v1/users/${encodeURIComponent(username)}`, { method: 'PATCH', body }).then(() => true))) === true) setNotice(done);
+    if ((await run(() => api.users.update(username, body).then(() => true))) === true) setNotice(done);
   }
   return (
     <div className="space-y-4">
-      <form
+      <ApiForm
         className="grid gap-3 md:grid-cols-5 md:items-end"
         aria-label="Create a user"
-        onSubmit={async (event) => {
-          event.preventDefault();
-          const formElement = event.currentTarget;
-          const form = new FormData(formElement);
-          const username = String(form.get('username') ?? '').trim();
+        submit={(form) => {
+          const username = field(form, 'username').trim();
           setNotice(null);
-          const body = { username, displayName: String(form.get('displayName') ?? '') || undefined, role: String(form.get('role')), password: String(form.get('password') ?? '') || undefined };
-          if ((await run(() => callApi('/api/v1/users', { body }).then(() => true))) !== true) return;
-          setNotice(`User ${username} created.`);
-          formElement.reset();
+          const body = { username, displayName: field(form, 'displayName') || undefined, role: String(form.get('role')), password: field(form, 'password') || undefined };
+          return run(() => api.users.create(body).then(() => username));
         }}
+        onSuccess={(username) => setNotice(`User ${username} created.`)}
       >
         <div className="flex flex-col gap-1">
           <label htmlFor="user-username" className="text-sm font-medium">Username</label>
@@ -61,7 +58,7 @@ export function UserManager({ users, self }: { users: UserRow[]; self: string })
           <input id="user-password" name="password" type="password" autoComplete="new-password" className={inputClass} />
         </div>
         <button type="submit" className={primaryButtonClass}>Create user</button>
-      </form>
+      </ApiForm>
       {error && <ErrorPanel error={error} />}
       {notice && <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">{notice}</p>}
       <div className="overflow-x-auto">

@@ -1,46 +1,33 @@
 'use client';
 import { useState } from 'react';
+import { ApiForm, field } from '@/components/api-form';
 import { ErrorPanel } from '@/components/error-panel';
-import { RevokeTokenButton, TokenSecret } from '@/components/admin/token-secret';
-import { callApi } from '@/lib/ui/api-error';
+import { TokenSecret } from '@/components/admin/token-secret';
+import { TokenTable, type TokenRowBase } from '@/components/admin/token-table';
+import { isEnvironment, type Environment } from '@/lib/domain/environment';
+import { api, type CreatedToken } from '@/lib/ui/api';
 import { useApiAction } from '@/lib/ui/use-api-action';
 import { ENV_NAMES } from '@/lib/ui/environments';
-import { formatDateTime } from '@/lib/ui/format';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
-export interface ConsumerTokenRow {
-  id: string;
-  name: string;
-  prefix: string;
+export interface ConsumerTokenRow extends TokenRowBase {
   environment: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
 }
 
 /** Application tokens (pct_…) for the Proctor clients' heartbeats: create (the secret is shown once), list, revoke. */
 export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] }) {
-  const [created, setCreated] = useState<{ token: string; name: string; environment: string | null } | null>(null);
+  const [created, setCreated] = useState<(CreatedToken & { environment: Environment | null }) | null>(null);
   const { error, setError, busy, run } = useApiAction();
   return (
     <div className="space-y-4">
-      <form
+      <ApiForm
         className="flex flex-wrap items-end gap-3"
         aria-label="Create an application token"
-        onSubmit={async (event) => {
-          event.preventDefault();
-          const formElement = event.currentTarget;
-          const form = new FormData(formElement);
-          const environment = String(form.get('environment') ?? '');
-          const result = await run(() =>
-            callApi<{ token: string; name: string; environment: string | null }>('/api/v1/consumers/tokens', {
-              body: { name: String(form.get('name') ?? ''), environment: environment || null },
-            }),
-          );
-          if (!result) return;
-          setCreated(result);
-          formElement.reset();
+        submit={(form) => {
+          const environment = field(form, 'environment');
+          return run(() => api.consumerTokens.create({ name: field(form, 'name'), environment: isEnvironment(environment) ? environment : null }));
         }}
+        onSuccess={setCreated}
       >
         <div className="flex flex-col gap-1">
           <label htmlFor="app-token-name" className="text-sm font-medium">Application token name</label>
@@ -56,7 +43,7 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
           </select>
         </div>
         <button type="submit" className={primaryButtonClass} disabled={busy}>Create application token</button>
-      </form>
+      </ApiForm>
       {error && <ErrorPanel error={error} />}
       {created && (
         <TokenSecret token={created.token} testId="new-app-token">
@@ -64,48 +51,19 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
           application as <code>token</code> (e.g. <code>PROCTOR_APP_TOKEN</code>).
         </TokenSecret>
       )}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" aria-label="Application tokens">
-          <thead>
-            <tr className="border-b border-slate-300 dark:border-slate-600">
-              <th scope="col" className="py-1 pr-3">Name</th>
-              <th scope="col" className="py-1 pr-3">Environment</th>
-              <th scope="col" className="py-1 pr-3">Prefix</th>
-              <th scope="col" className="py-1 pr-3">Created</th>
-              <th scope="col" className="py-1 pr-3">Last used</th>
-              <th scope="col" className="py-1"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.length === 0 && (
-              <tr>
-                <td colSpan={6} className="py-3 text-slate-600 dark:text-slate-400">No application tokens yet.</td>
-              </tr>
-            )}
-            {tokens.map((token) => (
-              <tr key={token.id} className="border-b border-slate-200 dark:border-slate-700" data-app-token-name={token.name}>
-                <td className="py-1 pr-3">{token.name}</td>
-                <td className="py-1 pr-3">{token.environment ?? 'any'}</td>
-                <td className="py-1 pr-3 font-mono text-xs">{token.prefix}…</td>
-                <td className="py-1 pr-3 text-xs">{formatDateTime(token.createdAt)}</td>
-                <td className="py-1 pr-3 text-xs">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}</td>
-                <td className="py-1">
-                  {token.revokedAt ? (
-                    <span className="text-xs">revoked {formatDateTime(token.revokedAt)}</span>
-                  ) : (
-                    <RevokeTokenButton
-                      url={`/api/v1/consumers/tokens/${encodeURIComponent(token.id)}`}
-                      label={`Revoke application token ${token.name}`}
-                      confirmation={`Revoke the application token “${token.name}”? Applications using it can no longer report themselves.`}
-                      onError={setError}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TokenTable
+        tokens={tokens}
+        label="Application tokens"
+        empty="No application tokens yet."
+        rowAttribute="data-app-token-name"
+        afterName={[{ header: 'Environment', cell: (token) => token.environment ?? 'any' }]}
+        revoke={{
+          call: (token) => api.consumerTokens.revoke(token.id),
+          label: (token) => `Revoke application token ${token.name}`,
+          confirmation: (token) => `Revoke the application token “${token.name}”? Applications using it can no longer report themselves.`,
+        }}
+        onError={setError}
+      />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 /** Delete a test from trunk with an issue key; when it is live in production the name must be typed to confirm. */
 import { useState } from 'react';
 import { buttonClass, dangerButtonClass, inputClass } from '@/lib/ui/styles';
-import { IssuePicker } from './issue-picker';
+import { ChangeRecordFields } from './change-record-fields';
 import { ModalDialog } from './modal-dialog';
 
 export function DeleteDialog({
@@ -38,18 +38,7 @@ export function DeleteDialog({
             This test is live in <strong>production</strong>. Deleting it from trunk and promoting that removes it for every user.
           </p>
         )}
-        <div>
-          <label htmlFor="delete-issue" className="block text-sm font-medium">
-            Issue key
-          </label>
-          <IssuePicker id="delete-issue" value={issueKey} onChange={setIssueKey} />
-        </div>
-        <div>
-          <label htmlFor="delete-comment" className="block text-sm font-medium">
-            Comment
-          </label>
-          <textarea id="delete-comment" className={`${inputClass} w-full`} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
-        </div>
+        <ChangeRecordFields idPrefix="delete" issueKey={issueKey} onIssueKey={setIssueKey} comment={comment} onComment={setComment} rows={2} />
         {liveInProduction && (
           <div>
             <label htmlFor="delete-confirm" className="block text-sm font-medium">

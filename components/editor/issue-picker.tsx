@@ -1,15 +1,8 @@
 'use client';
 /** Issue key with typeahead from the tracker: each suggestion shows its summary and workflow status. */
 import { useEffect, useId, useState } from 'react';
-import { callApi } from '@/lib/ui/api-error';
+import { api, type IssueSummary } from '@/lib/ui/api';
 import { inputClass } from '@/lib/ui/styles';
-
-interface IssueSummary {
-  key: string;
-  summary: string;
-  status: string;
-  type: string;
-}
 
 export function IssuePicker({ value, onChange, id }: { value: string; onChange: (key: string) => void; id: string }) {
   const [results, setResults] = useState<IssueSummary[]>([]);
@@ -19,7 +12,7 @@ export function IssuePicker({ value, onChange, id }: { value: string; onChange: 
   useEffect(() => {
     if (!open) return;
     const timer = setTimeout(() => {
-      callApi<{ issues: IssueSummary[] }>(`/api/v1/issues?limit=10&q=${encodeURIComponent(value.trim())}`)
+      api.issues.search(value.trim(), 10)
         .then((r) => setResults(r.issues))
         .catch(() => setResults([]));
     }, 150);

@@ -2,9 +2,9 @@
 /** Save: issue key (typeahead), comment, auto-promotion (said in advance whether it qualifies), warnings acknowledged. */
 import { useEffect, useState } from 'react';
 import type { ValidationIssue } from '@/lib/proctor';
-import { callApi } from '@/lib/ui/api-error';
-import { buttonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
-import { IssuePicker } from './issue-picker';
+import { api } from '@/lib/ui/api';
+import { buttonClass, primaryButtonClass } from '@/lib/ui/styles';
+import { ChangeRecordFields } from './change-record-fields';
 import { ModalDialog } from './modal-dialog';
 
 export interface SaveRequest {
@@ -40,7 +40,7 @@ export function SaveDialog({
   useEffect(() => {
     if (!open) return;
     let cancelled = false;
-    callApi<{ eligible: boolean; reason?: string }>(`/api/v1/tests/${encodeURIComponent(testName)}/auto-promotion`, { body: { name: testName, definition: text } })
+    api.tests.autoPromotion(testName, text)
       .then((p) => !cancelled && setPlan(p))
       .catch((e: { message?: string }) => !cancelled && setPlan({ eligible: false, reason: e.message ?? 'Could not check auto-promotion.' }));
     return () => {
@@ -57,18 +57,7 @@ export function SaveDialog({
         }}
         className="space-y-3"
       >
-        <div>
-          <label htmlFor="save-issue" className="block text-sm font-medium">
-            Issue key
-          </label>
-          <IssuePicker id="save-issue" value={issueKey} onChange={setIssueKey} />
-        </div>
-        <div>
-          <label htmlFor="save-comment" className="block text-sm font-medium">
-            Comment
-          </label>
-          <textarea id="save-comment" className={`${inputClass} w-full`} rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
-        </div>
+        <ChangeRecordFields idPrefix="save" issueKey={issueKey} onIssueKey={setIssueKey} comment={comment} onComment={setComment} rows={3} />
         <div className="rounded border border-slate-200 p-2 text-sm dark:border-slate-700">
           <label className="flex items-center gap-2">
             <input type="checkbox" className="h-4 w-4" checked={autoPromote && plan?.eligible === true} disabled={plan?.eligible !== true} onChange={(e) => setAutoPromote(e.target.checked)} />

@@ -12,7 +12,8 @@ import { parseEditorText, type TextProblem } from '@/lib/editor/editor-document'
 import { offsetAt, rangeOfPath, valuePositions } from '@/lib/proctor/json-locate';
 import { reapplyEdit } from '@/lib/editor/reapply-edit';
 import { parseDefinition, serializeDefinition, validateDefinition, validateTestName, type TestDefinition, type ValidationIssue } from '@/lib/proctor';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { api } from '@/lib/ui/api';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { ErrorPanel } from '@/components/error-panel';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
 import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
@@ -195,8 +196,8 @@ export function TestEditor(props: TestEditorProps) {
   };
 
   const openConflict = async (fromRevision: string, fromText: string | null, editText: string) => {
-    const current = await callApi<{ revision: string; text: string }>(`/api/v1/tests/${encodeURIComponent(props.testName)}?env=trunk`);
-    const baseTextAt = fromText ?? (await callApi<{ text: string }>(`/api/v1/tests/${encodeURIComponent(props.testName)}?revision=${fromRevision}`)).text;
+    const current = await api.tests.read(props.testName, { env: 'trunk' });
+    const baseTextAt = fromText ?? (await api.tests.read(props.testName, { revision: fromRevision })).text;
     const baseDef = parseDefinition(baseTextAt);
     const currentDef = parseDefinition(current.text);
     const edit = parseEditorText(editText);
@@ -212,7 +213,7 @@ export function TestEditor(props: TestEditorProps) {
     });
   };
 
-  const currentRevision = async () => (await callApi<{ revision: string }>(`/api/v1/tests/${encodeURIComponent(props.testName)}?env=trunk`)).revision;
+  const currentRevision = async () => (await api.tests.read(props.testName, { env: 'trunk' })).revision;
 
   const save = async (request: SaveRequest) => {
     if (!doc.definition) return;
@@ -224,12 +225,9 @@ export function TestEditor(props: TestEditorProps) {
     const testName = mode === 'edit' ? props.testName : name.trim();
     try {
       if (mode === 'create') {
-        await callApi(`/api/v1/tests`, { body: { name: testName, definition: text, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote } });
+        await api.tests.create({ name: testName, definition: text, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote });
       } else {
-        await callApi(`/api/v1/tests/${encodeURIComponent(testName)}`, {
-          method: 'PUT',
-          body: { definition: text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote },
-        });
+        await api.tests.update(testName, { definition: text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote });
       }
       drafts.current?.saved();
       setSavedText(text);
@@ -269,7 +267,7 @@ export function TestEditor(props: TestEditorProps) {
     setBusy(true);
     setError(null);
     try {
-      await callApi(`/api/v1/tests/${encodeURIComponent(props.testName)}`, { method: 'DELETE', body: { baseRevision, issueKey: request.issueKey, comment: request.comment } });
+      await api.tests.remove(props.testName, { baseRevision, issueKey: request.issueKey, comment: request.comment });
       drafts.current?.deleted();
       setDeleteOpen(false);
       router.push('/tests');

@@ -2,7 +2,8 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { api } from '@/lib/ui/api';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
 /** Creates a ProTest issue in the built-in tracker and opens it. */
@@ -20,9 +21,7 @@ export function CreateIssueForm() {
         setBusy(true);
         setError(null);
         try {
-          const created = await callApi<{ key: string }>('/api/v1/issues', {
-            body: { type: 'ProTest', summary: String(form.get('summary') ?? ''), description: String(form.get('description') ?? '') || undefined },
-          });
+          const created = await api.issues.create({ type: 'ProTest', summary: String(form.get('summary') ?? ''), description: String(form.get('description') ?? '') || undefined });
           router.push(`/issues/${created.key}`);
         } catch (caught) {
           setError(caught as ApiErrorBody);

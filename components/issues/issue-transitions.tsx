@@ -2,7 +2,8 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { api } from '@/lib/ui/api';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { buttonClass } from '@/lib/ui/styles';
 
 /** The workflow transitions available from the issue's status, one button each. */
@@ -26,7 +27,7 @@ export function IssueTransitions({ issueKey, transitions }: { issueKey: string; 
               setError(null);
               setMessage(null);
               try {
-                const result = await callApi<{ from: string; to: string }>(`/api/v1/issues/${encodeURIComponent(issueKey)}/transitions`, { body: { to: transition.to } });
+                const result = await api.issues.transition(issueKey, transition.to);
                 setMessage(`${issueKey} moved from ${result.from} to ${result.to}.`);
                 router.refresh();
               } catch (caught) {

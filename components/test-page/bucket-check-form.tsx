@@ -2,22 +2,10 @@
 import { useState } from 'react';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
-import { ENV_NAMES, type EnvName } from '@/lib/ui/environments';
+import { api, type BucketCheckResult } from '@/lib/ui/api';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
+import { ENV_NAMES } from '@/lib/ui/environments';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
-
-interface Assignment {
-  bucket: { name: string; value: number } | null;
-  message: string;
-  allocationIndex?: number;
-  allocationRule?: string | null;
-  allocationId?: string;
-}
-
-interface BucketCheckResult {
-  identifier: string;
-  results: Record<EnvName, Assignment | null>;
-}
 
 /** "Which bucket would this identifier get?" in every environment, with the allocation and rule that decided it. */
 export function BucketCheckForm({ testName, testType }: { testName: string; testType: string | null }) {
@@ -45,7 +33,7 @@ export function BucketCheckForm({ testName, testType }: { testName: string; test
           setBusy(true);
           try {
             const idType = String(form.get('idType') ?? '').trim();
-            setResult(await callApi<BucketCheckResult>(`/api/v1/tests/${encodeURIComponent(testName)}/bucket-check`, { body: { identifier: String(form.get('identifier') ?? ''), ...(idType ? { idType } : {}), context } }));
+            setResult(await api.tests.bucketCheck(testName, { identifier: String(form.get('identifier') ?? ''), ...(idType ? { idType } : {}), context }));
           } catch (caught) {
             setError(caught as ApiErrorBody);
             setResult(null);

@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
 import type { DefinitionChange } from '@/lib/proctor/diff-definitions';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { api, type IssueSummary, type PromoteResult } from '@/lib/ui/api';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
 import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
 import { SemanticChanges } from './semantic-changes';
@@ -17,20 +18,6 @@ export interface PromoteSourceOption {
   from: 'trunk' | 'qa';
   revision: string;
   label: string;
-}
-
-interface IssueInfo {
-  key: string;
-  type: string;
-  status: string;
-  summary: string;
-}
-
-interface PromoteResult {
-  revision: string;
-  outcome: 'success' | 'partial-success';
-  issue: { key: string; from?: string; to?: string; transitionError?: string };
-  notices: string[];
 }
 
 export interface PromoteDialogProps {
@@ -75,7 +62,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
   const [changes, setChanges] = useState<DefinitionChange[] | null>(null);
   const [diffError, setDiffError] = useState<ApiErrorBody | null>(null);
   const [issueKey, setIssueKey] = useState('');
-  const [lookup, setLookup] = useState<{ key: string; issue?: IssueInfo; error?: ApiErrorBody } | null>(null);
+  const [lookup, setLookup] = useState<{ key: string; issue?: IssueSummary; error?: ApiErrorBody } | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiErrorBody | null>(null);
@@ -84,7 +71,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
   useEffect(() => {
     if (!open || !source) return;
     let cancelled = false;
-    callApi<{ changes: DefinitionChange[] }>(`/api/v1/tests/${encodeURIComponent(testName)}/diff?from=${target}&to=${source.revision}`)
+    api.tests.diff(testName, target, source.revision)
       .then((diff) => !cancelled && (setChanges(diff.changes), setDiffError(null)))
       .catch((caught) => !cancelled && (setDiffError(caught as ApiErrorBody), setChanges(null)));
     return () => {
@@ -97,7 +84,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
     if (!isIssueKey(normalizedKey)) return;
     let cancelled = false;
     const timer = setTimeout(() => {
-      callApi<IssueInfo>(`/api/v1/issues/${encodeURIComponent(normalizedKey)}`)
+      api.issues.read(normalizedKey)
         .then((found) => !cancelled && setLookup({ key: normalizedKey, issue: found }))
         .catch((caught) => !cancelled && setLookup({ key: normalizedKey, error: caught as ApiErrorBody }));
     }, 250);
@@ -153,9 +140,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
             setBusy(true);
             setError(null);
             try {
-              const promoted = await callApi<PromoteResult>(`/api/v1/tests/${encodeURIComponent(testName)}/promotions`, {
-                body: { from: source.from, to: target, revision: source.revision, targetRevision: props.live[target].revision, issueKey: issueKey.trim() },
-              });
+              const promoted = await api.tests.promote(testName, { from: source.from, to: target, revision: source.revision, targetRevision: props.live[target].revision, issueKey: issueKey.trim() });
               setResult(promoted);
               router.refresh();
             } catch (caught) {

@@ -1,18 +1,17 @@
 'use client';
-import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
+import { ApiForm, field } from '@/components/api-form';
 import { ErrorPanel } from '@/components/error-panel';
-import { callApi, type ApiErrorBody } from '@/lib/ui/api-error';
+import { api } from '@/lib/ui/api';
+import { useApiAction } from '@/lib/ui/use-api-action';
 import { shortRevision } from '@/lib/ui/format';
 import { buttonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
 /** Restores a trunk revision as a new commit, under an issue key. */
 export function RevertButton({ testName, toRevision, baseRevision }: { testName: string; toRevision: string; baseRevision: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const router = useRouter();
-  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const { error, busy, run } = useApiAction();
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const id = `revert-${toRevision.slice(0, 10)}`;
   return (
     <>
@@ -24,25 +23,11 @@ export function RevertButton({ testName, toRevision, baseRevision }: { testName:
           Revert {testName} to {shortRevision(toRevision)}
         </h2>
         <p className="mt-1 text-sm">Trunk gets a new commit with the definition of revision {shortRevision(toRevision)}. qa and production are not touched.</p>
-        <form
+        <ApiForm
           className="mt-3 space-y-3"
-          onSubmit={async (event) => {
-            event.preventDefault();
-            const form = new FormData(event.currentTarget);
-            setBusy(true);
-            setError(null);
-            try {
-              const result = await callApi<{ revision: string }>(`/api/v1/tests/${encodeURIComponent(testName)}/revert`, {
-                body: { toRevision, baseRevision, issueKey: String(form.get('issueKey') ?? '').trim(), comment: String(form.get('comment') ?? '') || undefined },
-              });
-              setDone(`Reverted: trunk is now at ${shortRevision(result.revision)}.`);
-              router.refresh();
-            } catch (caught) {
-              setError(caught as ApiErrorBody);
-            } finally {
-              setBusy(false);
-            }
-          }}
+          keepValues
+          submit={(form) => run(() => api.tests.revert(testName, { toRevision, baseRevision, issueKey: field(form, 'issueKey').trim(), comment: field(form, 'comment') || undefined }))}
+          onSuccess={(result) => setDone(`Reverted: trunk is now at ${shortRevision(result.revision)}.`)}
         >
           <div className="flex flex-col gap-1">
             <label htmlFor={`${id}-issue`} className="text-sm font-medium">
@@ -70,7 +55,7 @@ export function RevertButton({ testName, toRevision, baseRevision }: { testName:
               {busy ? 'Reverting…' : 'Revert'}
             </button>
           </div>
-        </form>
+        </ApiForm>
       </dialog>
     </>
   );

@@ -1,4 +1,4 @@
-/** The API's error body {code, message, details} as the UI shows it, and the one way client components read it. */
+/** The API's error body {code, message, details} as the UI shows it (lib/ui/api.ts throws it for every failure). */
 export interface ApiErrorBody {
   code: string;
   message: string;
@@ -17,32 +17,4 @@ export function toApiError(error: unknown): ApiErrorBody {
     };
   }
   return { code: 'NETWORK', message: error instanceof Error ? `Could not reach the server: ${error.message}` : 'Could not reach the server.' };
-}
-
-/** fetch a same-origin JSON API; resolves to the parsed body or throws an ApiErrorBody. */
-export async function callApi<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: 'same-origin',
-    });
-  } catch (error) {
-    throw toApiError(error);
-  }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
-  if (!response.ok) {
-    if (parsed && typeof parsed === 'object' && 'code' in parsed) throw toApiError(parsed);
-    throw { code: `HTTP_${response.status}`, message: `The server answered ${response.status} ${response.statusText}.` } satisfies ApiErrorBody;
-  }
-  return parsed as T;
 }

@@ -5,9 +5,10 @@ import type { ApiErrorBody } from './api-error';
 
 /**
  * The one way a form or button runs an API call: busy while it runs, the API's error body kept for <ErrorPanel>, and
- * the server-rendered page refreshed after a success. `run` resolves to undefined when the call failed.
+ * the server-rendered page refreshed after a success (unless `refresh: false`, for calls that change nothing shown or
+ * navigate away). `run` resolves to undefined when the call failed.
  */
-export function useApiAction() {
+export function useApiAction({ refresh = true }: { refresh?: boolean } = {}) {
   const router = useRouter();
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [busy, setBusy] = useState(false);
@@ -16,7 +17,7 @@ export function useApiAction() {
     setError(null);
     try {
       const result = await action();
-      router.refresh();
+      if (refresh) router.refresh();
       return result;
     } catch (caught) {
       setError(caught as ApiErrorBody);

@@ -1,0 +1,128 @@
+/**
+ * The HTTP API as client components use it: one function per operation, with the request and answer typed, and one
+ * error shape (the API's `{code, message, details, data}`, see api-error.ts) thrown for every failure, a lost
+ * connection included. The only place the UI spells an /api/ address. Browser-safe.
+ */
+import type { Environment, PromotionTarget } from '@/lib/domain/environment';
+import type { DefinitionChange } from '@/lib/proctor/diff-definitions';
+import { toApiError, type ApiErrorBody } from './api-error';
+
+/** fetch a same-origin JSON API; resolves to the parsed body (undefined for 204) or throws an ApiErrorBody. */
+async function call<T>(url: string, init: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown } = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    throw toApiError(error);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) {
+    if (parsed && typeof parsed === 'object' && 'code' in parsed) throw toApiError(parsed);
+    throw { code: `HTTP_${response.status}`, message: `The server answered ${response.status} ${response.statusText}.` } satisfies ApiErrorBody;
+  }
+  return parsed as T;
+}
+
+const segment = encodeURIComponent;
+const test = (name: string) => `/api/v1/tests/${segment(name)}`;
+
+/** A change to trunk is made under an issue key, with an optional comment. */
+export interface ChangeRecord {
+  issueKey: string;
+  comment?: string;
+}
+
+export interface TestRead {
+  revision: string;
+  /** definition.json as stored. */
+  text: string;
+}
+
+export interface IssueSummary {
+  key: string;
+  summary: string;
+  status: string;
+  type: string;
+}
+
+export interface PromoteResult {
+  revision: string;
+  outcome: 'success' | 'partial-success';
+  issue: { key: string; from?: string; to?: string; transitionError?: string };
+  notices: string[];
+}
+
+export interface Assignment {
+  bucket: { name: string; value: number } | null;
+  message: string;
+  allocationIndex?: number;
+  allocationRule?: string | null;
+  allocationId?: string;
+}
+
+export interface BucketCheckResult {
+  identifier: string;
+  results: Record<Environment, Assignment | null>;
+}
+
+export interface CreatedToken {
+  token: string;
+  name: string;
+}
+
+export type UserRole = 'viewer' | 'editor' | 'releaser' | 'admin';
+
+export const api = {
+  session: {
+    signIn: (body: { username: string; password: string }) => call<unknown>('/api/v1/session', { body }),
+    signOut: () => call<void>('/api/v1/session', { method: 'DELETE' }),
+  },
+  tests: {
+    /** The test on an environment's branch, or at one revision. */
+    read: (name: string, at: { env: Environment } | { revision: string }) =>
+      call<TestRead>(`${test(name)}?${'env' in at ? `env=${at.env}` : `revision=${at.revision}`}`),
+    create: (body: ChangeRecord & { name: string; definition: string; autoPromote?: boolean }) => call<unknown>('/api/v1/tests', { body }),
+    update: (name: string, body: ChangeRecord & { definition: string; baseRevision: string | null; autoPromote?: boolean }) => call<unknown>(test(name), { method: 'PUT', body }),
+    remove: (name: string, body: ChangeRecord & { baseRevision: string | null }) => call<unknown>(test(name), { method: 'DELETE', body }),
+    revert: (name: string, body: ChangeRecord & { toRevision: string; baseRevision: string }) => call<{ revision: string }>(`${test(name)}/revert`, { body }),
+    promote: (name: string, body: { from: 'trunk' | 'qa'; to: PromotionTarget; revision: string; targetRevision: string | null; issueKey: string }) =>
+      call<PromoteResult>(`${test(name)}/promotions`, { body }),
+    /** What changes between an environment (or revision) and another. */
+    diff: (name: string, from: string, to: string) => call<{ changes: DefinitionChange[] }>(`${test(name)}/diff?from=${segment(from)}&to=${segment(to)}`),
+    /** Whether saving `definition` would qualify for auto-promotion, said before the save. */
+    autoPromotion: (name: string, definition: string) => call<{ eligible: boolean; reason?: string }>(`${test(name)}/auto-promotion`, { body: { name, definition } }),
+    bucketCheck: (name: string, body: { identifier: string; idType?: string; context: unknown }) => call<BucketCheckResult>(`${test(name)}/bucket-check`, { body }),
+  },
+  issues: {
+    search: (query: string, limit: number) => call<{ issues: IssueSummary[] }>(`/api/v1/issues?limit=${limit}&q=${segment(query)}`),
+    read: (key: string) => call<IssueSummary>(`/api/v1/issues/${segment(key)}`),
+    create: (body: { type: string; summary: string; description?: string }) => call<{ key: string }>('/api/v1/issues', { body }),
+    transition: (key: string, to: string) => call<{ from: string; to: string }>(`/api/v1/issues/${segment(key)}/transitions`, { body: { to } }),
+  },
+  users: {
+    create: (body: { username: string; displayName?: string; role: string; password?: string }) => call<unknown>('/api/v1/users', { body }),
+    update: (username: string, body: { role?: UserRole; disabled?: boolean }) => call<unknown>(`/api/v1/users/${segment(username)}`, { method: 'PATCH', body }),
+  },
+  /** People's API tokens. */
+  tokens: {
+    create: (body: { name: string; expiresInDays?: number }) => call<CreatedToken>('/api/v1/tokens', { body }),
+    revoke: (id: string) => call<void>(`/api/v1/tokens/${segment(id)}`, { method: 'DELETE' }),
+  },
+  /** Applications' tokens for their heartbeats. */
+  consumerTokens: {
+    create: (body: { name: string; environment: Environment | null }) => call<CreatedToken & { environment: Environment | null }>('/api/v1/consumers/tokens', { body }),
+    revoke: (id: string) => call<void>(`/api/v1/consumers/tokens/${segment(id)}`, { method: 'DELETE' }),
+  },
+};
