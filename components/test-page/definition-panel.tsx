@@ -1,10 +1,10 @@
-import Link from 'next/link';
 import { EnvBadge } from '@/components/env-badge';
 import type { DefinitionRead } from '@/lib/store';
-import { ENV_NAMES, type EnvName } from '@/lib/ui/environments';
+import type { EnvName } from '@/lib/ui/environments';
 import { shortRevision } from '@/lib/ui/format';
 import { focusRing, inputClass, buttonClass } from '@/lib/ui/styles';
 import { DefinitionActions } from './definition-actions';
+import { EnvLinks } from './env-links';
 
 /** The exact definition.json bytes of an environment or revision, with copy and download. */
 export function DefinitionPanel({ name, read, env, revision }: { name: string; read: DefinitionRead; env: EnvName | null; revision: string | null }) {
@@ -14,11 +14,7 @@ export function DefinitionPanel({ name, read, env, revision }: { name: string; r
       <div className="flex flex-wrap items-end gap-3">
         <div className="flex items-center gap-2">
           <span className="text-sm font-medium">Show:</span>
-          {ENV_NAMES.map((candidate) => (
-            <Link key={candidate} href={`${base}?tab=definition&env=${candidate}`} aria-current={candidate === env ? 'page' : undefined} className={`rounded p-0.5 ${candidate === env ? 'ring-2 ring-blue-600 dark:ring-blue-300' : ''} ${focusRing}`}>
-              <EnvBadge env={candidate} />
-            </Link>
-          ))}
+          <EnvLinks name={name} tab="definition" current={env} />
         </div>
         <form action={base} method="get" className="flex items-end gap-2">
           <input type="hidden" name="tab" value="definition" />

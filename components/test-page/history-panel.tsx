@@ -2,9 +2,10 @@ import Link from 'next/link';
 import { EnvBadge } from '@/components/env-badge';
 import { EmptyState } from '@/components/empty-state';
 import type { HistoryEntryRecord, LiveRevision } from '@/lib/store';
-import { ENV_NAMES, type EnvName } from '@/lib/ui/environments';
+import type { EnvName } from '@/lib/ui/environments';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
-import { buttonClass, focusRing, linkClass } from '@/lib/ui/styles';
+import { buttonClass, linkClass } from '@/lib/ui/styles';
+import { EnvLinks } from './env-links';
 import { RevertButton } from './revert-button';
 
 export interface HistoryPanelProps {
@@ -47,11 +48,7 @@ export function HistoryPanel({ name, env, entries, total, offset, limit, live, c
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm font-medium">Environment:</span>
-        {ENV_NAMES.map((candidate) => (
-          <Link key={candidate} href={`${base}?tab=history&env=${candidate}`} aria-current={candidate === env ? 'page' : undefined} className={`rounded p-0.5 ${candidate === env ? 'ring-2 ring-blue-600 dark:ring-blue-300' : ''} ${focusRing}`}>
-            <EnvBadge env={candidate} />
-          </Link>
-        ))}
+        <EnvLinks name={name} tab="history" current={env} />
         <span className="ml-auto text-sm">Compare environments:</span>
         <Link className={linkClass} href={`${base}?tab=diff&from=production&to=trunk`}>production → trunk</Link>
         <Link className={linkClass} href={`${base}?tab=diff&from=qa&to=trunk`}>qa → trunk</Link>
