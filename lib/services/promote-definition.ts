@@ -9,10 +9,10 @@ import { AppError } from '@/lib/errors';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
 import type { Environment } from '@/lib/store';
-import { assertTestName } from './check-definition';
 import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
-import { assertRevision } from './save-definition';
+import { parseOptionalRevision, parseRevision } from '@/lib/domain/revision';
+import { parseExistingTestName } from '@/lib/domain/test-name';
 import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
 
 export interface PromoteInput {
@@ -53,16 +53,16 @@ export function assertPromotionPair(from: unknown, to: unknown): [Environment, P
 
 export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: PromoteInput): Promise<PromoteResult> {
   const issueKey = validateIssueKey(input.issueKey, deps.rules);
-  const testName = assertTestName(input.name);
+  const testName = parseExistingTestName(input.name);
   const [from, to] = assertPromotionPair(input.from, input.to);
   requireRole(actor, 'releaser');
   const comment = assertComment(input.comment);
   const author = authorOf(actor);
 
   const live = await deps.store.liveRevisions(testName);
-  const sourceRevision = input.revision === undefined || input.revision === null || input.revision === '' ? live[from].revision : assertRevision(input.revision, 'revision');
+  const sourceRevision = parseOptionalRevision(input.revision, 'revision') ?? live[from].revision;
   if (!sourceRevision) throw new AppError('NOT_FOUND', `Test ${testName} does not exist in ${from}; there is nothing to promote.`, { data: { testName, from } });
-  const targetRevision = input.targetRevision === undefined ? live[to].revision : input.targetRevision === null ? null : assertRevision(input.targetRevision, 'targetRevision');
+  const targetRevision = input.targetRevision === undefined ? live[to].revision : input.targetRevision === null ? null : parseRevision(input.targetRevision, 'targetRevision');
 
   const source = await deps.store.readDefinition(testName, { revision: sourceRevision });
   if (!source?.definition) throw new AppError('NOT_FOUND', `Test ${testName} does not exist at revision ${sourceRevision.slice(0, 7)}.`);
