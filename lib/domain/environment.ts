@@ -29,6 +29,19 @@ export function isPromotion(from: unknown, to: unknown): to is PromotionTarget {
   return PROMOTIONS.some(([a, b]) => a === from && b === to);
 }
 
+/** An allowed promotion as a value: only the pairs of PROMOTIONS type-check, so the store needs no check of its own. */
+export type Promotion = { from: 'trunk'; to: PromotionTarget } | { from: 'qa'; to: 'production' };
+
+const ALLOWED = PROMOTIONS.map(([a, b]) => `${a}→${b}`).join(', ');
+
+/** The promotion `from` → `to`, or PROMOTION_NOT_ALLOWED with Proctor's message and the allowed pairs at `/to`. */
+export function parsePromotion(from: unknown, to: unknown): Promotion {
+  if (isPromotion(from, to)) return { from, to } as Promotion;
+  throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${String(from)} dest=${String(to)}. Promote ${ALLOWED}.`, {
+    details: [{ path: '/to', message: `allowed pairs: ${ALLOWED}` }],
+  });
+}
+
 export function parseEnvironment(value: unknown, field = 'env'): Environment {
   if (isEnvironment(value)) return value;
   throw new AppError('NOT_FOUND', `Branch ${String(value)} is not a correct branch name. It must be one of (trunk, qa, production).`, {

@@ -20,7 +20,7 @@ const EXISTING_TEST_NAME = /^\w{1,255}$/;
 
 /** Why `value` cannot be the name of a new test (Proctor's words), or null. */
 export function newTestNameProblem(value: unknown): string | null {
-  if (typeof value !== 'string' || value === '') return 'Test Name is required.';
+  if (typeof value !== 'string') return 'Test Name is required.';
   return validateTestName(value);
 }
 

@@ -3,7 +3,7 @@
  * must be in the status the workflow requires, and is moved on afterwards; a transition that fails after the commit
  * landed is reported (with a retry) rather than undoing the promotion.
  */
-import { PROMOTIONS } from '@/lib/domain/environment';
+import { parsePromotion } from '@/lib/domain/environment';
 import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
@@ -39,22 +39,12 @@ export interface PromoteResult {
   notices: string[];
 }
 
-const ALLOWED = PROMOTIONS.map(([a, b]) => `${a}→${b}`).join(', ');
-
-export function assertPromotionPair(from: unknown, to: unknown): [Environment, PromotionTarget] {
-  const pair = PROMOTIONS.find(([a, b]) => a === from && b === to);
-  if (!pair) {
-    throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${String(from)} dest=${String(to)}. Promote ${ALLOWED}.`, {
-      details: [{ path: '/to', message: `allowed pairs: ${ALLOWED}` }],
-    });
-  }
-  return [pair[0], pair[1]];
-}
 
 export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: PromoteInput): Promise<PromoteResult> {
   const issueKey = validateIssueKey(input.issueKey, deps.rules);
   const testName = parseExistingTestName(input.name);
-  const [from, to] = assertPromotionPair(input.from, input.to);
+  const promotion = parsePromotion(input.from, input.to);
+  const { from, to } = promotion;
   requireRole(actor, 'releaser');
   const comment = assertComment(input.comment);
   const author = authorOf(actor);
@@ -78,8 +68,7 @@ export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: 
 
   const promoted = await deps.store.promote({
     testName,
-    from,
-    to,
+    ...promotion,
     sourceRevision,
     expectedTargetRevision: targetRevision,
     author,

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { AppConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
-import { isPromotion } from '@/lib/domain/environment';
+import type { Promotion } from '@/lib/domain/environment';
 import type { Revision } from '@/lib/domain/revision';
 import type { TestName } from '@/lib/domain/test-name';
 import type { TestDefinition } from '@/lib/proctor/model';
@@ -232,18 +232,14 @@ export class DefinitionStore {
    * with `version` = the trunk revision it came from (FACTS §6.4).
    */
   async promote(
-    input: ChangeMeta & {
-      from: Environment;
-      to: Environment;
-      sourceRevision: Revision;
-      /** Last-change revision of the test on the target branch the caller saw; null when absent there. */
-      expectedTargetRevision: Revision | null;
-    },
+    input: ChangeMeta &
+      Promotion & {
+        sourceRevision: Revision;
+        /** Last-change revision of the test on the target branch the caller saw; null when absent there. */
+        expectedTargetRevision: Revision | null;
+      },
   ): Promise<{ revision: Revision; sourceRevision: Revision; previousRevision: Revision | null }> {
     const { from, to, sourceRevision } = input;
-    if (!isPromotion(from, to)) {
-      throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${from} dest=${to}`, { data: { from, to } });
-    }
     const result = await this.write({ branch: to, expected: input.expectedTargetRevision, change: { kind: 'promote', from, sourceRevision }, meta: input });
     return { revision: result.revision, sourceRevision, previousRevision: result.previousRevision };
   }
