@@ -106,39 +106,39 @@ const REV = 'a'.repeat(40);
 
 describe('parsed once at the edge of a use case: one error code and one JSON-pointer detail path per failure', () => {
   it.each([
-    // [parser, input, answer]
+    // [kind, call, parse, answer]
     // Test names, a NEW test (create): Proctor's rule. Before, the store said BAD_REQUEST at `testName`, the service at `/name`.
-    ['new name', () => parseNewTestName('my_test'), 'my_test'],
-    ['new name', () => parseNewTestName('9bad'), { code: 'BAD_REQUEST', paths: ['/name'] }],
-    ['new name', () => parseNewTestName('test2'), { code: 'BAD_REQUEST', paths: ['/name'] }], // ends with a digit
-    ['new name', () => parseNewTestName('x'.repeat(101)), { code: 'BAD_REQUEST', paths: ['/name'] }],
-    ['new name', () => parseNewTestName(undefined), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['new name', `parseNewTestName('my_test')`, () => parseNewTestName('my_test'), 'my_test'],
+    ['new name', `parseNewTestName('9bad')`, () => parseNewTestName('9bad'), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['new name', `parseNewTestName('test2')`, () => parseNewTestName('test2'), { code: 'BAD_REQUEST', paths: ['/name'] }], // ends with a digit
+    ['new name', `parseNewTestName('x'.repeat(101))`, () => parseNewTestName('x'.repeat(101)), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['new name', `parseNewTestName(undefined)`, () => parseNewTestName(undefined), { code: 'BAD_REQUEST', paths: ['/name'] }],
     // Test names, an EXISTING test (read, edit, delete, revert, promote): what Proctor's history parser reads (\w+).
     // Before, the services held every name to the create rule, so `test2` (in a repository since before the rule)
     // could be listed but not opened, edited or promoted; the store already allowed it.
-    ['existing name', () => parseExistingTestName('test2'), 'test2'],
-    ['existing name', () => parseExistingTestName('9bad'), '9bad'],
-    ['existing name', () => parseExistingTestName('../etc'), { code: 'BAD_REQUEST', paths: ['/name'] }],
-    ['existing name', () => parseExistingTestName('a-b'), { code: 'BAD_REQUEST', paths: ['/name'] }],
-    ['existing name', () => parseExistingTestName('caf\u00e9'), { code: 'BAD_REQUEST', paths: ['/name'] }],
-    ['existing name', () => parseExistingTestName(''), { code: 'BAD_REQUEST', paths: ['/name'] }],
-    ['existing name', () => parseExistingTestName('x'.repeat(256)), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['existing name', `parseExistingTestName('test2')`, () => parseExistingTestName('test2'), 'test2'],
+    ['existing name', `parseExistingTestName('9bad')`, () => parseExistingTestName('9bad'), '9bad'],
+    ['existing name', `parseExistingTestName('../etc')`, () => parseExistingTestName('../etc'), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['existing name', `parseExistingTestName('a-b')`, () => parseExistingTestName('a-b'), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['existing name', `parseExistingTestName('caf\u00e9')`, () => parseExistingTestName('caf\u00e9'), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['existing name', `parseExistingTestName('')`, () => parseExistingTestName(''), { code: 'BAD_REQUEST', paths: ['/name'] }],
+    ['existing name', `parseExistingTestName('x'.repeat(256))`, () => parseExistingTestName('x'.repeat(256)), { code: 'BAD_REQUEST', paths: ['/name'] }],
     // Revisions: full 40-hex only. Before, the store said `baseRevision`, the service `/baseRevision`.
-    ['revision', () => parseRevision(REV, 'baseRevision'), REV],
-    ['revision', () => parseRevision('HEAD~1', 'baseRevision'), { code: 'BAD_REQUEST', paths: ['/baseRevision'] }],
-    ['revision', () => parseRevision(REV.slice(0, 7), 'toRevision'), { code: 'BAD_REQUEST', paths: ['/toRevision'] }],
-    ['revision', () => parseRevision(REV.toUpperCase()), { code: 'BAD_REQUEST', paths: ['/revision'] }],
-    ['optional revision', () => parseOptionalRevision('', 'revision'), null],
-    ['optional revision', () => parseOptionalRevision(null, 'revision'), null],
+    ['revision', `parseRevision(REV, 'baseRevision')`, () => parseRevision(REV, 'baseRevision'), REV],
+    ['revision', `parseRevision('HEAD~1', 'baseRevision')`, () => parseRevision('HEAD~1', 'baseRevision'), { code: 'BAD_REQUEST', paths: ['/baseRevision'] }],
+    ['revision', `parseRevision(REV.slice(0, 7)`, () => parseRevision(REV.slice(0, 7), 'toRevision'), { code: 'BAD_REQUEST', paths: ['/toRevision'] }],
+    ['revision', `parseRevision(REV.toUpperCase())`, () => parseRevision(REV.toUpperCase()), { code: 'BAD_REQUEST', paths: ['/revision'] }],
+    ['optional revision', `parseOptionalRevision('', 'revision')`, () => parseOptionalRevision('', 'revision'), null],
+    ['optional revision', `parseOptionalRevision(null, 'revision')`, () => parseOptionalRevision(null, 'revision'), null],
     // Environments: NOT_FOUND (a branch that does not exist). Before, the store said BAD_REQUEST with no detail.
-    ['environment', () => parseEnvironment('qa'), 'qa'],
-    ['environment', () => parseEnvironment('prod'), { code: 'NOT_FOUND', paths: ['/env'] }],
-    ['environment', () => parseEnvironment('TRUNK', 'from'), { code: 'NOT_FOUND', paths: ['/from'] }],
+    ['environment', `parseEnvironment('qa')`, () => parseEnvironment('qa'), 'qa'],
+    ['environment', `parseEnvironment('prod')`, () => parseEnvironment('prod'), { code: 'NOT_FOUND', paths: ['/env'] }],
+    ['environment', `parseEnvironment('TRUNK', 'from')`, () => parseEnvironment('TRUNK', 'from'), { code: 'NOT_FOUND', paths: ['/from'] }],
     // Issue keys: ISSUE_INVALID at /issueKey, trimmed. Before, the store also said BAD_REQUEST at `issueKey`.
-    ['issue key', () => parseIssueKey(' PROTEST-7 '), 'PROTEST-7'],
-    ['issue key', () => parseIssueKey('not a key'), { code: 'ISSUE_INVALID', paths: ['/issueKey'] }],
-    ['issue key', () => parseIssueKey(undefined), { code: 'ISSUE_INVALID', paths: ['/issueKey'] }],
-  ])('%s: %s', (_, parse, answer) => {
+    ['issue key', `parseIssueKey(' PROTEST-7 ')`, () => parseIssueKey(' PROTEST-7 '), 'PROTEST-7'],
+    ['issue key', `parseIssueKey('not a key')`, () => parseIssueKey('not a key'), { code: 'ISSUE_INVALID', paths: ['/issueKey'] }],
+    ['issue key', `parseIssueKey(undefined)`, () => parseIssueKey(undefined), { code: 'ISSUE_INVALID', paths: ['/issueKey'] }],
+  ])('%s: %s', (_, _call, parse, answer) => {
     expect(outcome(parse)).toEqual(answer);
   });
 });
