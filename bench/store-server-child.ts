@@ -9,6 +9,11 @@ import { readFileSync } from 'node:fs';
 import { DEFINITIONS_DIR } from './generate-repo';
 import { timeMedian, timeOnce } from './report';
 import { CHILD_MARK, type StoreChildArgs, type StoreChildResult } from './store-server-process';
+import { parseIssueKey } from '@/lib/domain/issue-key';
+import { parseRevision } from '@/lib/domain/revision';
+import { parseExistingTestName } from '@/lib/domain/test-name';
+
+const BENCH_ISSUE = parseIssueKey('PROTEST-1');
 
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
 /** How long the child rests before its last RSS reading. */
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
   await store.settled();
   const rssListed = rss();
   noteHeap('listed');
-  const history = await timeMedian(5, () => store.history(args.hotTest, 'trunk', { limit: 1000 }));
+  const history = await timeMedian(5, () => store.history(parseExistingTestName(args.hotTest), 'trunk', { limit: 1000 }));
 
   const trunk = new Map((await store.listDefinitions('trunk')).map((d) => [d.testName, d]));
   const saves: { name: string; revision: string }[] = [];
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
     const current = trunk.get(name)!;
     const definition = proctor.parseDefinition(current.text);
     definition.description = `${definition.description} (bench edit)`;
-    const result = await store.updateTest({ testName: name, author: AUTHOR, issueKey: 'PROTEST-1', comment: 'bench save', definition, baseRevision: current.revision! });
+    const result = await store.updateTest({ testName: parseExistingTestName(name), author: AUTHOR, issueKey: BENCH_ISSUE, comment: 'bench save', definition, baseRevision: current.revision! });
     saves.push({ name, revision: result.revision });
     return result;
   });
@@ -100,13 +105,13 @@ async function main(): Promise<void> {
   const promote = await timeMedian(saves.length, async () => {
     const target = saves[promoted++];
     return store.promote({
-      testName: target.name,
+      testName: parseExistingTestName(target.name),
       from: 'trunk',
       to: 'qa',
-      sourceRevision: target.revision,
+      sourceRevision: parseRevision(target.revision),
       expectedTargetRevision: qa.get(target.name)?.revision ?? null,
       author: AUTHOR,
-      issueKey: 'PROTEST-1',
+      issueKey: BENCH_ISSUE,
     });
   });
 

@@ -12,6 +12,11 @@ import { appendUpstreamCommits, copyRepo, DEFINITIONS_DIR, ensureBenchRepo, read
 import { timeMedian, timeOnce, type BenchContext, type BenchFigure } from './report';
 import { loadPgliteIntoPostgres, startPostgres } from './store-postgres';
 import { runStoreChild, type StoreChildResult } from './store-server-process';
+import { parseIssueKey } from '@/lib/domain/issue-key';
+import { parseRevision } from '@/lib/domain/revision';
+import { parseExistingTestName } from '@/lib/domain/test-name';
+
+const BENCH_ISSUE = parseIssueKey('PROTEST-1');
 
 const FULL: BenchRepoOptions & { upstream: number } = { tests: 5000, commits: 50000, seed: 1, upstream: 10000 };
 const QUICK: BenchRepoOptions & { upstream: number } = { tests: 500, commits: 5000, seed: 1, upstream: 1000 };
@@ -323,7 +328,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     const hot = info.testNames[0];
     const hotPath = `${DEFINITIONS_DIR}/${hot}/definition.json`;
     const nativeHistory = await timeMedian(5, () => git(dir, ['log', '--format=%H', 'trunk', '--', hotPath]).trim().split('\n').length);
-    const ourHistory = await timeMedian(5, () => store!.history(hot, 'trunk', { limit: 1000 }));
+    const ourHistory = await timeMedian(5, () => store!.history(parseExistingTestName(hot), 'trunk', { limit: 1000 }));
     add({
       name: `history of one test (${nativeHistory.result} revisions)`,
       ours: ourHistory.ms,
@@ -380,7 +385,7 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
       const current = listed.get(name)!;
       const definition = proctor.parseDefinition(current.text);
       definition.description = `${definition.description} (bench edit)`;
-      const result = await store!.updateTest({ testName: name, author: AUTHOR, issueKey: 'PROTEST-1', comment: 'bench save', definition, baseRevision: current.revision! });
+      const result = await store!.updateTest({ testName: parseExistingTestName(name), author: AUTHOR, issueKey: BENCH_ISSUE, comment: 'bench save', definition, baseRevision: current.revision! });
       saves.push({ name, revision: result.revision });
       return result;
     });
@@ -398,13 +403,13 @@ export async function benchStore(context: BenchContext): Promise<BenchFigure[]> 
     const ourPromote = await timeMedian(saves.length, async () => {
       const save = saves[promoted++];
       return store!.promote({
-        testName: save.name,
+        testName: parseExistingTestName(save.name),
         from: 'trunk',
         to: 'qa',
-        sourceRevision: save.revision,
+        sourceRevision: parseRevision(save.revision),
         expectedTargetRevision: qaListed.get(save.name)?.revision ?? null,
         author: AUTHOR,
-        issueKey: 'PROTEST-1',
+        issueKey: BENCH_ISSUE,
       });
     });
     let nativePromotions = 0;

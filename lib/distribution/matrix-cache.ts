@@ -9,6 +9,7 @@ import { buildMatrix } from '@/lib/proctor/build-matrix';
 import type { TestDefinition, TestMatrixArtifact } from '@/lib/proctor/model';
 import { serializeMatrix } from '@/lib/proctor/serialize-definition';
 import type { DefinitionStore, Environment } from '@/lib/store';
+import type { Revision } from '@/lib/domain/revision';
 
 export interface BuiltMatrix {
   env: Environment;
@@ -38,7 +39,7 @@ export const LAST_GOOD_SEARCH_COMMITS = 50;
 type Listing = Array<{ testName: string; definition: TestDefinition | null; parseError?: string }>;
 
 /** The matrix of one revision; throws VALIDATION_FAILED naming every unreadable or invalid test. */
-async function buildAt(store: DefinitionStore, env: Environment, revision: string, listed: Listing): Promise<BuiltMatrix> {
+async function buildAt(store: DefinitionStore, env: Environment, revision: Revision, listed: Listing): Promise<BuiltMatrix> {
   const unreadable = listed.filter((entry) => !entry.definition);
   if (unreadable.length > 0) {
     throw new AppError('VALIDATION_FAILED', `Failed to load current test matrix: ${unreadable.map((entry) => `${entry.testName} (${entry.parseError})`).join(', ')}`, {
@@ -46,10 +47,10 @@ async function buildAt(store: DefinitionStore, env: Environment, revision: strin
     });
   }
   const definitions: Record<string, TestDefinition> = Object.fromEntries(listed.map((entry) => [entry.testName, entry.definition!]));
-  const commit = await store.repo.readCommit(revision);
+  const commit = await store.commitSummary(revision);
   const artifact = buildMatrix(definitions, {
     version: revision,
-    updated: commit.committer.timestamp * 1000,
+    updated: commit.committedAt,
     updatedBy: commit.author.email.includes('@') ? commit.author.email.split('@')[0] : commit.author.name,
   });
   const body = serializeMatrix(artifact);
@@ -57,10 +58,10 @@ async function buildAt(store: DefinitionStore, env: Environment, revision: strin
 }
 
 /** The newest matrix that builds among the head's first-parent ancestors (at most LAST_GOOD_SEARCH_COMMITS), or null. */
-async function lastGoodMatrix(store: DefinitionStore, env: Environment, head: string): Promise<BuiltMatrix | null> {
+async function lastGoodMatrix(store: DefinitionStore, env: Environment, head: Revision): Promise<BuiltMatrix | null> {
   let commit = head;
   for (let step = 0; step < LAST_GOOD_SEARCH_COMMITS; step++) {
-    const parent = (await store.repo.readCommit(commit)).parents[0];
+    const parent = (await store.commitSummary(commit)).parent;
     if (!parent) return null;
     commit = parent;
     try {
@@ -103,7 +104,7 @@ export class MatrixCache {
     return { ...state.current, failure: state.failure };
   }
 
-  private async build(env: Environment, head: string): Promise<MatrixState> {
+  private async build(env: Environment, head: Revision): Promise<MatrixState> {
     const store = this.store;
     const state = this.states.get(env) ?? { current: null, failure: null };
     try {

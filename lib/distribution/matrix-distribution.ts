@@ -1,6 +1,6 @@
 /**
  * Gets a new test matrix to applications within moments of a branch moving. One per process: it watches the branch
- * heads (fs.watch on the bare repository's refs for immediacy, plus a short poll as a safety net, because heads move
+ * heads (a watch on the bare repository's refs for immediacy, plus a short poll as a safety net, because heads move
  * by our own commits, by the periodic upstream sync and by other processes on the same repository), rebuilds the
  * environment's matrix (its store's MatrixCache keeps the last good one when a build fails), publishes the
  * new file to PROCTOR_MATRIX_PUBLISH_DIR with an atomic rename, and tells change-stream subscribers.
@@ -50,7 +50,7 @@ export class MatrixDistribution {
   private readonly failures = new Map<Environment, string | null>();
   private readonly published = new Map<Environment, string>();
   private timer: NodeJS.Timeout | null = null;
-  private watcher: fs.FSWatcher | null = null;
+  private watcher: { close(): void } | null = null;
   private checking: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -72,16 +72,8 @@ export class MatrixDistribution {
     if (this.timer || this.stopped) return;
     this.timer = setInterval(() => this.check(), this.options.pollIntervalMs ?? 250);
     this.timer.unref();
-    try {
-      // Refs are files under refs/heads (packed-refs after gc); both live in the git dir.
-      this.watcher = fs.watch(this.store.repo.gitdir, { recursive: true, persistent: false }, (_event, file) => {
-        const name = String(file ?? '');
-        if (name === '' || name.startsWith('refs') || name === 'packed-refs') this.check();
-      });
-      this.watcher.on('error', () => undefined);
-    } catch {
-      this.watcher = null; // the poll still works
-    }
+    // Null when the platform cannot watch: the poll still works.
+    this.watcher = this.store.watchBranches(() => this.check());
     await this.check();
   }
 

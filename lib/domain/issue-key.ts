@@ -6,7 +6,14 @@
  * Decisions where the old copies disagreed (test/unit/issue-key.test.ts): `MY_PROJ-12` is a key (JIRA allows `_` in
  * project keys); `PROTEST-0` and `PROTEST-007` are not (no issue 0, no leading zeros); `A-1` is not (project keys have
  * two characters at least); lower case is not a key, but callers that take typed input may upper-case it first.
+ *
+ * `parseIssueKey` is the edge of a use case: it trims, checks and returns an `IssueKey` the store trusts; a refusal is
+ * ISSUE_INVALID with one detail at `/issueKey` (the JSON pointer of the request field).
  */
+import { AppError } from '@/lib/errors';
+
+export type IssueKey = string & { readonly __brand: 'IssueKey' };
+
 export interface IssueKeyGrammar {
   /** Project keys the tracker accepts (e.g. PROCTOR_JIRA_PROJECTS); absent = any project. */
   projects?: readonly string[];
@@ -33,13 +40,21 @@ export function issueKeyProblem(text: string, grammar: IssueKeyGrammar = {}): st
   return null;
 }
 
-export function isIssueKey(text: unknown, grammar: IssueKeyGrammar = {}): text is string {
+export function isIssueKey(text: unknown, grammar: IssueKeyGrammar = {}): text is IssueKey {
   return typeof text === 'string' && issueKeyProblem(text, grammar) === null;
 }
 
+/** The trimmed key when it is one under `grammar`; ISSUE_INVALID naming the expected form otherwise. */
+export function parseIssueKey(value: unknown, grammar: IssueKeyGrammar = {}, field = 'issueKey'): IssueKey {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  const problem = issueKeyProblem(trimmed, grammar);
+  if (problem) throw new AppError('ISSUE_INVALID', problem, { details: [{ path: `/${field}`, message: trimmed ? 'is not an issue key' : 'is required' }] });
+  return trimmed as IssueKey;
+}
+
 /** The issue key a commit message starts with, if any. */
-export function leadingIssueKey(message: string): string | null {
-  return LEADING_KEY.exec(message)?.[1] ?? null;
+export function leadingIssueKey(message: string): IssueKey | null {
+  return (LEADING_KEY.exec(message)?.[1] as IssueKey | undefined) ?? null;
 }
 
 /** Control characters shown as code points, long input cut, so a refusal never echoes something unreadable. */

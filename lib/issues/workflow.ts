@@ -5,7 +5,7 @@
  * Order of checks: key format first (no tracker call for a malformed key), then existence, type, status.
  */
 import type { PromotionTarget } from '@/lib/domain/environment';
-import { issueKeyProblem, type IssueKeyGrammar } from '@/lib/domain/issue-key';
+import { parseIssueKey, type IssueKey, type IssueKeyGrammar } from '@/lib/domain/issue-key';
 import { AppError } from '@/lib/errors';
 import type { IssueTracker, TrackedIssue, TransitionResult } from './issue-tracker';
 
@@ -45,13 +45,8 @@ function trackerLabel(tracker: IssueTracker): string {
 }
 
 /** Trims and checks the key's form; throws ISSUE_INVALID naming the expected form. */
-export function validateIssueKey(key: unknown, rules: WorkflowRules = DEFAULT_WORKFLOW_RULES): string {
-  const trimmed = typeof key === 'string' ? key.trim() : '';
-  const problem = issueKeyProblem(trimmed, rules.issueKeys);
-  if (problem) {
-    throw new AppError('ISSUE_INVALID', problem, { details: [{ path: '/issueKey', message: trimmed ? 'is not an issue key' : 'is required' }] });
-  }
-  return trimmed;
+export function validateIssueKey(key: unknown, rules: WorkflowRules = DEFAULT_WORKFLOW_RULES): IssueKey {
+  return parseIssueKey(key, rules.issueKeys);
 }
 
 async function loadIssue(tracker: IssueTracker, rawKey: unknown, rules: WorkflowRules): Promise<TrackedIssue> {

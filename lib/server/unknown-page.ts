@@ -4,7 +4,7 @@
  * that boundary, so it asks here (with the address proxy.ts passes on) and calls notFound() while a 404 can still
  * be sent. The pages call notFound() as well, for client-side navigations, which render without the layout.
  */
-import { isValidTestName } from '@/lib/proctor';
+import { isExistingTestName } from '@/lib/domain/test-name';
 import { getAppContext } from './app-context';
 
 /** Error codes of a read that mean "there is no such thing" rather than "it could not be read". */
@@ -26,7 +26,7 @@ export async function isUnknownPage(pathname: string | null): Promise<boolean> {
   const test = /^\/tests\/([^/]+)(\/edit)?\/?$/.exec(pathname);
   if (test && !(test[1] === 'new' && !test[2])) {
     const name = decoded(test[1]);
-    if (name === null || !isValidTestName(name)) return true;
+    if (name === null || !isExistingTestName(name)) return true;
     const { store } = await getAppContext();
     const branches = test[2] ? (['trunk'] as const) : (['trunk', 'qa', 'production'] as const);
     const reads = await Promise.all(branches.map((branch) => store.readDefinition(name, { branch })));
@@ -46,7 +46,7 @@ export function unknownPageMessage(pathname: string | null): string | null {
   const test = pathname ? /^\/tests\/([^/]+)(\/edit)?\/?$/.exec(pathname) : null;
   if (test) {
     const name = decoded(test[1]);
-    return name !== null && isValidTestName(name) ? `Test ${name} does not exist in any environment.` : `'${test[1]}' is not a test name.`;
+    return name !== null && isExistingTestName(name) ? `Test ${name} does not exist in any environment.` : `'${test[1]}' is not a test name.`;
   }
   const issue = pathname ? /^\/issues\/([^/]+)\/?$/.exec(pathname) : null;
   if (issue) return `Issue ${decoded(issue[1])?.trim().toUpperCase() ?? issue[1]} does not exist.`;

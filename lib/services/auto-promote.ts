@@ -9,6 +9,9 @@ import type { TestDefinition } from '@/lib/proctor/model';
 import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
 import { authorOf, type Actor, type ServiceDeps } from './service-deps';
+import type { IssueKey } from '@/lib/domain/issue-key';
+import type { Revision } from '@/lib/domain/revision';
+import type { TestName } from '@/lib/domain/test-name';
 
 export const AUTO_PROMOTE_PARTIAL_MESSAGE = 'Test Creation/Edit succeeded. However, the test was not promoted automatically to QA/Production.';
 
@@ -29,7 +32,7 @@ export interface AutoPromotionResult extends AutoPromotionPlan {
  * Whether saving `next` over `previous` (null = a new test) may be auto-promoted, judged against what qa and production
  * hold now. Used before the save (to tell the user in advance) and again after it.
  */
-export async function planAutoPromotion(deps: ServiceDeps, testName: string, previous: TestDefinition | null, next: TestDefinition): Promise<AutoPromotionPlan> {
+export async function planAutoPromotion(deps: ServiceDeps, testName: TestName, previous: TestDefinition | null, next: TestDefinition): Promise<AutoPromotionPlan> {
   if (previous === null) {
     return isAllInactive(next)
       ? { eligible: true }
@@ -52,7 +55,7 @@ export async function planAutoPromotion(deps: ServiceDeps, testName: string, pre
 export async function autoPromote(
   deps: ServiceDeps,
   actor: Actor,
-  input: { testName: string; trunkRevision: string; issueKey: string; previous: TestDefinition | null; next: TestDefinition },
+  input: { testName: TestName; trunkRevision: Revision; issueKey: IssueKey; previous: TestDefinition | null; next: TestDefinition },
 ): Promise<AutoPromotionResult> {
   const promotions: AutoPromotionResult['promotions'] = [];
   const warnings: string[] = [];

@@ -6,7 +6,7 @@ import { explainAssignment, type TestAssignment } from '@/lib/proctor/determine-
 import { toConsumable } from '@/lib/proctor/to-consumable';
 import { AppError } from '@/lib/errors';
 import { ENVIRONMENTS, type DefinitionStore, type Environment } from '@/lib/store';
-import { assertTestName } from './check-definition';
+import { parseExistingTestName } from '@/lib/domain/test-name';
 
 export interface BucketCheckInput {
   name: unknown;
@@ -17,7 +17,7 @@ export interface BucketCheckInput {
 }
 
 export async function checkBucket(store: DefinitionStore, input: BucketCheckInput): Promise<{ testName: string; identifier: string; results: Record<Environment, TestAssignment | null> }> {
-  const testName = assertTestName(input.name);
+  const testName = parseExistingTestName(input.name);
   if (typeof input.identifier !== 'string' || input.identifier === '') {
     throw new AppError('BAD_REQUEST', 'Give the identifier to check (e.g. a user id).', { details: [{ path: '/identifier', message: 'is required' }] });
   }

@@ -1,15 +1,7 @@
 import { AppError } from '@/lib/errors';
 import { readDefinition, parseDefinitionStrict } from '@/lib/proctor/parse-definition';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
-import { validateTestName } from '@/lib/proctor/validate-test-name';
 import type { JsonValue, TestDefinition, ValidationIssue } from '@/lib/proctor/model';
-
-/** Test names reach git paths: Proctor's name rule is also our path-traversal guard. */
-export function assertTestName(name: unknown): string {
-  const problem = typeof name === 'string' ? validateTestName(name) : 'Test Name is required.';
-  if (problem) throw new AppError('BAD_REQUEST', problem, { details: [{ path: '/name', message: problem }] });
-  return name as string;
-}
 
 /**
  * A definition from an API body: either the JSON object or the definition.json text (the text keeps `1.0` vs `1`

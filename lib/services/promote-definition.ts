@@ -3,16 +3,16 @@
  * must be in the status the workflow requires, and is moved on afterwards; a transition that fails after the commit
  * landed is reported (with a retry) rather than undoing the promotion.
  */
-import { PROMOTIONS } from '@/lib/domain/environment';
+import { parsePromotion } from '@/lib/domain/environment';
 import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
 import type { Environment } from '@/lib/store';
-import { assertTestName } from './check-definition';
 import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
-import { assertRevision } from './save-definition';
+import { parseOptionalRevision, parseRevision } from '@/lib/domain/revision';
+import { parseExistingTestName } from '@/lib/domain/test-name';
 import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
 
 export interface PromoteInput {
@@ -39,30 +39,20 @@ export interface PromoteResult {
   notices: string[];
 }
 
-const ALLOWED = PROMOTIONS.map(([a, b]) => `${a}→${b}`).join(', ');
-
-export function assertPromotionPair(from: unknown, to: unknown): [Environment, PromotionTarget] {
-  const pair = PROMOTIONS.find(([a, b]) => a === from && b === to);
-  if (!pair) {
-    throw new AppError('PROMOTION_NOT_ALLOWED', `Invalid combination of source and destination: source=${String(from)} dest=${String(to)}. Promote ${ALLOWED}.`, {
-      details: [{ path: '/to', message: `allowed pairs: ${ALLOWED}` }],
-    });
-  }
-  return [pair[0], pair[1]];
-}
 
 export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: PromoteInput): Promise<PromoteResult> {
   const issueKey = validateIssueKey(input.issueKey, deps.rules);
-  const testName = assertTestName(input.name);
-  const [from, to] = assertPromotionPair(input.from, input.to);
+  const testName = parseExistingTestName(input.name);
+  const promotion = parsePromotion(input.from, input.to);
+  const { from, to } = promotion;
   requireRole(actor, 'releaser');
   const comment = assertComment(input.comment);
   const author = authorOf(actor);
 
   const live = await deps.store.liveRevisions(testName);
-  const sourceRevision = input.revision === undefined || input.revision === null || input.revision === '' ? live[from].revision : assertRevision(input.revision, 'revision');
+  const sourceRevision = parseOptionalRevision(input.revision, 'revision') ?? live[from].revision;
   if (!sourceRevision) throw new AppError('NOT_FOUND', `Test ${testName} does not exist in ${from}; there is nothing to promote.`, { data: { testName, from } });
-  const targetRevision = input.targetRevision === undefined ? live[to].revision : input.targetRevision === null ? null : assertRevision(input.targetRevision, 'targetRevision');
+  const targetRevision = input.targetRevision === undefined ? live[to].revision : input.targetRevision === null ? null : parseRevision(input.targetRevision, 'targetRevision');
 
   const source = await deps.store.readDefinition(testName, { revision: sourceRevision });
   if (!source?.definition) throw new AppError('NOT_FOUND', `Test ${testName} does not exist at revision ${sourceRevision.slice(0, 7)}.`);
@@ -78,8 +68,7 @@ export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: 
 
   const promoted = await deps.store.promote({
     testName,
-    from,
-    to,
+    ...promotion,
     sourceRevision,
     expectedTargetRevision: targetRevision,
     author,

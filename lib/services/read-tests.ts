@@ -1,20 +1,17 @@
 /** Read-side use cases for one test: its environments side by side, history, diffs. */
 import { AppError } from '@/lib/errors';
+import { parseEnvironment } from '@/lib/domain/environment';
+import { isRevision, parseRevision } from '@/lib/domain/revision';
+import { parseExistingTestName } from '@/lib/domain/test-name';
 import { ENVIRONMENTS, type DefinitionRead, type DefinitionStore, type Environment, type RevisionSelector } from '@/lib/store';
-import { assertTestName } from './check-definition';
-import { assertRevision } from './save-definition';
 
-export function assertEnvironment(value: unknown, field = 'env'): Environment {
-  if (typeof value === 'string' && (ENVIRONMENTS as readonly string[]).includes(value)) return value as Environment;
-  throw new AppError('NOT_FOUND', `Branch ${String(value)} is not a correct branch name. It must be one of (trunk, qa, production).`, {
-    details: [{ path: `/${field}`, message: 'must be trunk, qa or production' }],
-  });
-}
+/** The one environment parser (lib/domain/environment.ts), under the name the routes import. */
+export const assertEnvironment = parseEnvironment;
 
 /** "trunk" | "qa" | "production" | a 40-hex revision. */
 export function parseSelector(value: unknown, field: string): RevisionSelector {
-  if (typeof value === 'string' && /^[0-9a-f]{40}$/.test(value)) return { revision: value };
-  return { branch: assertEnvironment(value, field) };
+  if (isRevision(value)) return { revision: value };
+  return { branch: parseEnvironment(value, field) };
 }
 
 export interface TestView {
@@ -26,9 +23,9 @@ export interface TestView {
 
 /** A test at one environment or revision (GET /api/v1/tests/{name}). */
 export async function getTest(store: DefinitionStore, input: { name: unknown; env?: unknown; revision?: unknown }): Promise<DefinitionRead & { env: Environment | null }> {
-  const testName = assertTestName(input.name);
-  const env = input.revision ? null : assertEnvironment(input.env ?? 'trunk');
-  const selector: RevisionSelector = env ? { branch: env } : { revision: assertRevision(input.revision, 'revision') };
+  const testName = parseExistingTestName(input.name);
+  const env = input.revision ? null : parseEnvironment(input.env ?? 'trunk');
+  const selector: RevisionSelector = env ? { branch: env } : { revision: parseRevision(input.revision, 'revision') };
   const read = await store.readDefinition(testName, selector);
   if (!read) {
     const where = env ? `${env.toUpperCase()}` : `revision ${String(input.revision).slice(0, 7)}`;
@@ -39,7 +36,7 @@ export async function getTest(store: DefinitionStore, input: { name: unknown; en
 
 /** The three environments side by side (the test page). NOT_FOUND only when the test exists nowhere. */
 export async function getTestView(store: DefinitionStore, name: unknown): Promise<TestView> {
-  const testName = assertTestName(name);
+  const testName = parseExistingTestName(name);
   const reads = await Promise.all(ENVIRONMENTS.map((env) => store.readDefinition(testName, { branch: env })));
   if (reads.every((read) => read === null)) {
     throw new AppError('NOT_FOUND', `Test ${testName} does not exist in any environment.`, { data: { testName } });
@@ -50,8 +47,8 @@ export async function getTestView(store: DefinitionStore, name: unknown): Promis
 }
 
 export async function getTestHistory(store: DefinitionStore, input: { name: unknown; env?: unknown; limit?: unknown; offset?: unknown }) {
-  const testName = assertTestName(input.name);
-  const env = assertEnvironment(input.env ?? 'trunk');
+  const testName = parseExistingTestName(input.name);
+  const env = parseEnvironment(input.env ?? 'trunk');
   const limit = clampInt(input.limit, 1, 500, 50);
   const offset = clampInt(input.offset, 0, Number.MAX_SAFE_INTEGER, 0);
   const { entries, total } = await store.history(testName, env, { limit, offset });
@@ -59,7 +56,7 @@ export async function getTestHistory(store: DefinitionStore, input: { name: unkn
 }
 
 export async function diffTest(store: DefinitionStore, input: { name: unknown; from?: unknown; to?: unknown }) {
-  const testName = assertTestName(input.name);
+  const testName = parseExistingTestName(input.name);
   return store.diff(testName, parseSelector(input.from ?? 'production', 'from'), parseSelector(input.to ?? 'trunk', 'to'));
 }
 

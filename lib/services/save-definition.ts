@@ -7,9 +7,13 @@ import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { checkIssueForSave, validateIssueKey } from '@/lib/issues/workflow';
 import { assignNewAllocationIds, updateAllocationIds } from '@/lib/proctor/allocation-ids';
+import { NEW_TEST_VERSION, versionOnEdit } from '@/lib/proctor/definition-version';
+import { parseRevision, type Revision } from '@/lib/domain/revision';
+import { parseExistingTestName, parseNewTestName, type TestName } from '@/lib/domain/test-name';
+import type { IssueKey } from '@/lib/domain/issue-key';
 import type { TestDefinition, ValidationIssue } from '@/lib/proctor/model';
 import { autoPromote, type AutoPromotionResult } from './auto-promote';
-import { assertTestName, assertValidDefinition, readSubmittedDefinition } from './check-definition';
+import { assertValidDefinition, readSubmittedDefinition } from './check-definition';
 import { recordChange } from './record-change';
 import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
 import type { Author } from '@/lib/store';
@@ -32,15 +36,22 @@ interface ChangeRequest {
   comment?: unknown;
 }
 
-function beginChange(deps: ServiceDeps, actor: Actor, testName: unknown, request: ChangeRequest): { issueKey: string; testName: string; comment?: string; author: Author } {
+/** The edge of a save: raw input parsed into typed values (a new test's name for create, an existing one's otherwise). */
+function beginChange(
+  deps: ServiceDeps,
+  actor: Actor,
+  testName: unknown,
+  request: ChangeRequest,
+  parseName: (value: unknown) => TestName = parseExistingTestName,
+): { issueKey: IssueKey; testName: TestName; comment?: string; author: Author } {
   const issueKey = validateIssueKey(request.issueKey, deps.rules);
-  const name = assertTestName(testName);
+  const name = parseName(testName);
   requireRole(actor, 'editor');
   // Everything that goes into the commit is checked before any work (git-text.ts).
   return { issueKey, testName: name, comment: assertComment(request.comment), author: authorOf(actor) };
 }
 
-async function currentTrunk(deps: ServiceDeps, testName: string) {
+async function currentTrunk(deps: ServiceDeps, testName: TestName) {
   const current = await deps.store.readDefinition(testName, { branch: 'trunk' });
   if (!current) throw new AppError('NOT_FOUND', `Test ${testName} does not exist in TRUNK.`, { data: { testName } });
   return current;
@@ -49,7 +60,7 @@ async function currentTrunk(deps: ServiceDeps, testName: string) {
 async function finish(
   deps: ServiceDeps,
   actor: Actor,
-  args: { testName: string; issueKey: string; revision: string; previousRevision: string | null; warnings: ValidationIssue[]; autoPromoteWith?: { previous: TestDefinition | null; next: TestDefinition } },
+  args: { testName: TestName; issueKey: IssueKey; revision: Revision; previousRevision: Revision | null; warnings: ValidationIssue[]; autoPromoteWith?: { previous: TestDefinition | null; next: TestDefinition } },
 ): Promise<SaveResult> {
   const notices = await recordChange(deps, actor, { issueKey: args.issueKey, testName: args.testName, revision: args.revision, env: 'trunk', kind: 'commit' });
   const result: SaveResult = { testName: args.testName, revision: args.revision, previousRevision: args.previousRevision, outcome: 'success', warnings: args.warnings, notices };
@@ -67,8 +78,8 @@ export async function createDefinition(
   actor: Actor,
   input: { name: unknown; definition: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
-  const definition = assignNewAllocationIds({ ...readSubmittedDefinition(input.definition), version: '-1' });
+  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input, parseNewTestName);
+  const definition = assignNewAllocationIds({ ...readSubmittedDefinition(input.definition), version: NEW_TEST_VERSION });
   const warnings = assertValidDefinition(testName, definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
   const written = await deps.store.createTest({ testName, definition, issueKey, comment, author });
@@ -87,12 +98,12 @@ export async function updateDefinition(
   input: { name: unknown; definition: unknown; baseRevision: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
   const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
-  const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
+  const baseRevision = parseRevision(input.baseRevision, 'baseRevision');
   const submitted = readSubmittedDefinition(input.definition);
   const current = await currentTrunk(deps, testName);
   const previous = current.definition;
   // Proctor copies a missing testType from the existing definition and keeps the existing version on edit.
-  let definition: TestDefinition = { ...submitted, testType: submitted.testType ?? previous?.testType ?? null, version: previous?.version ?? '-1' };
+  let definition: TestDefinition = { ...submitted, testType: submitted.testType ?? previous?.testType ?? null, version: versionOnEdit(previous) };
   if (previous) definition = updateAllocationIds(previous, definition);
   const warnings = assertValidDefinition(testName, definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
@@ -112,7 +123,7 @@ export async function deleteDefinition(
   input: { name: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
   const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
-  const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
+  const baseRevision = parseRevision(input.baseRevision, 'baseRevision');
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
   // Distribution: refuse while an application still requires the test (DeleteJob's QA/prod client check, plus trunk).
   await assertCompatibleWithConsumers(deps, { envs: ['trunk', 'qa', 'production'], testName, definition: null, action: 'delete' });
@@ -126,24 +137,12 @@ export async function revertDefinition(
   input: { name: unknown; toRevision: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
   const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
-  const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
-  const toRevision = assertRevision(input.toRevision, 'toRevision');
+  const baseRevision = parseRevision(input.baseRevision, 'baseRevision');
+  const toRevision = parseRevision(input.toRevision, 'toRevision');
   const target = await deps.store.readDefinition(testName, { revision: toRevision });
   if (!target?.definition) throw new AppError('NOT_FOUND', `Test ${testName} does not exist at revision ${toRevision.slice(0, 7)}.`);
   const warnings = assertValidDefinition(testName, target.definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
   const written = await deps.store.revertTest({ testName, baseRevision, toRevision, issueKey, comment, author });
   return finish(deps, actor, { testName, issueKey, ...written, warnings });
-}
-
-const REVISION = /^[0-9a-f]{40}$/;
-
-/** Revisions reach git: only full 40-hex commit ids are accepted. */
-export function assertRevision(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !REVISION.test(value)) {
-    throw new AppError('BAD_REQUEST', `${field} must be a full 40-character git revision (the one you loaded), got '${String(value ?? '')}'.`, {
-      details: [{ path: `/${field}`, message: 'must be a 40-character hexadecimal revision' }],
-    });
-  }
-  return value;
 }

@@ -6,7 +6,7 @@
 import type { TestDefinition } from '@/lib/proctor/model';
 import { ENVIRONMENTS, type Environment } from '@/lib/store';
 import { activeConsumerGroups, consumerErrors, matrixWith, testUse, type TestUse } from './check-consumers';
-import { assertTestName } from './check-definition';
+import { parseExistingTestName } from '@/lib/domain/test-name';
 import type { ServiceDeps } from './service-deps';
 
 export interface Compatibility {
@@ -50,7 +50,7 @@ export async function getTestUsage(
   name: unknown,
   options: { candidate?: TestDefinition | null; activeMinutes?: number; now?: Date } = {},
 ): Promise<TestUsage> {
-  const testName = assertTestName(name);
+  const testName = parseExistingTestName(name);
   let candidate: { definition: TestDefinition; label: string } | null = null;
   if (options.candidate) candidate = { definition: options.candidate, label: 'submitted' };
   else if (options.candidate === undefined) {

@@ -4,11 +4,13 @@ import { isAppError } from '@/lib/errors';
 import type { ValidationIssue } from '@/lib/proctor/model';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
 import { planAutoPromotion, type AutoPromotionPlan } from './auto-promote';
-import { assertTestName, readSubmittedDefinition } from './check-definition';
+import { parseExistingTestName, parseNewTestName } from '@/lib/domain/test-name';
+import { readSubmittedDefinition } from './check-definition';
 import type { Actor, ServiceDeps } from './service-deps';
 
 export function validateSubmission(input: { name: unknown; definition: unknown }): { valid: boolean; issues: ValidationIssue[] } {
-  const testName = assertTestName(input.name);
+  // The dry run of a save holds a submission to the create rule, as before (the editor checks new and edited tests alike).
+  const testName = parseNewTestName(input.name);
   try {
     const issues = validateDefinition(testName, readSubmittedDefinition(input.definition), { checks: 'all' });
     return { valid: !issues.some((issue) => issue.severity === 'error'), issues };
@@ -23,7 +25,7 @@ export function validateSubmission(input: { name: unknown; definition: unknown }
 /** Would saving this definition be auto-promoted to qa and production? (Said before saving.) */
 export async function forecastAutoPromotion(deps: ServiceDeps, actor: Actor, input: { name: unknown; definition: unknown }): Promise<AutoPromotionPlan> {
   requireRole(actor, 'viewer');
-  const testName = assertTestName(input.name);
+  const testName = parseExistingTestName(input.name);
   const next = readSubmittedDefinition(input.definition);
   const current = await deps.store.readDefinition(testName, { branch: 'trunk' });
   return planAutoPromotion(deps, testName, current?.definition ?? null, next);

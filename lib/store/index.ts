@@ -9,7 +9,11 @@ export type {
   LiveRevision,
   DefinitionDiff,
   DiffSide,
+  ChangeMeta,
+  CommitSummary,
 } from './definition-store';
+export type { DefinitionChange } from './definition-changes';
+export type { WriteRequest } from './definition-writer';
 export type { HistoryEntryRecord, IndexProgress } from './history-index';
 export type { TestDrift, DriftState } from '@/lib/domain/drift';
 export { ENVIRONMENTS, type Environment, type BranchNames } from './paths';

@@ -71,14 +71,17 @@ describe('workflow over HTTP', () => {
   });
 
   it('edits it with the revision it was loaded at', async () => {
-    const edited = { ...definition(), description: 'Checkout button colour, edited' };
+    // The submitted version is not what is saved: Proctor keeps the existing version on edit (FACTS §2.4 step 6).
+    const edited = { ...definition(), description: 'Checkout button colour, edited', version: '9999' };
     const response = await erin.put(`/api/v1/tests/${TEST}`, { definition: edited, baseRevision: createdRevision, issueKey });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ testName: TEST, outcome: 'success', previousRevision: createdRevision });
     assertDocumented('PUT', '/api/v1/tests/{name}', response);
     editedRevision = response.json.revision;
     expect(editedRevision).not.toBe(createdRevision);
-    expect((await readTest(erin)).definition.description).toBe('Checkout button colour, edited');
+    const read = await readTest(erin);
+    expect(read.definition.description).toBe('Checkout button colour, edited');
+    expect(read.definition.version).toBe('-1');
   });
 
   it('refuses to promote to qa while the issue is not QA Ready (422 ISSUE_STATE_NOT_ALLOWED)', async () => {

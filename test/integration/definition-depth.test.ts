@@ -15,6 +15,7 @@ import type { Actor, ServiceDeps } from '@/lib/services/service-deps';
 import { caught } from '@/test/support/caught';
 import { createTestDatabase } from '@/test/support/db';
 import { SEED_DIR, git, makeTempDir, openTestStore, removeDir, type TestStore } from '@/test/support/temp-repo';
+import { key, name, rev } from '@/test/support/typed-values';
 
 const erin: Actor = { username: 'erin', displayName: 'Erin Engineer', email: 'erin@example.com', role: 'editor' };
 const TEXT = fs.readFileSync(path.join(SEED_DIR, 'test-definitions', 'checkout_button_color', 'definition.json'), 'utf8');
@@ -55,20 +56,20 @@ describe('saving deep definitions', () => {
   it.each([600, 1_100])('refuses %i levels in constants, naming the limit and the place; no branch moves', async (arrays) => {
     const before = await heads();
     for (const definition of [deepDefinition(arrays), deepText(arrays)]) {
-      const error = await caught(createDefinition(deps, erin, { name: 'too_deep', definition, issueKey: 'PROTEST-1' }));
+      const error = await caught(createDefinition(deps, erin, { name: 'too_deep', definition, issueKey: key('PROTEST-1') }));
       expect(error.code).toBe('VALIDATION_FAILED');
       expect(error.message).toContain(`Nesting is deeper than ${LIMIT} levels`);
       expect(error.details[0].path).toBe('/constants/deep' + '/0'.repeat(LIMIT - 2));
-      const update = await caught(updateDefinition(deps, erin, { name: 'checkout_button_color', definition, baseRevision: before.trunk, issueKey: 'PROTEST-1' }));
+      const update = await caught(updateDefinition(deps, erin, { name: 'checkout_button_color', definition, baseRevision: before.trunk, issueKey: key('PROTEST-1') }));
       expect(update.code).toBe('VALIDATION_FAILED');
     }
     expect(await heads()).toEqual(before);
   });
 
   it('saves one at the limit, reads it back, lists it and builds it into the trunk matrix', async () => {
-    const saved = await createDefinition(deps, erin, { name: 'deep_at_limit', definition: deepDefinition(AT_LIMIT), issueKey: 'PROTEST-1' });
+    const saved = await createDefinition(deps, erin, { name: 'deep_at_limit', definition: deepDefinition(AT_LIMIT), issueKey: key('PROTEST-1') });
     expect(saved.outcome).toBe('success');
-    const read = await t.store.readDefinition('deep_at_limit', { branch: 'trunk' });
+    const read = await t.store.readDefinition(name('deep_at_limit'), { branch: 'trunk' });
     expect(read?.parseError).toBeUndefined();
     expect(read?.definition?.constants).toEqual(deepDefinition(AT_LIMIT).constants);
     const listed = (await t.store.listDefinitions('trunk')).find((entry) => entry.testName === 'deep_at_limit');

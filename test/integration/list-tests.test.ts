@@ -8,6 +8,7 @@ import { listTests, type ListTestsQuery } from '@/lib/services/list-tests';
 import type { TestDrift } from '@/lib/store';
 import { createTestDatabase } from '../support/db';
 import { AUTHORS, SEED_DIR, git, makeTempDir, openTestStore, removeDir, type TestStore } from '../support/temp-repo';
+import { key, name, rev } from '@/test/support/typed-values';
 
 let dir: string;
 let t: TestStore;
@@ -168,7 +169,7 @@ describe('listTests on the seeded repository', () => {
     };
     for (const [testName, allocations] of Object.entries(cases)) {
       tick();
-      await t.store.createTest({ testName, author: AUTHORS.erin, issueKey: 'PROTEST-900', definition: { ...template, description: testName, allocations } });
+      await t.store.createTest({ testName: name(testName), author: AUTHORS.erin, issueKey: key('PROTEST-900'), definition: { ...template, description: testName, allocations } });
     }
     const inactiveNames = await names({ status: 'inactive' });
     const running = await names({ status: 'running' });
@@ -242,12 +243,12 @@ describe('listTests on the seeded repository', () => {
     expect((await names({ sort: 'updated' }))[0]).not.toBe(target);
     expect(await names({ q: 'zebracorn' })).toEqual([]);
 
-    const current = await t.store.readDefinition(target, { branch: 'trunk' });
+    const current = await t.store.readDefinition(name(target), { branch: 'trunk' });
     tick();
     const saved = await t.store.updateTest({
-      testName: target,
+      testName: name(target),
       author: AUTHORS.priya,
-      issueKey: 'PROTEST-901',
+      issueKey: key('PROTEST-901'),
       comment: 'Zebracorn copy\nsecond line stays out of the list',
       baseRevision: current!.revision,
       definition: { ...current!.definition!, description: 'Now about zebracorn' },
@@ -261,7 +262,7 @@ describe('listTests on the seeded repository', () => {
     expect(row.description).toBe('Now about zebracorn');
     expect(row.envs.trunk!.revision).toBe(saved.revision);
     expect(row.lastChange!.at).toBe(new Date(clock).toISOString());
-    expect(row.lastChange).toMatchObject({ revision: saved.revision, author: AUTHORS.priya.name, authorEmail: AUTHORS.priya.email, issueKey: 'PROTEST-901' });
+    expect(row.lastChange).toMatchObject({ revision: saved.revision, author: AUTHORS.priya.name, authorEmail: AUTHORS.priya.email, issueKey: key('PROTEST-901') });
     const subject = (await git(['--git-dir', t.gitdir, 'log', '-1', '--format=%s', 'trunk', '--', `test-definitions/${target}`])).trim();
     expect(row.lastChange!.message).toBe(subject);
     expect(subject).toBe('PROTEST-901: Zebracorn copy second line stays out of the list');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
 import type { TestDefinition } from '@/lib/proctor/model';
 import { AUTHORS, git, makeTempDir, openTestStore, removeDir, spawnWriterProcess, type TestStore } from '../support/temp-repo';
+import { key, name, rev } from '@/test/support/typed-values';
 
 let dir: string;
 let t: TestStore;
@@ -31,7 +32,7 @@ describe('one store', () => {
     const before = Number((await git(['--git-dir', t.gitdir, 'rev-list', '--count', 'trunk'])).trim());
     const names = Array.from({ length: 20 }, (_, i) => `concurrent_${String.fromCharCode(97 + i)}`);
     const results = await Promise.all(
-      names.map((testName) => t.store.createTest({ testName, definition: template, author: AUTHORS.erin, issueKey: 'PROTEST-50', comment: testName })),
+      names.map((testName) => t.store.createTest({ testName: name(testName), definition: template, author: AUTHORS.erin, issueKey: key('PROTEST-50'), comment: testName })),
     );
     expect(new Set(results.map((r) => r.revision)).size).toBe(20);
     const after = Number((await git(['--git-dir', t.gitdir, 'rev-list', '--count', 'trunk'])).trim());
@@ -40,21 +41,21 @@ describe('one store', () => {
     // Then 20 concurrent updates of those tests, each from its own base.
     const updates = await Promise.all(
       names.map((testName, i) =>
-        t.store.updateTest({ testName, definition: { ...template, description: `v2 ${testName}` }, baseRevision: results[i].revision, author: AUTHORS.priya, issueKey: 'PROTEST-50' }),
+        t.store.updateTest({ testName: name(testName), definition: { ...template, description: `v2 ${testName}` }, baseRevision: results[i].revision, author: AUTHORS.priya, issueKey: key('PROTEST-50') }),
       ),
     );
     expect(Number((await git(['--git-dir', t.gitdir, 'rev-list', '--count', 'trunk'])).trim()) - after).toBe(20);
     for (const [i, testName] of names.entries()) {
-      expect((await t.store.readDefinition(testName, { branch: 'trunk' }))!.revision).toBe(updates[i].revision);
+      expect((await t.store.readDefinition(name(testName), { branch: 'trunk' }))!.revision).toBe(updates[i].revision);
     }
     await git(['--git-dir', t.gitdir, 'fsck', '--strict', '--no-dangling']);
   });
 
   it('lets exactly one of several same-base saves of one test win; the others are stale', async () => {
-    const base = (await t.store.readDefinition('concurrent_a', { branch: 'trunk' }))!.revision;
+    const base = (await t.store.readDefinition(name('concurrent_a'), { branch: 'trunk' }))!.revision;
     const settled = await Promise.allSettled(
       Array.from({ length: 6 }, (_, i) =>
-        t.store.updateTest({ testName: 'concurrent_a', definition: { ...template, description: `racer ${i}` }, baseRevision: base, author: AUTHORS.erin, issueKey: 'PROTEST-51' }),
+        t.store.updateTest({ testName: name('concurrent_a'), definition: { ...template, description: `racer ${i}` }, baseRevision: base, author: AUTHORS.erin, issueKey: key('PROTEST-51') }),
       ),
     );
     const won = settled.filter((s) => s.status === 'fulfilled');
@@ -74,7 +75,7 @@ describe('two processes and native git on the same bare repository', () => {
     await child.ready;
     child.go();
     const mine = await Promise.allSettled(
-      namesA.map((testName) => t.store.createTest({ testName, definition: template, author: AUTHORS.erin, issueKey: 'PROTEST-52' })),
+      namesA.map((testName) => t.store.createTest({ testName: name(testName), definition: template, author: AUTHORS.erin, issueKey: key('PROTEST-52') })),
     );
     const theirs = await child.result;
     expect(mine.filter((r) => r.status === 'rejected')).toEqual([]);
@@ -85,7 +86,7 @@ describe('two processes and native git on the same bare repository', () => {
     await git(['--git-dir', t.gitdir, 'fsck', '--strict', '--no-dangling']);
     // The other process's commits are in this store's index after a sync.
     await t.store.sync();
-    for (const r of theirs) expect((await t.store.readDefinition(r.testName, { branch: 'trunk' }))!.revision).toBe(r.revision);
+    for (const r of theirs) expect((await t.store.readDefinition(name(r.testName), { branch: 'trunk' }))!.revision).toBe(r.revision);
   }, 180_000);
 
   it('loses no commit when native git commit-tree/update-ref runs in parallel', async () => {
@@ -111,7 +112,7 @@ describe('two processes and native git on the same bare repository', () => {
     };
     const names = Array.from({ length: 10 }, (_, i) => `with_native_${String.fromCharCode(97 + i)}`);
     const [storeResults] = await Promise.all([
-      Promise.all(names.map((testName) => t.store.createTest({ testName, definition: template, author: AUTHORS.erin, issueKey: 'PROTEST-53' }))),
+      Promise.all(names.map((testName) => t.store.createTest({ testName: name(testName), definition: template, author: AUTHORS.erin, issueKey: key('PROTEST-53') }))),
       (async () => {
         for (let i = 0; i < 10; i += 2) await Promise.all([native(i), native(i + 1)]);
       })(),

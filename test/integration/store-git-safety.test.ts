@@ -18,6 +18,7 @@ import type { DamagedCommit } from '@/lib/store/history-index';
 import { caught } from '@/test/support/caught';
 import { createTestDatabase } from '@/test/support/db';
 import { AUTHORS, SEED_DIR, git, makeTempDir, openTestStore, removeDir, type TestStore } from '@/test/support/temp-repo';
+import { key, name, rev } from '@/test/support/typed-values';
 
 const erin: Actor = { username: 'erin', displayName: 'Erin Engineer', email: 'erin@example.com', role: 'editor' };
 const rex: Actor = { username: 'rex', displayName: 'Rex Release', email: 'rex@example.com', role: 'releaser' };
@@ -50,7 +51,7 @@ afterAll(async () => {
 describe('values that reach a commit are refused where they enter', () => {
   it('a NUL in a save comment is a 4xx, trunk does not move, no commit is written, fsck stays clean (finding 1)', async () => {
     const before = { trunk: await head(), commits: await commitCount() };
-    const current = (await t.store.readDefinition(TEST, { branch: 'trunk' }))!;
+    const current = (await t.store.readDefinition(name(TEST), { branch: 'trunk' }))!;
     const changed = { ...definition, description: `${definition.description ?? ''} (NUL test)` };
     const error = await caught(updateDefinition(deps, erin, { name: TEST, definition: changed, baseRevision: current.revision, issueKey, comment: 'before\u0000after' }));
     expect(error.code).toBe('VALIDATION_FAILED');
@@ -74,9 +75,9 @@ describe('values that reach a commit are refused where they enter', () => {
 
   it('the store refuses a NUL comment even when a caller skips the use case: no commit, trunk unchanged', async () => {
     const before = { trunk: await head(), commits: await commitCount() };
-    const current = (await t.store.readDefinition(TEST, { branch: 'trunk' }))!;
+    const current = (await t.store.readDefinition(name(TEST), { branch: 'trunk' }))!;
     const changed = { ...definition, description: 'bypassing the edge' };
-    const error = await caught(t.store.updateTest({ testName: TEST, definition: changed, baseRevision: current.revision, issueKey, comment: 'before\u0000after', author: AUTHORS.erin }));
+    const error = await caught(t.store.updateTest({ testName: name(TEST), definition: changed, baseRevision: current.revision, issueKey: key(issueKey), comment: 'before\u0000after', author: AUTHORS.erin }));
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.data?.fsck).toEqual(['nulInCommit']);
     expect(await head()).toBe(before.trunk);
@@ -92,9 +93,9 @@ describe('values that reach a commit are refused where they enter', () => {
     ['eve@example.com\nx', 'email'],
   ] as const)('the store refuses the author %j (%s) even when a caller skips the edge (finding 2)', async (value, field) => {
     const before = { trunk: await head(), commits: await commitCount() };
-    const current = (await t.store.readDefinition(TEST, { branch: 'trunk' }))!;
+    const current = (await t.store.readDefinition(name(TEST), { branch: 'trunk' }))!;
     const author = { ...AUTHORS.erin, [field]: value };
-    const error = await caught(t.store.updateTest({ testName: TEST, definition: { ...definition, description: `author ${field}` }, baseRevision: current.revision, issueKey, author }));
+    const error = await caught(t.store.updateTest({ testName: name(TEST), definition: { ...definition, description: `author ${field}` }, baseRevision: current.revision, issueKey: key(issueKey), author }));
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details.map((d) => d.path)).toContain(`author.${field}`);
     expect(await head()).toBe(before.trunk);
@@ -103,7 +104,7 @@ describe('values that reach a commit are refused where they enter', () => {
   });
 
   it('a save by an account whose stored display name or e-mail git cannot take is refused with the fix', async () => {
-    const current = (await t.store.readDefinition(TEST, { branch: 'trunk' }))!;
+    const current = (await t.store.readDefinition(name(TEST), { branch: 'trunk' }))!;
     for (const actor of [
       { ...erin, displayName: 'Erin <erin@example.com>' },
       { ...erin, email: 'erin@example.com\ncommitter Mallory <m@x> 1 +0000' },
@@ -220,13 +221,13 @@ describe('a repository that already holds commits fsck rejects', () => {
 
         const listed = await second.store.listDefinitions('trunk');
         expect(listed.find((d) => d.testName === TEST)!.revision).toBe(bad.ident);
-        const read = (await second.store.readDefinition(TEST, { branch: 'trunk' }))!;
+        const read = (await second.store.readDefinition(name(TEST), { branch: 'trunk' }))!;
         expect(read.definition!.description).toBe('ident');
-        const history = await second.store.history(TEST, 'trunk', { limit: 2 });
+        const history = await second.store.history(name(TEST), 'trunk', { limit: 2 });
         expect(history.entries.map((e) => e.revision)).toEqual([bad.ident, bad.nul]);
         expect(history.entries[1].message).toBe(`${issueKey}: before\uFFFDafter\n\nProctor-Test: ${TEST}\nProctor-Change: update\nProctor-Issue: ${issueKey}\n`);
 
-        const saved = await second.store.updateTest({ testName: TEST, definition: { ...definition, description: 'after the damage' }, baseRevision: bad.ident, issueKey, comment: 'saved', author: AUTHORS.erin });
+        const saved = await second.store.updateTest({ testName: name(TEST), definition: { ...definition, description: 'after the damage' }, baseRevision: rev(bad.ident), issueKey: key(issueKey), comment: 'saved', author: AUTHORS.erin });
         expect(saved.previousRevision).toBe(bad.ident);
         expect((await git(['--git-dir', second.gitdir, 'rev-parse', 'trunk'])).trim()).toBe(saved.revision);
         // The new commit itself is clean: fsck complains about the two old ones only.
@@ -235,7 +236,7 @@ describe('a repository that already holds commits fsck rejects', () => {
           (error: Error) => error.message,
         );
         expect([...report.matchAll(/in commit ([0-9a-f]{40})/g)].map((m) => m[1]).sort()).toEqual([bad.nul, bad.ident].sort());
-        const promoted = await second.store.promote({ testName: TEST, from: 'trunk', to: 'qa', sourceRevision: bad.nul, expectedTargetRevision: (await second.store.liveRevisions(TEST)).qa.revision, author: AUTHORS.rex, issueKey });
+        const promoted = await second.store.promote({ testName: name(TEST), from: 'trunk', to: 'qa', sourceRevision: rev(bad.nul), expectedTargetRevision: (await second.store.liveRevisions(name(TEST))).qa.revision, author: AUTHORS.rex, issueKey: key(issueKey) });
         expect((await git(['--git-dir', second.gitdir, 'cat-file', 'commit', promoted.revision])).includes('\u0000')).toBe(false);
       } finally {
         await second.close();
@@ -258,7 +259,7 @@ describe('a repository that already holds commits fsck rejects', () => {
       // A restart on the same database: nothing new to index, the damage is still there and must still be reported.
       const second = await openTestStore(other, { prisma: db.prisma, now: () => Date.UTC(2025, 5, 1, 12, 0, 0), onDamagedCommit: (commit) => found.push(commit.revision) });
       try {
-        await second.store.history(TEST, 'trunk', { limit: 1 });
+        await second.store.history(name(TEST), 'trunk', { limit: 1 });
         expect(found).toEqual([bad.nul, bad.ident]);
         expect(second.store.indexStatus().branches.find((b) => b.branch === 'trunk')!.damaged!.map((d) => d.revision)).toEqual([bad.nul, bad.ident]);
       } finally {

@@ -278,9 +278,11 @@ describe('listing cache', () => {
 
     const second = await openTestStore(tmp, options, { seed: false });
     try {
-      const reads = vi.spyOn(second.store.repo, 'readBlobText');
+      // The store's repository is private: any GitRepository reading a blob counts.
+      const reads = vi.spyOn(GitRepository.prototype, 'readBlobText');
       const again = await second.store.listDefinitions('trunk');
       expect(reads).not.toHaveBeenCalled();
+      reads.mockRestore();
       const rows = (list: typeof listed) => list.map((d) => ({ testName: d.testName, revision: d.revision, text: d.text, definition: d.definition, parseError: d.parseError }));
       expect(rows(again)).toEqual(rows(listed));
       await second.store.settled();

@@ -7,6 +7,21 @@ import { parseDefinition } from '@/lib/proctor/parse-definition';
 import { serializeDefinition } from '@/lib/proctor/serialize-definition';
 import { planSeedHistory, seedIssues } from '@/lib/store';
 import { AUTHORS, SEED_DIR, git, makeTempDir, openTestStore, removeDir, type TestStore } from '../support/temp-repo';
+import { key, name, rev } from '@/test/support/typed-values';
+import { parsePromotion } from '@/lib/domain/environment';
+import { parseIssueKey } from '@/lib/domain/issue-key';
+import { parseRevision } from '@/lib/domain/revision';
+import { parseExistingTestName, parseNewTestName } from '@/lib/domain/test-name';
+
+/** The AppError code `fn` throws, or null. */
+function codeOf(fn: () => unknown): string | null {
+  try {
+    fn();
+    return null;
+  } catch (error) {
+    return error instanceof AppError ? error.code : String(error);
+  }
+}
 
 let dir: string;
 let t: TestStore;
@@ -105,21 +120,23 @@ describe('reads', () => {
 
   it('reads one definition at a branch and at a revision; absent tests are null', async () => {
     const [first] = await t.store.listDefinitions('trunk');
-    const atBranch = await t.store.readDefinition(first.testName, { branch: 'trunk' });
+    const atBranch = await t.store.readDefinition(name(first.testName), { branch: 'trunk' });
     expect(atBranch).toMatchObject({ testName: first.testName, branch: 'trunk', revision: first.revision, text: first.text });
     expect(atBranch!.commit).toBe(await t.store.head('trunk'));
-    const atRevision = await t.store.readDefinition(first.testName, { revision: first.revision! });
+    const atRevision = await t.store.readDefinition(name(first.testName), { revision: first.revision! });
     expect(atRevision).toMatchObject({ revision: first.revision, commit: first.revision, text: first.text });
-    expect(await t.store.readDefinition('no_such_test', { branch: 'trunk' })).toBeNull();
-    expect(await t.store.readMetadata(first.testName, { branch: 'trunk' })).toEqual({});
-    await expectAppError(t.store.readDefinition(first.testName, { revision: 'f'.repeat(40) }), 'NOT_FOUND');
-    await expectAppError(t.store.readDefinition('../etc', { branch: 'trunk' }), 'BAD_REQUEST');
-    await expectAppError(t.store.readDefinition(first.testName, { revision: 'HEAD~1' }), 'BAD_REQUEST');
+    expect(await t.store.readDefinition(name('no_such_test'), { branch: 'trunk' })).toBeNull();
+    expect(await t.store.readMetadata(name(first.testName), { branch: 'trunk' })).toEqual({});
+    await expectAppError(t.store.readDefinition(name(first.testName), { revision: rev('f'.repeat(40)) }), 'NOT_FOUND');
+    // A traversal-shaped name or a revision expression never reaches the store: the parsers at the use case's edge
+    // (lib/domain) refuse them, and the store's methods take only the parsed values.
+    expect(codeOf(() => parseExistingTestName('../etc'))).toBe('BAD_REQUEST');
+    expect(codeOf(() => parseRevision('HEAD~1'))).toBe('BAD_REQUEST');
   });
 
   it('answers history from the index, newest first, like git log -- path', async () => {
     for (const entry of await t.store.listDefinitions('trunk')) {
-      const { entries, total } = await t.store.history(entry.testName, 'trunk', { limit: 100 });
+      const { entries, total } = await t.store.history(name(entry.testName), 'trunk', { limit: 100 });
       const native = (await git(['--git-dir', t.gitdir, 'log', '--format=%H', 'trunk', '--', `test-definitions/${entry.testName}/definition.json`])).trim().split('\n');
       expect(entries.map((e) => e.revision)).toEqual(native);
       expect(total).toBe(native.length);
@@ -127,7 +144,7 @@ describe('reads', () => {
       expect(entries.every((e) => /^PROTEST-\d+$/.test(e.issueKey ?? ''))).toBe(true);
     }
     const [first] = await t.store.listDefinitions('trunk');
-    const page = await t.store.history(first.testName, 'trunk', { limit: 1, offset: 1 });
+    const page = await t.store.history(name(first.testName), 'trunk', { limit: 1, offset: 1 });
     expect(page.entries).toHaveLength(Math.min(1, page.total - 1));
   });
 
@@ -155,13 +172,13 @@ describe('reads', () => {
   it('knows which trunk revision is live in qa and production', async () => {
     const drift = await t.store.drift();
     const promoted = drift.find((d) => d.production.state !== 'none')!;
-    const live = await t.store.liveRevisions(promoted.testName);
+    const live = await t.store.liveRevisions(name(promoted.testName));
     expect(live.production.sourceTrunkRevision).toBe(promoted.production.sourceTrunkRevision);
-    const prodDef = await t.store.readDefinition(promoted.testName, { branch: 'production' });
+    const prodDef = await t.store.readDefinition(name(promoted.testName), { branch: 'production' });
     expect(prodDef!.definition!.version).toBe(live.production.sourceTrunkRevision);
     expect(live.production.revision).toBe(prodDef!.revision);
     // The version is a trunk commit that holds the same definition apart from `version`.
-    const atTrunk = await t.store.readDefinition(promoted.testName, { revision: live.production.sourceTrunkRevision! });
+    const atTrunk = await t.store.readDefinition(name(promoted.testName), { revision: rev(live.production.sourceTrunkRevision!) });
     expect(serializeDefinition({ ...atTrunk!.definition!, version: live.production.sourceTrunkRevision ?? null })).toBe(prodDef!.text);
   });
 });
@@ -172,7 +189,7 @@ describe('writes on trunk', () => {
   it('creates, updates, reverts and deletes a test, each as one commit with trailers, checked with git', async () => {
     const [template] = await t.store.listDefinitions('trunk');
     const definition = { ...template.definition!, description: 'A brand new test' };
-    const created = await t.store.createTest({ testName: 'brand_new_test', definition, author, issueKey: 'PROTEST-100', comment: 'Add brand new test' });
+    const created = await t.store.createTest({ testName: name('brand_new_test'), definition, author, issueKey: key('PROTEST-100'), comment: 'Add brand new test' });
     expect(created.previousRevision).toBeNull();
     const show = await git(['--git-dir', t.gitdir, 'show', '-s', '--format=%an|%ae|%cn|%ce|%B', created.revision]);
     const [an, ae, cn, ce, body] = show.split('|');
@@ -183,24 +200,25 @@ describe('writes on trunk', () => {
     expect((await git(['--git-dir', t.gitdir, 'rev-parse', 'trunk'])).trim()).toBe(created.revision);
 
     await expectAppError(
-      t.store.createTest({ testName: 'brand_new_test', definition, author, issueKey: 'PROTEST-100' } as never),
+      t.store.createTest({ testName: name('brand_new_test'), definition, author, issueKey: key('PROTEST-100') } as never),
       'ALREADY_EXISTS',
     );
-    await expectAppError(t.store.createTest({ testName: '9bad', definition, author, issueKey: 'PROTEST-100' } as never), 'BAD_REQUEST');
-    await expectAppError(t.store.createTest({ testName: 'other_test', definition, author, issueKey: 'not a key' } as never), 'BAD_REQUEST');
+    // Refused before the store (lib/domain parsers): a new test's name under Proctor's rule, and the issue key.
+    expect(codeOf(() => parseNewTestName('9bad'))).toBe('BAD_REQUEST');
+    expect(codeOf(() => parseIssueKey('not a key'))).toBe('ISSUE_INVALID');
 
     const updated = await t.store.updateTest({
-      testName: 'brand_new_test',
+      testName: name('brand_new_test'),
       definition: { ...definition, description: 'Changed' },
       baseRevision: created.revision,
       author: AUTHORS.priya,
-      issueKey: 'PROTEST-100',
+      issueKey: key('PROTEST-100'),
     });
     expect(updated.previousRevision).toBe(created.revision);
     expect((await git(['--git-dir', t.gitdir, 'log', '-1', '--format=%s', 'trunk'])).trim()).toBe('PROTEST-100: Updating A/B test brand_new_test');
 
     const stale = await expectAppError(
-      t.store.updateTest({ testName: 'brand_new_test', definition: { ...definition, description: 'Lost' }, baseRevision: created.revision, author, issueKey: 'PROTEST-100' }),
+      t.store.updateTest({ testName: name('brand_new_test'), definition: { ...definition, description: 'Lost' }, baseRevision: created.revision, author, issueKey: key('PROTEST-100') }),
       'STALE_REVISION',
     );
     expect(stale.data).toMatchObject({ expected: created.revision, actual: updated.revision });
@@ -208,20 +226,20 @@ describe('writes on trunk', () => {
     expect(stale.message).toContain(updated.revision.slice(0, 7));
 
     await expectAppError(
-      t.store.updateTest({ testName: 'brand_new_test', definition: { ...definition, description: 'Changed' }, baseRevision: updated.revision, author, issueKey: 'PROTEST-100' }),
+      t.store.updateTest({ testName: name('brand_new_test'), definition: { ...definition, description: 'Changed' }, baseRevision: updated.revision, author, issueKey: key('PROTEST-100') }),
       'NO_CHANGES',
     );
 
-    const reverted = await t.store.revertTest({ testName: 'brand_new_test', baseRevision: updated.revision, toRevision: created.revision, author, issueKey: 'PROTEST-101' });
+    const reverted = await t.store.revertTest({ testName: name('brand_new_test'), baseRevision: updated.revision, toRevision: created.revision, author, issueKey: key('PROTEST-101') });
     expect(await git(['--git-dir', t.gitdir, 'show', 'trunk:test-definitions/brand_new_test/definition.json'])).toBe(stored);
     expect(await git(['--git-dir', t.gitdir, 'log', '-1', '--format=%B', 'trunk'])).toContain(`Proctor-Source-Revision: ${created.revision}`);
 
-    const deleted = await t.store.deleteTest({ testName: 'brand_new_test', baseRevision: reverted.revision, author, issueKey: 'PROTEST-102' });
+    const deleted = await t.store.deleteTest({ testName: name('brand_new_test'), baseRevision: reverted.revision, author, issueKey: key('PROTEST-102') });
     await expect(git(['--git-dir', t.gitdir, 'cat-file', '-e', 'trunk:test-definitions/brand_new_test'])).rejects.toThrow();
-    expect(await t.store.readDefinition('brand_new_test', { branch: 'trunk' })).toBeNull();
+    expect(await t.store.readDefinition(name('brand_new_test'), { branch: 'trunk' })).toBeNull();
     expect((await t.store.listDefinitions('trunk')).some((d) => d.testName === 'brand_new_test')).toBe(false);
 
-    const history = await t.store.history('brand_new_test', 'trunk');
+    const history = await t.store.history(name('brand_new_test'), 'trunk');
     expect(history.entries.map((e) => [e.revision, e.changeKind, e.authorEmail])).toEqual([
       [deleted.revision, 'delete', 'erin@example.com'],
       [reverted.revision, 'revert', 'erin@example.com'],
@@ -229,11 +247,11 @@ describe('writes on trunk', () => {
       [created.revision, 'create', 'erin@example.com'],
     ]);
     expect(history.entries[1].sourceRevision).toBe(created.revision);
-    await expectAppError(t.store.deleteTest({ testName: 'brand_new_test', baseRevision: deleted.revision, author, issueKey: 'PROTEST-102' }), 'STALE_REVISION');
+    await expectAppError(t.store.deleteTest({ testName: name('brand_new_test'), baseRevision: deleted.revision, author, issueKey: key('PROTEST-102') }), 'STALE_REVISION');
 
     // A deleted test can be brought back by reverting to a revision where it existed.
-    const restored = await t.store.revertTest({ testName: 'brand_new_test', baseRevision: deleted.revision, toRevision: updated.revision, author, issueKey: 'PROTEST-103' });
-    expect((await t.store.readDefinition('brand_new_test', { branch: 'trunk' }))!.revision).toBe(restored.revision);
+    const restored = await t.store.revertTest({ testName: name('brand_new_test'), baseRevision: deleted.revision, toRevision: updated.revision, author, issueKey: key('PROTEST-103') });
+    expect((await t.store.readDefinition(name('brand_new_test'), { branch: 'trunk' }))!.revision).toBe(restored.revision);
     await git(['--git-dir', t.gitdir, 'fsck', '--strict', '--no-dangling']);
   });
 });
@@ -245,13 +263,13 @@ describe('promotion', () => {
     const trunkRevision = candidate.trunkRevision!;
     const qaHeadBefore = await t.store.head('qa');
     const promoted = await t.store.promote({
-      testName: candidate.testName,
+      testName: name(candidate.testName),
       from: 'trunk',
       to: 'qa',
-      sourceRevision: trunkRevision,
+      sourceRevision: rev(trunkRevision),
       expectedTargetRevision: null,
       author: AUTHORS.rex,
-      issueKey: 'PROTEST-4',
+      issueKey: key('PROTEST-4'),
     });
     const parents = (await git(['--git-dir', t.gitdir, 'show', '-s', '--format=%P', promoted.revision])).trim();
     expect(parents).toBe(qaHeadBefore); // one parent: not a merge, on top of qa
@@ -265,31 +283,29 @@ describe('promotion', () => {
     const changed = (await git(['--git-dir', t.gitdir, 'diff', '--name-only', qaHeadBefore!, promoted.revision])).trim().split('\n');
     expect(changed).toEqual([`test-definitions/${candidate.testName}/definition.json`, `test-definitions/${candidate.testName}/metadata.json`]);
 
-    const live = await t.store.liveRevisions(candidate.testName);
+    const live = await t.store.liveRevisions(name(candidate.testName));
     expect(live.qa).toEqual({ revision: promoted.revision, sourceTrunkRevision: trunkRevision });
-    const history = await t.store.history(candidate.testName, 'qa');
-    expect(history.entries[0]).toMatchObject({ revision: promoted.revision, changeKind: 'promote', sourceRevision: trunkRevision, sourceBranch: 'trunk', issueKey: 'PROTEST-4' });
+    const history = await t.store.history(name(candidate.testName), 'qa');
+    expect(history.entries[0]).toMatchObject({ revision: promoted.revision, changeKind: 'promote', sourceRevision: trunkRevision, sourceBranch: 'trunk', issueKey: key('PROTEST-4') });
 
     // Optimistic lock on the target, the allowed pairs, and the source must be a revision of the test.
     await expectAppError(
-      t.store.promote({ testName: candidate.testName, from: 'trunk', to: 'qa', sourceRevision: trunkRevision, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: 'PROTEST-4' }),
+      t.store.promote({ testName: name(candidate.testName), from: 'trunk', to: 'qa', sourceRevision: rev(trunkRevision), expectedTargetRevision: null, author: AUTHORS.rex, issueKey: key('PROTEST-4') }),
       'STALE_REVISION',
     );
     await expectAppError(
-      t.store.promote({ testName: candidate.testName, from: 'trunk', to: 'qa', sourceRevision: trunkRevision, expectedTargetRevision: promoted.revision, author: AUTHORS.rex, issueKey: 'PROTEST-4' }),
+      t.store.promote({ testName: name(candidate.testName), from: 'trunk', to: 'qa', sourceRevision: rev(trunkRevision), expectedTargetRevision: promoted.revision, author: AUTHORS.rex, issueKey: key('PROTEST-4') }),
       'NO_CHANGES',
     );
+    // qa → trunk is refused before the store (lib/domain parsePromotion); the store's promote() only type-checks allowed pairs.
+    expect(codeOf(() => parsePromotion('qa', 'trunk'))).toBe('PROMOTION_NOT_ALLOWED');
     await expectAppError(
-      t.store.promote({ testName: candidate.testName, from: 'qa', to: 'trunk', sourceRevision: promoted.revision, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: 'PROTEST-4' }),
-      'PROMOTION_NOT_ALLOWED',
-    );
-    await expectAppError(
-      t.store.promote({ testName: candidate.testName, from: 'trunk', to: 'production', sourceRevision: qaHeadBefore!, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: 'PROTEST-4' }),
+      t.store.promote({ testName: name(candidate.testName), from: 'trunk', to: 'production', sourceRevision: qaHeadBefore!, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: key('PROTEST-4') }),
       'NOT_FOUND',
     );
 
     // qa → production keeps the trunk revision as version.
-    const toProd = await t.store.promote({ testName: candidate.testName, from: 'qa', to: 'production', sourceRevision: promoted.revision, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: 'PROTEST-4' });
+    const toProd = await t.store.promote({ testName: name(candidate.testName), from: 'qa', to: 'production', sourceRevision: promoted.revision, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: key('PROTEST-4') });
     const prodMessage = await git(['--git-dir', t.gitdir, 'show', '-s', '--format=%s', toProd.revision]);
     expect(prodMessage.trim()).toBe(`Promoting ${candidate.testName} (qa r${promoted.revision}) to production`);
     expect(await git(['--git-dir', t.gitdir, 'show', `production:test-definitions/${candidate.testName}/definition.json`])).toBe(qaText);
@@ -303,12 +319,12 @@ describe('promotion', () => {
 describe('diff', () => {
   it('diffs two environments of a test semantically and as a unified JSON diff', async () => {
     const older = (await t.store.drift()).find((d) => d.production.state === 'older' && d.trunkRevision)!;
-    const diff = await t.store.diff(older.testName, { branch: 'production' }, { branch: 'trunk' });
+    const diff = await t.store.diff(name(older.testName), { branch: 'production' }, { branch: 'trunk' });
     expect(diff.before.text).not.toBeNull();
     expect(diff.changes.length).toBeGreaterThan(0);
     expect(diff.unified).toContain(`--- ${diff.before.label}`);
     expect(diff.unified).toMatch(/^[-+] {2}"version"/m);
-    const same = await t.store.diff(older.testName, { branch: 'trunk' }, { revision: older.trunkRevision! });
+    const same = await t.store.diff(name(older.testName), { branch: 'trunk' }, { revision: rev(older.trunkRevision!) });
     expect(same.changes).toEqual([]);
   });
 });
@@ -327,9 +343,9 @@ describe('native git working on the same repository', () => {
     const commit = (await git(['--git-dir', t.gitdir, 'commit-tree', tree, '-p', head, '-m', 'PROTEST-9: edited outside Proctor Studio'])).trim();
     await git(['--git-dir', t.gitdir, 'update-ref', 'refs/heads/trunk', commit, head]);
     await t.store.sync();
-    const { entries } = await t.store.history(first.testName, 'trunk', { limit: 1 });
-    expect(entries[0]).toMatchObject({ revision: commit, authorName: 'Native Nora', issueKey: 'PROTEST-9', changeKind: 'update' });
-    expect((await t.store.readDefinition(first.testName, { branch: 'trunk' }))!.definition!.description).toBe('Edited with native git');
+    const { entries } = await t.store.history(name(first.testName), 'trunk', { limit: 1 });
+    expect(entries[0]).toMatchObject({ revision: commit, authorName: 'Native Nora', issueKey: key('PROTEST-9'), changeKind: 'update' });
+    expect((await t.store.readDefinition(name(first.testName), { branch: 'trunk' }))!.definition!.description).toBe('Edited with native git');
   });
 
   it('rebuilds a branch index when its history was rewritten', async () => {
@@ -347,7 +363,7 @@ describe('native git working on the same repository', () => {
   });
 
   it('runs git gc under the write lock and keeps reading', async () => {
-    await Promise.all([t.store.gc(), t.store.listDefinitions('qa'), t.store.history('checkout_button_color', 'trunk')]);
+    await Promise.all([t.store.gc(), t.store.listDefinitions('qa'), t.store.history(name('checkout_button_color'), 'trunk')]);
     const loose = await git(['--git-dir', t.gitdir, 'count-objects', '-v']);
     expect(loose).toMatch(/^prune-packable: 0$/m);
     expect(loose).toMatch(/^packs: [1-9]/m);

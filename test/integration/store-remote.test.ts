@@ -9,6 +9,7 @@ import type { TestDefinition } from '@/lib/proctor/model';
 import { serializeDefinition } from '@/lib/proctor/serialize-definition';
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server';
 import { AUTHORS, git, makeTempDir, openTestStore, removeDir, spawnWriterProcess, type TestStore } from '../support/temp-repo';
+import { key, name, rev } from '@/test/support/typed-values';
 
 let dir: string;
 let server: GitHttpServer;
@@ -78,19 +79,19 @@ describe('an empty upstream', () => {
 
 describe('writes push to upstream', () => {
   it('pushes a save, and rebuilds on a moved upstream when the test did not change there', async () => {
-    const created = await a.store.createTest({ testName: 'remote_one', definition: template, author: AUTHORS.erin, issueKey: 'PROTEST-80' });
+    const created = await a.store.createTest({ testName: name('remote_one'), definition: template, author: AUTHORS.erin, issueKey: key('PROTEST-80') });
     expect((await git(['--git-dir', upstream, 'rev-parse', 'trunk'])).trim()).toBe(created.revision);
     expect((await git(['--git-dir', upstream, 'log', '-1', '--format=%an|%s', 'trunk'])).trim()).toBe('Erin Engineer|PROTEST-80: Creating A/B test remote_one');
 
     // b has not fetched a's commit; its save of another test must land on top of it, not replace it.
-    const other = await b.store.createTest({ testName: 'remote_two', definition: template, author: AUTHORS.priya, issueKey: 'PROTEST-81' });
+    const other = await b.store.createTest({ testName: name('remote_two'), definition: template, author: AUTHORS.priya, issueKey: key('PROTEST-81') });
     const parents = (await git(['--git-dir', upstream, 'show', '-s', '--format=%P', other.revision])).trim();
     expect(parents).toBe(created.revision);
 
     // Same test, same base, from the two stores: the second is stale.
-    await a.store.updateTest({ testName: 'remote_one', definition: { ...template, description: 'from a' }, baseRevision: created.revision, author: AUTHORS.erin, issueKey: 'PROTEST-80' });
+    await a.store.updateTest({ testName: name('remote_one'), definition: { ...template, description: 'from a' }, baseRevision: created.revision, author: AUTHORS.erin, issueKey: key('PROTEST-80') });
     await expect(
-      b.store.updateTest({ testName: 'remote_one', definition: { ...template, description: 'from b' }, baseRevision: created.revision, author: AUTHORS.priya, issueKey: 'PROTEST-80' }),
+      b.store.updateTest({ testName: name('remote_one'), definition: { ...template, description: 'from b' }, baseRevision: created.revision, author: AUTHORS.priya, issueKey: key('PROTEST-80') }),
     ).rejects.toMatchObject({ code: 'STALE_REVISION' });
     await git(['--git-dir', upstream, 'fsck', '--strict', '--no-dangling']);
   });
@@ -98,13 +99,13 @@ describe('writes push to upstream', () => {
   it('indexes commits pushed to upstream by someone else after a sync', async () => {
     const commit = await pushForeignCommit('remote_one', 'Edited by a colleague with plain git');
     await a.store.sync();
-    const { entries } = await a.store.history('remote_one', 'trunk', { limit: 2 });
-    expect(entries[0]).toMatchObject({ revision: commit, authorName: 'Native Nora', issueKey: 'PROTEST-90', changeKind: 'update' });
-    const read = await a.store.readDefinition('remote_one', { branch: 'trunk' });
+    const { entries } = await a.store.history(name('remote_one'), 'trunk', { limit: 2 });
+    expect(entries[0]).toMatchObject({ revision: commit, authorName: 'Native Nora', issueKey: key('PROTEST-90'), changeKind: 'update' });
+    const read = await a.store.readDefinition(name('remote_one'), { branch: 'trunk' });
     expect(read!.definition!.description).toBe('Edited by a colleague with plain git');
     // A save from a base older than that commit is stale.
     await expect(
-      b.store.updateTest({ testName: 'remote_one', definition: { ...template, description: 'late' }, baseRevision: entries[1].revision, author: AUTHORS.erin, issueKey: 'PROTEST-80' }),
+      b.store.updateTest({ testName: name('remote_one'), definition: { ...template, description: 'late' }, baseRevision: rev(entries[1].revision), author: AUTHORS.erin, issueKey: key('PROTEST-80') }),
     ).rejects.toMatchObject({ code: 'STALE_REVISION' });
   });
 
@@ -112,7 +113,7 @@ describe('writes push to upstream', () => {
     const before = await count('trunk');
     const names = Array.from({ length: 20 }, (_, i) => `remote_many_${String.fromCharCode(97 + i)}`);
     const results = await Promise.allSettled(
-      names.map((testName, i) => (i % 2 ? a : b).store.createTest({ testName, definition: template, author: AUTHORS.erin, issueKey: 'PROTEST-82' })),
+      names.map((testName, i) => (i % 2 ? a : b).store.createTest({ testName: name(testName), definition: template, author: AUTHORS.erin, issueKey: key('PROTEST-82') })),
     );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect((await count('trunk')) - before).toBe(20);
@@ -121,8 +122,8 @@ describe('writes push to upstream', () => {
   });
 
   it('promotes through upstream', async () => {
-    const trunkRevision = (await a.store.readDefinition('remote_two', { branch: 'trunk' }))!.revision;
-    const promoted = await a.store.promote({ testName: 'remote_two', from: 'trunk', to: 'qa', sourceRevision: trunkRevision, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: 'PROTEST-81' });
+    const trunkRevision = (await a.store.readDefinition(name('remote_two'), { branch: 'trunk' }))!.revision;
+    const promoted = await a.store.promote({ testName: name('remote_two'), from: 'trunk', to: 'qa', sourceRevision: trunkRevision, expectedTargetRevision: null, author: AUTHORS.rex, issueKey: key('PROTEST-81') });
     expect((await git(['--git-dir', upstream, 'rev-parse', 'qa'])).trim()).toBe(promoted.revision);
     expect((await git(['--git-dir', upstream, 'log', '-1', '--format=%s', 'qa'])).trim()).toBe(`Promoting remote_two (trunk r${trunkRevision}) to qa`);
   });
@@ -131,23 +132,23 @@ describe('writes push to upstream', () => {
     const upstreamHead = (await git(['--git-dir', upstream, 'rev-parse', 'trunk'])).trim();
     await a.store.sync();
     const localHead = await a.store.head('trunk');
-    const base = (await a.store.readDefinition('remote_two', { branch: 'trunk' }))!.revision;
+    const base = (await a.store.readDefinition(name('remote_two'), { branch: 'trunk' }))!.revision;
     await server.pause();
     try {
       const error = await a.store
-        .updateTest({ testName: 'remote_two', definition: { ...template, description: 'offline' }, baseRevision: base, author: AUTHORS.erin, issueKey: 'PROTEST-81' })
+        .updateTest({ testName: name('remote_two'), definition: { ...template, description: 'offline' }, baseRevision: base, author: AUTHORS.erin, issueKey: key('PROTEST-81') })
         .then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('UPSTREAM_UNAVAILABLE');
       await expect(a.store.sync()).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
       expect(await a.store.head('trunk')).toBe(localHead);
       // Reads keep working from the local clone.
-      expect((await a.store.readDefinition('remote_two', { branch: 'trunk' }))!.revision).toBe(base);
+      expect((await a.store.readDefinition(name('remote_two'), { branch: 'trunk' }))!.revision).toBe(base);
     } finally {
       await server.resume();
     }
     expect((await git(['--git-dir', upstream, 'rev-parse', 'trunk'])).trim()).toBe(upstreamHead);
-    const saved = await a.store.updateTest({ testName: 'remote_two', definition: { ...template, description: 'online again' }, baseRevision: base, author: AUTHORS.erin, issueKey: 'PROTEST-81' });
+    const saved = await a.store.updateTest({ testName: name('remote_two'), definition: { ...template, description: 'online again' }, baseRevision: base, author: AUTHORS.erin, issueKey: key('PROTEST-81') });
     expect((await git(['--git-dir', upstream, 'rev-parse', 'trunk'])).trim()).toBe(saved.revision);
   });
 });
@@ -170,6 +171,6 @@ describe('two processes on one upstream', () => {
     for (const r of [...ra, ...rb]) expect(reachable.has(r.revision!)).toBe(true);
     await git(['--git-dir', upstream, 'fsck', '--strict', '--no-dangling']);
     await a.store.sync();
-    for (const r of [...ra, ...rb]) expect((await a.store.readDefinition(r.testName, { branch: 'trunk' }))!.revision).toBe(r.revision);
+    for (const r of [...ra, ...rb]) expect((await a.store.readDefinition(name(r.testName), { branch: 'trunk' }))!.revision).toBe(r.revision);
   }, 240_000);
 });

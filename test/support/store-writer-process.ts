@@ -9,6 +9,7 @@ import readline from 'node:readline';
 import { createTestDatabase } from './db';
 import { openDefinitionStore } from '@/lib/store';
 import { BRANCHES, COMMITTER, SEED_DIR } from './temp-repo';
+import { key, name, rev } from '@/test/support/typed-values';
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2]);
@@ -32,10 +33,10 @@ async function main(): Promise<void> {
   const results = await Promise.allSettled(
     (args.testNames as string[]).map((testName) =>
       store.createTest({
-        testName,
+        testName: name(testName),
         definition: { ...args.template, description: `Created by process ${process.pid}` },
         author: { name: `Process ${process.pid}`, email: `p${process.pid}@example.com` },
-        issueKey: 'PROTEST-77',
+        issueKey: key('PROTEST-77'),
         comment: `create ${testName}`,
       }),
     ),

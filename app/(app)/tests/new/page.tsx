@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { TestEditor } from '@/components/editor/test-editor';
 import { copyDefinition, newTestDefinition } from '@/lib/editor/editor-document';
-import { isValidTestName, parseDefinition, serializeDefinition } from '@/lib/proctor';
+import { isExistingTestName } from '@/lib/domain/test-name';
+import { parseDefinition, serializeDefinition } from '@/lib/proctor';
 import { getAppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
 
@@ -16,7 +17,7 @@ export default async function NewTestPage({ searchParams }: { searchParams: Prom
   let text = serializeDefinition(newTestDefinition(''));
   let suggested = '';
   if (copy) {
-    if (!isValidTestName(copy)) notFound();
+    if (!isExistingTestName(copy)) notFound();
     const { store } = await getAppContext();
     const read = await store.readDefinition(copy, { branch: 'trunk' });
     if (!read) notFound();

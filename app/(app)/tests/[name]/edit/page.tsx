@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { TestEditor } from '@/components/editor/test-editor';
-import { isValidTestName } from '@/lib/proctor';
+import { isExistingTestName } from '@/lib/domain/test-name';
 import { getAppContext } from '@/lib/server/app-context';
 import { requirePageUser } from '@/lib/server/current-user';
 
@@ -13,7 +13,7 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
 export default async function EditTestPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   await requirePageUser(`/tests/${encodeURIComponent(name)}/edit`, 'editor');
-  if (!isValidTestName(name)) notFound();
+  if (!isExistingTestName(name)) notFound();
   const { store } = await getAppContext();
   const read = await store.readDefinition(name, { branch: 'trunk' });
   if (!read) notFound();
