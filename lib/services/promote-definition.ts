@@ -4,7 +4,6 @@
  * landed is reported (with a retry) rather than undoing the promotion.
  */
 import { PROMOTIONS } from '@/lib/domain/environment';
-import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
@@ -13,7 +12,7 @@ import { assertTestName } from './check-definition';
 import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
 import { assertRevision } from './save-definition';
-import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
+import { assertComment, authorOf, requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 export interface PromoteInput {
   name: unknown;
@@ -51,11 +50,11 @@ export function assertPromotionPair(from: unknown, to: unknown): [Environment, P
   return [pair[0], pair[1]];
 }
 
-export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: PromoteInput): Promise<PromoteResult> {
+export async function promoteDefinition(deps: ServiceDeps, reader: Reader, input: PromoteInput): Promise<PromoteResult> {
   const issueKey = validateIssueKey(input.issueKey, deps.rules);
   const testName = assertTestName(input.name);
   const [from, to] = assertPromotionPair(input.from, input.to);
-  requireRole(actor, 'releaser');
+  const actor = requireReader(reader, 'releaser');
   const comment = assertComment(input.comment);
   const author = authorOf(actor);
 

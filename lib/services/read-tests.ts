@@ -3,6 +3,7 @@ import { AppError } from '@/lib/errors';
 import { ENVIRONMENTS, type DefinitionRead, type DefinitionStore, type Environment, type RevisionSelector } from '@/lib/store';
 import { assertTestName } from './check-definition';
 import { assertRevision } from './save-definition';
+import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 export function assertEnvironment(value: unknown, field = 'env'): Environment {
   if (typeof value === 'string' && (ENVIRONMENTS as readonly string[]).includes(value)) return value as Environment;
@@ -25,7 +26,9 @@ export interface TestView {
 }
 
 /** A test at one environment or revision (GET /api/v1/tests/{name}). */
-export async function getTest(store: DefinitionStore, input: { name: unknown; env?: unknown; revision?: unknown }): Promise<DefinitionRead & { env: Environment | null }> {
+export async function getTest(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown; env?: unknown; revision?: unknown }): Promise<DefinitionRead & { env: Environment | null }> {
+  requireReader(reader);
+  const { store } = deps;
   const testName = assertTestName(input.name);
   const env = input.revision ? null : assertEnvironment(input.env ?? 'trunk');
   const selector: RevisionSelector = env ? { branch: env } : { revision: assertRevision(input.revision, 'revision') };
@@ -38,8 +41,10 @@ export async function getTest(store: DefinitionStore, input: { name: unknown; en
 }
 
 /** The three environments side by side (the test page). NOT_FOUND only when the test exists nowhere. */
-export async function getTestView(store: DefinitionStore, name: unknown): Promise<TestView> {
-  const testName = assertTestName(name);
+export async function getTestView(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown }): Promise<TestView> {
+  requireReader(reader);
+  const { store } = deps;
+  const testName = assertTestName(input.name);
   const reads = await Promise.all(ENVIRONMENTS.map((env) => store.readDefinition(testName, { branch: env })));
   if (reads.every((read) => read === null)) {
     throw new AppError('NOT_FOUND', `Test ${testName} does not exist in any environment.`, { data: { testName } });
@@ -49,18 +54,20 @@ export async function getTestView(store: DefinitionStore, name: unknown): Promis
   return { name: testName, envs, live: await store.liveRevisions(testName) };
 }
 
-export async function getTestHistory(store: DefinitionStore, input: { name: unknown; env?: unknown; limit?: unknown; offset?: unknown }) {
+export async function getTestHistory(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown; env?: unknown; limit?: unknown; offset?: unknown }) {
+  requireReader(reader);
   const testName = assertTestName(input.name);
   const env = assertEnvironment(input.env ?? 'trunk');
   const limit = clampInt(input.limit, 1, 500, 50);
   const offset = clampInt(input.offset, 0, Number.MAX_SAFE_INTEGER, 0);
-  const { entries, total } = await store.history(testName, env, { limit, offset });
+  const { entries, total } = await deps.store.history(testName, env, { limit, offset });
   return { testName, env, total, limit, offset, entries };
 }
 
-export async function diffTest(store: DefinitionStore, input: { name: unknown; from?: unknown; to?: unknown }) {
+export async function diffTest(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown; from?: unknown; to?: unknown }) {
+  requireReader(reader);
   const testName = assertTestName(input.name);
-  return store.diff(testName, parseSelector(input.from ?? 'production', 'from'), parseSelector(input.to ?? 'trunk', 'to'));
+  return deps.store.diff(testName, parseSelector(input.from ?? 'production', 'from'), parseSelector(input.to ?? 'trunk', 'to'));
 }
 
 export function clampInt(value: unknown, min: number, max: number, fallback: number): number {

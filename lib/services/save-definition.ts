@@ -3,7 +3,6 @@
  * else), the test name, the role, the definition (every problem at once), the issue in the tracker, then the commit
  * with the revision the user edited (a concurrent edit is STALE_REVISION, never an overwrite).
  */
-import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { checkIssueForSave, validateIssueKey } from '@/lib/issues/workflow';
 import { assignNewAllocationIds, updateAllocationIds } from '@/lib/proctor/allocation-ids';
@@ -11,7 +10,7 @@ import type { TestDefinition, ValidationIssue } from '@/lib/proctor/model';
 import { autoPromote, type AutoPromotionResult } from './auto-promote';
 import { assertTestName, assertValidDefinition, readSubmittedDefinition } from './check-definition';
 import { recordChange } from './record-change';
-import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
+import { assertComment, authorOf, requireReader, type Actor, type Reader, type ServiceDeps } from './service-deps';
 import type { Author } from '@/lib/store';
 import { assertCompatibleWithConsumers } from './check-consumers';
 
@@ -32,12 +31,17 @@ interface ChangeRequest {
   comment?: unknown;
 }
 
-function beginChange(deps: ServiceDeps, actor: Actor, testName: unknown, request: ChangeRequest): { issueKey: string; testName: string; comment?: string; author: Author } {
+function beginChange(
+  deps: ServiceDeps,
+  reader: Reader,
+  testName: unknown,
+  request: ChangeRequest,
+): { actor: Actor; issueKey: string; testName: string; comment?: string; author: Author } {
   const issueKey = validateIssueKey(request.issueKey, deps.rules);
   const name = assertTestName(testName);
-  requireRole(actor, 'editor');
+  const actor = requireReader(reader, 'editor');
   // Everything that goes into the commit is checked before any work (git-text.ts).
-  return { issueKey, testName: name, comment: assertComment(request.comment), author: authorOf(actor) };
+  return { actor, issueKey, testName: name, comment: assertComment(request.comment), author: authorOf(actor) };
 }
 
 async function currentTrunk(deps: ServiceDeps, testName: string) {
@@ -64,10 +68,10 @@ async function finish(
 
 export async function createDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; definition: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input);
   const definition = assignNewAllocationIds({ ...readSubmittedDefinition(input.definition), version: '-1' });
   const warnings = assertValidDefinition(testName, definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
@@ -83,10 +87,10 @@ export async function createDefinition(
 
 export async function updateDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; definition: unknown; baseRevision: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input);
   const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
   const submitted = readSubmittedDefinition(input.definition);
   const current = await currentTrunk(deps, testName);
@@ -108,10 +112,10 @@ export async function updateDefinition(
 
 export async function deleteDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input);
   const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
   // Distribution: refuse while an application still requires the test (DeleteJob's QA/prod client check, plus trunk).
@@ -122,10 +126,10 @@ export async function deleteDefinition(
 
 export async function revertDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; toRevision: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input);
   const baseRevision = assertRevision(input.baseRevision, 'baseRevision');
   const toRevision = assertRevision(input.toRevision, 'toRevision');
   const target = await deps.store.readDefinition(testName, { revision: toRevision });
