@@ -28,12 +28,14 @@ const FLOORS = {
   distribution: ['auth', 'config', 'db', 'domain', 'errors', 'generated', 'log', 'proctor', 'store'],
   // use cases
   services: ['audit', 'auth', 'config', 'db', 'distribution', 'domain', 'errors', 'generated', 'issues', 'log', 'proctor', 'store'],
+  // the composition root: builds the process's services from the floors below (lib/composition/services.ts)
+  composition: ['audit', 'auth', 'config', 'db', 'distribution', 'domain', 'errors', 'generated', 'issues', 'log', 'proctor', 'services', 'store'],
   // the transport shell
-  http: ['audit', 'auth', 'client-address', 'config', 'db', 'distribution', 'domain', 'errors', 'generated', 'issues', 'log', 'proctor', 'services', 'store'],
+  http: ['audit', 'auth', 'client-address', 'composition', 'config', 'db', 'distribution', 'domain', 'errors', 'generated', 'issues', 'log', 'proctor', 'services', 'store'],
   ui: ['domain', 'errors', 'proctor'],
 };
 const DEBT = {
-  http: ['server'], // route-deps reaches the composition root
+  // http: ['server'] is gone: routes reach the process's services through lib/composition
   ui: ['http'], // page-data.ts uses the error mapping
 };
 const ALL = [...Object.keys(FLOORS), 'server', 'generated'];
@@ -53,6 +55,21 @@ const config = [
   ...next,
   { ignores: ['lib/generated/**', '.next/**', '.data/**', 'node_modules/**'] },
   ...layering,
+  {
+    // Pages and route handlers read and write through the use cases (lib/services) with the services of the one
+    // composition root; the store and the database client only as types.
+    files: ['app/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@/lib/store', '@/lib/store/*', '@/lib/generated/*', '@/lib/db/client', '@prisma/*'], allowTypeImports: true, message: 'Pages and routes reach the store and the database through lib/services and getServices() (lib/composition), types only here.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Components talk to the server through lib/ui and the pure modules; the store, database and use cases only as types.
     files: ['components/**/*.{ts,tsx}'],

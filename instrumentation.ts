@@ -8,19 +8,18 @@ export async function register(): Promise<void> {
   // headers), and requests no route can take (unknown /api paths and methods, TRACE) get our JSON answer.
   const { installRequestEdge } = await import('@/lib/http/request-edge');
   installRequestEdge();
-  const { getAppContext } = await import('@/lib/server/app-context');
+  const { getServices } = await import('@/lib/composition/services');
   const { DEMO_PASSWORD } = await import('@/lib/auth/ensure-accounts');
-  const context = await getAppContext();
-  const { config, accounts } = context;
+  const services = await getServices();
+  const { config, accounts } = services;
   // Matrices are rebuilt and announced as soon as a branch moves, not on the first request after it.
-  const { startMatrixDistribution } = await import('@/lib/distribution/matrix-distribution');
-  await startMatrixDistribution(context.store, { publishDir: config.matrixPublishDir, logger: context.logger });
+  await services.matrices.distribution();
   const lines = [
     `Proctor Studio is ready at ${config.publicUrl}`,
     `  data folder:   ${config.dataDir} (git repository proctor-data.git${config.databaseUrl ? '' : ', embedded PGlite database db/'})`,
     `  database:      ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`,
     `  git upstream:  ${config.gitUrl ?? 'none (local repository)'}`,
-    `  issue tracker: ${context.tracker.name === 'jira' ? 'JIRA' : 'built-in'}`,
+    `  issue tracker: ${services.tracker.name === 'jira' ? 'JIRA' : 'built-in'}`,
   ];
   const demo = accounts.filter((account) => account.source === 'demo');
   if (demo.length > 0) {

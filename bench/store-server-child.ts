@@ -15,6 +15,8 @@ import { parseExistingTestName } from '@/lib/domain/test-name';
 
 const BENCH_ISSUE = parseIssueKey('PROTEST-1');
 
+/** The tests list is read as a viewer would. */
+const BENCH_READER = { username: 'bench', displayName: 'Bench', email: null, role: 'viewer' as const };
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
 /** How long the child rests before its last RSS reading. */
 const IDLE_MS = 20_000;
@@ -130,8 +132,8 @@ async function main(): Promise<void> {
   await store.settled();
   noteHeap('drift');
   const deps = { store, prisma: db.prisma };
-  const listTestsCold = await timeOnce(() => listTestsModule.listTests(deps, {}));
-  const listTestsWarm = await timeMedian(5, () => listTestsModule.listTests(deps, {}));
+  const listTestsCold = await timeOnce(() => listTestsModule.listTests(deps, BENCH_READER, {}));
+  const listTestsWarm = await timeMedian(5, () => listTestsModule.listTests(deps, BENCH_READER, {}));
 
   noteHeap('tests list');
   // Steady state: background compaction of the listings is done.

@@ -18,6 +18,8 @@ import { parseExistingTestName } from '@/lib/domain/test-name';
 
 const BENCH_ISSUE = parseIssueKey('PROTEST-1');
 
+/** The tests list is read as a viewer would. */
+const BENCH_READER = { username: 'bench', displayName: 'Bench', email: null, role: 'viewer' as const };
 const FULL: BenchRepoOptions & { upstream: number } = { tests: 5000, commits: 50000, seed: 1, upstream: 10000 };
 const QUICK: BenchRepoOptions & { upstream: number } = { tests: 500, commits: 5000, seed: 1, upstream: 1000 };
 const AUTHOR = { name: 'Bench Runner', email: 'bench@example.com' };
@@ -120,7 +122,7 @@ async function benchListTests(context: BenchContext, add: AddFigure, store: Defi
   // Warm the store's listings of the current heads (drift lists all three), so "cold" is list-tests' own row building.
   await store.drift();
   await store.settled();
-  const cold = await timeOnce(() => listTests(deps, {}));
+  const cold = await timeOnce(() => listTests(deps, BENCH_READER, {}));
   add({
     name: `tests list first page, cold (${cold.result.total} tests)`,
     ours: cold.ms,
@@ -129,7 +131,7 @@ async function benchListTests(context: BenchContext, add: AddFigure, store: Defi
     unit: 'ms',
     note: 'builds the rows for the current heads (last changes query, drift, summaries); store listings already warm',
   });
-  const cases: { name: string; query: Parameters<typeof listTests>[1] }[] = [
+  const cases: { name: string; query: Parameters<typeof listTests>[2] }[] = [
     { name: 'first page, warm', query: {} },
     { name: "search q='apply button'", query: { q: 'apply button' } },
     { name: "filter env='!production'", query: { env: '!production' } },
@@ -138,7 +140,7 @@ async function benchListTests(context: BenchContext, add: AddFigure, store: Defi
     { name: 'page 50', query: { page: 50 } },
   ];
   for (const { name, query } of cases) {
-    const measured = await timeMedian(7, () => listTests(deps, query));
+    const measured = await timeMedian(7, () => listTests(deps, BENCH_READER, query));
     const r = measured.result;
     add({ name: `tests list ${name}`, ours: measured.ms, baseline: parseAll.ms, baselineLabel: parseLabel, unit: 'ms', note: `${r.matching} matching, page ${r.page}/${r.pages}, ${r.tests.length} rows` });
   }

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { safeReturnPath } from '@/lib/http/return-path';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { getCurrentUser } from '@/lib/server/current-user';
 import { firstParam } from '@/lib/ui/format';
 import { cardClass } from '@/lib/ui/styles';
@@ -18,8 +18,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     throw error;
   });
   if (user) redirect(next);
-  const app = await getAppContext();
-  const demo = app.accounts.filter((account) => account.source === 'demo');
+  const demo = (await getServices()).accounts.filter((account) => account.source === 'demo');
   return (
     <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center p-6">
       <h1 className="mb-1 text-2xl font-semibold">Proctor Studio</h1>

@@ -4,6 +4,7 @@
  */
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { requireReader, type Anonymous } from './actor';
 import { hasRole } from './roles';
 import { randomToken, sha256Hex } from './tokens';
 import { toAuthUser, type AuthUser } from './user-view';
@@ -39,11 +40,13 @@ export function isApiTokenFormat(value: string): boolean {
 }
 
 export async function createApiToken(
-  prisma: PrismaClient,
-  user: { id: string },
+  deps: { prisma: PrismaClient },
+  reader: AuthUser | Anonymous,
   input: { name: string; expiresInDays?: number | null },
   now: Date = new Date(),
 ): Promise<CreatedApiToken> {
+  const { prisma } = deps;
+  const user = requireReader(reader);
   const name = input.name.trim();
   if (!name) throw new AppError('VALIDATION_FAILED', 'Give the token a name.', { details: [{ path: '/name', message: 'must not be empty' }] });
   let expiresAt: Date | null = null;
@@ -92,7 +95,9 @@ function toView(row: Omit<ApiTokenView, 'username'> & { user: { username: string
 }
 
 /** The caller's own tokens; admins may ask for everyone's. Newest first. */
-export async function listApiTokens(prisma: PrismaClient, actor: AuthUser, options: { all?: boolean } = {}): Promise<ApiTokenView[]> {
+export async function listApiTokens(deps: { prisma: PrismaClient }, reader: AuthUser | Anonymous, options: { all?: boolean } = {}): Promise<ApiTokenView[]> {
+  const { prisma } = deps;
+  const actor = requireReader(reader);
   if (options.all && !hasRole(actor, 'admin')) throw new AppError('FORBIDDEN', 'Only admins can list the tokens of all users.');
   const rows = await prisma.apiToken.findMany({
     where: options.all ? undefined : { userId: actor.id },
@@ -103,7 +108,10 @@ export async function listApiTokens(prisma: PrismaClient, actor: AuthUser, optio
 }
 
 /** Revokes a token of the caller (admins: any token). Revoking twice is harmless. */
-export async function revokeApiToken(prisma: PrismaClient, actor: AuthUser, id: string, now: Date = new Date()): Promise<ApiTokenView> {
+export async function revokeApiToken(deps: { prisma: PrismaClient }, reader: AuthUser | Anonymous, input: { id: string }, now: Date = new Date()): Promise<ApiTokenView> {
+  const { prisma } = deps;
+  const actor = requireReader(reader);
+  const { id } = input;
   const row = await prisma.apiToken.findUnique({ where: { id }, include: { user: { select: { username: true } } } });
   // Someone else's token looks the same as a missing one, so ids cannot be probed.
   if (!row || (row.userId !== actor.id && !hasRole(actor, 'admin'))) throw new AppError('NOT_FOUND', `API token '${id}' does not exist.`);

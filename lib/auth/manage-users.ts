@@ -3,14 +3,14 @@ import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { assertGitText } from '@/lib/domain/git-text';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './password';
-import { requireRole, type Role } from './roles';
+import { requireReader, type Reader } from './actor';
+import type { Role } from './roles';
 import { toAuthUser, type AuthUser } from './user-view';
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export interface UserDeps {
   prisma: PrismaClient;
-  actor: AuthUser | null;
 }
 
 export interface CreateUserInput {
@@ -48,14 +48,14 @@ function checkEmail(email: string | null | undefined): string | null | undefined
   return trimmed ? assertGitText(trimmed, { path: '/email', label: 'The e-mail address', kind: 'identEmail' }) : trimmed === '' ? null : trimmed;
 }
 
-export async function listUsers(deps: UserDeps): Promise<AuthUser[]> {
-  requireRole(deps.actor, 'admin');
+export async function listUsers(deps: UserDeps, reader: Reader): Promise<AuthUser[]> {
+  requireReader(reader, 'admin');
   const users = await deps.prisma.user.findMany({ orderBy: { username: 'asc' } });
   return users.map(toAuthUser);
 }
 
-export async function createUser(deps: UserDeps, input: CreateUserInput): Promise<AuthUser> {
-  requireRole(deps.actor, 'admin');
+export async function createUser(deps: UserDeps, reader: Reader, input: CreateUserInput): Promise<AuthUser> {
+  requireReader(reader, 'admin');
   const username = input.username.trim();
   if (!USERNAME_PATTERN.test(username)) {
     throw new AppError('VALIDATION_FAILED', `Username '${username}' is not valid: use lower-case letters, digits, '.', '_' or '-' (at most 64).`, {
@@ -80,8 +80,9 @@ export async function createUser(deps: UserDeps, input: CreateUserInput): Promis
   return toAuthUser(user);
 }
 
-export async function updateUser(deps: UserDeps, username: string, input: UpdateUserInput): Promise<AuthUser> {
-  requireRole(deps.actor, 'admin');
+export async function updateUser(deps: UserDeps, reader: Reader, input: UpdateUserInput & { username: string }): Promise<AuthUser> {
+  requireReader(reader, 'admin');
+  const { username } = input;
   const { prisma } = deps;
   const displayName = checkDisplayName(input.displayName);
   const email = checkEmail(input.email);

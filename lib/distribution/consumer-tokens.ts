@@ -3,6 +3,7 @@
  * them; the secret `pct_…` is returned once and only its sha256 is stored. A token may be restricted to one
  * environment, so a QA token cannot report itself as production.
  */
+import { requireReader, type Reader } from '@/lib/auth/actor';
 import { randomToken, sha256Hex } from '@/lib/auth/tokens';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
@@ -31,7 +32,15 @@ function view(row: { id: string; name: string; prefix: string; environment: stri
   return { id: row.id, name: row.name, prefix: row.prefix, environment: (row.environment as Environment | null) ?? null, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
 }
 
-export async function createConsumerToken(prisma: PrismaClient, input: { name: string; environment?: string | null }, now: Date = new Date()): Promise<CreatedConsumerToken> {
+/** Application tokens are managed by admins (the Consumers page, /api/v1/consumers/tokens). */
+export async function createConsumerToken(
+  deps: { prisma: PrismaClient },
+  reader: Reader,
+  input: { name: string; environment?: string | null },
+  now: Date = new Date(),
+): Promise<CreatedConsumerToken> {
+  requireReader(reader, 'admin');
+  const { prisma } = deps;
   const name = input.name.trim();
   if (!name) throw new AppError('VALIDATION_FAILED', 'Give the application token a name (e.g. the application it is for).', { details: [{ path: '/name', message: 'must not be empty' }] });
   const environment = input.environment ?? null;
@@ -45,12 +54,16 @@ export async function createConsumerToken(prisma: PrismaClient, input: { name: s
   return { ...view(row), token };
 }
 
-export async function listConsumerTokens(prisma: PrismaClient): Promise<ConsumerTokenView[]> {
-  const rows = await prisma.consumerToken.findMany({ orderBy: { createdAt: 'desc' } });
+export async function listConsumerTokens(deps: { prisma: PrismaClient }, reader: Reader): Promise<ConsumerTokenView[]> {
+  requireReader(reader, 'admin');
+  const rows = await deps.prisma.consumerToken.findMany({ orderBy: { createdAt: 'desc' } });
   return rows.map(view);
 }
 
-export async function revokeConsumerToken(prisma: PrismaClient, id: string, now: Date = new Date()): Promise<ConsumerTokenView> {
+export async function revokeConsumerToken(deps: { prisma: PrismaClient }, reader: Reader, input: { id: string }, now: Date = new Date()): Promise<ConsumerTokenView> {
+  requireReader(reader, 'admin');
+  const { prisma } = deps;
+  const { id } = input;
   const row = await prisma.consumerToken.findUnique({ where: { id } });
   if (!row) throw new AppError('NOT_FOUND', `Application token ${id} does not exist.`);
   if (row.revokedAt) return view(row);

@@ -6,7 +6,8 @@
  *   mutation and every refused request; one JSON log line per request.
  */
 import { randomUUID } from 'node:crypto';
-import { authenticate, type AuthMethod } from '@/lib/auth/authenticate';
+import { ANONYMOUS, type Anonymous } from '@/lib/auth/actor';
+import type { AuthMethod } from '@/lib/auth/authenticate';
 import { assertSameOrigin, isMutation } from '@/lib/auth/origin-check';
 import { requireRole, type Role } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
@@ -14,10 +15,10 @@ import { recordAudit, type AuditOutcome } from '@/lib/audit/record-audit';
 import { AppError, isAppError } from '@/lib/errors';
 import { getLogger, withRequestId, type Logger } from '@/lib/log/logger';
 import { clientAddress } from '@/lib/client-address';
+import { getServices, type Services } from '@/lib/composition/services';
 import { errorResponse } from './error-response';
 import { assertNoNulInUrl } from './nul-in-url';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody } from './parse-json-body';
-import { getRouteDeps, type RouteDeps } from './route-deps';
 import { validateBody, type JsonSchema } from './validate-body';
 
 export interface ApiRouteOptions {
@@ -47,12 +48,15 @@ export interface ApiContext<B, P> {
   request: Request;
   requestId: string;
   user: AuthUser | null;
+  /** Who the use cases run for: the user, or ANONYMOUS on an `auth: 'optional'` route. */
+  actor: AuthUser | Anonymous;
   via: AuthMethod | null;
   body: B;
   params: P;
   query: URLSearchParams;
   ip: string | null;
-  deps: RouteDeps;
+  /** The process's services (lib/composition), with this request's logger. */
+  deps: Services;
   logger: Logger;
   /** Handlers fill this in to make the audit entry say what was touched. */
   audit: AuditNote;
@@ -92,7 +96,7 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
     const url = new URL(request.url, 'http://localhost');
     let ip: string | null = null;
     let logger = withRequestId(getLogger(), requestId);
-    let deps: RouteDeps | undefined;
+    let deps: Services | undefined;
     let user: AuthUser | null = null;
     let via: AuthMethod | null = null;
     const audit: AuditNote = {};
@@ -100,9 +104,9 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
     let failure: unknown;
 
     try {
-      deps = await getRouteDeps();
+      deps = await getServices();
       ip = clientAddress(request, deps.config.trustedProxies);
-      const auth = await authenticate(deps.prisma, request, deps.config);
+      const auth = await deps.authenticate(request);
       user = auth?.user ?? null;
       via = auth?.via ?? null;
       if (user) logger = logger.child({ user: user.username });
@@ -120,12 +124,13 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
         request,
         requestId,
         user,
+        actor: user ?? ANONYMOUS,
         via,
         body: body as B,
         params,
         query: url.searchParams,
         ip,
-        deps,
+        deps: { ...deps, logger },
         logger,
         audit,
       });

@@ -15,7 +15,7 @@ import { getLogger } from '@/lib/log/logger';
 import { isAudited } from './api-route';
 import { answerRefusal, refusalFor } from './api-surface-guard';
 import { PEER_ADDRESS_HEADER } from '@/lib/client-address';
-import { getRouteDeps } from './route-deps';
+import { getServices } from '@/lib/composition/services';
 
 const INSTALLED = Symbol.for('proctor-studio.request-edge');
 
@@ -30,7 +30,7 @@ async function auditRefusal(request: IncomingMessage, requestId: string, refusal
   const method = request.method ?? 'GET';
   if (!isAudited(method, status)) return;
   const path = (request.url ?? '').split('?')[0];
-  const deps = await getRouteDeps();
+  const deps = await getServices();
   await recordAudit(deps.prisma, {
     actor: null,
     actorKind: 'user',

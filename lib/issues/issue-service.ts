@@ -1,9 +1,8 @@
 /**
- * Use cases behind /api/v1/issues, as plain functions of (deps, input) so they run without HTTP. Work with any
+ * Use cases behind /api/v1/issues, as plain functions of (deps, actor, input) so they run without HTTP. Work with any
  * IssueTracker; the built-in tracker's extras (full detail, listing by status) are used when it is the one configured.
  */
-import { requireRole } from '@/lib/auth/roles';
-import type { AuthUser } from '@/lib/auth/user-view';
+import { requireReader, type Actor, type Reader } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { BuiltinIssueTracker, IssueChangeLink, IssueDetail } from './builtin-tracker';
@@ -12,7 +11,6 @@ import type { CreateIssueInput, IssueTracker, TrackedIssue, TransitionResult } f
 export interface IssueDeps {
   prisma: PrismaClient;
   tracker: IssueTracker;
-  actor: AuthUser | null;
 }
 
 /** Route params arrive decoded; a key still percent-encoded (an older client) is decoded, anything else kept as typed. */
@@ -26,8 +24,8 @@ export function normalizeIssueKey(key: string): string {
   return decoded.trim().toUpperCase();
 }
 
-export async function listIssues(deps: IssueDeps, input: { q?: string; status?: string; limit?: number }): Promise<TrackedIssue[]> {
-  requireRole(deps.actor, 'viewer');
+export async function listIssues(deps: IssueDeps, reader: Reader, input: { q?: string; status?: string; limit?: number }): Promise<TrackedIssue[]> {
+  requireReader(reader);
   if (isBuiltinTracker(deps.tracker)) return deps.tracker.listIssues(input);
   const found = await deps.tracker.searchIssues(input.q ?? '', { limit: input.limit });
   return input.status ? found.filter((issue) => issue.status === input.status) : found;
@@ -41,9 +39,9 @@ function isBuiltinTracker(tracker: IssueTracker): tracker is BuiltinIssueTracker
   return tracker.name === 'builtin' && typeof (tracker as Partial<BuiltinIssueTracker>).getIssueDetail === 'function';
 }
 
-export async function getIssueDetail(deps: IssueDeps, rawKey: string): Promise<IssueDetail | (TrackedIssue & Partial<IssueDetail>)> {
-  requireRole(deps.actor, 'viewer');
-  const key = normalizeIssueKey(rawKey);
+export async function getIssueDetail(deps: IssueDeps, reader: Reader, input: { key: string }): Promise<IssueDetail | (TrackedIssue & Partial<IssueDetail>)> {
+  requireReader(reader);
+  const key = normalizeIssueKey(input.key);
   const detail =
     isBuiltinTracker(deps.tracker) ? await deps.tracker.getIssueDetail(key) : await genericDetail(deps, key);
   if (!detail) throw new AppError('NOT_FOUND', `Issue ${key} does not exist.`);
@@ -80,22 +78,22 @@ async function genericDetail(deps: IssueDeps, key: string) {
   return { ...issue, transitions, links: links.map(({ testName, revision, env, kind, createdAt }) => ({ testName, revision, env, kind, createdAt })) };
 }
 
-export async function createIssue(deps: IssueDeps, input: CreateIssueInput): Promise<TrackedIssue> {
-  const actor = requireRole(deps.actor, 'editor');
+export async function createIssue(deps: IssueDeps, reader: Reader, input: CreateIssueInput): Promise<TrackedIssue> {
+  const actor = requireReader(reader, 'editor');
   if (!deps.tracker.createIssue) {
     throw new AppError('BAD_REQUEST', `Issues are created in ${deps.tracker.name === 'jira' ? 'JIRA' : 'the tracker'} itself, not in Proctor Studio.`);
   }
   return deps.tracker.createIssue(input, actor.username);
 }
 
-export async function listIssueTransitions(deps: IssueDeps, rawKey: string) {
-  requireRole(deps.actor, 'viewer');
-  return deps.tracker.listTransitions(normalizeIssueKey(rawKey));
+export async function listIssueTransitions(deps: IssueDeps, reader: Reader, input: { key: string }) {
+  requireReader(reader);
+  return deps.tracker.listTransitions(normalizeIssueKey(input.key));
 }
 
-export async function transitionIssue(deps: IssueDeps, rawKey: string, input: { to?: string; name?: string }): Promise<TransitionResult> {
-  const actor = requireRole(deps.actor, 'editor');
-  const key = normalizeIssueKey(rawKey);
+export async function transitionIssue(deps: IssueDeps, reader: Reader, input: { key: string; to?: string; name?: string }): Promise<TransitionResult> {
+  const actor = requireReader(reader, 'editor');
+  const key = normalizeIssueKey(input.key);
   if (input.to) return deps.tracker.transition(key, { to: input.to }, actor.username);
   if (input.name) return deps.tracker.transition(key, { name: input.name }, actor.username);
   throw new AppError('VALIDATION_FAILED', 'Say which status to move the issue to ("to") or which transition to take ("name").', {
@@ -103,7 +101,7 @@ export async function transitionIssue(deps: IssueDeps, rawKey: string, input: { 
   });
 }
 
-export async function commentOnIssue(deps: IssueDeps, rawKey: string, input: { body: string }): Promise<void> {
-  const actor = requireRole(deps.actor, 'editor');
-  await deps.tracker.comment(normalizeIssueKey(rawKey), input.body, actor.username);
+export async function commentOnIssue(deps: IssueDeps, reader: Reader, input: { key: string; body: string }): Promise<void> {
+  const actor = requireReader<Actor>(reader, 'editor');
+  await deps.tracker.comment(normalizeIssueKey(input.key), input.body, actor.username);
 }

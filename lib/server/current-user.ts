@@ -4,11 +4,10 @@
  */
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { authenticate } from '@/lib/auth/authenticate';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
 import { databaseUnavailableError, isDatabaseUnavailable } from '@/lib/db/unavailable';
-import { getAppContext } from './app-context';
+import { getServices } from '@/lib/composition/services';
 
 /**
  * Null when nobody is signed in. A database that cannot be reached (restarting) throws DATABASE_UNAVAILABLE instead:
@@ -17,16 +16,17 @@ import { getAppContext } from './app-context';
 export async function getCurrentUser(): Promise<AuthUser | null> {
   const incoming = await headers();
   try {
-    const app = await getAppContext();
+    const services = await getServices();
     // Pages never take Bearer tokens: only the cookie (and the proxy header) identify a browser.
     const forwarded = new Headers();
     const cookie = incoming.get('cookie');
     if (cookie) forwarded.set('cookie', cookie);
-    if (app.config.trustedUserHeader) {
-      const proxied = incoming.get(app.config.trustedUserHeader);
-      if (proxied) forwarded.set(app.config.trustedUserHeader, proxied);
+    const { trustedUserHeader } = services.config;
+    if (trustedUserHeader) {
+      const proxied = incoming.get(trustedUserHeader);
+      if (proxied) forwarded.set(trustedUserHeader, proxied);
     }
-    const auth = await authenticate(app.prisma, new Request('http://localhost/', { headers: forwarded }), app.config);
+    const auth = await services.authenticate(new Request('http://localhost/', { headers: forwarded }));
     return auth?.user ?? null;
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw databaseUnavailableError(error);

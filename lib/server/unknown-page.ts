@@ -5,7 +5,9 @@
  * be sent. The pages call notFound() as well, for client-side navigations, which render without the layout.
  */
 import { isExistingTestName } from '@/lib/domain/test-name';
-import { getAppContext } from './app-context';
+import { getServices } from '@/lib/composition/services';
+import { ANONYMOUS } from '@/lib/services/service-deps';
+import { issueExists, testExists } from '@/lib/services/find-test-or-issue';
 
 /** Error codes of a read that mean "there is no such thing" rather than "it could not be read". */
 export function isMissing(code: string): boolean {
@@ -27,16 +29,14 @@ export async function isUnknownPage(pathname: string | null): Promise<boolean> {
   if (test && !(test[1] === 'new' && !test[2])) {
     const name = decoded(test[1]);
     if (name === null || !isExistingTestName(name)) return true;
-    const { store } = await getAppContext();
     const branches = test[2] ? (['trunk'] as const) : (['trunk', 'qa', 'production'] as const);
-    const reads = await Promise.all(branches.map((branch) => store.readDefinition(name, { branch })));
-    return reads.every((read) => read === null);
+    return !(await testExists(await getServices(), ANONYMOUS, { name, branches }));
   }
   const issue = /^\/issues\/([^/]+)\/?$/.exec(pathname);
   if (issue) {
     const key = decoded(issue[1])?.trim().toUpperCase();
     if (!key) return true;
-    return (await (await getAppContext()).tracker.getIssue(key)) === null;
+    return !(await issueExists(await getServices(), ANONYMOUS, { key }));
   }
   return false;
 }

@@ -5,8 +5,9 @@
 import { explainAssignment, type TestAssignment } from '@/lib/proctor/determine-groups';
 import { toConsumable } from '@/lib/proctor/to-consumable';
 import { AppError } from '@/lib/errors';
-import { ENVIRONMENTS, type DefinitionStore, type Environment } from '@/lib/store';
+import { ENVIRONMENTS, type Environment } from '@/lib/store';
 import { parseExistingTestName } from '@/lib/domain/test-name';
+import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 export interface BucketCheckInput {
   name: unknown;
@@ -16,7 +17,12 @@ export interface BucketCheckInput {
   context?: unknown;
 }
 
-export async function checkBucket(store: DefinitionStore, input: BucketCheckInput): Promise<{ testName: string; identifier: string; results: Record<Environment, TestAssignment | null> }> {
+export async function checkBucket(
+  deps: Pick<ServiceDeps, 'store'>,
+  reader: Reader,
+  input: BucketCheckInput,
+): Promise<{ testName: string; identifier: string; results: Record<Environment, TestAssignment | null> }> {
+  requireReader(reader);
   const testName = parseExistingTestName(input.name);
   if (typeof input.identifier !== 'string' || input.identifier === '') {
     throw new AppError('BAD_REQUEST', 'Give the identifier to check (e.g. a user id).', { details: [{ path: '/identifier', message: 'is required' }] });
@@ -28,7 +34,7 @@ export async function checkBucket(store: DefinitionStore, input: BucketCheckInpu
   const results = {} as Record<Environment, TestAssignment | null>;
   // Assignment of a test with dependsOn needs its parent, so each environment's whole matrix is used.
   for (const env of ENVIRONMENTS) {
-    const listed = await store.listDefinitions(env);
+    const listed = await deps.store.listDefinitions(env);
     const own = listed.find((entry) => entry.testName === testName);
     if (!own?.definition) {
       results[env] = null;

@@ -10,20 +10,12 @@ import type { ConsumableTestDefinition, ProctorSpecification, TestDefinition, Te
 import { toConsumable } from '@/lib/proctor/to-consumable';
 import { matchesDynamicFilter, verifyMatrix } from '@/lib/proctor/verify-matrix';
 import type { Environment } from '@/lib/store';
-import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
+import type { ConsumerGroup } from './ports';
 import type { ServiceDeps } from './service-deps';
 
-export const DEFAULT_ACTIVE_MINUTES = 15;
+export type { ConsumerGroup };
 
-/** Instances of one application version with one specification. */
-export interface ConsumerGroup {
-  application: string;
-  version: string;
-  environment: Environment;
-  specification: ProctorSpecification;
-  instances: number;
-  lastSeenAt: Date;
-}
+export const DEFAULT_ACTIVE_MINUTES = 15;
 
 export type TestUse = 'required' | 'dynamic';
 
@@ -48,7 +40,7 @@ function isSpecification(value: unknown): value is ProctorSpecification {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Active consumers of an environment grouped by (application, version, specification). */
+/** Active consumers of an environment grouped by (application, version, specification): the database adapter. */
 export async function activeConsumerGroups(
   prisma: PrismaClient,
   env: Environment,
@@ -93,8 +85,8 @@ export function consumerErrors(label: string, specification: ProctorSpecificatio
 }
 
 /** The environment's last good matrix with `testName` set to `definition` (null = removed). */
-export async function matrixWith(deps: Pick<ServiceDeps, 'store'>, env: Environment, testName: string, definition: TestDefinition | null): Promise<{ matrix: TestMatrixArtifact; current: ConsumableTestDefinition | null }> {
-  const state = await getEnvironmentMatrix(deps.store, env);
+export async function matrixWith(deps: Pick<ServiceDeps, 'matrices'>, env: Environment, testName: string, definition: TestDefinition | null): Promise<{ matrix: TestMatrixArtifact; current: ConsumableTestDefinition | null }> {
+  const state = await deps.matrices.get(env);
   const base = state.current?.artifact ?? { audit: { version: 'none', updated: 0, updatedDate: '', updatedBy: 'proctor-studio' }, tests: {} };
   const tests: Record<string, ConsumableTestDefinition> = { ...base.tests };
   const current = Object.prototype.hasOwnProperty.call(tests, testName) ? tests[testName] : null;
@@ -105,10 +97,10 @@ export async function matrixWith(deps: Pick<ServiceDeps, 'store'>, env: Environm
 
 /** Checks `definition` (null = the test is deleted) against every active application in `env` that uses the test. */
 export async function checkConsumers(
-  deps: Pick<ServiceDeps, 'store' | 'prisma'>,
+  deps: Pick<ServiceDeps, 'matrices' | 'consumers'>,
   input: { env: Environment; testName: string; definition: TestDefinition | null; activeMinutes?: number; now?: Date },
 ): Promise<ConsumerCheck> {
-  const groups = await activeConsumerGroups(deps.prisma, input.env, { activeMinutes: input.activeMinutes, now: input.now });
+  const groups = await deps.consumers.activeGroups(input.env, { activeMinutes: input.activeMinutes, now: input.now });
   const check: ConsumerCheck = { environment: input.env, testName: input.testName, checked: [], problems: [] };
   if (groups.length === 0) return check;
   const { matrix, current } = await matrixWith(deps, input.env, input.testName, input.definition);
@@ -133,7 +125,7 @@ const ENV_LABEL: Record<Environment, string> = { trunk: 'trunk', qa: 'QA', produ
  * details: one per application version (path = application name); data: {environment, applications}.
  */
 export async function assertCompatibleWithConsumers(
-  deps: Pick<ServiceDeps, 'store' | 'prisma'> & { config?: unknown },
+  deps: Pick<ServiceDeps, 'matrices' | 'consumers' | 'config'>,
   input: { envs: Environment[]; testName: string; definition: TestDefinition | null; action: 'promote' | 'delete'; activeMinutes?: number },
 ): Promise<void> {
   for (const env of input.envs) {
@@ -156,7 +148,7 @@ export async function assertCompatibleWithConsumers(
   }
 }
 
-function activeMinutesOf(deps: { config?: unknown }): number | undefined {
-  const minutes = (deps.config as { consumerActiveMinutes?: unknown } | undefined)?.consumerActiveMinutes;
+function activeMinutesOf(deps: Pick<ServiceDeps, 'config'>): number | undefined {
+  const minutes = deps.config.consumerActiveMinutes;
   return typeof minutes === 'number' && minutes > 0 ? minutes : undefined;
 }

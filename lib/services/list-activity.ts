@@ -2,8 +2,8 @@
  * Recent changes across all tests and environments (the Activity page): commits, promotions and reverts from the
  * history index, newest first, paged by offset. Reads only the database index, so it stays fast with many tests.
  */
-import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { ENVIRONMENTS, type Environment } from '@/lib/store';
+import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 export interface ActivityEntry {
   env: Environment;
@@ -29,7 +29,13 @@ export interface ListActivityQuery {
   offset?: number;
 }
 
-export async function listActivity(prisma: PrismaClient, query: ListActivityQuery = {}): Promise<{ entries: ActivityEntry[]; total: number; limit: number; offset: number }> {
+export async function listActivity(
+  deps: Pick<ServiceDeps, 'prisma'>,
+  reader: Reader,
+  query: ListActivityQuery = {},
+): Promise<{ entries: ActivityEntry[]; total: number; limit: number; offset: number }> {
+  requireReader(reader);
+  const { prisma } = deps;
   const limit = Math.max(1, Math.min(200, Math.floor(query.limit ?? 50)));
   const offset = Math.max(0, Math.floor(query.offset ?? 0));
   const env = (ENVIRONMENTS as readonly string[]).includes(query.env ?? '') ? query.env : undefined;

@@ -8,7 +8,7 @@ import { HEARTBEAT_INTERVAL_SECONDS } from '@/lib/distribution/record-heartbeat'
 import { ENVIRONMENTS, type Environment } from '@/lib/store';
 import { DEFAULT_ACTIVE_MINUTES } from './check-consumers';
 import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
-import type { ServiceDeps } from './service-deps';
+import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 /** An instance silent for this long is stale (three missed heartbeats). */
 export const STALE_AFTER_SECONDS = 3 * HEARTBEAT_INTERVAL_SECONDS;
@@ -81,15 +81,17 @@ export function describePropagation(env: Environment, revision: string | null, h
 
 /** Consumers seen within `activeMinutes` (default 15), per environment. */
 export async function listConsumers(
-  deps: Pick<ServiceDeps, 'store' | 'prisma'>,
+  deps: Pick<ServiceDeps, 'matrices' | 'prisma' | 'config'>,
+  reader: Reader,
   options: { env?: string; activeMinutes?: number; now?: Date } = {},
 ): Promise<ListConsumersResult> {
+  requireReader(reader);
   if (options.env !== undefined && !ENVIRONMENTS.includes(options.env as Environment)) {
     throw new AppError('VALIDATION_FAILED', `env must be one of ${ENVIRONMENTS.join(', ')}, got '${options.env}'.`, { details: [{ path: '?env', message: 'unknown environment' }] });
   }
   const envs = options.env ? [options.env as Environment] : [...ENVIRONMENTS];
   const now = options.now ?? new Date();
-  const activeMinutes = options.activeMinutes ?? DEFAULT_ACTIVE_MINUTES;
+  const activeMinutes = options.activeMinutes ?? deps.config.consumerActiveMinutes ?? DEFAULT_ACTIVE_MINUTES;
   const since = new Date(now.getTime() - activeMinutes * 60_000);
   const rows = await deps.prisma.consumer.findMany({
     where: { environment: { in: envs }, lastSeenAt: { gte: since } },
@@ -97,7 +99,7 @@ export async function listConsumers(
   });
   const environments: EnvironmentConsumers[] = [];
   for (const env of envs) {
-    const state = await getEnvironmentMatrix(deps.store, env);
+    const state = await deps.matrices.get(env);
     const newest = state.current?.revision ?? null;
     const apps = new Map<string, Map<string, { rows: typeof rows }>>();
     let holding = 0;

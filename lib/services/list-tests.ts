@@ -6,8 +6,9 @@
 import { testStatus, type TestStatus } from '@/lib/domain/test-status';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { TestDefinition } from '@/lib/proctor/model';
-import { ENVIRONMENTS, type DefinitionStore, type Environment } from '@/lib/store';
+import { ENVIRONMENTS, type Environment } from '@/lib/store';
 import type { DriftState } from '@/lib/store';
+import { requireReader, type DefinitionStorePort, type Reader, type ServiceDeps } from './service-deps';
 
 export interface EnvironmentSummary {
   revision: string | null;
@@ -107,7 +108,7 @@ function firstLine(message: string): string {
 
 const cache = new Map<string, Promise<TestRow[]>>();
 
-async function buildRows(store: DefinitionStore, prisma: PrismaClient): Promise<TestRow[]> {
+async function buildRows(store: DefinitionStorePort, prisma: PrismaClient): Promise<TestRow[]> {
   const [listings, drift] = await Promise.all([Promise.all(ENVIRONMENTS.map((env) => store.listDefinitions(env))), store.drift()]);
   const byEnv = ENVIRONMENTS.map((_, i) => new Map(listings[i].map((listed) => [listed.testName, listed])));
   const driftByName = new Map(drift.map((entry) => [entry.testName, entry]));
@@ -140,7 +141,7 @@ async function buildRows(store: DefinitionStore, prisma: PrismaClient): Promise<
 }
 
 /** All rows for the current heads (cached per heads). */
-export async function testRows(store: DefinitionStore, prisma: PrismaClient): Promise<{ rows: TestRow[]; heads: Record<Environment, string | null> }> {
+async function testRows(store: DefinitionStorePort, prisma: PrismaClient): Promise<{ rows: TestRow[]; heads: Record<Environment, string | null> }> {
   const heads = {} as Record<Environment, string | null>;
   for (const env of ENVIRONMENTS) heads[env] = await store.head(env);
   const key = ENVIRONMENTS.map((env) => heads[env] ?? '-').join(':');
@@ -176,7 +177,8 @@ function matches(row: TestRow, query: ListTestsQuery, terms: string[]): boolean 
   return true;
 }
 
-export async function listTests(deps: { store: DefinitionStore; prisma: PrismaClient }, query: ListTestsQuery = {}): Promise<ListTestsResult> {
+export async function listTests(deps: Pick<ServiceDeps, 'store' | 'prisma'>, reader: Reader, query: ListTestsQuery = {}): Promise<ListTestsResult> {
+  requireReader(reader);
   const { rows, heads } = await testRows(deps.store, deps.prisma);
   const terms = (query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   let found = rows.filter((row) => matches(row, query, terms));
@@ -188,4 +190,14 @@ export async function listTests(deps: { store: DefinitionStore; prisma: PrismaCl
   const page = Math.max(1, Math.min(pages, Math.floor(query.page ?? 1)));
   const tests = found.slice((page - 1) * pageSize, page * pageSize).map(({ searchText: _searchText, ...row }) => row);
   return { tests, total: rows.length, matching: found.length, page, pageSize, pages, heads };
+}
+
+/** The choices of the list's filters: every test type and meta tag in use. */
+export async function listTestFacets(deps: Pick<ServiceDeps, 'store' | 'prisma'>, reader: Reader): Promise<{ types: string[]; tags: string[] }> {
+  requireReader(reader);
+  const { rows } = await testRows(deps.store, deps.prisma);
+  return {
+    types: [...new Set(rows.map((row) => row.testType).filter((type): type is string => !!type))].sort(),
+    tags: [...new Set(rows.flatMap((row) => row.metaTags))].sort(),
+  };
 }

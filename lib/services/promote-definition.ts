@@ -4,7 +4,6 @@
  * landed is reported (with a retry) rather than undoing the promotion.
  */
 import { parsePromotion } from '@/lib/domain/environment';
-import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
@@ -13,7 +12,7 @@ import { assertCompatibleWithConsumers } from './check-consumers';
 import { recordChange } from './record-change';
 import { parseOptionalRevision, parseRevision } from '@/lib/domain/revision';
 import { parseExistingTestName } from '@/lib/domain/test-name';
-import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
+import { assertComment, authorOf, requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 export interface PromoteInput {
   name: unknown;
@@ -40,12 +39,12 @@ export interface PromoteResult {
 }
 
 
-export async function promoteDefinition(deps: ServiceDeps, actor: Actor, input: PromoteInput): Promise<PromoteResult> {
+export async function promoteDefinition(deps: ServiceDeps, reader: Reader, input: PromoteInput): Promise<PromoteResult> {
   const issueKey = validateIssueKey(input.issueKey, deps.rules);
   const testName = parseExistingTestName(input.name);
   const promotion = parsePromotion(input.from, input.to);
   const { from, to } = promotion;
-  requireRole(actor, 'releaser');
+  const actor = requireReader(reader, 'releaser');
   const comment = assertComment(input.comment);
   const author = authorOf(actor);
 

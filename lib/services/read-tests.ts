@@ -4,6 +4,7 @@ import { parseEnvironment } from '@/lib/domain/environment';
 import { isRevision, parseRevision } from '@/lib/domain/revision';
 import { parseExistingTestName } from '@/lib/domain/test-name';
 import { ENVIRONMENTS, type DefinitionRead, type DefinitionStore, type Environment, type RevisionSelector } from '@/lib/store';
+import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 /** The one environment parser (lib/domain/environment.ts), under the name the routes import. */
 export const assertEnvironment = parseEnvironment;
@@ -22,7 +23,9 @@ export interface TestView {
 }
 
 /** A test at one environment or revision (GET /api/v1/tests/{name}). */
-export async function getTest(store: DefinitionStore, input: { name: unknown; env?: unknown; revision?: unknown }): Promise<DefinitionRead & { env: Environment | null }> {
+export async function getTest(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown; env?: unknown; revision?: unknown }): Promise<DefinitionRead & { env: Environment | null }> {
+  requireReader(reader);
+  const { store } = deps;
   const testName = parseExistingTestName(input.name);
   const env = input.revision ? null : parseEnvironment(input.env ?? 'trunk');
   const selector: RevisionSelector = env ? { branch: env } : { revision: parseRevision(input.revision, 'revision') };
@@ -35,8 +38,10 @@ export async function getTest(store: DefinitionStore, input: { name: unknown; en
 }
 
 /** The three environments side by side (the test page). NOT_FOUND only when the test exists nowhere. */
-export async function getTestView(store: DefinitionStore, name: unknown): Promise<TestView> {
-  const testName = parseExistingTestName(name);
+export async function getTestView(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown }): Promise<TestView> {
+  requireReader(reader);
+  const { store } = deps;
+  const testName = parseExistingTestName(input.name);
   const reads = await Promise.all(ENVIRONMENTS.map((env) => store.readDefinition(testName, { branch: env })));
   if (reads.every((read) => read === null)) {
     throw new AppError('NOT_FOUND', `Test ${testName} does not exist in any environment.`, { data: { testName } });
@@ -46,18 +51,20 @@ export async function getTestView(store: DefinitionStore, name: unknown): Promis
   return { name: testName, envs, live: await store.liveRevisions(testName) };
 }
 
-export async function getTestHistory(store: DefinitionStore, input: { name: unknown; env?: unknown; limit?: unknown; offset?: unknown }) {
+export async function getTestHistory(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown; env?: unknown; limit?: unknown; offset?: unknown }) {
+  requireReader(reader);
   const testName = parseExistingTestName(input.name);
   const env = parseEnvironment(input.env ?? 'trunk');
   const limit = clampInt(input.limit, 1, 500, 50);
   const offset = clampInt(input.offset, 0, Number.MAX_SAFE_INTEGER, 0);
-  const { entries, total } = await store.history(testName, env, { limit, offset });
+  const { entries, total } = await deps.store.history(testName, env, { limit, offset });
   return { testName, env, total, limit, offset, entries };
 }
 
-export async function diffTest(store: DefinitionStore, input: { name: unknown; from?: unknown; to?: unknown }) {
+export async function diffTest(deps: Pick<ServiceDeps, 'store'>, reader: Reader, input: { name: unknown; from?: unknown; to?: unknown }) {
+  requireReader(reader);
   const testName = parseExistingTestName(input.name);
-  return store.diff(testName, parseSelector(input.from ?? 'production', 'from'), parseSelector(input.to ?? 'trunk', 'to'));
+  return deps.store.diff(testName, parseSelector(input.from ?? 'production', 'from'), parseSelector(input.to ?? 'trunk', 'to'));
 }
 
 export function clampInt(value: unknown, min: number, max: number, fallback: number): number {

@@ -1,6 +1,6 @@
 import type { Environment } from '@/lib/domain/environment';
 import { asAppFailure } from '@/lib/db/unavailable';
-import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
+import { buildChangeComment } from '@/lib/issues/link-change';
 import type { ServiceDeps, Actor } from './service-deps';
 
 function testPageUrl(publicUrl: string, testName: string): string {
@@ -22,7 +22,7 @@ export interface ChangeRecord {
 export async function recordChange(deps: ServiceDeps, actor: Actor, change: ChangeRecord): Promise<string[]> {
   const warnings: string[] = [];
   try {
-    await linkChange(deps.prisma, change);
+    await deps.issueLinks.record(change);
   } catch (error) {
     // The change is in git; its link to the issue is also found through the history index, which catches up from git.
     warnings.push(`The change was saved, but its link to ${change.issueKey} could not be recorded now: ${(asAppFailure(error) as Error).message}`);

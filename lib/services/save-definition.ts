@@ -3,7 +3,6 @@
  * else), the test name, the role, the definition (every problem at once), the issue in the tracker, then the commit
  * with the revision the user edited (a concurrent edit is STALE_REVISION, never an overwrite).
  */
-import { requireRole } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { checkIssueForSave, validateIssueKey } from '@/lib/issues/workflow';
 import { assignNewAllocationIds, updateAllocationIds } from '@/lib/proctor/allocation-ids';
@@ -15,7 +14,7 @@ import type { TestDefinition, ValidationIssue } from '@/lib/proctor/model';
 import { autoPromote, type AutoPromotionResult } from './auto-promote';
 import { assertValidDefinition, readSubmittedDefinition } from './check-definition';
 import { recordChange } from './record-change';
-import { assertComment, authorOf, type Actor, type ServiceDeps } from './service-deps';
+import { assertComment, authorOf, requireReader, type Actor, type Reader, type ServiceDeps } from './service-deps';
 import type { Author } from '@/lib/store';
 import { assertCompatibleWithConsumers } from './check-consumers';
 
@@ -39,16 +38,16 @@ interface ChangeRequest {
 /** The edge of a save: raw input parsed into typed values (a new test's name for create, an existing one's otherwise). */
 function beginChange(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   testName: unknown,
   request: ChangeRequest,
   parseName: (value: unknown) => TestName = parseExistingTestName,
-): { issueKey: IssueKey; testName: TestName; comment?: string; author: Author } {
+): { actor: Actor; issueKey: IssueKey; testName: TestName; comment?: string; author: Author } {
   const issueKey = validateIssueKey(request.issueKey, deps.rules);
   const name = parseName(testName);
-  requireRole(actor, 'editor');
+  const actor = requireReader(reader, 'editor');
   // Everything that goes into the commit is checked before any work (git-text.ts).
-  return { issueKey, testName: name, comment: assertComment(request.comment), author: authorOf(actor) };
+  return { actor, issueKey, testName: name, comment: assertComment(request.comment), author: authorOf(actor) };
 }
 
 async function currentTrunk(deps: ServiceDeps, testName: TestName) {
@@ -75,10 +74,10 @@ async function finish(
 
 export async function createDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; definition: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input, parseNewTestName);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input, parseNewTestName);
   const definition = assignNewAllocationIds({ ...readSubmittedDefinition(input.definition), version: NEW_TEST_VERSION });
   const warnings = assertValidDefinition(testName, definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
@@ -94,10 +93,10 @@ export async function createDefinition(
 
 export async function updateDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; definition: unknown; baseRevision: unknown; issueKey: unknown; comment?: string; autoPromote?: boolean },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input);
   const baseRevision = parseRevision(input.baseRevision, 'baseRevision');
   const submitted = readSubmittedDefinition(input.definition);
   const current = await currentTrunk(deps, testName);
@@ -119,10 +118,10 @@ export async function updateDefinition(
 
 export async function deleteDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input);
   const baseRevision = parseRevision(input.baseRevision, 'baseRevision');
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
   // Distribution: refuse while an application still requires the test (DeleteJob's QA/prod client check, plus trunk).
@@ -133,10 +132,10 @@ export async function deleteDefinition(
 
 export async function revertDefinition(
   deps: ServiceDeps,
-  actor: Actor,
+  reader: Reader,
   input: { name: unknown; toRevision: unknown; baseRevision: unknown; issueKey: unknown; comment?: string },
 ): Promise<SaveResult> {
-  const { issueKey, testName, comment, author } = beginChange(deps, actor, input.name, input);
+  const { actor, issueKey, testName, comment, author } = beginChange(deps, reader, input.name, input);
   const baseRevision = parseRevision(input.baseRevision, 'baseRevision');
   const toRevision = parseRevision(input.toRevision, 'toRevision');
   const target = await deps.store.readDefinition(testName, { revision: toRevision });

@@ -1,25 +1,34 @@
-import type { AuthUser } from '@/lib/auth/user-view';
+import type { Actor } from '@/lib/auth/actor';
 import type { AppConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { IssueTracker } from '@/lib/issues/issue-tracker';
 import type { WorkflowRules } from '@/lib/issues/workflow';
 import type { Logger } from '@/lib/log/logger';
-import type { Author, DefinitionStore } from '@/lib/store';
+import type { Author } from '@/lib/store';
 import { assertGitText } from '@/lib/domain/git-text';
+import type { ConsumerDirectory, DefinitionStorePort, IssueLinkLog, MatrixPort } from './ports';
 
-/** Everything a use case may touch, passed in so tests can build it from real but throwaway parts. */
+export type { ConsumerDirectory, ConsumerGroup, DefinitionStorePort, IssueLinkLog, MatrixPort } from './ports';
+
+/**
+ * Everything a use case may touch. Every use case has the shape `(deps, actor, input)`; the composition root
+ * (lib/composition/services.ts) builds deps once per process, test/support/test-services.ts from in-memory fakes.
+ */
 export interface ServiceDeps {
-  store: DefinitionStore;
+  store: DefinitionStorePort;
   tracker: IssueTracker;
+  matrices: MatrixPort;
+  consumers: ConsumerDirectory;
+  issueLinks: IssueLinkLog;
+  /** The database, for the read use cases that query it (activity, users, tokens, audit). */
   prisma: PrismaClient;
-  config: Pick<AppConfig, 'publicUrl'>;
+  config: Pick<AppConfig, 'publicUrl'> & Partial<Pick<AppConfig, 'consumerActiveMinutes'>>;
   rules?: WorkflowRules;
   logger?: Logger;
 }
 
-/** The signed-in person a change is made on behalf of. */
-export type Actor = Pick<AuthUser, 'username' | 'displayName' | 'email' | 'role'>;
+export { ANONYMOUS, isAnonymous, requireReader, type Actor, type Anonymous, type Reader } from '@/lib/auth/actor';
 
 const ACCOUNT_FIX = 'an admin can correct it on the Users page';
 

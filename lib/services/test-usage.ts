@@ -5,9 +5,9 @@
  */
 import type { TestDefinition } from '@/lib/proctor/model';
 import { ENVIRONMENTS, type Environment } from '@/lib/store';
-import { activeConsumerGroups, consumerErrors, matrixWith, testUse, type TestUse } from './check-consumers';
+import { consumerErrors, matrixWith, testUse, type TestUse } from './check-consumers';
 import { parseExistingTestName } from '@/lib/domain/test-name';
-import type { ServiceDeps } from './service-deps';
+import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 export interface Compatibility {
   compatible: boolean;
@@ -46,11 +46,13 @@ export interface TestUsage {
  * and production (a would-be promotion). Applications count when their heartbeat is within `activeMinutes`.
  */
 export async function getTestUsage(
-  deps: Pick<ServiceDeps, 'store' | 'prisma'>,
-  name: unknown,
-  options: { candidate?: TestDefinition | null; activeMinutes?: number; now?: Date } = {},
+  deps: Pick<ServiceDeps, 'store' | 'matrices' | 'consumers' | 'config'>,
+  reader: Reader,
+  input: { name: unknown; candidate?: TestDefinition | null; activeMinutes?: number; now?: Date },
 ): Promise<TestUsage> {
-  const testName = parseExistingTestName(name);
+  requireReader(reader);
+  const options = { ...input, activeMinutes: input.activeMinutes ?? deps.config.consumerActiveMinutes };
+  const testName = parseExistingTestName(input.name);
   let candidate: { definition: TestDefinition; label: string } | null = null;
   if (options.candidate) candidate = { definition: options.candidate, label: 'submitted' };
   else if (options.candidate === undefined) {
@@ -60,7 +62,7 @@ export async function getTestUsage(
   const environments: TestUsageEnvironment[] = [];
   for (const env of ENVIRONMENTS) {
     const read = await deps.store.readDefinition(testName, { branch: env });
-    const groups = await activeConsumerGroups(deps.prisma, env, { activeMinutes: options.activeMinutes, now: options.now });
+    const groups = await deps.consumers.activeGroups(env, { activeMinutes: options.activeMinutes, now: options.now });
     const judgeCandidate = candidate !== null && (options.candidate ? true : env !== 'trunk');
     const entry: TestUsageEnvironment = { env, revision: read?.revision ?? null, candidate: judgeCandidate ? candidate!.label : null, applications: [] };
     if (groups.length > 0) {

@@ -1,14 +1,15 @@
 /** Validation dry run and the auto-promotion forecast: what a save would say, without saving. */
-import { requireRole } from '@/lib/auth/roles';
 import { isAppError } from '@/lib/errors';
 import type { ValidationIssue } from '@/lib/proctor/model';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
 import { planAutoPromotion, type AutoPromotionPlan } from './auto-promote';
 import { parseExistingTestName, parseNewTestName } from '@/lib/domain/test-name';
 import { readSubmittedDefinition } from './check-definition';
-import type { Actor, ServiceDeps } from './service-deps';
+import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
-export function validateSubmission(input: { name: unknown; definition: unknown }): { valid: boolean; issues: ValidationIssue[] } {
+/** Pure: `deps` is unused, taken for the one use-case shape. */
+export function validateSubmission(_deps: unknown, reader: Reader, input: { name: unknown; definition: unknown }): { valid: boolean; issues: ValidationIssue[] } {
+  requireReader(reader);
   // The dry run of a save holds a submission to the create rule, as before (the editor checks new and edited tests alike).
   const testName = parseNewTestName(input.name);
   try {
@@ -23,8 +24,8 @@ export function validateSubmission(input: { name: unknown; definition: unknown }
 }
 
 /** Would saving this definition be auto-promoted to qa and production? (Said before saving.) */
-export async function forecastAutoPromotion(deps: ServiceDeps, actor: Actor, input: { name: unknown; definition: unknown }): Promise<AutoPromotionPlan> {
-  requireRole(actor, 'viewer');
+export async function forecastAutoPromotion(deps: ServiceDeps, reader: Reader, input: { name: unknown; definition: unknown }): Promise<AutoPromotionPlan> {
+  requireReader(reader);
   const testName = parseExistingTestName(input.name);
   const next = readSubmittedDefinition(input.definition);
   const current = await deps.store.readDefinition(testName, { branch: 'trunk' });

@@ -152,38 +152,38 @@ describe('sessions', () => {
 
 describe('API tokens', () => {
   it('shows the token once, stores only its hash, and resolves it', async () => {
-    const created = await createApiToken(db.prisma, erin, { name: 'ci' });
+    const created = await createApiToken({ prisma: db.prisma }, erin, { name: 'ci' });
     expect(created.token).toMatch(/^pst_[A-Za-z0-9_-]{43}$/);
     expect(created.prefix).toBe(created.token.slice(0, 12));
     const dump = JSON.stringify(await db.prisma.apiToken.findMany());
     expect(dump).not.toContain(created.token);
     expect(dump).toContain(sha256Hex(created.token));
-    expect(JSON.stringify(await listApiTokens(db.prisma, erin))).not.toContain(created.token);
+    expect(JSON.stringify(await listApiTokens({ prisma: db.prisma }, erin))).not.toContain(created.token);
     const resolved = await resolveApiToken(db.prisma, created.token);
     expect(resolved?.user.username).toBe('erin');
     expect((await db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt).not.toBeNull();
   });
 
   it('rejects revoked, expired and unknown tokens', async () => {
-    const revoked = await createApiToken(db.prisma, erin, { name: 'revoked' });
-    await revokeApiToken(db.prisma, erin, revoked.id);
+    const revoked = await createApiToken({ prisma: db.prisma }, erin, { name: 'revoked' });
+    await revokeApiToken({ prisma: db.prisma }, erin, { id: revoked.id });
     expect(await resolveApiToken(db.prisma, revoked.token)).toBeNull();
 
     const t0 = new Date('2030-03-01T00:00:00Z');
-    const expiring = await createApiToken(db.prisma, erin, { name: 'short', expiresInDays: 1 }, t0);
+    const expiring = await createApiToken({ prisma: db.prisma }, erin, { name: 'short', expiresInDays: 1 }, t0);
     expect(await resolveApiToken(db.prisma, expiring.token, new Date(t0.getTime() + 23 * 3600_000))).not.toBeNull();
     expect(await resolveApiToken(db.prisma, expiring.token, new Date(t0.getTime() + 24 * 3600_000))).toBeNull();
     expect(await resolveApiToken(db.prisma, 'pst_' + 'x'.repeat(43))).toBeNull();
   });
 
   it("hides other users' tokens unless the caller is admin", async () => {
-    const mine = await createApiToken(db.prisma, admin, { name: 'admin-token' });
-    expect((await caught(revokeApiToken(db.prisma, erin, mine.id))).code).toBe('NOT_FOUND');
-    expect((await caught(listApiTokens(db.prisma, erin, { all: true }))).code).toBe('FORBIDDEN');
-    const all = await listApiTokens(db.prisma, admin, { all: true });
+    const mine = await createApiToken({ prisma: db.prisma }, admin, { name: 'admin-token' });
+    expect((await caught(revokeApiToken({ prisma: db.prisma }, erin, { id: mine.id }))).code).toBe('NOT_FOUND');
+    expect((await caught(listApiTokens({ prisma: db.prisma }, erin, { all: true }))).code).toBe('FORBIDDEN');
+    const all = await listApiTokens({ prisma: db.prisma }, admin, { all: true });
     expect(new Set(all.map((t) => t.username))).toEqual(new Set(['erin', 'root']));
     const erinsToken = all.find((t) => t.username === 'erin')!;
-    expect((await revokeApiToken(db.prisma, admin, erinsToken.id)).revokedAt).toBeInstanceOf(Date);
+    expect((await revokeApiToken({ prisma: db.prisma }, admin, { id: erinsToken.id })).revokedAt).toBeInstanceOf(Date);
   });
 });
 
@@ -208,7 +208,7 @@ describe('roles', () => {
 describe('authenticate', () => {
   const config = { trustedUserHeader: undefined };
   it('accepts a Bearer token, a session cookie, and the proxy header only when configured', async () => {
-    const { token } = await createApiToken(db.prisma, erin, { name: 'auth' });
+    const { token } = await createApiToken({ prisma: db.prisma }, erin, { name: 'auth' });
     expect(await authenticate(db.prisma, new Request('http://h/', { headers: { authorization: `Bearer ${token}` } }), config)).toMatchObject({ via: 'token', user: { username: 'erin' } });
     const session = await createSession(db.prisma, admin.id);
     expect(await authenticate(db.prisma, new Request('http://h/', { headers: { cookie: `a=b; proctor_session=${session.token}` } }), config)).toMatchObject({ via: 'session', user: { username: 'root' } });
@@ -248,24 +248,24 @@ describe('origin check', () => {
 
 describe('user administration', () => {
   it('creates users, refuses duplicates, and never removes the last admin', async () => {
-    const created = await createUser({ prisma: db.prisma, actor: admin }, { username: 'nina', role: 'editor', password: 'nina-password' });
+    const created = await createUser({ prisma: db.prisma }, admin, { username: 'nina', role: 'editor', password: 'nina-password' });
     expect(created).toMatchObject({ username: 'nina', displayName: 'nina', role: 'editor', disabled: false });
-    expect((await caught(createUser({ prisma: db.prisma, actor: admin }, { username: 'nina', role: 'viewer' }))).code).toBe('ALREADY_EXISTS');
-    expect((await caught(createUser({ prisma: db.prisma, actor: erin }, { username: 'x', role: 'viewer' }))).code).toBe('FORBIDDEN');
+    expect((await caught(createUser({ prisma: db.prisma }, admin, { username: 'nina', role: 'viewer' }))).code).toBe('ALREADY_EXISTS');
+    expect((await caught(createUser({ prisma: db.prisma }, erin, { username: 'x', role: 'viewer' }))).code).toBe('FORBIDDEN');
 
     // Demote every admin but root, then root cannot be demoted or disabled.
-    await updateUser({ prisma: db.prisma, actor: admin }, 'avery', { role: 'editor' });
-    const last = await caught(updateUser({ prisma: db.prisma, actor: admin }, 'root', { role: 'viewer' }));
+    await updateUser({ prisma: db.prisma }, admin, { username: 'avery', role: 'editor' });
+    const last = await caught(updateUser({ prisma: db.prisma }, admin, { username: 'root', role: 'viewer' }));
     expect([last.code, last.message]).toEqual(['FORBIDDEN', "'root' is the last active admin; make another user admin first."]);
-    expect((await caught(updateUser({ prisma: db.prisma, actor: admin }, 'root', { disabled: true }))).code).toBe('FORBIDDEN');
-    await updateUser({ prisma: db.prisma, actor: admin }, 'avery', { role: 'admin' });
-    expect((await updateUser({ prisma: db.prisma, actor: admin }, 'root', { disabled: true })).disabled).toBe(true);
-    await updateUser({ prisma: db.prisma, actor: admin }, 'root', { disabled: false });
+    expect((await caught(updateUser({ prisma: db.prisma }, admin, { username: 'root', disabled: true }))).code).toBe('FORBIDDEN');
+    await updateUser({ prisma: db.prisma }, admin, { username: 'avery', role: 'admin' });
+    expect((await updateUser({ prisma: db.prisma }, admin, { username: 'root', disabled: true })).disabled).toBe(true);
+    await updateUser({ prisma: db.prisma }, admin, { username: 'root', disabled: false });
   });
 
   it('ends the sessions of a user whose password changes', async () => {
     const session = await createSession(db.prisma, (await db.prisma.user.findUniqueOrThrow({ where: { username: 'nina' } })).id);
-    await updateUser({ prisma: db.prisma, actor: admin }, 'nina', { password: 'another-password' });
+    await updateUser({ prisma: db.prisma }, admin, { username: 'nina', password: 'another-password' });
     expect(await resolveSession(db.prisma, session.token)).toBeNull();
     expect((await login({ prisma: db.prisma }, { username: 'nina', password: 'another-password' })).user.username).toBe('nina');
   });

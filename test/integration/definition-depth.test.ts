@@ -4,6 +4,7 @@
  * and built into the matrix; one committed past the limit with native git (outside the app) is reported invalid, and a
  * fresh process still serves the branch's last good matrix instead of none.
  */
+import { serviceDepsOf } from '@/lib/services/service-adapters';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   t = await openTestStore(dir);
   db = await createTestDatabase();
   await seedBuiltinIssues(db.prisma, [{ key: 'PROTEST-1', summary: 'Deep constants', status: 'In Progress', reporter: 'erin' }]);
-  deps = { store: t.store, tracker: new BuiltinIssueTracker(db.prisma, { publicUrl: 'http://studio.test' }), prisma: db.prisma, config: { publicUrl: 'http://studio.test' } };
+  deps = serviceDepsOf({ store: t.store, tracker: new BuiltinIssueTracker(db.prisma, { publicUrl: 'http://studio.test' }), prisma: db.prisma, config: { publicUrl: 'http://studio.test' } });
 }, 600_000);
 afterAll(async () => {
   await t?.close();

@@ -15,10 +15,11 @@ import { POST as commentRoute } from '@/app/api/v1/issues/[key]/comments/route';
 import { GET as auditRoute } from '@/app/api/v1/audit/route';
 import { ensureAccounts } from '@/lib/auth/ensure-accounts';
 import { loadConfig } from '@/lib/config';
-import { setRouteDepsProvider } from '@/lib/http/route-deps';
+import { setServicesProvider } from '@/lib/composition/services';
 import { BuiltinIssueTracker } from '@/lib/issues/builtin-tracker';
 import { createLogger, setLogger } from '@/lib/log/logger';
 import { createTestDatabase } from '@/test/support/db';
+import { createTestServices } from '@/test/support/test-services';
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
@@ -30,11 +31,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await ensureAccounts(db.prisma, config);
   const tracker = new BuiltinIssueTracker(db.prisma, { publicUrl: BASE });
-  setRouteDepsProvider(async () => ({ prisma: db.prisma, config, tracker }));
+  const services = createTestServices({ prisma: db.prisma, config, tracker });
+  setServicesProvider(async () => services);
   setLogger(createLogger({ level: 'info', write: (line) => logLines.push(line) }));
 });
 afterAll(async () => {
-  setRouteDepsProvider(undefined);
+  setServicesProvider(undefined);
   setLogger(undefined);
   await db?.close();
 });

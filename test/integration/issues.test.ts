@@ -160,7 +160,7 @@ describe('change links', () => {
         { ...entry, branch: 'qa', revision: 'b'.repeat(40), changeKind: 'promote', sourceRevision: 'a'.repeat(40), seq: 1 },
       ],
     });
-    const detail = await getIssueDetail({ prisma: db.prisma, tracker, actor: viewer }, 'PROTEST-2');
+    const detail = await getIssueDetail({ prisma: db.prisma, tracker }, viewer, { key: 'PROTEST-2' });
     expect(detail.links).toHaveLength(2);
     expect(detail.links).toEqual(
       expect.arrayContaining([

@@ -4,6 +4,7 @@
  * real JIRA adapter over HTTP against the fake JIRA. What was committed is checked with the native git CLI; comments,
  * transitions and remote links are checked on the fake JIRA's side.
  */
+import { serviceDepsOf } from '@/lib/services/service-adapters';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +44,7 @@ function tracker(overrides: Partial<JiraTrackerOptions> = {}): JiraIssueTracker 
 }
 
 function deps(overrides: Partial<JiraTrackerOptions> = {}): ServiceDeps {
-  return { store: t.store, tracker: tracker(overrides), prisma: db.prisma, config: { publicUrl: PUBLIC_URL } };
+  return serviceDepsOf({ store: t.store, tracker: tracker(overrides), prisma: db.prisma, config: { publicUrl: PUBLIC_URL } });
 }
 
 const head = async (branch: string) => (await git(['--git-dir', t.gitdir, 'rev-parse', branch])).trim();
@@ -89,7 +90,7 @@ describe('the whole path through JIRA', () => {
     expect(await head('qa')).toBe(qaBefore);
 
     // Someone resolves the issue (through our API's transition route).
-    expect(await transitionIssue({ prisma: db.prisma, tracker: tracker(), actor: { ...erin, id: 'u1', disabled: false } }, 'protest-101', { name: 'Resolve' })).toMatchObject({ to: 'QA Ready' });
+    expect(await transitionIssue({ prisma: db.prisma, tracker: tracker() }, erin, { key: 'protest-101', name: 'Resolve' })).toMatchObject({ to: 'QA Ready' });
 
     const toQa = await promoteDefinition(deps(), rex, { name, from: 'trunk', to: 'qa', issueKey: 'PROTEST-101' });
     expect(toQa).toMatchObject({ outcome: 'success', issue: { key: 'PROTEST-101', from: 'QA Ready', to: 'In QA' }, notices: [] });
@@ -197,7 +198,7 @@ describe('promotion committed, transition failed', () => {
     expect(await head('qa')).toBe(result.revision);
     expect(result.issue.transitionError).toContain('JIRA unavailable (HTTP 500) while moving PROTEST-105 to \'In QA\'. Retry the transition alone with POST /api/v1/issues/PROTEST-105/transitions {"to": "In QA"}');
     expect(fake.issue('PROTEST-105').status).toBe('QA Ready');
-    const retried = await transitionIssue({ prisma: db.prisma, tracker: tracker(), actor: { ...rex, id: 'u2', disabled: false } }, 'PROTEST-105', { to: 'In QA' });
+    const retried = await transitionIssue({ prisma: db.prisma, tracker: tracker() }, rex, { key: 'PROTEST-105', to: 'In QA' });
     expect(retried).toEqual({ key: 'PROTEST-105', from: 'QA Ready', to: 'In QA', transition: 'Promote to QA' });
     expect(fake.issue('PROTEST-105').status).toBe('In QA');
   });

@@ -21,8 +21,9 @@ let clock = Date.UTC(2030, 0, 1, 9, 0, 0);
 const tick = () => (clock += 60_000);
 
 const deps = () => ({ store: t.store, prisma: db.prisma });
+const VIEWER = { username: 'val', displayName: 'Val', email: null, role: 'viewer' as const };
 /** Every matching name, in list order (one page large enough for the whole seed). */
-const names = async (query: ListTestsQuery = {}) => (await listTests(deps(), { pageSize: 200, ...query })).tests.map((row) => row.name);
+const names = async (query: ListTestsQuery = {}) => (await listTests(deps(), VIEWER, { pageSize: 200, ...query })).tests.map((row) => row.name);
 
 async function trunkDefinitions(): Promise<Map<string, TestDefinition>> {
   const listed = await t.store.listDefinitions('trunk');
@@ -50,7 +51,7 @@ afterAll(async () => {
 
 describe('listTests on the seeded repository', () => {
   it('lists every seed test by name with total and matching counts', async () => {
-    const result = await listTests(deps(), { pageSize: 200 });
+    const result = await listTests(deps(), VIEWER, { pageSize: 200 });
     expect(result.total).toBe(seedNames.length);
     expect(result.matching).toBe(seedNames.length);
     expect(result.tests.map((row) => row.name)).toEqual(seedNames);
@@ -93,7 +94,7 @@ describe('listTests on the seeded repository', () => {
     expect(await names({ q: `  ${a}   ${b} ` })).toEqual(expectFor([a, b]));
     const nameOnly = await names({ q: `${seedNames[1]} no-such-word-anywhere` });
     expect(nameOnly).toEqual([]);
-    const result = await listTests(deps(), { q: 'no-such-word-anywhere' });
+    const result = await listTests(deps(), VIEWER, { q: 'no-such-word-anywhere' });
     expect({ total: result.total, matching: result.matching, pages: result.pages, page: result.page, tests: result.tests }).toEqual({
       total: seedNames.length,
       matching: 0,
@@ -150,7 +151,7 @@ describe('listTests on the seeded repository', () => {
     }
     expect(new Set([...expected['in-sync'], ...expected['any-behind']]).size).toBe(seedNames.length);
     // Rows report the same states as the store.
-    const rows = (await listTests(deps(), { pageSize: 200 })).tests;
+    const rows = (await listTests(deps(), VIEWER, { pageSize: 200 })).tests;
     for (const row of rows) {
       const entry = drift.find((e) => e.testName === row.name)!;
       expect(row.drift).toEqual({ qa: entry.qa.state, production: entry.production.state });
@@ -182,7 +183,7 @@ describe('listTests on the seeded repository', () => {
     expect(running).not.toContain('list_all_in_control');
     const all = await names();
     expect([...inactiveNames, ...running, ...rolledOut].sort()).toEqual([...all].sort());
-    const row = (await listTests(deps(), { q: 'list_all_in_control' })).tests[0];
+    const row = (await listTests(deps(), VIEWER, { q: 'list_all_in_control' })).tests[0];
     expect(row.status).toBe('rolled-out');
   });
 
@@ -194,28 +195,28 @@ describe('listTests on the seeded repository', () => {
     expect(pages).toBeGreaterThan(2);
     const seen: string[] = [];
     for (let page = 1; page <= pages; page++) {
-      const result = await listTests(deps(), { page, pageSize });
+      const result = await listTests(deps(), VIEWER, { page, pageSize });
       expect({ page: result.page, pageSize: result.pageSize, pages: result.pages, matching: result.matching, total: result.total }).toEqual({ page, pageSize, pages, matching: total, total });
       expect(result.tests.length).toBe(page < pages ? pageSize : total - pageSize * (pages - 1));
       seen.push(...result.tests.map((row) => row.name));
     }
     expect(seen).toEqual(all);
-    const beyond = await listTests(deps(), { page: pages + 5, pageSize });
+    const beyond = await listTests(deps(), VIEWER, { page: pages + 5, pageSize });
     expect(beyond.page).toBe(pages);
     expect(beyond.tests.map((row) => row.name)).toEqual(all.slice((pages - 1) * pageSize));
-    const before = await listTests(deps(), { page: -2, pageSize });
+    const before = await listTests(deps(), VIEWER, { page: -2, pageSize });
     expect(before.page).toBe(1);
     expect(before.tests.map((row) => row.name)).toEqual(all.slice(0, pageSize));
     // Page size bounds: at least 1, at most 200; a filter changes the page count.
-    expect((await listTests(deps(), { pageSize: 0 })).pageSize).toBe(1);
-    expect((await listTests(deps(), { pageSize: 10_000 })).pageSize).toBe(200);
-    const filtered = await listTests(deps(), { env: 'production', pageSize: 1 });
+    expect((await listTests(deps(), VIEWER, { pageSize: 0 })).pageSize).toBe(1);
+    expect((await listTests(deps(), VIEWER, { pageSize: 10_000 })).pageSize).toBe(200);
+    const filtered = await listTests(deps(), VIEWER, { env: 'production', pageSize: 1 });
     expect(filtered.pages).toBe(filtered.matching);
     expect(filtered.matching).toBe((await t.store.listDefinitions('production')).length);
   });
 
   it('last change of each test is the newest trunk commit touching it, as native git sees it', async () => {
-    const rows = (await listTests(deps(), { pageSize: 200 })).tests;
+    const rows = (await listTests(deps(), VIEWER, { pageSize: 200 })).tests;
     for (const row of rows) {
       const [revision, author, email, at, subject] = (
         await git(['--git-dir', t.gitdir, 'log', '-1', '--format=%H%x00%an%x00%ae%x00%aI%x00%s', 'trunk', '--', `test-definitions/${row.name}`])
@@ -239,7 +240,7 @@ describe('listTests on the seeded repository', () => {
   it('rebuilds rows after a save: new description searchable, last change updated, first when sorted by updated', async () => {
     const byName = await names({ sort: 'name' });
     const target = byName.filter((name) => !name.startsWith('list_')).pop()!;
-    const before = (await listTests(deps(), { q: target, pageSize: 200 })).tests.find((row) => row.name === target)!;
+    const before = (await listTests(deps(), VIEWER, { q: target, pageSize: 200 })).tests.find((row) => row.name === target)!;
     expect((await names({ sort: 'updated' }))[0]).not.toBe(target);
     expect(await names({ q: 'zebracorn' })).toEqual([]);
 
@@ -254,7 +255,7 @@ describe('listTests on the seeded repository', () => {
       definition: { ...current!.definition!, description: 'Now about zebracorn' },
     });
 
-    const after = await listTests(deps(), { q: 'zebracorn', pageSize: 200 });
+    const after = await listTests(deps(), VIEWER, { q: 'zebracorn', pageSize: 200 });
     expect(after.heads.trunk).toBe(await t.store.head('trunk'));
     expect(after.heads.trunk).not.toBe(before.lastChange!.revision);
     expect(after.tests.map((row) => row.name)).toEqual([target]);

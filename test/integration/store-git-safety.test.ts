@@ -3,6 +3,7 @@
  * repository that already holds one keeps working. Through the real services and a real store on a temporary bare
  * repository, checked with the native git CLI.
  */
+import { serviceDepsOf } from '@/lib/services/service-adapters';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ beforeAll(async () => {
   dir = await makeTempDir('proctor-git-safety-');
   t = await openTestStore(dir, { now: () => Date.UTC(2025, 5, 1, 12, 0, 0) });
   const tracker = new BuiltinIssueTracker(t.prisma, { publicUrl: 'http://studio.test' });
-  deps = { store: t.store, tracker, prisma: t.prisma, config: { publicUrl: 'http://studio.test' } };
+  deps = serviceDepsOf({ store: t.store, tracker, prisma: t.prisma, config: { publicUrl: 'http://studio.test' } });
   issueKey = (await tracker.createIssue({ summary: 'Hardening', type: 'ProTest' }, 'erin')).key;
 });
 
@@ -135,11 +136,11 @@ describe('accounts cannot be given names or e-mails git refuses', () => {
     ['email', 'eve@example.com\ncommitter x'],
     ['email', 'eve @example.com'],
   ] as const)('createUser and updateUser refuse %s %j with VALIDATION_FAILED naming the field', async (field, value) => {
-    const created = await caught(createUser({ prisma: db.prisma, actor: admin }, { username: `u${Math.random().toString(36).slice(2, 8)}`, role: 'editor', [field]: value }));
+    const created = await caught(createUser({ prisma: db.prisma }, admin, { username: `u${Math.random().toString(36).slice(2, 8)}`, role: 'editor', [field]: value }));
     expect(created.code).toBe('VALIDATION_FAILED');
     expect(created.details[0].path).toBe(`/${field}`);
-    await createUser({ prisma: db.prisma, actor: admin }, { username: 'plain', role: 'editor' }).catch(() => undefined);
-    const updated = await caught(updateUser({ prisma: db.prisma, actor: admin }, 'plain', { [field]: value }));
+    await createUser({ prisma: db.prisma }, admin, { username: 'plain', role: 'editor' }).catch(() => undefined);
+    const updated = await caught(updateUser({ prisma: db.prisma }, admin, { username: 'plain', [field]: value }));
     expect(updated.code).toBe('VALIDATION_FAILED');
     expect(updated.details[0].path).toBe(`/${field}`);
     expect((await db.prisma.user.findUnique({ where: { username: 'plain' } }))!.displayName).toBe('plain');

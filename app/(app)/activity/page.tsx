@@ -4,7 +4,7 @@ import { EmptyState } from '@/components/empty-state';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listActivity } from '@/lib/services/list-activity';
 import { ENV_NAMES, isEnvName } from '@/lib/ui/environments';
@@ -18,9 +18,9 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
   const sp = await searchParams;
   const env = isEnvName(firstParam(sp.env)) ? firstParam(sp.env) : undefined;
   const offset = Math.max(0, Number(firstParam(sp.offset) ?? 0) || 0);
-  await requirePageUser(`/activity${env ? `?env=${env}` : ''}`);
-  const app = await getAppContext();
-  const loaded = await load(() => listActivity(app.prisma, { env, offset, limit: 50 }));
+  const user = await requirePageUser(`/activity${env ? `?env=${env}` : ''}`);
+  const services = await getServices();
+  const loaded = await load(() => listActivity(services, user, { env, offset, limit: 50 }));
   const now = renderTime();
   const link = (target: Record<string, string | undefined>) => `/activity?${new URLSearchParams(Object.entries(target).filter((e): e is [string, string] => !!e[1]))}`;
   return (

@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/page-header';
 import { HEARTBEAT_INTERVAL_SECONDS } from '@/lib/distribution/record-heartbeat';
 import { listConsumerTokens } from '@/lib/distribution/consumer-tokens';
 import { hasRole } from '@/lib/auth/roles';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listConsumers, type ConsumerVersionView, type EnvironmentConsumers } from '@/lib/services/list-consumers';
 import { ENV_BORDER } from '@/lib/ui/environments';
@@ -147,11 +147,11 @@ function EnvironmentSection({ entry, activeMinutes }: { entry: EnvironmentConsum
 /** Which applications run which matrix revision, per environment; admins manage the application tokens here. */
 export default async function ConsumersPage() {
   const user = await requirePageUser('/consumers');
-  const app = await getAppContext();
+  const services = await getServices();
   const isAdmin = hasRole(user, 'admin');
   const [loaded, tokens] = await Promise.all([
-    load(() => listConsumers(app, { activeMinutes: app.config.consumerActiveMinutes })),
-    isAdmin ? load(() => listConsumerTokens(app.prisma)) : Promise.resolve(null),
+    load(() => listConsumers(services, user)),
+    isAdmin ? load(() => listConsumerTokens(services, user)) : Promise.resolve(null),
   ]);
   const nobody = loaded.ok && loaded.value.environments.every((entry) => entry.applications.length === 0);
   return (

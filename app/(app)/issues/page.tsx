@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/page-header';
 import { hasRole } from '@/lib/auth/roles';
 import { BUILTIN_STATUSES } from '@/lib/issues/builtin-workflow';
 import { listIssues } from '@/lib/issues/issue-service';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { firstParam } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
@@ -21,9 +21,9 @@ export default async function IssuesPage({ searchParams }: { searchParams: Promi
   const q = firstParam(sp.q) ?? '';
   const status = firstParam(sp.status) ?? '';
   const user = await requirePageUser(`/issues?${new URLSearchParams({ q, status })}`);
-  const app = await getAppContext();
-  const loaded = await load(() => listIssues({ prisma: app.prisma, tracker: app.tracker, actor: user }, { q: q || undefined, status: status || undefined, limit: 200 }));
-  const builtin = app.tracker.name === 'builtin';
+  const services = await getServices();
+  const loaded = await load(() => listIssues(services, user, { q: q || undefined, status: status || undefined, limit: 200 }));
+  const builtin = services.tracker.name === 'builtin';
   return (
     <>
       <PageHeader title="Issues" subtitle={builtin ? 'ProTest issues in the built-in tracker: every change and promotion names one.' : 'Issues from JIRA.'} />

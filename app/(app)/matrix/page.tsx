@@ -2,10 +2,9 @@ import type { Metadata } from 'next';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
-import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
-import { getMatrixStatus } from '@/lib/distribution/matrix-status';
+import { readMatrixState, readMatrixStatus } from '@/lib/services/read-matrix';
 import { ENV_BORDER, ENV_NAMES } from '@/lib/ui/environments';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
@@ -15,10 +14,10 @@ export const metadata: Metadata = { title: 'Test matrix' };
 
 /** Per environment: whether the newest head built (or which last good matrix is served instead), its audit block, where it is published, and the artifact to download. */
 export default async function MatrixPage() {
-  await requirePageUser('/matrix');
-  const app = await getAppContext();
-  const states = await Promise.all(ENV_NAMES.map((env) => load(() => getEnvironmentMatrix(app.store, env))));
-  const statuses = await load(() => getMatrixStatus(app.store, ENV_NAMES));
+  const user = await requirePageUser('/matrix');
+  const services = await getServices();
+  const states = await Promise.all(ENV_NAMES.map((env) => load(() => readMatrixState(services, user, { env }))));
+  const statuses = await load(() => readMatrixStatus(services, user, { envs: ENV_NAMES }));
   return (
     <>
       <PageHeader title="Test matrix" subtitle="The artifact applications load (Proctor's TestMatrixArtifact), built from each environment's branch head." />
@@ -77,7 +76,7 @@ export default async function MatrixPage() {
                                   <span className="text-xs">{status.publishedRevision === status.revision ? '(up to date)' : '(older than served)'}</span>
                                 </>
                               ) : (
-                                <span className="text-xs text-slate-600 dark:text-slate-400">{app.config.matrixPublishDir ? 'not written yet' : 'off (PROCTOR_MATRIX_PUBLISH_DIR not set)'}</span>
+                                <span className="text-xs text-slate-600 dark:text-slate-400">{services.config.matrixPublishDir ? 'not written yet' : 'off (PROCTOR_MATRIX_PUBLISH_DIR not set)'}</span>
                               )}
                             </dd>
                             <dt>Stream subscribers</dt>

@@ -8,9 +8,9 @@ import { TestFilters } from '@/components/test-list/test-filters';
 import { TestRowEnvironments } from '@/components/test-list/test-row-environments';
 import { hasRole } from '@/lib/auth/roles';
 import { TEST_STATUS_LABEL, isTestStatus } from '@/lib/domain/test-status';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
-import { listTests, testRows, type ListTestsQuery } from '@/lib/services/list-tests';
+import { listTestFacets, listTests, type ListTestsQuery } from '@/lib/services/list-tests';
 import { firstParam, formatAgo, formatDateTime, renderTime } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
 import { linkClass, primaryButtonClass } from '@/lib/ui/styles';
@@ -27,13 +27,11 @@ export default async function TestsPage({ searchParams }: { searchParams: Promis
     if (value) params[key] = value;
   }
   const user = await requirePageUser(`/tests?${new URLSearchParams(params).toString()}`);
-  const app = await getAppContext();
+  const services = await getServices();
   const query: ListTestsQuery = { ...params, drift: params.drift as ListTestsQuery['drift'], status: isTestStatus(params.status) ? params.status : undefined, sort: params.sort as ListTestsQuery['sort'], page: Number(firstParam(raw.page) ?? 1), pageSize: 50 };
   const result = await load(async () => {
-    const [list, all] = await Promise.all([listTests(app, query), testRows(app.store, app.prisma)]);
-    const types = [...new Set(all.rows.map((row) => row.testType).filter((type): type is string => !!type))].sort();
-    const tags = [...new Set(all.rows.flatMap((row) => row.metaTags))].sort();
-    return { list, types, tags };
+    const [list, facets] = await Promise.all([listTests(services, user, query), listTestFacets(services, user)]);
+    return { list, ...facets };
   });
   const now = renderTime();
   return (

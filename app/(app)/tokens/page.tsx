@@ -4,7 +4,7 @@ import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
 import { listApiTokens } from '@/lib/auth/api-tokens';
 import { hasRole } from '@/lib/auth/roles';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { load } from '@/lib/ui/page-data';
 import { cardClass } from '@/lib/ui/styles';
@@ -13,9 +13,9 @@ export const metadata: Metadata = { title: 'API tokens' };
 
 export default async function TokensPage() {
   const user = await requirePageUser('/tokens');
-  const app = await getAppContext();
+  const services = await getServices();
   const all = hasRole(user, 'admin');
-  const loaded = await load(() => listApiTokens(app.prisma, user, { all }));
+  const loaded = await load(() => listApiTokens(services, user, { all }));
   return (
     <>
       <PageHeader title="API tokens" subtitle={<>For scripts and the CLI: send <code>Authorization: Bearer pst_…</code>. A token acts with its owner&apos;s role.</>} />

@@ -1,6 +1,7 @@
-import { authenticate } from '@/lib/auth/authenticate';
 import { hasRole } from '@/lib/auth/roles';
-import { getAppContext, type AppContext } from '@/lib/server/app-context';
+import { getServices, type Services } from '@/lib/composition/services';
+import { checkReadiness } from '@/lib/services/check-readiness';
+import { ANONYMOUS } from '@/lib/services/service-deps';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,16 +11,15 @@ export const dynamic = 'force-dynamic';
  * reason for a failure (it can name internal addresses and socket paths).
  */
 export async function GET(request: Request): Promise<Response> {
-  let app: AppContext | undefined;
+  let app: Services | undefined;
   let report: Record<string, unknown>;
   let ready = false;
   try {
-    app = await getAppContext();
-    await app.prisma.$queryRaw`SELECT 1`;
-    const index = app.store.indexStatus();
-    const heads = { trunk: await app.store.head('trunk'), qa: await app.store.head('qa'), production: await app.store.head('production') };
-    ready = index.ready;
-    report = { status: index.ready ? 'ready' : 'indexing', database: 'ok', repository: { heads }, index, uptimeSeconds: Math.round((Date.now() - app.startedAt) / 1000) };
+    app = await getServices();
+    // Anyone may ask; how much of the answer each caller sees is decided below.
+    const { ready: isReady, ...readiness } = await checkReadiness(app, ANONYMOUS, { startedAt: app.startedAt });
+    ready = isReady;
+    report = readiness;
   } catch (error) {
     report = { status: 'unavailable', message: (error as Error).message };
   }
@@ -29,9 +29,9 @@ export async function GET(request: Request): Promise<Response> {
 }
 
 /** The caller's role, or null when anonymous or when authentication itself cannot run (e.g. the database is down). */
-async function callerRole(app: AppContext, request: Request): Promise<'admin' | 'signed-in' | null> {
+async function callerRole(app: Services, request: Request): Promise<'admin' | 'signed-in' | null> {
   try {
-    const user = (await authenticate(app.prisma, request, app.config))?.user ?? null;
+    const user = (await app.authenticate(request))?.user ?? null;
     return user ? (hasRole(user, 'admin') ? 'admin' : 'signed-in') : null;
   } catch {
     return null;

@@ -3,9 +3,9 @@ import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
-import { listAudit } from '@/lib/audit/record-audit';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
+import { listAuditLog } from '@/lib/services/list-audit-log';
 import { firstParam, formatDateTime } from '@/lib/ui/format';
 import { load } from '@/lib/ui/page-data';
 import { linkClass } from '@/lib/ui/styles';
@@ -20,9 +20,9 @@ const OUTCOME_TONE: Record<string, string> = {
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const before = Number(firstParam((await searchParams).before)) || undefined;
-  await requirePageUser('/admin/audit', 'admin');
-  const app = await getAppContext();
-  const loaded = await load(() => listAudit(app.prisma, { limit: 100, before }));
+  const user = await requirePageUser('/admin/audit', 'admin');
+  const services = await getServices();
+  const loaded = await load(() => listAuditLog(services, user, { limit: 100, before }));
   return (
     <>
       <PageHeader title="Audit log" subtitle="Every change, promotion, sign-in and refusal, newest first." />

@@ -3,7 +3,7 @@ import { UserManager } from '@/components/admin/user-manager';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
 import { listUsers } from '@/lib/auth/manage-users';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { load } from '@/lib/ui/page-data';
 import { cardClass } from '@/lib/ui/styles';
@@ -12,8 +12,8 @@ export const metadata: Metadata = { title: 'Users' };
 
 export default async function UsersPage() {
   const user = await requirePageUser('/admin/users', 'admin');
-  const app = await getAppContext();
-  const loaded = await load(() => listUsers({ prisma: app.prisma, actor: user }));
+  const services = await getServices();
+  const loaded = await load(() => listUsers(services, user));
   return (
     <>
       <PageHeader title="Users and roles" subtitle="viewer reads · editor saves definitions and moves issues · releaser promotes · admin manages users." />

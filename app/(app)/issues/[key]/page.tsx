@@ -9,7 +9,7 @@ import { IssueTransitions } from '@/components/issues/issue-transitions';
 import { PageHeader } from '@/components/page-header';
 import { hasRole } from '@/lib/auth/roles';
 import { getIssueDetail } from '@/lib/issues/issue-service';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
 import { isEnvName } from '@/lib/ui/environments';
@@ -24,8 +24,8 @@ export async function generateMetadata({ params }: { params: Promise<{ key: stri
 export default async function IssuePage({ params }: { params: Promise<{ key: string }> }) {
   const key = decodeURIComponent((await params).key).toUpperCase();
   const user = await requirePageUser(`/issues/${encodeURIComponent(key)}`);
-  const app = await getAppContext();
-  const loaded = await load(() => getIssueDetail({ prisma: app.prisma, tracker: app.tracker, actor: user }, key));
+  const services = await getServices();
+  const loaded = await load(() => getIssueDetail(services, user, { key }));
   if (!loaded.ok && isMissing(loaded.error.code)) notFound();
   if (!loaded.ok) {
     return (

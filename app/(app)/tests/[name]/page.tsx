@@ -17,7 +17,7 @@ import { hasRole } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
 import { driftState } from '@/lib/domain/drift';
 import { DEFAULT_WORKFLOW_RULES } from '@/lib/issues/workflow';
-import { getAppContext, type AppContext } from '@/lib/server/app-context';
+import { getServices, type Services } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
 import { diffTest, getTest, getTestHistory, getTestView, type TestView } from '@/lib/services/read-tests';
@@ -33,12 +33,12 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
   return { title: decodeURIComponent((await params).name) };
 }
 
-async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user: AuthUser; view: TestView; tab: TestTab; sp: SearchParams }) {
+async function TabContent({ services, user, view, tab, sp }: { services: Services; user: AuthUser; view: TestView; tab: TestTab; sp: SearchParams }) {
   const name = view.name;
   if (tab === 'history') {
     const requested = firstParam(sp.env);
     const env = isEnvName(requested) ? requested : 'trunk';
-    const loaded = await load(() => getTestHistory(app.store, { name, env, limit: 50, offset: firstParam(sp.offset) }));
+    const loaded = await load(() => getTestHistory(services, user, { name, env, limit: 50, offset: firstParam(sp.offset) }));
     if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The history could not be read" />;
     const h = loaded.value;
     return <HistoryPanel name={name} env={env} entries={h.entries} total={h.total} offset={h.offset} limit={h.limit} live={view.live} canRevert={hasRole(user, 'editor')} />;
@@ -46,7 +46,7 @@ async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user:
   if (tab === 'diff') {
     const from = firstParam(sp.from) || (view.envs.production ? 'production' : view.envs.qa ? 'qa' : 'trunk');
     const to = firstParam(sp.to) || 'trunk';
-    const loaded = await load(() => diffTest(app.store, { name, from, to }));
+    const loaded = await load(() => diffTest(services, user, { name, from, to }));
     if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The diff could not be made" />;
     return <DiffPanel name={name} diff={loaded.value} from={from} to={to} />;
   }
@@ -54,7 +54,7 @@ async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user:
     const revision = firstParam(sp.revision) || null;
     const requested = firstParam(sp.env);
     const env = revision ? null : isEnvName(requested) ? requested : 'trunk';
-    const loaded = await load(() => getTest(app.store, revision ? { name, revision } : { name, env: env! }));
+    const loaded = await load(() => getTest(services, user, revision ? { name, revision } : { name, env: env! }));
     if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The definition could not be read" />;
     return <DefinitionPanel name={name} read={loaded.value} env={env} revision={revision} />;
   }
@@ -63,9 +63,9 @@ async function TabContent({ app, user, view, tab, sp }: { app: AppContext; user:
     return <BucketCheckForm testName={name} testType={definition?.testType ?? null} />;
   }
   if (tab === 'usage') {
-    const loaded = await load(() => getTestUsage(app, name, { activeMinutes: app.config.consumerActiveMinutes }));
+    const loaded = await load(() => getTestUsage(services, user, { name }));
     if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The usage could not be read" />;
-    return <UsagePanel usage={loaded.value} activeMinutes={app.config.consumerActiveMinutes} now={renderTime()} />;
+    return <UsagePanel usage={loaded.value} activeMinutes={services.config.consumerActiveMinutes} now={renderTime()} />;
   }
   return <OverviewPanel view={view} />;
 }
@@ -76,8 +76,8 @@ export default async function TestPage({ params, searchParams }: { params: Promi
   const tab: TestTab = isTestTab(firstParam(sp.tab)) ? (firstParam(sp.tab) as TestTab) : 'overview';
   const query = new URLSearchParams(Object.entries(sp).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
   const user = await requirePageUser(`/tests/${encodeURIComponent(name)}${query.size ? `?${query}` : ''}`);
-  const app = await getAppContext();
-  const loaded = await load(() => getTestView(app.store, name));
+  const services = await getServices();
+  const loaded = await load(() => getTestView(services, user, { name }));
   if (!loaded.ok && isMissing(loaded.error.code)) notFound();
   if (!loaded.ok) {
     return (
@@ -90,7 +90,7 @@ export default async function TestPage({ params, searchParams }: { params: Promi
   const view = loaded.value;
   const definition = view.envs.trunk?.definition ?? view.envs.qa?.definition ?? view.envs.production?.definition ?? null;
   const canPromote = hasRole(user, 'releaser');
-  const trunkHistory = canPromote && view.envs.trunk ? await load(() => getTestHistory(app.store, { name, env: 'trunk', limit: 20 })) : null;
+  const trunkHistory = canPromote && view.envs.trunk ? await load(() => getTestHistory(services, user, { name, env: 'trunk', limit: 20 })) : null;
   return (
     <>
       <PageHeader
@@ -136,7 +136,7 @@ export default async function TestPage({ params, searchParams }: { params: Promi
         ))}
       </div>
       <TestTabs name={name} current={tab} />
-      <TabContent app={app} user={user} view={view} tab={tab} sp={sp} />
+      <TabContent services={services} user={user} view={view} tab={tab} sp={sp} />
     </>
   );
 }

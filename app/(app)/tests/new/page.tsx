@@ -4,8 +4,9 @@ import { TestEditor } from '@/components/editor/test-editor';
 import { copyDefinition, newTestDefinition } from '@/lib/editor/editor-document';
 import { isExistingTestName } from '@/lib/domain/test-name';
 import { parseDefinition, serializeDefinition } from '@/lib/proctor';
-import { getAppContext } from '@/lib/server/app-context';
+import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
+import { getTest } from '@/lib/services/read-tests';
 
 export const metadata: Metadata = { title: 'New test' };
 
@@ -13,14 +14,15 @@ export const metadata: Metadata = { title: 'New test' };
 export default async function NewTestPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
   const copy = typeof raw.copy === 'string' && raw.copy !== '' ? raw.copy : null;
-  await requirePageUser(copy ? `/tests/new?copy=${encodeURIComponent(copy)}` : '/tests/new', 'editor');
+  const user = await requirePageUser(copy ? `/tests/new?copy=${encodeURIComponent(copy)}` : '/tests/new', 'editor');
   let text = serializeDefinition(newTestDefinition(''));
   let suggested = '';
   if (copy) {
     if (!isExistingTestName(copy)) notFound();
-    const { store } = await getAppContext();
-    const read = await store.readDefinition(copy, { branch: 'trunk' });
-    if (!read) notFound();
+    const read = await getTest(await getServices(), user, { name: copy, env: 'trunk' }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === 'NOT_FOUND') notFound();
+      throw error;
+    });
     suggested = `${copy}_copy`;
     text = serializeDefinition(copyDefinition(read.definition ?? parseDefinition(read.text), suggested));
   }

@@ -1,9 +1,9 @@
-import { listAudit } from '@/lib/audit/record-audit';
+import { listAuditLog } from '@/lib/services/list-audit-log';
 import { apiRoute, queryInt } from '@/lib/http/api-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Newest first; ?limit= (1–500, default 50) &before=<id> for the next page (the response's nextBefore). */
-export const GET = apiRoute({ role: 'admin' }, ({ deps, query }) =>
-  listAudit(deps.prisma, { limit: queryInt(query, 'limit', { min: 1, max: 500 }), before: queryInt(query, 'before', { min: 1 }) }),
+export const GET = apiRoute({ role: 'admin' }, ({ deps, actor, query }) =>
+  listAuditLog(deps, actor, { limit: queryInt(query, 'limit', { min: 1, max: 500 }), before: queryInt(query, 'before', { min: 1 }) }),
 );

@@ -1,17 +1,14 @@
 import { recordAudit } from '@/lib/audit/record-audit';
 import { resolveConsumerToken } from '@/lib/distribution/consumer-tokens';
-import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
 import { HEARTBEAT_BODY, HEARTBEAT_INTERVAL_SECONDS, recordHeartbeat, type Heartbeat } from '@/lib/distribution/record-heartbeat';
 import { requestIdOf } from '@/lib/http/api-route';
 import { clientAddress } from '@/lib/client-address';
 import { errorResponse } from '@/lib/http/error-response';
 import { isAppError } from '@/lib/errors';
 import { parseJsonBody } from '@/lib/http/parse-json-body';
-import { getRouteDeps } from '@/lib/http/route-deps';
 import { validateBody } from '@/lib/http/validate-body';
 import { getLogger, withRequestId } from '@/lib/log/logger';
-import { getAppContext } from '@/lib/server/app-context';
-import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
+import { getServices } from '@/lib/composition/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,13 +21,12 @@ export async function POST(request: Request): Promise<Response> {
   const requestId = requestIdOf(request);
   const logger = withRequestId(getLogger(), requestId);
   try {
-    const deps = await getRouteDeps();
+    const deps = await getServices();
     const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'));
     const body = validateBody<Heartbeat>(HEARTBEAT_BODY, await parseJsonBody(request, 4 * 1024 * 1024));
     await recordHeartbeat(deps.prisma, token, body);
-    const app = await getAppContext();
-    void startMatrixDistribution(app.store, { publishDir: app.config.matrixPublishDir, logger: app.logger });
-    const state = await getEnvironmentMatrix(app.store, body.environment);
+    void deps.matrices.distribution();
+    const state = await deps.matrices.get(body.environment);
     return Response.json(
       { ok: true, serverTime: Date.now(), heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS, currentRevision: state.current?.revision ?? null },
       { headers: { 'cache-control': 'no-store', 'x-request-id': requestId } },
@@ -39,7 +35,7 @@ export async function POST(request: Request): Promise<Response> {
     const response = errorResponse(error, requestId, { logger });
     logger.info('request', { method: 'POST', path: '/api/v1/heartbeat', status: response.status });
     // Accepted heartbeats (one per instance every 30 s) are not audited; refused ones are, like every refused request.
-    const deps = await getRouteDeps().catch(() => null);
+    const deps = await getServices().catch(() => null);
     if (deps) {
       await recordAudit(deps.prisma, {
         actor: null,

@@ -1,7 +1,6 @@
 import { TEST_STATUSES } from '@/lib/domain/test-status';
 import { apiRoute, queryEnum, queryInt } from '@/lib/http/api-route';
 import { CREATE_TEST_BODY } from '@/lib/http/test-schemas';
-import { servicesFor } from '@/lib/server/service-context';
 import { listTests, type ListTestsQuery } from '@/lib/services/list-tests';
 import { createDefinition } from '@/lib/services/save-definition';
 
@@ -9,9 +8,8 @@ export const dynamic = 'force-dynamic';
 
 /** ?q= &type= &tag= &env= (trunk|qa|production, "!production" = absent) &drift= &status=inactive|running|rolled-out &sort=name|updated &page= &pageSize= */
 export const GET = apiRoute({}, async (ctx) => {
-  const { store, prisma } = await servicesFor(ctx);
   const q = ctx.query;
-  return listTests({ store, prisma }, {
+  return listTests(ctx.deps, ctx.actor, {
     q: q.get('q') ?? undefined,
     type: q.get('type') ?? undefined,
     tag: q.get('tag') ?? undefined,
@@ -28,6 +26,6 @@ export const POST = apiRoute<{ name: string; definition: unknown; issueKey: stri
   { role: 'editor', body: CREATE_TEST_BODY, action: 'test.create', successStatus: 201, maxBodyBytes: 2_000_000 },
   async (ctx) => {
     ctx.audit.target = `test:${ctx.body.name}`;
-    return createDefinition(await servicesFor(ctx), ctx.user!, ctx.body);
+    return createDefinition(ctx.deps, ctx.actor, ctx.body);
   },
 );

@@ -5,13 +5,13 @@ import { CREATE_TOKEN_BODY } from '@/lib/http/api-schemas';
 export const dynamic = 'force-dynamic';
 
 /** The caller's tokens (admins: everyone's with ?all=1). Never the secrets. */
-export const GET = apiRoute({}, ({ deps, user, query }) => listApiTokens(deps.prisma, user!, { all: query.get('all') === '1' }).then((tokens) => ({ tokens })));
+export const GET = apiRoute({}, ({ deps, actor, query }) => listApiTokens(deps, actor, { all: query.get('all') === '1' }).then((tokens) => ({ tokens })));
 
 /** Creates a token {name, expiresInDays?}; the response is the only time the secret is shown. */
 export const POST = apiRoute<{ name: string; expiresInDays?: number | null }>(
   { body: CREATE_TOKEN_BODY, action: 'token.create', successStatus: 201 },
-  async ({ deps, user, body, audit }) => {
-    const created = await createApiToken(deps.prisma, user!, body);
+  async ({ deps, actor, body, audit }) => {
+    const created = await createApiToken(deps, actor, body);
     Object.assign(audit, { target: `token:${created.id}`, details: { tokenName: created.name, tokenPrefix: created.prefix } });
     return created;
   },

@@ -6,5 +6,5 @@ export const dynamic = 'force-dynamic';
 
 /** Dry run: {name, definition} → {valid, issues[{path, message, severity}]} with Proctor's and the webapp's checks. */
 export const POST = apiRoute<{ name: string; definition: unknown }>({ body: VALIDATE_BODY, action: 'test.validate', maxBodyBytes: 2_000_000 }, async (ctx) =>
-  validateSubmission(ctx.body),
+  validateSubmission(ctx.deps, ctx.actor, ctx.body),
 );

@@ -1,8 +1,6 @@
 import { matrixResponse } from '@/lib/distribution/matrix-response';
-import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
 import { apiRoute } from '@/lib/http/api-route';
-import { getAppContext } from '@/lib/server/app-context';
-import { requireEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
+import { readEnvironmentMatrix } from '@/lib/services/read-matrix';
 import { assertEnvironment } from '@/lib/services/read-tests';
 
 export const dynamic = 'force-dynamic';
@@ -15,8 +13,7 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = apiRoute<undefined, { env: string }>({ auth: 'optional' }, async (ctx) => {
   const env = assertEnvironment(ctx.params.env);
-  const app = await getAppContext();
-  void startMatrixDistribution(app.store, { publishDir: app.config.matrixPublishDir, logger: app.logger });
-  const matrix = await requireEnvironmentMatrix(app.store, env);
+  void ctx.deps.matrices.distribution();
+  const matrix = await readEnvironmentMatrix(ctx.deps, ctx.actor, { env });
   return matrixResponse(ctx.request, matrix, matrix.failure);
 });

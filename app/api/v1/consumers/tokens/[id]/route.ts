@@ -4,7 +4,7 @@ import { apiRoute } from '@/lib/http/api-route';
 export const dynamic = 'force-dynamic';
 
 /** Revokes an application token; its applications' heartbeats are refused from then on. */
-export const DELETE = apiRoute<undefined, { id: string }>({ role: 'admin', action: 'consumer-token.revoke' }, async ({ deps, params, audit }) => {
+export const DELETE = apiRoute<undefined, { id: string }>({ role: 'admin', action: 'consumer-token.revoke' }, async ({ deps, actor, params, audit }) => {
   audit.target = `consumer-token:${params.id}`;
-  return revokeConsumerToken(deps.prisma, params.id);
+  return revokeConsumerToken(deps, actor, { id: params.id });
 });

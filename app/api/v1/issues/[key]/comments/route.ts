@@ -5,7 +5,7 @@ import { commentOnIssue, normalizeIssueKey } from '@/lib/issues/issue-service';
 export const dynamic = 'force-dynamic';
 
 /** {body} → 204. */
-export const POST = apiRoute<{ body: string }, { key: string }>({ role: 'editor', body: COMMENT_ISSUE_BODY, action: 'issue.comment' }, async ({ deps, user, params, body, audit }) => {
+export const POST = apiRoute<{ body: string }, { key: string }>({ role: 'editor', body: COMMENT_ISSUE_BODY, action: 'issue.comment' }, async ({ deps, actor, params, body, audit }) => {
   audit.target = `issue:${normalizeIssueKey(params.key)}`;
-  await commentOnIssue({ ...deps, actor: user }, params.key, body);
+  await commentOnIssue(deps, actor, { ...body, key: params.key });
 });

@@ -4,15 +4,15 @@ import { listIssueTransitions, normalizeIssueKey, transitionIssue } from '@/lib/
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute<undefined, { key: string }>({}, async ({ deps, user, params }) => ({
-  transitions: await listIssueTransitions({ ...deps, actor: user }, params.key),
+export const GET = apiRoute<undefined, { key: string }>({}, async ({ deps, actor, params }) => ({
+  transitions: await listIssueTransitions(deps, actor, { key: params.key }),
 }));
 
 /** {to: "QA Ready"} or {name: "Resolve"} → {key, from, to, transition}. */
 export const POST = apiRoute<{ to?: string; name?: string }, { key: string }>(
   { role: 'editor', body: TRANSITION_ISSUE_BODY, action: 'issue.transition' },
-  async ({ deps, user, params, body, audit }) => {
+  async ({ deps, actor, params, body, audit }) => {
     Object.assign(audit, { target: `issue:${normalizeIssueKey(params.key)}`, details: body });
-    return transitionIssue({ ...deps, actor: user }, params.key, body);
+    return transitionIssue(deps, actor, { ...body, key: params.key });
   },
 );

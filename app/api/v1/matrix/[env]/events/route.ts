@@ -1,8 +1,5 @@
 import { matrixEventStream } from '@/lib/distribution/matrix-response';
-import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
 import { apiRoute } from '@/lib/http/api-route';
-import { getAppContext } from '@/lib/server/app-context';
-import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
 import { assertEnvironment } from '@/lib/services/read-tests';
 
 export const dynamic = 'force-dynamic';
@@ -13,10 +10,9 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = apiRoute<undefined, { env: string }>({ auth: 'optional' }, async (ctx) => {
   const env = assertEnvironment(ctx.params.env);
-  const app = await getAppContext();
-  const distribution = await startMatrixDistribution(app.store, { publishDir: app.config.matrixPublishDir, logger: app.logger });
+  const distribution = await ctx.deps.matrices.distribution();
   return matrixEventStream(ctx.request, distribution, env, async () => {
-    const state = await getEnvironmentMatrix(app.store, env);
+    const state = await ctx.deps.matrices.get(env);
     return { revision: state.current?.revision ?? null, failure: state.failure };
   });
 });

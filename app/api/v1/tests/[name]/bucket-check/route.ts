@@ -1,6 +1,5 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { BUCKET_CHECK_BODY } from '@/lib/http/test-schemas';
-import { servicesFor } from '@/lib/server/service-context';
 import { checkBucket } from '@/lib/services/check-bucket';
 
 export const dynamic = 'force-dynamic';
@@ -8,5 +7,5 @@ export const dynamic = 'force-dynamic';
 /** {identifier, idType?, context?} → the bucket per environment with the allocation and rule that decided it (read-only). */
 export const POST = apiRoute<{ identifier: string; idType?: string; context?: Record<string, unknown> }, { name: string }>(
   { body: BUCKET_CHECK_BODY, action: 'test.bucket-check' },
-  async (ctx) => checkBucket((await servicesFor(ctx)).store, { ...ctx.body, name: ctx.params.name }),
+  async (ctx) => checkBucket(ctx.deps, ctx.actor, { ...ctx.body, name: ctx.params.name }),
 );

@@ -1,12 +1,10 @@
 import { apiRoute } from '@/lib/http/api-route';
-import { servicesFor } from '@/lib/server/service-context';
 import { getTestHistory } from '@/lib/services/read-tests';
 
 export const dynamic = 'force-dynamic';
 
 /** ?env=trunk|qa|production &limit= &offset= — newest first, from the history index. */
 export const GET = apiRoute<undefined, { name: string }>({}, async (ctx) => {
-  const { store } = await servicesFor(ctx);
   const q = ctx.query;
-  return getTestHistory(store, { name: ctx.params.name, env: q.get('env') ?? undefined, limit: q.get('limit') ?? undefined, offset: q.get('offset') ?? undefined });
+  return getTestHistory(ctx.deps, ctx.actor, { name: ctx.params.name, env: q.get('env') ?? undefined, limit: q.get('limit') ?? undefined, offset: q.get('offset') ?? undefined });
 });

@@ -1,6 +1,5 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { PROMOTE_BODY } from '@/lib/http/test-schemas';
-import { servicesFor } from '@/lib/server/service-context';
 import { promoteDefinition } from '@/lib/services/promote-definition';
 
 export const dynamic = 'force-dynamic';
@@ -11,6 +10,6 @@ export const POST = apiRoute<{ from: string; to: string; revision?: string; targ
   async (ctx) => {
     ctx.audit.target = `test:${ctx.params.name}`;
     ctx.audit.details = { from: ctx.body.from, to: ctx.body.to };
-    return promoteDefinition(await servicesFor(ctx), ctx.user!, { ...ctx.body, name: ctx.params.name });
+    return promoteDefinition(ctx.deps, ctx.actor, { ...ctx.body, name: ctx.params.name });
   },
 );

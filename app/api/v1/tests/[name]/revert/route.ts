@@ -1,6 +1,5 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { REVERT_TEST_BODY } from '@/lib/http/test-schemas';
-import { servicesFor } from '@/lib/server/service-context';
 import { revertDefinition } from '@/lib/services/save-definition';
 
 export const dynamic = 'force-dynamic';
@@ -10,6 +9,6 @@ export const POST = apiRoute<{ toRevision: string; baseRevision: string; issueKe
   { role: 'editor', body: REVERT_TEST_BODY, action: 'test.revert' },
   async (ctx) => {
     ctx.audit.target = `test:${ctx.params.name}`;
-    return revertDefinition(await servicesFor(ctx), ctx.user!, { ...ctx.body, name: ctx.params.name });
+    return revertDefinition(ctx.deps, ctx.actor, { ...ctx.body, name: ctx.params.name });
   },
 );

@@ -1,0 +1,61 @@
+/**
+ * What the use cases need from the world outside them, as interfaces: the composition root (lib/composition) plugs in
+ * the real adapters, test/support/test-services.ts in-memory fakes, so a use case can be tested in milliseconds.
+ */
+import type { MatrixDistribution } from '@/lib/distribution/matrix-distribution';
+import type { Environment } from '@/lib/domain/environment';
+import type { ChangeLink } from '@/lib/issues/link-change';
+import type { ProctorSpecification } from '@/lib/proctor/model';
+import type { DefinitionStore } from '@/lib/store';
+import type { MatrixState } from '@/lib/distribution/matrix-cache';
+import type { EnvironmentMatrixStatus } from '@/lib/distribution/matrix-status';
+
+/** The definition store as the use cases see it: reads, listings and the five kinds of write. DefinitionStore is one. */
+export type DefinitionStorePort = Pick<
+  DefinitionStore,
+  | 'readDefinition'
+  | 'listDefinitions'
+  | 'liveRevisions'
+  | 'history'
+  | 'diff'
+  | 'drift'
+  | 'head'
+  | 'indexStatus'
+  | 'sync'
+  | 'createTest'
+  | 'updateTest'
+  | 'deleteTest'
+  | 'revertTest'
+  | 'promote'
+>;
+
+/** Each environment's test matrix as it is served (built from its branch head, last good kept). */
+export interface MatrixPort {
+  get(env: Environment): Promise<MatrixState>;
+  /** Per environment: what is served, whether the newest head failed, and where it is published. */
+  status(envs: readonly Environment[]): Promise<EnvironmentMatrixStatus[]>;
+  /** The process's distribution (rebuilds and announces matrices as branches move), started on first use. */
+  distribution(): Promise<MatrixDistribution>;
+}
+
+/** Instances of one application version with one specification. */
+export interface ConsumerGroup {
+  application: string;
+  version: string;
+  environment: Environment;
+  specification: ProctorSpecification;
+  instances: number;
+  lastSeenAt: Date;
+}
+
+/** The applications that reported themselves by heartbeat. */
+export interface ConsumerDirectory {
+  /** Active consumers of an environment grouped by (application, version, specification). */
+  activeGroups(env: Environment, options?: { activeMinutes?: number; now?: Date }): Promise<ConsumerGroup[]>;
+}
+
+/** Which changes were made under which issue (kept beside the tracker, which may be JIRA). */
+export interface IssueLinkLog {
+  /** Idempotent: recording the same change twice keeps one link. */
+  record(link: ChangeLink): Promise<void>;
+}

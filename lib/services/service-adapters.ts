@@ -1,0 +1,43 @@
+/**
+ * The real adapters behind the use cases' ports (ports.ts), built from a definition store and a database. The
+ * composition root uses this; integration tests that run use cases on a real store and database do too.
+ */
+import { startMatrixDistribution } from '@/lib/distribution/matrix-distribution';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { IssueTracker } from '@/lib/issues/issue-tracker';
+import { linkChange } from '@/lib/issues/link-change';
+import type { WorkflowRules } from '@/lib/issues/workflow';
+import type { Logger } from '@/lib/log/logger';
+import type { DefinitionStore } from '@/lib/store';
+import { activeConsumerGroups } from './check-consumers';
+import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
+import { getMatrixStatus } from '@/lib/distribution/matrix-status';
+import type { ServiceDeps } from './service-deps';
+
+export interface ServiceParts {
+  store: DefinitionStore;
+  prisma: PrismaClient;
+  tracker: IssueTracker;
+  config: ServiceDeps['config'] & { matrixPublishDir?: string };
+  logger?: Logger;
+  rules?: WorkflowRules;
+}
+
+export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
+  const { store, prisma, config, logger } = parts;
+  return {
+    store,
+    tracker: parts.tracker,
+    prisma,
+    config,
+    logger,
+    rules: parts.rules,
+    matrices: {
+      get: (env) => getEnvironmentMatrix(store, env),
+      status: (envs) => getMatrixStatus(store, envs),
+      distribution: () => startMatrixDistribution(store, { publishDir: config.matrixPublishDir, logger }),
+    },
+    consumers: { activeGroups: (env, options) => activeConsumerGroups(prisma, env, options) },
+    issueLinks: { record: (link) => linkChange(prisma, link) },
+  };
+}
