@@ -34,6 +34,17 @@ export interface MatrixState {
  * not build, so that one bad definition (e.g. committed outside the app) does not leave every application of the
  * environment without a matrix after a restart.
  */
+/** What is served: the last good matrix, with the newest head's failure if it did not build. */
+export type ServedMatrix = BuiltMatrix & { failure: MatrixState['failure'] };
+
+/** The one rule of what an environment serves: its last good matrix, or NOT_READY while none has built. */
+export function servedMatrix(env: Environment, state: MatrixState): ServedMatrix {
+  if (!state.current) {
+    throw new AppError('NOT_READY', `No valid test matrix for ${env} yet: ${state.failure?.message ?? 'not built'}`, { details: state.failure?.details ?? [] });
+  }
+  return { ...state.current, failure: state.failure };
+}
+
 export const LAST_GOOD_SEARCH_COMMITS = 50;
 
 type Listing = Array<{ testName: string; definition: TestDefinition | null; parseError?: string }>;
@@ -96,12 +107,8 @@ export class MatrixCache {
   }
 
   /** For the HTTP endpoint: the last good matrix, or NOT_READY explaining why there is none. */
-  async require(env: Environment): Promise<BuiltMatrix & { failure: MatrixState['failure'] }> {
-    const state = await this.get(env);
-    if (!state.current) {
-      throw new AppError('NOT_READY', `No valid test matrix for ${env} yet: ${state.failure?.message ?? 'not built'}`, { details: state.failure?.details ?? [] });
-    }
-    return { ...state.current, failure: state.failure };
+  async require(env: Environment): Promise<ServedMatrix> {
+    return servedMatrix(env, await this.get(env));
   }
 
   private async build(env: Environment, head: Revision): Promise<MatrixState> {
@@ -141,6 +148,6 @@ export function getEnvironmentMatrix(store: DefinitionStore, env: Environment): 
 }
 
 /** The last good matrix of `store`'s `env` branch, or NOT_READY explaining why there is none. */
-export function requireEnvironmentMatrix(store: DefinitionStore, env: Environment): Promise<BuiltMatrix & { failure: MatrixState['failure'] }> {
+export function requireEnvironmentMatrix(store: DefinitionStore, env: Environment): Promise<ServedMatrix> {
   return matrixCacheFor(store).require(env);
 }
