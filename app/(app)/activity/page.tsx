@@ -9,7 +9,7 @@ import { requirePageUser } from '@/lib/server/current-user';
 import { listActivity } from '@/lib/services/list-activity';
 import { ENV_NAMES, isEnvName } from '@/lib/ui/environments';
 import { firstParam, formatAgo, formatDateTime, renderTime, shortRevision } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { focusRing, linkClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Activity' };

@@ -13,7 +13,7 @@ import { requirePageUser } from '@/lib/server/current-user';
 import { listConsumers, type ConsumerVersionView, type EnvironmentConsumers } from '@/lib/services/list-consumers';
 import { ENV_BORDER } from '@/lib/ui/environments';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { cardClass, linkClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Consumers' };

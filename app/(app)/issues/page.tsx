@@ -11,7 +11,7 @@ import { listIssues } from '@/lib/issues/issue-service';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { firstParam } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { buttonClass, cardClass, inputClass, linkClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Issues' };

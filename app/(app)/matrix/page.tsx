@@ -7,7 +7,7 @@ import { requirePageUser } from '@/lib/server/current-user';
 import { readMatrixState, readMatrixStatus } from '@/lib/services/read-matrix';
 import { ENV_BORDER, ENV_NAMES } from '@/lib/ui/environments';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { buttonClass, cardClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Test matrix' };

@@ -12,7 +12,7 @@ import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listTestFacets, listTests, type ListTestsQuery } from '@/lib/services/list-tests';
 import { firstParam, formatAgo, formatDateTime, renderTime } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { linkClass, primaryButtonClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Tests' };

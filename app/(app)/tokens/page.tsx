@@ -6,7 +6,7 @@ import { listApiTokens } from '@/lib/auth/api-tokens';
 import { hasRole } from '@/lib/auth/roles';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { cardClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'API tokens' };

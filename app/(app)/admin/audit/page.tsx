@@ -7,7 +7,7 @@ import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listAuditLog } from '@/lib/services/list-audit-log';
 import { firstParam, formatDateTime } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { linkClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Audit log' };

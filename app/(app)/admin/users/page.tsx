@@ -5,7 +5,7 @@ import { PageHeader } from '@/components/page-header';
 import { listUsers } from '@/lib/auth/manage-users';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { cardClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Users' };

@@ -14,7 +14,7 @@ import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
 import { isEnvName } from '@/lib/ui/environments';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { cardClass, linkClass } from '@/lib/ui/styles';
 
 export async function generateMetadata({ params }: { params: Promise<{ key: string }> }): Promise<Metadata> {

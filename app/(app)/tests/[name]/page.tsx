@@ -24,7 +24,7 @@ import { diffTest, getTest, getTestHistory, getTestView, type TestView } from '@
 import { getTestUsage } from '@/lib/services/test-usage';
 import { isEnvName } from '@/lib/ui/environments';
 import { firstParam, renderTime, shortRevision } from '@/lib/ui/format';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { buttonClass } from '@/lib/ui/styles';
 
 type SearchParams = Record<string, string | string[] | undefined>;

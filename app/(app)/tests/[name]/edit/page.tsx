@@ -6,7 +6,7 @@ import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
 import { readForEdit } from '@/lib/services/read-for-editor';
-import { load } from '@/lib/ui/page-data';
+import { load } from '@/lib/server/page-data';
 import { ErrorPanel } from '@/components/error-panel';
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {

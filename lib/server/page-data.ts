@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { toErrorBody, logUnexpectedError } from '@/lib/http/error-response';
-import type { ApiErrorBody } from './api-error';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 
