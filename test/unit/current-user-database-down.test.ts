@@ -10,19 +10,23 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSession, SESSION_COOKIE } from '@/lib/auth/sessions';
 import { createDatabase, type Database } from '@/lib/db/client';
 import { PrismaClient } from '@/lib/generated/prisma/client';
+import { authenticate } from '@/lib/auth/authenticate';
+import { setServicesProvider, type Services } from '@/lib/composition/services';
 import { getCurrentUser, requirePageUser } from '@/lib/server/current-user';
 import { freePort } from '@/test/support/app-server';
 
 const request = vi.hoisted(() => ({ headers: new Headers() }));
 vi.mock('next/headers', () => ({ headers: async () => request.headers }));
 
-const holder = globalThis as typeof globalThis & { __proctorAppContext?: Promise<unknown> };
 let db: Database;
 let unreachable: PrismaClient;
 let cookie: string;
 
+/** The process's services as pages see them, with authentication over `prisma` (the rest is not used here). */
 function useDatabase(prisma: PrismaClient): void {
-  holder.__proctorAppContext = Promise.resolve({ prisma, config: { trustedUserHeader: undefined } });
+  const config = { trustedUserHeader: undefined } as unknown as Services['config'];
+  const services = { prisma, config, authenticate: (request: Request) => authenticate(prisma, request, config) } as unknown as Services;
+  setServicesProvider(async () => services);
 }
 
 /** What a page does with the user: where it redirects (Next.js throws NEXT_REDIRECT), or the error it shows. */
@@ -45,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  holder.__proctorAppContext = undefined;
+  setServicesProvider(undefined);
   await unreachable?.$disconnect();
   await db?.close();
 });
