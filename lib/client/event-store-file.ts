@@ -12,6 +12,9 @@ import type { ClientEvent, EventStore } from './event-delivery';
 const QUEUE_FILE = 'events.log';
 const LOCK_FILE = 'events.lock';
 
+/** Folders this process holds (a second client in the same process must be refused too). */
+const heldHere = new Set<string>();
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -74,14 +77,19 @@ export class FileEventStore implements EventStore {
         // already gone
       }
       this.locked = false;
+      heldHere.delete(path.resolve(this.directory));
     }
   }
 
   private takeLock(): void {
+    if (heldHere.has(path.resolve(this.directory))) {
+      throw new Error(`The event queue folder ${this.directory} is in use by process ${process.pid} (this one); give each client its own folder.`);
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         fs.writeFileSync(this.lock, String(process.pid), { flag: 'wx' });
         this.locked = true;
+        heldHere.add(path.resolve(this.directory));
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
