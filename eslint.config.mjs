@@ -26,10 +26,12 @@ const FLOORS = {
   store: ['config', 'db', 'domain', 'errors', 'generated', 'log', 'proctor'],
   issues: ['audit', 'auth', 'config', 'db', 'domain', 'errors', 'generated', 'log'],
   distribution: ['auth', 'config', 'db', 'domain', 'errors', 'generated', 'log', 'proctor', 'store'],
+  // measurement events: checking and storing them
+  events: ['db', 'domain', 'errors', 'generated', 'log', 'proctor'],
   // use cases
-  services: ['audit', 'auth', 'config', 'db', 'distribution', 'domain', 'errors', 'generated', 'issues', 'log', 'proctor', 'store'],
+  services: ['audit', 'auth', 'config', 'db', 'distribution', 'domain', 'errors', 'events', 'generated', 'issues', 'log', 'proctor', 'store'],
   // the transport shell
-  http: ['audit', 'auth', 'client-address', 'config', 'db', 'distribution', 'domain', 'errors', 'generated', 'issues', 'log', 'proctor', 'services', 'store'],
+  http: ['audit', 'auth', 'client-address', 'config', 'db', 'distribution', 'domain', 'errors', 'events', 'generated', 'issues', 'log', 'proctor', 'services', 'store'],
   ui: ['domain', 'errors', 'proctor'],
 };
 const DEBT = {

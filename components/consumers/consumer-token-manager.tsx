@@ -13,14 +13,23 @@ export interface ConsumerTokenRow {
   name: string;
   prefix: string;
   environment: string | null;
+  scope: string;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
 
-/** Application tokens (pct_…) for the Proctor clients' heartbeats: create (the secret is shown once), list, revoke. */
+/** What each scope lets the application do, in plain words. */
+const SCOPE_CHOICES: Array<{ value: string; label: string }> = [
+  { value: 'heartbeat', label: 'report itself (heartbeat)' },
+  { value: 'events', label: 'only send events (safe in a browser)' },
+  { value: 'all', label: 'report itself and send events' },
+];
+const scopeLabel = (scope: string) => ({ heartbeat: 'heartbeat', events: 'events only', all: 'heartbeat and events' })[scope] ?? scope;
+
+/** Application tokens (pct_…) for the Proctor clients' heartbeats and events: create (the secret is shown once), list, revoke. */
 export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] }) {
-  const [created, setCreated] = useState<{ token: string; name: string; environment: string | null } | null>(null);
+  const [created, setCreated] = useState<{ token: string; name: string; environment: string | null; scope: string } | null>(null);
   const { error, setError, busy, run } = useApiAction();
   return (
     <div className="space-y-4">
@@ -33,8 +42,8 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
           const form = new FormData(formElement);
           const environment = String(form.get('environment') ?? '');
           const result = await run(() =>
-            callApi<{ token: string; name: string; environment: string | null }>('/api/v1/consumers/tokens', {
-              body: { name: String(form.get('name') ?? ''), environment: environment || null },
+            callApi<{ token: string; name: string; environment: string | null; scope: string }>('/api/v1/consumers/tokens', {
+              body: { name: String(form.get('name') ?? ''), environment: environment || null, scope: String(form.get('scope') ?? 'heartbeat') },
             }),
           );
           if (!result) return;
@@ -55,12 +64,20 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
             ))}
           </select>
         </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="app-token-scope" className="text-sm font-medium">May</label>
+          <select id="app-token-scope" name="scope" className={inputClass} defaultValue="heartbeat">
+            {SCOPE_CHOICES.map((choice) => (
+              <option key={choice.value} value={choice.value}>{choice.label}</option>
+            ))}
+          </select>
+        </div>
         <button type="submit" className={primaryButtonClass} disabled={busy}>Create application token</button>
       </form>
       {error && <ErrorPanel error={error} />}
       {created && (
         <TokenSecret token={created.token} testId="new-app-token">
-          Application token “{created.name}” created{created.environment ? ` (${created.environment} only)` : ''}. Copy it now: it is not shown again. Give it to the
+          Application token “{created.name}” created{created.environment ? ` (${created.environment} only)` : ''}, for {scopeLabel(created.scope)}. Copy it now: it is not shown again. Give it to the
           application as <code>token</code> (e.g. <code>PROCTOR_APP_TOKEN</code>).
         </TokenSecret>
       )}
@@ -70,6 +87,7 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
             <tr className="border-b border-slate-300 dark:border-slate-600">
               <th scope="col" className="py-1 pr-3">Name</th>
               <th scope="col" className="py-1 pr-3">Environment</th>
+              <th scope="col" className="py-1 pr-3">May</th>
               <th scope="col" className="py-1 pr-3">Prefix</th>
               <th scope="col" className="py-1 pr-3">Created</th>
               <th scope="col" className="py-1 pr-3">Last used</th>
@@ -79,13 +97,14 @@ export function ConsumerTokenManager({ tokens }: { tokens: ConsumerTokenRow[] })
           <tbody>
             {tokens.length === 0 && (
               <tr>
-                <td colSpan={6} className="py-3 text-slate-600 dark:text-slate-400">No application tokens yet.</td>
+                <td colSpan={7} className="py-3 text-slate-600 dark:text-slate-400">No application tokens yet.</td>
               </tr>
             )}
             {tokens.map((token) => (
               <tr key={token.id} className="border-b border-slate-200 dark:border-slate-700" data-app-token-name={token.name}>
                 <td className="py-1 pr-3">{token.name}</td>
                 <td className="py-1 pr-3">{token.environment ?? 'any'}</td>
+                <td className="py-1 pr-3">{scopeLabel(token.scope)}</td>
                 <td className="py-1 pr-3 font-mono text-xs">{token.prefix}…</td>
                 <td className="py-1 pr-3 text-xs">{formatDateTime(token.createdAt)}</td>
                 <td className="py-1 pr-3 text-xs">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}</td>

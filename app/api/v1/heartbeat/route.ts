@@ -25,7 +25,7 @@ export async function POST(request: Request): Promise<Response> {
   const logger = withRequestId(getLogger(), requestId);
   try {
     const deps = await getRouteDeps();
-    const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'));
+    const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'), 'heartbeat');
     const body = validateBody<Heartbeat>(HEARTBEAT_BODY, await parseJsonBody(request, 4 * 1024 * 1024));
     await recordHeartbeat(deps.prisma, token, body);
     const app = await getAppContext();
