@@ -52,6 +52,8 @@ function opsLine(name: string, ops: number, ratio: number): string {
 
 // Static specifiers so bundlers/tsx resolve them; a missing file fails only its own import.
 const MODULES: ModuleEntry[] = [
+  // Event ingestion over HTTP vs a raw INSERT, embedded and on PostgreSQL: isolated (servers, a PostgreSQL server).
+  { name: 'events', load: () => import('./events'), exportName: 'benchEvents', isolate: true },
   {
     name: 'rules',
     load: () => import('./rules' as string),
