@@ -137,8 +137,14 @@ function background<T extends ReturnType<typeof setTimeout>>(timer: T): T {
 export class EventDelivery {
   private readonly options: EventDeliveryOptions;
   private readonly fetchImpl: typeof fetch;
-  /** The queue: id → event, oldest first (a Map keeps insertion order and removes by id in O(1)). */
+  /**
+   * The queue: id → event for membership and removal by id, and `order` (from `head`) for oldest-first. An event is
+   * live while the map holds exactly it; dead entries in `order` are skipped and compacted away. (Deleting a Map's
+   * first entry over and over leaves tombstones that every later first-entry lookup walks: O(n) per drop.)
+   */
   private readonly queue = new Map<string, ClientEvent>();
+  private order: ClientEvent[] = [];
+  private head = 0;
   private added: ClientEvent[] = [];
   private removed: string[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -175,7 +181,8 @@ export class EventDelivery {
       return;
     }
     this.queue.set(event.id, event);
-    this.added.push(event);
+    this.order.push(event);
+    if (this.options.store) this.added.push(event);
     this.trim();
     if (!this.persistTimer && this.options.store) this.persistTimer = background(setTimeout(() => this.persist(), 0));
     this.scheduleFlush(this.queue.size >= (this.options.batchSize ?? 100) ? 0 : (this.options.flushIntervalMs ?? 100));
@@ -187,7 +194,24 @@ export class EventDelivery {
 
   /** Queued events, oldest first (for a beacon, or to look at). */
   pending(): ClientEvent[] {
-    return [...this.queue.values()];
+    return [...this.live()];
+  }
+
+  private *live(): Generator<ClientEvent> {
+    this.skipDead();
+    for (let i = this.head; i < this.order.length; i++) {
+      const event = this.order[i];
+      if (this.queue.get(event.id) === event) yield event;
+    }
+  }
+
+  /** Moves `head` past events that left the queue, and compacts `order` when mostly dead. */
+  private skipDead(): void {
+    while (this.head < this.order.length && this.queue.get(this.order[this.head].id) !== this.order[this.head]) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** Resolves once every change so far is written to the store (and the stored queue is loaded). */
@@ -256,12 +280,16 @@ export class EventDelivery {
       const stored = await store.load();
       if (stored.length === 0) return;
       // Stored events are older than anything enqueued meanwhile: they go first.
-      const newer = [...this.queue.values()];
+      const newer = this.pending();
       this.queue.clear();
-      for (const event of stored) this.queue.set(event.id, event);
-      for (const event of newer) {
+      this.order = [];
+      this.head = 0;
+      for (const event of [...stored, ...newer]) {
         if (this.queue.has(event.id)) this.counters.collapsed++;
-        else this.queue.set(event.id, event);
+        else {
+          this.queue.set(event.id, event);
+          this.order.push(event);
+        }
       }
       this.trim();
       this.scheduleFlush(0);
@@ -275,9 +303,10 @@ export class EventDelivery {
   private trim(): void {
     const max = this.options.maxQueue ?? 10_000;
     while (this.queue.size > max) {
-      const oldest = this.queue.keys().next().value as string;
-      this.queue.delete(oldest);
-      this.removed.push(oldest);
+      this.skipDead();
+      const oldest = this.order[this.head++];
+      this.queue.delete(oldest.id);
+      if (this.options.store) this.removed.push(oldest.id);
       this.counters.dropped++;
     }
   }
@@ -319,7 +348,7 @@ export class EventDelivery {
     const ids: string[] = [];
     const parts: string[] = [];
     let bytes = 14 + (token ? token.length + 12 : 0);
-    for (const event of this.queue.values()) {
+    for (const event of this.live()) {
       if (ids.length >= limit) break;
       const json = JSON.stringify(event);
       // JSON text of our events is mostly ASCII; count non-ASCII as up to 3 bytes so the bound holds.
@@ -413,7 +442,7 @@ export class EventDelivery {
 
   private finish(id: string, status: EventStatus | null): void {
     if (!this.queue.delete(id)) return;
-    this.removed.push(id);
+    if (this.options.store) this.removed.push(id);
     if (status === 'accepted') this.counters.accepted++;
     else if (status === 'duplicate') this.counters.duplicates++;
     else if (status === 'rejected') this.counters.rejected++;

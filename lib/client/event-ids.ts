@@ -31,6 +31,7 @@ function randomBytes(out: Uint8Array, from: number, count: number): void {
 
 let lastMs = -1;
 let counter = 0;
+let prefix = '';
 const bytes = new Uint8Array(16);
 
 /**
@@ -44,25 +45,32 @@ export function uuidv7(nowMs: number = Date.now()): string {
     lastMs = nowMs;
     randomBytes(bytes, 6, 2);
     counter = ((bytes[6] << 8) | bytes[7]) & 0x7ff;
+    prefix = '';
   } else if (++counter > 0xfff) {
     lastMs++;
     counter = 0;
+    prefix = '';
   }
-  const ms = lastMs;
-  // 48-bit timestamp: split in two, bitwise operators work on 32 bits only.
-  const high = Math.floor(ms / 0x1000000);
-  const low = ms % 0x1000000;
-  bytes[0] = (high >>> 16) & 0xff;
-  bytes[1] = (high >>> 8) & 0xff;
-  bytes[2] = high & 0xff;
-  bytes[3] = (low >>> 16) & 0xff;
-  bytes[4] = (low >>> 8) & 0xff;
-  bytes[5] = low & 0xff;
-  bytes[6] = 0x70 | (counter >>> 8);
-  bytes[7] = counter & 0xff;
+  if (prefix === '') {
+    // The first 48 bits change once per millisecond: format them once. Split in two, bitwise operators are 32-bit.
+    const high = Math.floor(lastMs / 0x1000000);
+    const low = lastMs % 0x1000000;
+    prefix = `${HEX[(high >>> 16) & 0xff]}${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}${HEX[(low >>> 16) & 0xff]}-${HEX[(low >>> 8) & 0xff]}${HEX[low & 0xff]}-`;
+  }
   randomBytes(bytes, 8, 8);
-  bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  return format(bytes);
+  const variant = 0x80 | (bytes[8] & 0x3f);
+  return `${prefix}${HEX[0x70 | (counter >>> 8)]}${HEX[counter & 0xff]}-${HEX[variant]}${HEX[bytes[9]]}-${HEX[bytes[10]]}${HEX[bytes[11]]}${HEX[bytes[12]]}${HEX[bytes[13]]}${HEX[bytes[14]]}${HEX[bytes[15]]}`;
+}
+
+let lastIsoMs = -1;
+let lastIso = '';
+/** `new Date(ms).toISOString()`, formatted once per millisecond (it costs more than the rest of an event). */
+export function isoTime(nowMs: number = Date.now()): string {
+  if (nowMs !== lastIsoMs) {
+    lastIsoMs = nowMs;
+    lastIso = new Date(nowMs).toISOString();
+  }
+  return lastIso;
 }
 
 /** The Unix milliseconds of a UUIDv7, or null for any other id. */

@@ -12,7 +12,7 @@ import type { ProctorSpecification, TestMatrixArtifact } from '../proctor/model'
 import { parseMatrix } from '../proctor/parse-definition';
 import { consolidateMatrix, type VerifyMatrixResult } from '../proctor/verify-matrix';
 import { EventDelivery, type ClientEvent, type DeliveryStats, type EventStore, type ExposureEvent } from './event-delivery';
-import { nameBasedId, uuidv7 } from './event-ids';
+import { isoTime, nameBasedId, uuidv7 } from './event-ids';
 import { forceGroupsFromRequest, parseForceGroups, type ForceGroups } from './force-groups';
 
 export type ClientEnvironment = Environment;
@@ -179,8 +179,12 @@ export class ProctorClientCore {
   private readonly options: ProctorClientOptions;
   private readonly platform: ClientPlatform;
   private readonly delivery: EventDelivery | null;
-  /** Exposures logged by this process: key → true, oldest first (bounded). */
-  private readonly exposed = new Map<string, true>();
+  /**
+   * Exposures logged by this process, in two generations: when the current one is full it becomes the previous one
+   * and the oldest generation is forgotten. Bounded, O(1), no first-entry deletes.
+   */
+  private exposed = new Set<string>();
+  private exposedBefore = new Set<string>();
   private readonly fetchImpl: typeof fetch;
   private readonly stopper = new AbortController();
   private matrix: TestMatrixArtifact;
@@ -286,7 +290,7 @@ export class ProctorClientCore {
     if (typeof goal !== 'string' || goal === '') throw new TypeError('track: the goal must be a non-empty string.');
     if (options.value !== undefined && (typeof options.value !== 'number' || !Number.isFinite(options.value))) throw new TypeError('track: value must be a finite number.');
     const environment = this.options.environment;
-    const time = new Date().toISOString();
+    const time = isoTime();
     for (const type in identifiers) {
       const id = identifiers[type];
       if (!id || !Object.prototype.hasOwnProperty.call(identifiers, type)) continue;
@@ -327,14 +331,17 @@ export class ProctorClientCore {
     const fallback = !bucket || bucket.value === -1;
     const definitionVersion = definition.version ?? '';
     const key = `${testName}\u0000${definition.testType}\u0000${unitId}\u0000${definitionVersion}\u0000${value}\u0000${fallback}`;
-    if (this.exposed.has(key)) return;
-    this.exposed.set(key, true);
-    const max = this.options.events ? (this.options.events.dedupeSize ?? 10_000) : 10_000;
-    if (this.exposed.size > max) this.exposed.delete(this.exposed.keys().next().value as string);
+    if (this.exposed.has(key) || this.exposedBefore.has(key)) return;
+    const generation = Math.max(1, Math.ceil((this.options.events ? (this.options.events.dedupeSize ?? 10_000) : 10_000) / 2));
+    if (this.exposed.size >= generation) {
+      this.exposedBefore = this.exposed;
+      this.exposed = new Set();
+    }
+    this.exposed.add(key);
     const event: ExposureEvent = {
       id: uuidv7(),
       type: 'exposure',
-      time: new Date().toISOString(),
+      time: isoTime(),
       environment: this.options.environment,
       unit: { type: definition.testType, id: unitId },
       test: testName,

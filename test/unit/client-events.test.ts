@@ -170,7 +170,7 @@ describe('delivery', () => {
     const server = await serverDouble();
     const { client: c } = await client(server, { flushIntervalMs: 60_000, batchSize: 50, maxBatchEvents: 50 });
     for (let i = 0; i < 120; i++) c.track('click', { USER: `u${i}` });
-    await until(() => server.stored.size === 100, 'two full batches');
+    await until(() => c.eventStats()!.accepted === 100, 'two full batches answered');
     expect(server.requests.map((r) => r.events)).toEqual([50, 50]);
     expect(c.eventStats()!.queued).toBe(20); // under the batch size: waits for the interval
     expect(await c.flush()).toBe(true);
