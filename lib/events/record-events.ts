@@ -32,8 +32,20 @@ type Tx = Pick<PrismaClient, '$executeRawUnsafe' | '$queryRawUnsafe'>;
 const unitKey = (event: { environment: string; unitType: string; unitId: string }) => `${event.environment}\u0000${event.unitType}\u0000${event.unitId}`;
 const iso = (date: Date) => date.toISOString();
 
+export interface RecordOptions {
+  now?: Date;
+  /**
+   * A PostgreSQL server (the default) or the embedded database. On a server, other sessions store events at the same
+   * time (several instances), so the batch's units are locked first (see EventUnit), and the commit is made
+   * synchronous whatever the server's default. The embedded database has one session (its transactions never overlap)
+   * and commits synchronously (lib/db/pglite-server.mjs): both statements would be round trips for nothing.
+   */
+  database?: 'postgres' | 'pglite';
+}
+
 /** Stores the accepted events of `checked` and answers per event, in the order sent. */
-export async function recordEvents(prisma: PrismaClient, checked: Checked[], now: Date = new Date()): Promise<BatchResult> {
+export async function recordEvents(prisma: PrismaClient, checked: Checked[], options: RecordOptions = {}): Promise<BatchResult> {
+  const now = options.now ?? new Date();
   const results: EventResult[] = checked.map((entry) => (entry.ok ? { id: entry.event.id, status: 'accepted' as const } : { id: entry.id, status: 'rejected' as const, reason: entry.reason }));
   // An id twice in one batch: the first is the event, the others its duplicates.
   const firstIndex = new Map<string, number>();
@@ -45,7 +57,7 @@ export async function recordEvents(prisma: PrismaClient, checked: Checked[], now
   const candidates = [...firstIndex.values()].map((index) => (checked[index] as Extract<Checked, { ok: true }>).event);
 
   if (candidates.length > 0) {
-    const stored = await prisma.$transaction(async (tx) => storeNew(tx, candidates, now), { timeout: 60_000, maxWait: 60_000 });
+    const stored = await prisma.$transaction(async (tx) => storeNew(tx, candidates, now, (options.database ?? 'postgres') === 'postgres'), { timeout: 60_000, maxWait: 60_000 });
     for (const [id, index] of firstIndex) if (!stored.has(id)) results[index].status = 'duplicate';
   }
   let accepted = 0;
@@ -60,15 +72,16 @@ export async function recordEvents(prisma: PrismaClient, checked: Checked[], now
 }
 
 /** Returns the ids that were new (stored now). */
-async function storeNew(tx: Tx, events: Array<ExposureEvent | ConversionEvent>, now: Date): Promise<Set<string>> {
-  // PostgreSQL: acknowledged means on disk, even if the server runs with synchronous_commit = off. PGlite accepts it too.
-  await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = on`);
+async function storeNew(tx: Tx, events: Array<ExposureEvent | ConversionEvent>, now: Date, server: boolean): Promise<Set<string>> {
+  // Acknowledged means on disk, even on a server running with synchronous_commit = off.
+  if (server) await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = on`);
 
-  const units = [...new Map(events.map((event) => [unitKey(event), event])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "EventUnit" ("environment", "unitType", "unitId", "lastSeenAt")
+  const units = server ? [...new Map(events.map((event) => [unitKey(event), event])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+  if (server) await tx.$executeRawUnsafe(
+    // DO UPDATE … WHERE false writes nothing but still locks the existing row (PostgreSQL's ON CONFLICT rules).
+    `INSERT INTO "EventUnit" ("environment", "unitType", "unitId", "firstSeenAt")
      SELECT u.environment, u."unitType", u."unitId", $2::timestamp FROM jsonb_to_recordset($1::jsonb) AS u(environment text, "unitType" text, "unitId" text, ord int) ORDER BY u.ord
-     ON CONFLICT ("environment", "unitType", "unitId") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt"`,
+     ON CONFLICT ("environment", "unitType", "unitId") DO UPDATE SET "firstSeenAt" = "EventUnit"."firstSeenAt" WHERE false`,
     JSON.stringify(units.map(([, e], ord) => ({ environment: e.environment, unitType: e.unitType, unitId: e.unitId, ord }))),
     iso(now),
   );
@@ -86,81 +99,57 @@ async function storeNew(tx: Tx, events: Array<ExposureEvent | ConversionEvent>, 
   return stored;
 }
 
-interface GoalTotals {
-  environment: string;
-  unitType: string;
-  unitId: string;
-  goal: string;
-  count: number;
-  sum: number;
-  sumSquares: number;
-  firstAt: string;
-  lastAt: string;
-}
-
+/**
+ * Conversions in one statement: the units' goal totals are upserted (a binary goal, as the unit's first event of it
+ * said, stays at 1), and what changed — against the totals read in the same snapshot, current because the units are
+ * locked — is added to the aggregates of every test revision each unit is already exposed to.
+ */
 async function storeConversions(tx: Tx, conversions: ConversionEvent[]): Promise<void> {
-  const goalKey = (e: { environment: string; unitType: string; unitId: string; goal: string }) => `${unitKey(e)}\u0000${e.goal}`;
-  const keys = [...new Map(conversions.map((e) => [goalKey(e), { environment: e.environment, unitType: e.unitType, unitId: e.unitId, goal: e.goal }])).values()];
-  // The units are locked (storeNew), so these totals stay current until the commit.
-  const before = await tx.$queryRawUnsafe<GoalTotals[]>(
-    `SELECT g."environment", g."unitType", g."unitId", g."goal", g."count", g."sum", g."sumSquares", g."firstAt", g."lastAt"
-     FROM "EventUnitGoal" g JOIN jsonb_to_recordset($1::jsonb) AS k(environment text, "unitType" text, "unitId" text, goal text)
-       ON g."environment" = k.environment AND g."unitType" = k."unitType" AND g."unitId" = k."unitId" AND g."goal" = k.goal`,
-    JSON.stringify(keys),
-  );
-  const totals = new Map<string, GoalTotals & { oldCount: number; oldSum: number; existed: boolean }>();
-  for (const row of before) {
-    const firstAt = new Date(row.firstAt).toISOString();
-    const lastAt = new Date(row.lastAt).toISOString();
-    totals.set(goalKey(row), { ...row, count: Number(row.count), sum: Number(row.sum), sumSquares: Number(row.sumSquares), firstAt, lastAt, oldCount: Number(row.count), oldSum: Number(row.sum), existed: true });
-  }
-  const changed = new Set<string>();
+  const byGoal = new Map<string, { environment: string; unitType: string; unitId: string; goal: string; unique: boolean; count: number; sum: number; sumSquares: number; firstAt: string; lastAt: string }>();
   for (const event of conversions) {
-    const key = goalKey(event);
-    let total = totals.get(key);
-    // A binary (unique) goal counts a unit once: a unit that already has the goal is not counted again.
-    if (event.unique && total && total.count > 0) continue;
+    const key = `${unitKey(event)}\u0000${event.goal}`;
+    const at = iso(event.at);
+    const total = byGoal.get(key);
     if (!total) {
-      total = { environment: event.environment, unitType: event.unitType, unitId: event.unitId, goal: event.goal, count: 0, sum: 0, sumSquares: 0, firstAt: iso(event.at), lastAt: iso(event.at), oldCount: 0, oldSum: 0, existed: false };
-      totals.set(key, total);
+      byGoal.set(key, { environment: event.environment, unitType: event.unitType, unitId: event.unitId, goal: event.goal, unique: event.unique, count: 1, sum: event.value, sumSquares: event.value * event.value, firstAt: at, lastAt: at });
+      continue;
     }
+    if (at < total.firstAt) total.firstAt = at;
+    if (at > total.lastAt) total.lastAt = at;
+    if (total.unique) continue;
     total.count += 1;
     total.sum += event.value;
     total.sumSquares += event.value * event.value;
-    if (iso(event.at) < total.firstAt) total.firstAt = iso(event.at);
-    if (iso(event.at) > total.lastAt) total.lastAt = iso(event.at);
-    changed.add(key);
   }
-  if (changed.size === 0) return;
-  const rows = [...changed].map((key) => totals.get(key)!);
   await tx.$executeRawUnsafe(
-    `INSERT INTO "EventUnitGoal" ("environment", "unitType", "unitId", "goal", "count", "sum", "sumSquares", "firstAt", "lastAt")
-     SELECT environment, "unitType", "unitId", goal, count, sum, "sumSquares", "firstAt", "lastAt"
-     FROM jsonb_to_recordset($1::jsonb) AS t(environment text, "unitType" text, "unitId" text, goal text, count int, sum float8, "sumSquares" float8, "firstAt" timestamp, "lastAt" timestamp)
-     ON CONFLICT ("environment", "unitType", "unitId", "goal") DO UPDATE SET "count" = excluded."count", "sum" = excluded."sum",
-       "sumSquares" = excluded."sumSquares", "firstAt" = excluded."firstAt", "lastAt" = excluded."lastAt"`,
-    JSON.stringify(rows.map(({ environment, unitType, unitId, goal, count, sum, sumSquares, firstAt, lastAt }) => ({ environment, unitType, unitId, goal, count, sum, sumSquares, firstAt, lastAt }))),
-  );
-  // What changed, added to the aggregates of the test revisions each unit is already exposed to.
-  const deltas = rows.map((row) => ({
-    environment: row.environment,
-    unitType: row.unitType,
-    unitId: row.unitId,
-    goal: row.goal,
-    units: row.existed ? 0 : 1,
-    count: row.count - row.oldCount,
-    sum: row.sum - row.oldSum,
-    sq: row.sum * row.sum - row.oldSum * row.oldSum,
-  }));
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "EventAggregate" ("testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour", "units", "count", "sum", "unitSumSquares")
-     SELECT e."testName", e."environment", e."definitionVersion", e."allocationId", e."bucket", e."fallback", d.goal, e."hour",
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(environment text, "unitType" text, "unitId" text, goal text, "unique" boolean, count int, sum float8, "sumSquares" float8, "firstAt" timestamp, "lastAt" timestamp)
+     ), old AS (
+       SELECT g."environment", g."unitType", g."unitId", g."goal", g."count", g."sum"
+       FROM "EventUnitGoal" g JOIN input i ON g."environment" = i.environment AND g."unitType" = i."unitType" AND g."unitId" = i."unitId" AND g."goal" = i.goal
+     ), up AS (
+       INSERT INTO "EventUnitGoal" ("environment", "unitType", "unitId", "goal", "unique", "count", "sum", "sumSquares", "firstAt", "lastAt")
+       SELECT environment, "unitType", "unitId", goal, "unique", count, sum, "sumSquares", "firstAt", "lastAt" FROM input
+       ON CONFLICT ("environment", "unitType", "unitId", "goal") DO UPDATE SET
+         "count" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."count" ELSE "EventUnitGoal"."count" + excluded."count" END,
+         "sum" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."sum" ELSE "EventUnitGoal"."sum" + excluded."sum" END,
+         "sumSquares" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."sumSquares" ELSE "EventUnitGoal"."sumSquares" + excluded."sumSquares" END,
+         "firstAt" = LEAST("EventUnitGoal"."firstAt", excluded."firstAt"), "lastAt" = GREATEST("EventUnitGoal"."lastAt", excluded."lastAt")
+       RETURNING "environment", "unitType", "unitId", "goal", "count", "sum"
+     ), delta AS (
+       SELECT up."environment", up."unitType", up."unitId", up."goal",
+              CASE WHEN old."goal" IS NULL THEN 1 ELSE 0 END AS units, up."count" - coalesce(old."count", 0) AS count,
+              up."sum" - coalesce(old."sum", 0) AS sum, up."sum" * up."sum" - coalesce(old."sum", 0) * coalesce(old."sum", 0) AS sq
+       FROM up LEFT JOIN old ON old."environment" = up."environment" AND old."unitType" = up."unitType" AND old."unitId" = up."unitId" AND old."goal" = up."goal"
+     )
+     INSERT INTO "EventAggregate" ("testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour", "units", "count", "sum", "unitSumSquares")
+     SELECT e."testName", e."environment", e."definitionVersion", e."allocationId", e."bucket", e."fallback", d."goal", e."hour",
             sum(d.units)::int, sum(d.count)::int, sum(d.sum), sum(d.sq)
-     FROM jsonb_to_recordset($1::jsonb) AS d(environment text, "unitType" text, "unitId" text, goal text, units int, count int, sum float8, sq float8)
-     JOIN "EventExposure" e ON e."environment" = d.environment AND e."unitType" = d."unitType" AND e."unitId" = d."unitId"
+     FROM delta d JOIN "EventExposure" e ON e."environment" = d."environment" AND e."unitType" = d."unitType" AND e."unitId" = d."unitId"
+     WHERE d.units <> 0 OR d.count <> 0
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
      ${ADD_ON_CONFLICT}`,
-    JSON.stringify(deltas),
+    JSON.stringify([...byGoal.values()]),
   );
 }
 
@@ -176,7 +165,7 @@ async function storeExposures(tx: Tx, exposures: ExposureEvent[]): Promise<void>
      ), inserted AS (
        INSERT INTO "EventExposure" ("testName", "environment", "definitionVersion", "unitType", "unitId", "bucket", "allocationId", "fallback", "matrixVersion", "exposedAt", "hour")
        SELECT "testName", environment, "definitionVersion", "unitType", "unitId", bucket, "allocationId", fallback, "matrixVersion", "exposedAt", hour FROM input ORDER BY ord
-       ON CONFLICT ("testName", "environment", "definitionVersion", "unitType", "unitId") DO NOTHING
+       ON CONFLICT ("environment", "unitType", "unitId", "testName", "definitionVersion") DO NOTHING
        RETURNING *
      ), exposed AS (
        INSERT INTO "EventAggregate" ("testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour", "units", "count", "sum", "unitSumSquares")

@@ -17,7 +17,7 @@ CREATE TABLE "EventUnit" (
     "environment" TEXT NOT NULL,
     "unitType" TEXT NOT NULL,
     "unitId" TEXT NOT NULL,
-    "lastSeenAt" TIMESTAMP(3) NOT NULL,
+    "firstSeenAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "EventUnit_pkey" PRIMARY KEY ("environment","unitType","unitId")
 );
@@ -36,7 +36,7 @@ CREATE TABLE "EventExposure" (
     "exposedAt" TIMESTAMP(3) NOT NULL,
     "hour" TIMESTAMP(3) NOT NULL,
 
-    CONSTRAINT "EventExposure_pkey" PRIMARY KEY ("testName","environment","definitionVersion","unitType","unitId")
+    CONSTRAINT "EventExposure_pkey" PRIMARY KEY ("environment","unitType","unitId","testName","definitionVersion")
 );
 
 -- CreateTable
@@ -45,6 +45,7 @@ CREATE TABLE "EventUnitGoal" (
     "unitType" TEXT NOT NULL,
     "unitId" TEXT NOT NULL,
     "goal" TEXT NOT NULL,
+    "unique" BOOLEAN NOT NULL,
     "count" INTEGER NOT NULL,
     "sum" DOUBLE PRECISION NOT NULL,
     "sumSquares" DOUBLE PRECISION NOT NULL,
@@ -73,7 +74,4 @@ CREATE TABLE "EventAggregate" (
 );
 
 -- CreateIndex
-CREATE INDEX "EventReceipt_at_idx" ON "EventReceipt"("at");
-
--- CreateIndex
-CREATE INDEX "EventExposure_environment_unitType_unitId_idx" ON "EventExposure"("environment", "unitType", "unitId");
+CREATE INDEX "EventReceipt_at_idx" ON "EventReceipt" USING BRIN ("at");

@@ -55,7 +55,7 @@ export async function POST(request: Request): Promise<Response> {
     }
     const now = new Date();
     const checked = body.events.map((event) => checkEvent(event, { now, retentionDays: deps.config.events.retentionDays, environment: token.environment, matrices }));
-    const result = await recordEvents(deps.prisma, checked, now);
+    const result = await recordEvents(deps.prisma, checked, { now, database: deps.config.databaseUrl ? 'postgres' : 'pglite' });
 
     if (Date.now() - (holder.__proctorLastPrune ?? 0) >= PRUNE_EVERY_MS) {
       holder.__proctorLastPrune = Date.now();
