@@ -325,11 +325,12 @@ export class ProctorClientCore {
   private logExposure(matrix: TestMatrixArtifact, testName: string, bucket: AssignedBucket | undefined, value: number, identifiers: Record<string, string | null | undefined>): void {
     const definition = own(matrix.tests, testName);
     // Silent tests are never logged; a test the loader replaced by its fallback ("default") is unknown to the server.
-    if (!definition || definition.silent || definition.version === 'default' || !definition.testType || definition.testType === 'RANDOM') return;
+    // No version: the server refuses the exposure (results are split by definition revision), so it is not sent.
+    if (!definition || definition.silent || !definition.version || definition.version === 'default' || !definition.testType || definition.testType === 'RANDOM') return;
     const unitId = own(identifiers, definition.testType);
     if (!unitId) return;
     const fallback = !bucket || bucket.value === -1;
-    const definitionVersion = definition.version ?? '';
+    const definitionVersion = definition.version;
     const key = `${testName}\u0000${definition.testType}\u0000${unitId}\u0000${definitionVersion}\u0000${value}\u0000${fallback}`;
     if (this.exposed.has(key) || this.exposedBefore.has(key)) return;
     const generation = Math.max(1, Math.ceil((this.options.events ? (this.options.events.dedupeSize ?? 10_000) : 10_000) / 2));
