@@ -280,6 +280,8 @@ describe('the stored queue (Node: append-only file)', () => {
     const text = `${e('a')}\n${e('b')}\n{"d":["a"]}\n${e('c')}\n${e('d').slice(0, 20)}`;
     expect(readQueueText(text).map((event) => event.id)).toEqual(['b', 'c']);
     expect(readQueueText(`not json\n${e('x')}\n`).map((event) => event.id)).toEqual(['x']);
+    // A record whose newline was not written is not taken, even when its JSON happens to be complete.
+    expect(readQueueText(`${e('x')}\n${e('y')}`).map((event) => event.id)).toEqual(['x']);
   });
 
   it('keeps queued events across a restart and refuses a folder a live process holds', async () => {
