@@ -135,4 +135,24 @@ describe('the browser build in Chromium', () => {
     expect(await inPage(page, (c) => c.eventStats())).toMatchObject({ queued: 0, duplicates: 4, accepted: 0 });
     expect(server.stored.size).toBe(4);
   });
+
+  it('a tab closed before sending leaves its queue; the next page (another tab) adopts and sends it', async () => {
+    const { server, page } = await setUp();
+    await startClient(page, { flushIntervalMs: 600_000, beacon: false });
+    await inPage(page, (c) => {
+      for (let i = 0; i < 3; i++) c.activate('color', { USER: `t${i}` });
+    });
+    const other = await page.context().newPage(); // opened while the first lives: it must not take the first's queue
+    await other.goto(`${server.url}/app.html`);
+    await startClient(other, { flushIntervalMs: 50, beacon: false });
+    expect(await inPage(other, (c) => c.flush())).toBe(true);
+    expect(server.stored.size).toBe(0);
+    await page.close();
+    const next = await other.context().newPage();
+    await next.goto(`${server.url}/app.html`);
+    await startClient(next, { flushIntervalMs: 50, beacon: false });
+    await until(() => server.stored.size === 3, 'the closed tab\'s events');
+    expect(await inPage(next, (c) => c.flush())).toBe(true);
+    expect(server.received).toHaveLength(3);
+  });
 });
