@@ -20,11 +20,13 @@ function randomHex(bytes: number): string {
 
 function hookPageHide(delivery: EventDelivery, token: string | undefined, url: string, beacon: boolean): void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return;
+  let lastBeacon: string | null = null;
   const onHidden = () => {
     delivery.saveNow();
     if (!beacon || typeof navigator.sendBeacon !== 'function') return;
     const body = delivery.beaconBody(BEACON_MAX_BYTES, token);
-    if (body) navigator.sendBeacon(url, body);
+    // visibilitychange and pagehide both fire when leaving a page: one beacon for the same queue.
+    if (body && body !== lastBeacon && navigator.sendBeacon(url, body)) lastBeacon = body;
   };
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') onHidden();

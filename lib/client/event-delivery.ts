@@ -184,7 +184,7 @@ export class EventDelivery {
     this.order.push(event);
     if (this.options.store) this.added.push(event);
     this.trim();
-    if (!this.persistTimer && this.options.store) this.persistTimer = background(setTimeout(() => this.persist(), 0));
+    if (!this.persistTimer && this.options.store) this.persistTimer = setTimeout(() => this.persist(), 0); // not unref'd: a process about to exit still writes its queue
     this.scheduleFlush(this.queue.size >= (this.options.batchSize ?? 100) ? 0 : (this.options.flushIntervalMs ?? 100));
   }
 
@@ -446,7 +446,7 @@ export class EventDelivery {
     if (status === 'accepted') this.counters.accepted++;
     else if (status === 'duplicate') this.counters.duplicates++;
     else if (status === 'rejected') this.counters.rejected++;
-    if (!this.persistTimer && this.options.store) this.persistTimer = background(setTimeout(() => this.persist(), 0));
+    if (!this.persistTimer && this.options.store) this.persistTimer = setTimeout(() => this.persist(), 0); // not unref'd: a process about to exit still writes its queue
   }
 
   private retryLater(error: Error, retryAfterMs: number | null, progressed = false): boolean {
