@@ -9,23 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestMatrixArtifact } from '@/lib/proctor/model';
 import { buildBrowserClient } from '../../scripts/build-client.mjs';
+import { consumable, matrixOf, specificationOf } from '../support/client-matrix';
 import { EventsServerDouble } from '../support/events-server-double';
 
-const MATRIX: TestMatrixArtifact = {
-  audit: { version: 'm-browser', updated: 1_700_000_000_000, updatedDate: '', updatedBy: 'test' },
-  tests: {
-    color: {
-      constants: {}, version: '4', salt: '&color', rule: null,
-      buckets: [{ name: 'inactive', value: -1, description: '' }, { name: 'a', value: 0, description: '' }, { name: 'b', value: 1, description: '' }],
-      allocations: [{ rule: null, ranges: [{ bucketValue: 0, length: 0.5 }, { bucketValue: 1, length: 0.5 }], id: '#A1', name: '' }],
-      silent: false, testType: 'USER', description: '', metaTags: [], dependsOn: null, evaluateForIncognitoUsers: false,
-      enableUnitlessAllocations: false, containsUnitlessAllocation: false, forceLogging: false, payloadExperimentConfig: null, dynamic: false,
-    },
-  },
-};
-const SPEC = { tests: { color: { fallbackValue: -1, buckets: { inactive: -1, a: 0, b: 1 } } } };
+const MATRIX = matrixOf('m-browser', { color: consumable([-1, 0, 1], [[0, 0.5], [1, 0.5]], { version: '4', salt: '&color' }) });
+const SPEC = specificationOf(MATRIX);
 
 let browser: Browser;
 let bundleDir: string;

@@ -7,22 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestMatrixArtifact } from '@/lib/proctor/model';
 import { ClientEventsChild } from '../support/client-events-child';
+import { consumable, matrixOf, specificationOf } from '../support/client-matrix';
 import { EventsServerDouble } from '../support/events-server-double';
 
-const MATRIX: TestMatrixArtifact = {
-  audit: { version: 'm1', updated: 1_700_000_000_000, updatedDate: '', updatedBy: 'test' },
-  tests: {
-    color: {
-      constants: {}, version: '3', salt: '&color', rule: null,
-      buckets: [{ name: 'inactive', value: -1, description: '' }, { name: 'a', value: 0, description: '' }, { name: 'b', value: 1, description: '' }],
-      allocations: [{ rule: null, ranges: [{ bucketValue: 0, length: 0.5 }, { bucketValue: 1, length: 0.5 }], id: '#A1', name: '' }],
-      silent: false, testType: 'USER', description: '', metaTags: [], dependsOn: null, evaluateForIncognitoUsers: false,
-      enableUnitlessAllocations: false, containsUnitlessAllocation: false, forceLogging: false, payloadExperimentConfig: null, dynamic: false,
-    },
-  },
-};
+const MATRIX = matrixOf('m1', { color: consumable([-1, 0, 1], [[0, 0.5], [1, 0.5]], { version: '3', salt: '&color' }) });
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -40,7 +29,7 @@ describe('a Node client process killed with SIGKILL', () => {
     // The endpoint fails for now: the first process can only queue.
     server.script.push(...Array.from({ length: 1000 }, () => ({ status: 503 })));
     const options = {
-      baseUrl: server.url, environment: 'qa' as const, specification: { tests: { color: { fallbackValue: -1, buckets: { inactive: -1, a: 0, b: 1 } } } },
+      baseUrl: server.url, environment: 'qa' as const, specification: specificationOf(MATRIX),
       stream: false, pollIntervalMs: 0, token: server.token, events: { directory: dir, backoff: { initialMs: 20, maxMs: 100 } },
     };
     const first = new ClientEventsChild(options);

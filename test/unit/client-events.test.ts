@@ -11,41 +11,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProctorClient, type ProctorClientOptions } from '@/lib/client';
 import { retryDelayMs, parseRetryAfter } from '@/lib/client/event-delivery';
 import { FileEventStore, readQueueText } from '@/lib/client/event-store-file';
-import type { ConsumableTestDefinition, TestMatrixArtifact } from '@/lib/proctor/model';
+import { consumable, matrixOf } from '../support/client-matrix';
 import { EventsServerDouble } from '../support/events-server-double';
 
-function consumable(buckets: number[], ranges: [number, number][], extra: Partial<ConsumableTestDefinition> = {}): ConsumableTestDefinition {
-  return {
-    constants: {},
-    version: '7',
-    salt: '&t',
-    rule: null,
-    buckets: buckets.map((value) => ({ name: value < 0 ? 'inactive' : `b${value}`, value, description: '' })),
-    allocations: [{ rule: null, ranges: ranges.map(([bucketValue, length]) => ({ bucketValue, length })), id: '#A1', name: '' }],
-    silent: false,
-    testType: 'USER',
-    description: '',
-    metaTags: [],
-    dependsOn: null,
-    evaluateForIncognitoUsers: false,
-    enableUnitlessAllocations: false,
-    containsUnitlessAllocation: false,
-    forceLogging: false,
-    payloadExperimentConfig: null,
-    dynamic: false,
-    ...extra,
-  };
-}
-
-const MATRIX: TestMatrixArtifact = {
-  audit: { version: 'matrix-rev-9', updated: 1_700_000_000_000, updatedDate: '', updatedBy: 'test' },
-  tests: {
-    color: consumable([-1, 0, 1], [[0, 0.5], [1, 0.5]]),
-    quiet: consumable([-1, 0, 1], [[0, 0.5], [1, 0.5]], { silent: true }),
-    off: consumable([-1, 0], [[-1, 1], [0, 0]]),
-    gated: consumable([-1, 0], [[0, 1]], { rule: 'country == "NZ"' }),
-  },
-};
+const MATRIX = matrixOf('matrix-rev-9', {
+  color: consumable([-1, 0, 1], [[0, 0.5], [1, 0.5]]),
+  quiet: consumable([-1, 0, 1], [[0, 0.5], [1, 0.5]], { silent: true }),
+  off: consumable([-1, 0], [[-1, 1], [0, 0]]),
+  gated: consumable([-1, 0], [[0, 1]], { rule: 'country == "NZ"' }),
+});
 
 const SPEC = {
   tests: {
