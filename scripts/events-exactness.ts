@@ -156,9 +156,10 @@ export async function runExactness(options: ExactnessOptions): Promise<Exactness
     // Retries: 10% of the events, sent again in later batches (the old ones only once they are past the retention).
     const retryQueue: Planned[] = [];
     let next = 0;
+    // 900 new events and up to 100 retries per batch: the contract's 1,000 at most.
     const take = () => {
       const batch: Planned[] = [];
-      while (batch.length < BATCH && next < plan.length) batch.push(plan[next++]);
+      while (batch.length < BATCH - BATCH / 10 && next < plan.length) batch.push(plan[next++]);
       return batch;
     };
     const sender = async () => {
