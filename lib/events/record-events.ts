@@ -11,6 +11,7 @@
  * The caller acknowledges only after the commit; on PostgreSQL the commit is made synchronous for this transaction
  * (whatever the server's default), and the embedded database fsyncs its WAL on commit (lib/db/pglite-server.mjs).
  */
+import type { Pool, PoolClient } from 'pg';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { hourOf, type Checked, type ConversionEvent, type ExposureEvent } from './validate-events';
 
@@ -27,24 +28,52 @@ export interface BatchResult {
   rejected: number;
 }
 
-type Tx = Pick<PrismaClient, '$executeRawUnsafe' | '$queryRawUnsafe'>;
+/** The database as lib/db/client.ts opens it: the pool when there is one (Prisma costs ~40 ms per 1,000-event batch here). */
+export interface EventDatabase {
+  prisma: PrismaClient;
+  pool?: Pool;
+  kind: 'pglite' | 'postgres';
+}
+
+/** One transaction's statements, whichever way they travel. */
+interface Tx {
+  run(sql: string, ...params: unknown[]): Promise<unknown>;
+  rows<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+}
+
+async function inTransaction<T>(db: EventDatabase, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!db.pool) {
+    return db.prisma.$transaction(
+      (prisma) => work({ run: (sql, ...params) => prisma.$executeRawUnsafe(sql, ...params), rows: <R>(sql: string, ...params: unknown[]) => prisma.$queryRawUnsafe<R[]>(sql, ...params) }),
+      { timeout: 60_000, maxWait: 60_000 },
+    );
+  }
+  const client: PoolClient = await db.pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work({ run: (sql, ...params) => client.query(sql, params), rows: async <R>(sql: string, ...params: unknown[]) => (await client.query(sql, params)).rows as R[] });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
 
 const unitKey = (event: { environment: string; unitType: string; unitId: string }) => `${event.environment}\u0000${event.unitType}\u0000${event.unitId}`;
 const iso = (date: Date) => date.toISOString();
 
 export interface RecordOptions {
   now?: Date;
-  /**
-   * A PostgreSQL server (the default) or the embedded database. On a server, other sessions store events at the same
-   * time (several instances), so the batch's units are locked first (see EventUnit), and the commit is made
-   * synchronous whatever the server's default. The embedded database has one session (its transactions never overlap)
-   * and commits synchronously (lib/db/pglite-server.mjs): both statements would be round trips for nothing.
-   */
-  database?: 'postgres' | 'pglite';
 }
 
 /** Stores the accepted events of `checked` and answers per event, in the order sent. */
-export async function recordEvents(prisma: PrismaClient, checked: Checked[], options: RecordOptions = {}): Promise<BatchResult> {
+export async function recordEvents(db: EventDatabase, checked: Checked[], options: RecordOptions = {}): Promise<BatchResult> {
   const now = options.now ?? new Date();
   const results: EventResult[] = checked.map((entry) => (entry.ok ? { id: entry.event.id, status: 'accepted' as const } : { id: entry.id, status: 'rejected' as const, reason: entry.reason }));
   // An id twice in one batch: the first is the event, the others its duplicates.
@@ -57,7 +86,10 @@ export async function recordEvents(prisma: PrismaClient, checked: Checked[], opt
   const candidates = [...firstIndex.values()].map((index) => (checked[index] as Extract<Checked, { ok: true }>).event);
 
   if (candidates.length > 0) {
-    const stored = await prisma.$transaction(async (tx) => storeNew(tx, candidates, now, (options.database ?? 'postgres') === 'postgres'), { timeout: 60_000, maxWait: 60_000 });
+    // On a PostgreSQL server, other sessions store events at the same time (several instances): the batch's units are
+    // locked first (see EventUnit) and the commit is made synchronous whatever the server's default. The embedded
+    // database has one session (transactions never overlap) and commits synchronously (lib/db/pglite-server.mjs).
+    const stored = await inTransaction(db, (tx) => storeNew(tx, candidates, now, db.kind === 'postgres'));
     for (const [id, index] of firstIndex) if (!stored.has(id)) results[index].status = 'duplicate';
   }
   let accepted = 0;
@@ -74,10 +106,10 @@ export async function recordEvents(prisma: PrismaClient, checked: Checked[], opt
 /** Returns the ids that were new (stored now). */
 async function storeNew(tx: Tx, events: Array<ExposureEvent | ConversionEvent>, now: Date, server: boolean): Promise<Set<string>> {
   // Acknowledged means on disk, even on a server running with synchronous_commit = off.
-  if (server) await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = on`);
+  if (server) await tx.run(`SET LOCAL synchronous_commit = on`);
 
   const units = server ? [...new Map(events.map((event) => [unitKey(event), event])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
-  if (server) await tx.$executeRawUnsafe(
+  if (server) await tx.run(
     // DO UPDATE … WHERE false writes nothing but still locks the existing row (PostgreSQL's ON CONFLICT rules).
     `INSERT INTO "EventUnit" ("environment", "unitType", "unitId", "firstSeenAt")
      SELECT u.environment, u."unitType", u."unitId", $2::timestamp FROM jsonb_to_recordset($1::jsonb) AS u(environment text, "unitType" text, "unitId" text, ord int) ORDER BY u.ord
@@ -86,7 +118,7 @@ async function storeNew(tx: Tx, events: Array<ExposureEvent | ConversionEvent>, 
     iso(now),
   );
 
-  const fresh = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+  const fresh = await tx.rows<{ id: string }>(
     `INSERT INTO "EventReceipt" ("id", "at") SELECT r.id, r.at FROM jsonb_to_recordset($1::jsonb) AS r(id text, at timestamp)
      ON CONFLICT ("id") DO NOTHING RETURNING "id"`,
     JSON.stringify(events.map((event) => ({ id: event.id, at: iso(event.sentAt) }))),
@@ -121,7 +153,7 @@ async function storeConversions(tx: Tx, conversions: ConversionEvent[]): Promise
     total.sum += event.value;
     total.sumSquares += event.value * event.value;
   }
-  await tx.$executeRawUnsafe(
+  await tx.run(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(environment text, "unitType" text, "unitId" text, goal text, "unique" boolean, count int, sum float8, "sumSquares" float8, "firstAt" timestamp, "lastAt" timestamp)
      ), old AS (
@@ -158,7 +190,7 @@ const ADD_ON_CONFLICT = `ON CONFLICT ("testName", "environment", "definitionVers
        "sum" = "EventAggregate"."sum" + excluded."sum", "unitSumSquares" = "EventAggregate"."unitSumSquares" + excluded."unitSumSquares"`;
 
 async function storeExposures(tx: Tx, exposures: ExposureEvent[]): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.run(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("testName" text, environment text, "definitionVersion" text, "unitType" text, "unitId" text,
          bucket int, "allocationId" text, fallback boolean, "matrixVersion" text, "exposedAt" timestamp, hour timestamp, ord int)

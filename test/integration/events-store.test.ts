@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 async function send(events: unknown[], at: CheckOptions = options) {
-  return recordEvents(db.prisma, events.map((event) => checkEvent(event, at)), { now: at.now });
+  return recordEvents(db, events.map((event) => checkEvent(event, at)), { now: at.now });
 }
 
 async function arms(test = 'color', environment: 'production' | 'trunk' = 'production') {

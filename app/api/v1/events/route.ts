@@ -1,5 +1,6 @@
 import { recordAudit } from '@/lib/audit/record-audit';
 import { clientAddress } from '@/lib/client-address';
+import { getDatabase } from '@/lib/db/client';
 import { resolveConsumerToken } from '@/lib/distribution/consumer-tokens';
 import { ENVIRONMENTS, type Environment } from '@/lib/domain/environment';
 import { isAppError } from '@/lib/errors';
@@ -55,7 +56,7 @@ export async function POST(request: Request): Promise<Response> {
     }
     const now = new Date();
     const checked = body.events.map((event) => checkEvent(event, { now, retentionDays: deps.config.events.retentionDays, environment: token.environment, matrices }));
-    const result = await recordEvents(deps.prisma, checked, { now, database: deps.config.databaseUrl ? 'postgres' : 'pglite' });
+    const result = await recordEvents(await getDatabase(), checked, { now });
 
     if (Date.now() - (holder.__proctorLastPrune ?? 0) >= PRUNE_EVERY_MS) {
       holder.__proctorLastPrune = Date.now();
