@@ -2,7 +2,8 @@
  * Event ingestion throughput (issue #19), embedded (PGlite) and on PostgreSQL, each beside its baseline in the same run:
  * - ours: POST /api/v1/events over HTTP to the production build (`next start`), batches of 1,000, 10% of each batch
  *   retries of events already sent (answered "duplicate"), several batches in flight;
- * - baseline: the same rows (same batches, same retries) as a raw batched `INSERT … ON CONFLICT DO NOTHING` (rows as one JSON parameter, sorted by id)
+ * - baseline: the same rows (same batches, same retries) as a raw batched `INSERT … ON CONFLICT DO NOTHING` (rows as one JSON parameter, sorted by id, through the same
+ *   connection pool)
  *   into a plain table of the same database (for PGlite, its data folder reopened the way the app opens it once the
  *   server stopped: PGlite serves one connection).
  * Figures are ms per 10,000 events (lower is better; events/s in the note). Goals: ours ≥ 50% of the baseline's
@@ -97,10 +98,10 @@ async function rawInsert(db: Database, batches: Array<Array<Record<string, unkno
       // Sorted by id, as any concurrent batched upsert must be: concurrent batches sharing ids would deadlock otherwise.
       // The rows travel as one JSON parameter, as ours do (10,000 bind parameters cost Prisma more than the insert).
       const rows = [...new Map(batch.map(toRow).map((row) => [row.id, row])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-      await db.prisma.$executeRawUnsafe(
-        `INSERT INTO "${table}" SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, type text, time timestamp(3), environment text, "unitType" text, "unitId" text, test text, bucket int, goal text, value float8) ON CONFLICT DO NOTHING`,
-        JSON.stringify(rows),
-      );
+      const sql = `INSERT INTO "${table}" SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, type text, time timestamp(3), environment text, "unitType" text, "unitId" text, test text, bucket int, goal text, value float8) ON CONFLICT DO NOTHING`;
+      // Through the connection pool, as ours goes (lib/events/record-events.ts).
+      if (db.pool) await db.pool.query(sql, [JSON.stringify(rows)]);
+      else await db.prisma.$executeRawUnsafe(sql, JSON.stringify(rows));
     });
   } finally {
     await db.prisma.$executeRawUnsafe(`DROP TABLE "${table}"`);
