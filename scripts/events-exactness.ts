@@ -51,6 +51,8 @@ interface Planned {
   kind: 'exposure' | 'conversion';
   old: boolean;
   value: number;
+  /** Sent before: this send is a retry. */
+  retried?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,7 +134,7 @@ export async function runExactness(options: ExactnessOptions): Promise<Exactness
                 expiredRetries++;
               }
             });
-            if (retry) retriesSent += batch.length;
+            retriesSent += batch.filter((p) => p.retried).length;
             return;
           }
           await response.arrayBuffer();
@@ -166,7 +168,7 @@ export async function runExactness(options: ExactnessOptions): Promise<Exactness
       for (;;) {
         const batch = take();
         if (batch.length === 0) return;
-        const retry = retryQueue.splice(0, Math.floor(BATCH / 10)).filter((p) => !p.old);
+        const retry = retryQueue.splice(0, Math.floor(BATCH / 10)).filter((p) => !p.old).map((p) => ({ ...p, retried: true }));
         await deliver([...batch, ...retry], retry.length > 0);
         for (const p of batch) if (rand() < 0.1) retryQueue.push(p);
         if (kills === 0 && acknowledged >= killAt && !killing) {
@@ -179,10 +181,10 @@ export async function runExactness(options: ExactnessOptions): Promise<Exactness
     await Promise.all(Array.from({ length: SENDERS }, sender));
     // Whatever is left to retry, and every old event again once it is past the retention (it must be refused, not counted).
     const leftovers = retryQueue.filter((p) => !p.old);
-    for (let i = 0; i < leftovers.length; i += BATCH) await deliver(leftovers.slice(i, i + BATCH), true);
+    for (let i = 0; i < leftovers.length; i += BATCH) await deliver(leftovers.slice(i, i + BATCH).map((p) => ({ ...p, retried: true })), true);
     const olds = plan.filter((p) => p.old);
     await sleep(OLD_MARGIN_MS + 1000);
-    for (let i = 0; i < olds.length; i += BATCH) await deliver(olds.slice(i, i + BATCH), true);
+    for (let i = 0; i < olds.length; i += BATCH) await deliver(olds.slice(i, i + BATCH).map((p) => ({ ...p, retried: true })), true);
 
     // The tally: what the acknowledged events add up to, per bucket.
     const expected: ExactnessReport['expected'] = {};
