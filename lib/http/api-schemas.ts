@@ -81,6 +81,7 @@ export const EVENTS_BODY: JsonSchema = {
   additionalProperties: false,
   required: ['events'],
   properties: {
+    token: { type: 'string', maxLength: 200, description: 'The application token, only when the request cannot carry an Authorization header (navigator.sendBeacon).' },
     events: {
       type: 'array',
       maxItems: 1000,

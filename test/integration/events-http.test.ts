@@ -74,6 +74,13 @@ describe('POST /api/v1/events', () => {
     expect(audit.json.entries.some((entry: { action: string; outcome: string }) => entry.action === 'events' && entry.outcome === 'refused')).toBe(true);
   });
 
+  it('takes the token from the body when there is no Authorization header (navigator.sendBeacon), with the same checks', async () => {
+    const beacon = (token: string) => fetch(`${app.baseUrl}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify({ token, events: [exposure()] }) });
+    expect((await (await beacon(tokens.events)).json()).accepted).toBe(1);
+    expect((await beacon(tokens.heartbeat)).status).toBe(403);
+    expect((await beacon('pct_nope')).status).toBe(401);
+  });
+
   it('answers per event against the production matrix, and a duplicate as such', async () => {
     const first = exposure();
     const response = await post(tokens.events, {

@@ -38,8 +38,11 @@ export async function POST(request: Request): Promise<Response> {
   let release: (() => void) | undefined;
   try {
     const deps = await getRouteDeps();
-    const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'), 'events');
-    const body = validateBody<{ events: unknown[] }>(EVENTS_BODY, await parseJsonBody(request, MAX_BODY_BYTES));
+    // navigator.sendBeacon cannot set headers: without an Authorization header the token may come in the body.
+    const header = request.headers.get('authorization');
+    const headerToken = header ? await resolveConsumerToken(deps.prisma, header, 'events') : null;
+    const body = validateBody<{ events: unknown[]; token?: string }>(EVENTS_BODY, await parseJsonBody(request, MAX_BODY_BYTES));
+    const token = headerToken ?? (await resolveConsumerToken(deps.prisma, body.token ? `Bearer ${body.token}` : null, 'events'));
     const budget = (holder.__proctorIngestBudget ??= new IngestBudget(deps.config.events.maxInFlight));
     release = budget.acquire(body.events.length);
 
