@@ -52,6 +52,8 @@ function opsLine(name: string, ops: number, ratio: number): string {
 
 // Static specifiers so bundlers/tsx resolve them; a missing file fails only its own import.
 const MODULES: ModuleEntry[] = [
+  // Event ingestion over HTTP vs a raw INSERT, embedded and on PostgreSQL: isolated (servers, a PostgreSQL server).
+  { name: 'events', load: () => import('./events'), exportName: 'benchEvents', isolate: true },
   {
     name: 'rules',
     load: () => import('./rules' as string),
@@ -89,6 +91,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'store', load: () => import('./store'), exportName: 'benchStore', isolate: true },
   // Starts the built app and client fleets: isolated so its servers and sockets do not skew the other modules.
   { name: 'distribution', load: () => import('./distribution'), exportName: 'benchDistribution', isolate: true },
+  // activate vs getGroups per call, and the heap with the event queue full: isolated so the heap figure is its own.
+  { name: 'client', load: () => import('./client'), exportName: 'benchClient', isolate: true },
 ];
 
 interface Args {

@@ -40,6 +40,12 @@ export interface AppConfig {
   matrixPublishDir?: string;
   /** Consumers not heard from for this many minutes are no longer active (not checked on promotion; default 15). */
   consumerActiveMinutes: number;
+  /**
+   * Measurement events (issue #19): raw event ids are kept this many days for exact de-duplication, and events older
+   * than that are refused as expired (default 30); at most this many events are being stored at once before
+   * POST /api/v1/events answers 429 (default 20000).
+   */
+  events: { retentionDays: number; maxInFlight: number };
   /** JIRA as the issue tracker; absent (PROCTOR_JIRA_URL unset) = the built-in tracker. See docs/jira.md. */
   jira?: JiraConfig;
 }
@@ -156,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: ['debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'info',
     matrixPublishDir: env.PROCTOR_MATRIX_PUBLISH_DIR?.trim() ? path.resolve(/*turbopackIgnore: true*/ env.PROCTOR_MATRIX_PUBLISH_DIR.trim()) : undefined,
     consumerActiveMinutes: readInt(env.PROCTOR_CONSUMER_ACTIVE_MINUTES, 15),
+    events: { retentionDays: Math.max(readInt(env.PROCTOR_EVENTS_RETENTION_DAYS, 30), 1), maxInFlight: Math.max(readInt(env.PROCTOR_EVENTS_MAX_IN_FLIGHT, 20_000), 1000) },
     jira: loadJiraConfig(env),
   };
 }

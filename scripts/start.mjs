@@ -18,3 +18,25 @@ const port = process.env.PORT || '3000';
 const server = spawn(process.execPath, [nextBin, 'start', '-p', port, ...process.argv.slice(2)], { stdio: 'inherit', env: serverEnvironment() });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));
+
+// The embedded demo starts with weeks of measured traffic for its demo tests (issue #19): once the server answers,
+// the simulator (scripts/simulate.ts, the real client against the real endpoint) runs once per database — it marks
+// the database with the events token it creates, so later starts find it and do nothing. Only for the demo setup
+// (the embedded database, demo accounts on: the same rule as lib/config.ts); PROCTOR_DEMO_TRAFFIC=0 turns it off.
+const flag = (value) => (value === undefined || value === '' ? undefined : !/^(0|false|no|off)$/i.test(value.trim()));
+const demo = flag(process.env.PROCTOR_DEMO) ?? (!process.env.DATABASE_URL?.trim() && !process.env.PROCTOR_GIT_URL?.trim());
+if (demo && !process.env.DATABASE_URL?.trim() && flag(process.env.PROCTOR_DEMO_TRAFFIC) !== false) {
+  const url = `http://127.0.0.1:${port}`;
+  const waitAndSimulate = async () => {
+    for (let waited = 0; waited < 600_000; waited += 1000) {
+      const ready = await fetch(`${url}/api/health`).then((response) => response.status === 200, () => false);
+      if (ready) {
+        const simulator = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--url', url, '--demo-once', '--days', '21', '--users', '6000', '--seed', '1'], { stdio: 'inherit' });
+        simulator.unref();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  };
+  void waitAndSimulate();
+}

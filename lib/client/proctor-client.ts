@@ -6,14 +6,13 @@
  * down it keeps the last good matrix and retries with exponential backoff. It reports itself with a heartbeat so the
  * webapp knows who runs which revision and can refuse promotions that would break it.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import type { Environment } from '../domain/environment';
 import { determineGroups, type AssignedBucket } from '../proctor/determine-groups';
 import type { ProctorSpecification, TestMatrixArtifact } from '../proctor/model';
 import { parseMatrix } from '../proctor/parse-definition';
 import { consolidateMatrix, type VerifyMatrixResult } from '../proctor/verify-matrix';
+import { EventDelivery, type ClientEvent, type DeliveryStats, type EventStore, type ExposureEvent } from './event-delivery';
+import { isoTime, nameBasedId, uuidv7 } from './event-ids';
 import { forceGroupsFromRequest, parseForceGroups, type ForceGroups } from './force-groups';
 
 export type ClientEnvironment = Environment;
@@ -47,6 +46,58 @@ export interface ProctorClientOptions {
   fetch?: typeof fetch;
   /** Problems the client recovered from (server down, invalid matrix …); default: console.warn once per distinct message. */
   onError?: (error: Error) => void;
+  /**
+   * Exposure and conversion events (activate / track). On by default when `baseUrl` is set (sent to
+   * {baseUrl}/api/v1/events with `events.token`, else `token`); `false` turns logging off.
+   */
+  events?: EventOptions | false;
+}
+
+export interface EventOptions {
+  /** Events endpoint, default {baseUrl}/api/v1/events. */
+  url?: string;
+  /** Application token with the events scope (default: `token`). */
+  token?: string;
+  /** Node: folder for the queue file, so queued events survive a restart (one folder per process). Default: memory only. */
+  directory?: string;
+  /** Browser: localStorage key prefix (default "proctor-events:<environment>"); `false` = memory only. */
+  storageKey?: string | false;
+  /** Browser: send what is queued with navigator.sendBeacon when the page is hidden (default true). */
+  beacon?: boolean;
+  /** Longest wait before queued events are sent (default 100 ms). */
+  flushIntervalMs?: number;
+  /** Send as soon as this many events are queued (default 100). */
+  batchSize?: number;
+  /** Most events per request (default 500, at most 1,000). */
+  maxBatchEvents?: number;
+  /** Queue bound; when full the oldest event is dropped and counted (default 10,000; browser 1,000). */
+  maxQueue?: number;
+  /** Retry delays, doubling with jitter (default 500 ms … 60 s); Retry-After is honoured. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** Exposures remembered per process so one unit's exposure to one test revision is logged once (default 10,000). */
+  dedupeSize?: number;
+  /** An EventStore of your own instead of the file / localStorage one. */
+  store?: EventStore;
+}
+
+export interface TrackOptions {
+  /** Amount for counting/value goals (default 1). */
+  value?: number;
+  /** Binary goal: counts a unit once (the event gets an id derived from environment, unit and goal). */
+  unique?: boolean;
+}
+
+/** What differs between Node and the browser: the only place platform APIs enter the client. */
+export interface ClientPlatform {
+  instanceId(): string;
+  /** Node only: `file:` matrices. */
+  readMatrixFile?(file: string, lastMtimeMs: number): Promise<{ text: string; mtimeMs: number } | null>;
+  /** The store that keeps queued events across restarts, or null for memory only. */
+  eventStore?(options: EventOptions, environment: Environment): EventStore | null;
+  /** Called once the delivery exists (the browser hooks page hiding here). */
+  attachDelivery?(delivery: EventDelivery, options: EventOptions, token: string | undefined, url: string): void;
+  /** Default queue bound. */
+  defaultMaxQueue?: number;
 }
 
 export interface MatrixUpdate {
@@ -77,6 +128,11 @@ export interface ProctorGroups {
   value(testName: string): number;
   /** Tests that were forced in this call. */
   forced: string[];
+  /**
+   * The bucket value, like `value(test)`, and logs this unit's exposure to the test (once per unit and test revision
+   * in this process). Silent tests, forced groups and tests without a unit id for their type are not logged.
+   */
+  activate(testName: string): number;
 }
 
 export interface ClientStatus {
@@ -91,6 +147,21 @@ export interface ClientStatus {
 }
 
 const EMPTY_AUDIT = { version: '', updated: 0, updatedDate: '', updatedBy: '' };
+const own = <T>(record: Record<string, T> | undefined, key: string): T | undefined => (record && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined);
+
+/** Without a platform (tests of the core): no files, no stored queue. */
+const BARE_PLATFORM: ClientPlatform = {
+  instanceId: () => {
+    const bytes = new Uint8Array(3);
+    globalThis.crypto.getRandomValues(bytes);
+    return `client-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  },
+};
+
+/** Node: the client's timers do not keep the process alive (browsers have no unref). */
+function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  (timer as { unref?: () => void }).unref?.();
+}
 
 function sleepMs(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -103,8 +174,17 @@ function sleepMs(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export class ProctorClient {
+/** The client without platform APIs; `ProctorClient` from lib/client (Node) or lib/client/browser adds them. */
+export class ProctorClientCore {
   private readonly options: ProctorClientOptions;
+  private readonly platform: ClientPlatform;
+  private readonly delivery: EventDelivery | null;
+  /**
+   * Exposures logged by this process, in two generations: when the current one is full it becomes the previous one
+   * and the oldest generation is forgotten. Bounded, O(1), no first-entry deletes.
+   */
+  private exposed = new Set<string>();
+  private exposedBefore = new Set<string>();
   private readonly fetchImpl: typeof fetch;
   private readonly stopper = new AbortController();
   private matrix: TestMatrixArtifact;
@@ -121,25 +201,44 @@ export class ProctorClient {
   private readonly listeners = new Set<(update: MatrixUpdate) => void>();
   private readonly instanceId: string;
   private reportedErrors = new Set<string>();
-  private pollTimer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private started = false;
 
-  constructor(options: ProctorClientOptions) {
+  constructor(options: ProctorClientOptions, platform: ClientPlatform = BARE_PLATFORM) {
     if (!options.baseUrl === !options.file) throw new Error('ProctorClient: give exactly one of baseUrl or file.');
     this.options = options;
-    this.fetchImpl = options.fetch ?? fetch;
-    this.instanceId = options.application?.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.platform = platform;
+    this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
+    this.instanceId = options.application?.instanceId ?? platform.instanceId();
+    this.delivery = this.createDelivery();
     // Before the first load every required test falls back, like a loader with no matrix.
     this.matrix = consolidateMatrix({ audit: EMPTY_AUDIT, tests: {} }, options.specification).matrix;
   }
 
-  /** Creates the client and waits for the first load attempt (it never throws for an unreachable server). */
-  static async create(options: ProctorClientOptions): Promise<ProctorClient> {
-    const client = new ProctorClient(options);
-    await client.start();
-    return client;
+  private createDelivery(): EventDelivery | null {
+    const { events, baseUrl, token, environment, fetch: fetchOption } = this.options;
+    if (events === false) return null;
+    const eventOptions = events ?? {};
+    const url = eventOptions.url ?? (baseUrl ? `${baseUrl.replace(/\/+$/, '')}/api/v1/events` : null);
+    if (!url) return null;
+    const eventToken = eventOptions.token ?? token;
+    const delivery = new EventDelivery({
+      url,
+      token: eventToken,
+      fetch: fetchOption,
+      flushIntervalMs: eventOptions.flushIntervalMs,
+      batchSize: eventOptions.batchSize,
+      maxBatchEvents: eventOptions.maxBatchEvents,
+      maxQueue: eventOptions.maxQueue ?? this.platform.defaultMaxQueue,
+      backoff: eventOptions.backoff,
+      timeoutMs: this.options.timeoutMs,
+      store: eventOptions.store ?? this.platform.eventStore?.(eventOptions, environment) ?? null,
+      onError: (error) => this.report(error, { fallback: true }),
+    });
+    this.platform.attachDelivery?.(delivery, eventOptions, eventToken, url);
+    return delivery;
   }
 
   /** Loads once, then keeps the matrix fresh in the background until close(). */
@@ -153,22 +252,107 @@ export class ProctorClient {
       this.pollTimer = setInterval(() => {
         if (!this.retryTimer) void this.refresh();
       }, poll);
-      this.pollTimer.unref();
+      unrefTimer(this.pollTimer);
     }
     if (this.options.baseUrl && (this.options.stream ?? true)) void this.streamLoop();
     if (this.options.baseUrl && this.options.token && this.options.application) {
       void this.sendHeartbeat();
       this.heartbeatTimer = setInterval(() => void this.sendHeartbeat(), this.options.heartbeatIntervalMs ?? 30_000);
-      this.heartbeatTimer.unref();
+      unrefTimer(this.heartbeatTimer);
     }
   }
 
-  close(): void {
+  /** Stops refreshing and sending. Queued events stay in the store for the next run; `await flush()` first to send them. */
+  close(): Promise<void> {
     this.stopper.abort();
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.pollTimer = this.heartbeatTimer = this.retryTimer = null;
+    return this.delivery?.close() ?? Promise.resolve();
+  }
+
+  /**
+   * The bucket value of one test for this unit (like `getGroups(…).value(test)`, computing only that test and what it
+   * depends on), and logs the exposure. Only enqueues: no I/O on this call.
+   */
+  activate(testName: string, identifiers: Record<string, string | null | undefined>, context: Record<string, unknown> = {}, options: GroupsOptions = {}): number {
+    return this.getGroups(identifiers, context, { ...options, testNames: [testName] }).activate(testName);
+  }
+
+  /**
+   * Logs a conversion of `goal` for each unit in `identifiers` (e.g. {USER: id}). Counting/value goals add `value`
+   * (default 1) each time; `unique: true` makes it a binary goal, counted once per unit however often it is tracked,
+   * on however many devices. Only enqueues.
+   */
+  track(goal: string, identifiers: Record<string, string | null | undefined>, options: TrackOptions = {}): void {
+    if (!this.delivery) return;
+    if (typeof goal !== 'string' || goal === '') throw new TypeError('track: the goal must be a non-empty string.');
+    if (options.value !== undefined && (typeof options.value !== 'number' || !Number.isFinite(options.value))) throw new TypeError('track: value must be a finite number.');
+    const environment = this.options.environment;
+    const time = isoTime();
+    for (const type in identifiers) {
+      const id = identifiers[type];
+      if (!id || !Object.prototype.hasOwnProperty.call(identifiers, type)) continue;
+      this.delivery.enqueue({
+        id: options.unique ? nameBasedId(['conversion', environment, type, id, goal]) : uuidv7(),
+        type: 'conversion',
+        time,
+        environment,
+        unit: { type, id },
+        goal,
+        ...(options.value !== undefined ? { value: options.value } : {}),
+        ...(options.unique ? { unique: true } : {}),
+      });
+    }
+  }
+
+  /** Sends queued events now; true when the queue is empty, false when an attempt failed (it will be retried). */
+  flush(): Promise<boolean> {
+    return this.delivery?.flush() ?? Promise.resolve(true);
+  }
+
+  /** Resolves once every event so far is in the store (the file / localStorage): from then on it survives a kill. */
+  eventsPersisted(): Promise<void> {
+    return this.delivery?.persisted() ?? Promise.resolve();
+  }
+
+  /** Counters of the event queue (null when events are off). */
+  eventStats(): DeliveryStats | null {
+    return this.delivery?.stats() ?? null;
+  }
+
+  private logExposure(matrix: TestMatrixArtifact, testName: string, bucket: AssignedBucket | undefined, value: number, identifiers: Record<string, string | null | undefined>): void {
+    const definition = own(matrix.tests, testName);
+    // Silent tests are never logged; a test the loader replaced by its fallback ("default") is unknown to the server.
+    // No version: the server refuses the exposure (results are split by definition revision), so it is not sent.
+    if (!definition || definition.silent || !definition.version || definition.version === 'default' || !definition.testType || definition.testType === 'RANDOM') return;
+    const unitId = own(identifiers, definition.testType);
+    if (!unitId) return;
+    const fallback = !bucket || bucket.value === -1;
+    const definitionVersion = definition.version;
+    const key = `${testName}\u0000${definition.testType}\u0000${unitId}\u0000${definitionVersion}\u0000${value}\u0000${fallback}`;
+    if (this.exposed.has(key) || this.exposedBefore.has(key)) return;
+    const generation = Math.max(1, Math.ceil((this.options.events ? (this.options.events.dedupeSize ?? 10_000) : 10_000) / 2));
+    if (this.exposed.size >= generation) {
+      this.exposedBefore = this.exposed;
+      this.exposed = new Set();
+    }
+    this.exposed.add(key);
+    const event: ExposureEvent = {
+      id: uuidv7(),
+      type: 'exposure',
+      time: isoTime(),
+      environment: this.options.environment,
+      unit: { type: definition.testType, id: unitId },
+      test: testName,
+      bucket: value,
+      definitionVersion,
+      matrixVersion: matrix.audit.version,
+    };
+    if (bucket?.allocationId) event.allocationId = bucket.allocationId;
+    if (fallback) event.fallback = true;
+    this.delivery!.enqueue(event as ClientEvent);
   }
 
   /** Revision (branch head) of the matrix in use; null until one loaded. */
@@ -227,15 +411,21 @@ export class ProctorClient {
       if (known && known.length > 0 && !known.includes(bucket.value)) delete buckets[name];
     }
     const forced = Object.keys(force.groups).filter((name) => buckets[name] && buckets[name].value === force.groups[name]);
+    const value = (testName: string) => {
+      const bucket = own(buckets, testName);
+      if (bucket) return bucket.value;
+      return own(specTests, testName)?.fallbackValue ?? -1;
+    };
     return {
       buckets,
       revision: this.revisionValue,
       forced,
-      value: (testName: string) => {
-        const bucket = Object.prototype.hasOwnProperty.call(buckets, testName) ? buckets[testName] : undefined;
-        if (bucket) return bucket.value;
-        const spec = Object.prototype.hasOwnProperty.call(specTests, testName) ? specTests[testName] : undefined;
-        return spec?.fallbackValue ?? -1;
+      value,
+      activate: (testName: string) => {
+        const result = value(testName);
+        // Forced groups are QA looking at a bucket, not an exposure.
+        if (this.delivery && !hasForce) this.logExposure(matrix, testName, own(buckets, testName), result, identifiers);
+        return result;
       },
     };
   }
@@ -309,12 +499,12 @@ export class ProctorClient {
   }
 
   private async readFile(): Promise<{ matrix: TestMatrixArtifact; revision: string } | null> {
-    const file = this.options.file!;
-    const stat = await fs.promises.stat(file);
-    if (stat.mtimeMs === this.fileMtime && this.revisionValue !== null) return null;
-    const matrix = parseMatrix(await fs.promises.readFile(file, 'utf8'));
-    this.fileMtime = stat.mtimeMs;
-    const revision = matrix.audit.version || String(stat.mtimeMs);
+    if (!this.platform.readMatrixFile) throw new Error('Matrix files can only be read by the Node client.');
+    const read = await this.platform.readMatrixFile(this.options.file!, this.revisionValue === null ? -1 : this.fileMtime);
+    if (!read) return null;
+    const matrix = parseMatrix(read.text);
+    this.fileMtime = read.mtimeMs;
+    const revision = matrix.audit.version || String(read.mtimeMs);
     return revision === this.revisionValue ? null : { matrix, revision };
   }
 
@@ -345,7 +535,7 @@ export class ProctorClient {
       this.retryTimer = null;
       void this.refresh();
     }, this.backoffMs(this.failures - 1));
-    this.retryTimer.unref();
+    unrefTimer(this.retryTimer);
   }
 
   private backoffMs(attempt: number): number {
@@ -442,6 +632,3 @@ export class ProctorClient {
   }
 }
 
-export function createProctorClient(options: ProctorClientOptions): Promise<ProctorClient> {
-  return ProctorClient.create(options);
-}

@@ -33,7 +33,8 @@ export interface Services extends ServiceDeps {
 
 export async function createServices(config: AppConfig = getConfig()): Promise<Services> {
   const logger = getLogger();
-  const { prisma } = await getDatabase();
+  const database = await getDatabase();
+  const { prisma } = database;
   // Accounts must exist before anyone can sign in; idempotent.
   const accounts = await ensureAccounts(prisma, config);
   if (accounts.length > 0) {
@@ -55,7 +56,7 @@ export async function createServices(config: AppConfig = getConfig()): Promise<S
     await seedBuiltinIssues(prisma, await seedIssues(config.seedDir, config.testDefinitionsDirectory));
   }
   return {
-    ...serviceDepsOf({ store, prisma, tracker, config, logger }),
+    ...serviceDepsOf({ store, prisma, tracker, config, logger, database }),
     config,
     prisma,
     logger,

@@ -23,6 +23,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** What the migration runner did when the database was opened. */
   migrations: MigrationResult;
+  /**
+   * The connection pool behind `prisma` (absent for in-memory PGlite): for the few hot paths where Prisma's per-query
+   * cost is most of the time, e.g. storing event batches (lib/events/record-events.ts).
+   */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,7 @@ async function openPostgres(url: string, migrationsDir: string | undefined): Pro
     prisma,
     kind: 'postgres',
     migrations,
+    pool,
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -148,6 +154,7 @@ async function openPgliteProcess(dataDir: string, migrationsDir: string | undefi
       prisma,
       kind: 'pglite',
       migrations,
+      pool,
       async close() {
         try {
           await prisma.$disconnect();

@@ -69,5 +69,26 @@ export const CREATE_CONSUMER_TOKEN_BODY: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, environment: { enum: ['trunk', 'qa', 'production', null] } },
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, environment: { enum: ['trunk', 'qa', 'production', null] }, scope: { enum: ['heartbeat', 'events', 'all'] } },
+};
+
+/**
+ * POST /api/v1/events: the batch as a whole. Each event is checked on its own (lib/events/validate-events.ts), so one
+ * malformed event is refused with a reason in its result instead of failing the batch.
+ */
+export const EVENTS_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['events'],
+  properties: {
+    token: { type: 'string', maxLength: 200, description: 'The application token, only when the request cannot carry an Authorization header (navigator.sendBeacon).' },
+    events: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        description:
+          'An event: {id, type: "exposure"|"conversion", time, environment, unit: {type, id}} plus, for an exposure, {test, bucket, allocationId?, fallback?, definitionVersion, matrixVersion}, for a conversion, {goal, value?, unique?}. Each is checked on its own and answered in results[].',
+      },
+    },
+  },
 };

@@ -61,7 +61,7 @@ const SCHEMAS: Record<string, Schema> = {
     ip: nullable(str),
     details: { type: 'object' },
   }),
-  ConsumerToken: obj({ id: str, name: str, prefix: str, environment: nullable(env), createdAt: dateTime, lastUsedAt: nullable(dateTime), revokedAt: nullable(dateTime) }),
+  ConsumerToken: obj({ id: str, name: str, prefix: str, environment: nullable(env), scope: { enum: ['heartbeat', 'events', 'all'] }, createdAt: dateTime, lastUsedAt: nullable(dateTime), revokedAt: nullable(dateTime) }),
   ValidationIssue: obj({ path: str, message: str, severity: { enum: ['error', 'warning'] } }),
   TestRead: obj({ name: str, env: nullable(env), revision, commit: revision, definition: nullable({ type: 'object' }), text: str }),
   SaveResult: obj(
@@ -127,7 +127,7 @@ const SECURITY_SCHEMES = {
     description: 'Set by POST /api/v1/session. Mutations with the cookie must carry a same-origin Origin header.',
   },
   bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (pst_…) from POST /api/v1/tokens.' },
-  applicationToken: { type: 'http', scheme: 'bearer', description: 'An application token (pct_…) from POST /api/v1/consumers/tokens; only for the heartbeat.' },
+  applicationToken: { type: 'http', scheme: 'bearer', description: 'An application token (pct_…) from POST /api/v1/consumers/tokens; for the heartbeat and/or events, as its scope allows.' },
 };
 
 interface Parameter {
@@ -236,6 +236,22 @@ export const API_OPERATIONS: OperationSpec[] = [
     body: HEARTBEAT_BODY,
     responses: { 200: obj({ ok: { const: true }, serverTime: int, heartbeatIntervalSeconds: int, currentRevision: nullable(str) }) },
   },
+  {
+    path: '/api/v1/events',
+    method: 'POST',
+    summary:
+      'Measurement events from applications (Authorization: Bearer pct_… with the events or all scope): at most 1,000 per batch, 1 MiB; answered per event, in order, after they are durably stored. 429 with Retry-After when over capacity.',
+    auth: 'application',
+    body: api.EVENTS_BODY,
+    responses: {
+      200: obj({
+        results: { type: 'array', items: obj({ id: str, status: { enum: ['accepted', 'duplicate', 'rejected'] }, reason: str }, ['id', 'status']) },
+        accepted: int,
+        duplicates: int,
+        rejected: int,
+      }),
+    },
+  },
   { path: '/api/v1/sync', method: 'POST', summary: 'Webhook: fetch the upstream git repository now and re-index', auth: 'editor', responses: { 200: obj({ heads: obj({ trunk: nullable(revision), qa: nullable(revision), production: nullable(revision) }) }) } },
   { path: '/api/v1/openapi.json', method: 'GET', summary: 'This document', auth: 'none', responses: { 200: { type: 'object', required: ['openapi', 'paths'] } } },
 ];
@@ -257,6 +273,7 @@ function errorStatusesFor(op: OperationSpec): number[] {
   const statuses = [500];
   if (op.auth !== 'none' && op.auth !== 'optional') statuses.push(401, 403);
   if (op.auth === 'application') statuses.push(503);
+  if (op.path === '/api/v1/events') statuses.push(429);
   if (op.path === '/api/v1/session' && op.method === 'POST') statuses.push(401, 429);
   if (op.body) statuses.push(400, 413, 422);
   if (op.path.includes('{')) statuses.push(404);

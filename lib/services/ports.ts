@@ -9,6 +9,8 @@ import type { ProctorSpecification } from '@/lib/proctor/model';
 import type { DefinitionStore } from '@/lib/store';
 import type { MatrixState } from '@/lib/distribution/matrix-cache';
 import type { EnvironmentMatrixStatus } from '@/lib/distribution/matrix-status';
+import type { BatchResult } from '@/lib/events/record-events';
+import type { Checked } from '@/lib/events/validate-events';
 
 /** The definition store as the use cases see it: reads, listings and the five kinds of write. DefinitionStore is one. */
 export type DefinitionStorePort = Pick<
@@ -58,4 +60,11 @@ export interface ConsumerDirectory {
 export interface IssueLinkLog {
   /** Idempotent: recording the same change twice keeps one link. */
   record(link: ChangeLink): Promise<void>;
+}
+
+/** Where measurement events are stored, exactly once (lib/events). */
+export interface EventSink {
+  record(checked: Checked[], options: { now: Date }): Promise<BatchResult>;
+  /** Forgets event ids past the retention (counts stay); returns how many were pruned. */
+  prune(retentionDays: number): Promise<number>;
 }

@@ -12,6 +12,8 @@ import type { DefinitionStore } from '@/lib/store';
 import { activeConsumerGroups } from './check-consumers';
 import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
 import { getMatrixStatus } from '@/lib/distribution/matrix-status';
+import { pruneEventReceipts } from '@/lib/events/prune-receipts';
+import { recordEvents, type EventDatabase } from '@/lib/events/record-events';
 import type { ServiceDeps } from './service-deps';
 
 export interface ServiceParts {
@@ -21,6 +23,8 @@ export interface ServiceParts {
   config: ServiceDeps['config'] & { matrixPublishDir?: string };
   logger?: Logger;
   rules?: WorkflowRules;
+  /** The database as opened (with its pool), for measurement events; without it no events are recorded. */
+  database?: EventDatabase;
 }
 
 export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
@@ -39,5 +43,8 @@ export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
     },
     consumers: { activeGroups: (env, options) => activeConsumerGroups(prisma, env, options) },
     issueLinks: { record: (link) => linkChange(prisma, link) },
+    events: parts.database
+      ? { record: (checked, options) => recordEvents(parts.database!, checked, options), prune: (retentionDays) => pruneEventReceipts(prisma, retentionDays) }
+      : undefined,
   };
 }

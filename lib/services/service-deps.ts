@@ -7,9 +7,9 @@ import type { WorkflowRules } from '@/lib/issues/workflow';
 import type { Logger } from '@/lib/log/logger';
 import type { Author } from '@/lib/store';
 import { assertGitText } from '@/lib/domain/git-text';
-import type { ConsumerDirectory, DefinitionStorePort, IssueLinkLog, MatrixPort } from './ports';
+import type { ConsumerDirectory, DefinitionStorePort, EventSink, IssueLinkLog, MatrixPort } from './ports';
 
-export type { ConsumerDirectory, ConsumerGroup, DefinitionStorePort, IssueLinkLog, MatrixPort } from './ports';
+export type { ConsumerDirectory, ConsumerGroup, DefinitionStorePort, EventSink, IssueLinkLog, MatrixPort } from './ports';
 
 /**
  * Everything a use case may touch. Every use case has the shape `(deps, actor, input)`; the composition root
@@ -21,6 +21,8 @@ export interface ServiceDeps {
   matrices: MatrixPort;
   consumers: ConsumerDirectory;
   issueLinks: IssueLinkLog;
+  /** Measurement events; absent where a process records none (use-case tests, the CLI). */
+  events?: EventSink;
   /** The database, for the read use cases that query it (activity, users, tokens, audit). */
   prisma: PrismaClient;
   config: Pick<AppConfig, 'publicUrl'> & Partial<Pick<AppConfig, 'consumerActiveMinutes'>>;

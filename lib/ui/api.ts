@@ -122,7 +122,7 @@ export const api = {
   },
   /** Applications' tokens for their heartbeats. */
   consumerTokens: {
-    create: (body: { name: string; environment: Environment | null }) => call<CreatedToken & { environment: Environment | null }>('/api/v1/consumers/tokens', { body }),
+    create: (body: { name: string; environment: Environment | null; scope: string }) => call<CreatedToken & { environment: Environment | null; scope: string }>('/api/v1/consumers/tokens', { body }),
     revoke: (id: string) => call<void>(`/api/v1/consumers/tokens/${segment(id)}`, { method: 'DELETE' }),
   },
 };

@@ -154,6 +154,25 @@ const BASES: Record<string, () => Promise<BaseRequest>> = {
       fallbackTests: [],
     },
   }),
+  'POST /api/v1/events': async () => ({
+    body: {
+      events: [
+        {
+          id: unique('corpus-event'),
+          type: 'exposure',
+          time: new Date().toISOString(),
+          environment: 'trunk',
+          unit: { type: 'USER', id: 'corpus-user' },
+          test: TEST,
+          bucket: 1,
+          allocationId: '#A1',
+          definitionVersion: '1',
+          matrixVersion: 'corpus',
+        },
+        { id: unique('corpus-event'), type: 'conversion', time: new Date().toISOString(), environment: 'trunk', unit: { type: 'USER', id: 'corpus-user' }, goal: 'purchase', value: 2 },
+      ],
+    },
+  }),
   'POST /api/v1/sync': async () => ({}),
   'GET /api/v1/openapi.json': async () => ({}),
 };
@@ -203,7 +222,7 @@ async function send(attempt: Attempt): Promise<void> {
   const query = attempt.query ? '?' + new URLSearchParams(attempt.query).toString() : '';
   const headers: Record<string, string> = { 'x-request-id': requestId };
   if (attempt.authorization !== undefined) headers.authorization = attempt.authorization;
-  const token = attempt.path === '/api/v1/heartbeat' ? ApiClient.withToken(app.baseUrl, consumerToken) : admin;
+  const token = attempt.path === '/api/v1/heartbeat' || attempt.path === '/api/v1/events' ? ApiClient.withToken(app.baseUrl, consumerToken) : admin;
   const response = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(attempt.method)
     ? await token.request(attempt.method, attempt.path + query, { body: attempt.rawBody ?? attempt.body, headers })
     : await rawRequest(attempt.method, attempt.path + query, headers);
@@ -306,7 +325,7 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   firstRevision = created.json.revision;
   for (const to of ['In Progress', 'QA Ready']) expect((await admin.post(`/api/v1/issues/${issueKey}/transitions`, { to })).status).toBe(200);
-  consumerToken = (await admin.post('/api/v1/consumers/tokens', { name: 'corpus heartbeat' })).json.token;
+  consumerToken = (await admin.post('/api/v1/consumers/tokens', { name: 'corpus application', scope: 'all' })).json.token;
 }, 900_000);
 afterAll(async () => {
   await app?.stop();

@@ -95,6 +95,8 @@ export function freePort(): Promise<number> {
 export interface AppServer {
   baseUrl: string;
   port: number;
+  /** The `next start` process (e.g. to kill -9 it). */
+  pid: number;
   dataDir: string;
   /** Path of the bare git repository the app writes to. */
   repoDir: string;
@@ -109,6 +111,8 @@ export interface StartOptions {
   /** Reuse the data folder of a stopped server (e.g. to restart it); default a fresh temp folder. */
   dataDir?: string;
   timeoutMs?: number;
+  /** Default: a free port. */
+  port?: number;
 }
 
 /**
@@ -125,7 +129,7 @@ function appDir(): string {
 export async function startAppServer(options: StartOptions = {}): Promise<AppServer> {
   const cwd = appDir();
   if (cwd === REPO_ROOT) await ensureBuilt();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'proctor-api-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -190,7 +194,7 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
     }
     await sleep(200);
   }
-  return { baseUrl, port, dataDir, repoDir: path.join(dataDir, 'proctor-data.git'), stdout, stderr, stop };
+  return { baseUrl, port, pid: child.pid!, dataDir, repoDir: path.join(dataDir, 'proctor-data.git'), stdout, stderr, stop };
 }
 
 function collectLines(stream: NodeJS.ReadableStream, into: string[]): void {

@@ -199,7 +199,7 @@ export default async function ConsumersPage() {
       <section className={`${cardClass} mt-6`} aria-labelledby="app-tokens">
         <h2 id="app-tokens" className="mb-2 font-semibold">Application tokens</h2>
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-          What an application&apos;s Proctor client sends with its heartbeat (<code>Authorization: Bearer pct_…</code>). Only a hash is stored.
+          What an application&apos;s Proctor client sends with its heartbeat and its measurement events (<code>Authorization: Bearer pct_…</code>). Only a hash is stored.
         </p>
         {!tokens ? (
           <p className="text-sm">Only admins create and revoke application tokens; you are {user.role === 'admin' || user.role === 'editor' ? 'an' : 'a'} {user.role}.</p>

@@ -22,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
   const logger = withRequestId(getLogger(), requestId);
   try {
     const deps = await getServices();
-    const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'));
+    const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'), 'heartbeat');
     const body = validateBody<Heartbeat>(HEARTBEAT_BODY, await parseJsonBody(request, 4 * 1024 * 1024));
     await recordHeartbeat(deps.prisma, token, body);
     void deps.matrices.distribution();

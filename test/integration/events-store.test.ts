@@ -1,0 +1,169 @@
+/**
+ * Storing measurement events (lib/events): exact de-duplication, first exposure wins, conversions attributed whatever
+ * the arrival order, binary vs counting goals, expiry and pruning without changing a count, and batches stored by two
+ * sessions at once. On in-memory PGlite, and on PostgreSQL under scripts/test-postgres.mjs (createTestDatabase).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db/client';
+import { pruneEventReceipts } from '@/lib/events/prune-receipts';
+import { readTestResults } from '@/lib/events/read-results';
+import { recordEvents } from '@/lib/events/record-events';
+import { checkEvent, type CheckOptions } from '@/lib/events/validate-events';
+import type { TestMatrixArtifact } from '@/lib/proctor/model';
+import { createTestDatabase } from '../support/db';
+
+const NOW = new Date('2026-12-06T12:30:00.000Z');
+const matrix = {
+  audit: { version: 'm1', updated: 0, updatedDate: '', updatedBy: '' },
+  tests: {
+    color: { buckets: [{ name: 'inactive', value: -1 }, { name: 'control', value: 0 }, { name: 'green', value: 1 }], silent: false },
+    quiet: { buckets: [{ name: 'control', value: 0 }], silent: true },
+  },
+} as unknown as TestMatrixArtifact;
+const options: CheckOptions = { now: NOW, retentionDays: 30, environment: null, matrices: { production: matrix, trunk: matrix } };
+
+let seq = 0;
+const id = (prefix = 'e') => `${prefix}-${++seq}`;
+const exposure = (unit: string, bucket: number, extra: Record<string, unknown> = {}) => ({
+  id: id(),
+  type: 'exposure',
+  time: '2026-12-06T10:15:00.000Z',
+  environment: 'production',
+  unit: { type: 'USER', id: unit },
+  test: 'color',
+  bucket,
+  allocationId: '#A1',
+  definitionVersion: 'v1',
+  matrixVersion: 'm1',
+  ...extra,
+});
+const conversion = (unit: string, goal: string, extra: Record<string, unknown> = {}) => ({
+  id: id(),
+  type: 'conversion',
+  time: '2026-12-06T11:05:00.000Z',
+  environment: 'production',
+  unit: { type: 'USER', id: unit },
+  goal,
+  ...extra,
+});
+
+let db: Database;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+async function send(events: unknown[], at: CheckOptions = options) {
+  return recordEvents(db, events.map((event) => checkEvent(event, at)), { now: at.now });
+}
+
+async function arms(test = 'color', environment: 'production' | 'trunk' = 'production') {
+  const results = await readTestResults(db.prisma, test, { environment });
+  return Object.fromEntries(results.map((arm) => [`${arm.definitionVersion}/${arm.bucket}${arm.fallback ? '/fallback' : ''}`, arm]));
+}
+
+describe('storing events', () => {
+  it('counts an event id once, within a batch, across batches and after any delay', async () => {
+    const first = exposure('dup-1', 1);
+    const answer = await send([first, first, exposure('dup-2', 0)]);
+    expect(answer.results.map((r) => r.status)).toEqual(['accepted', 'duplicate', 'accepted']);
+    expect(answer).toMatchObject({ accepted: 2, duplicates: 1, rejected: 0 });
+    const later = { ...options, now: new Date(NOW.getTime() + 20 * 24 * 3_600_000) };
+    expect((await send([first], later)).results[0].status).toBe('duplicate');
+    const counts = await arms();
+    expect(counts['v1/1'].exposedUnits).toBe(1);
+    expect(counts['v1/0'].exposedUnits).toBe(1);
+  });
+
+  it('keeps the first exposure of a unit per definition revision; a new revision counts it again', async () => {
+    await send([exposure('first-wins', 1)]);
+    await send([exposure('first-wins', 0), exposure('first-wins', 0, { definitionVersion: 'v2' })]);
+    const counts = await arms();
+    expect(counts['v1/1'].exposedUnits).toBe(2); // dup-1 and first-wins
+    expect(counts['v1/0'].exposedUnits).toBe(1); // dup-2 only: the second exposure of first-wins lost
+    expect(counts['v2/0'].exposedUnits).toBe(1);
+  });
+
+  it('attributes a conversion that arrived before its exposure exactly once, as if it came after', async () => {
+    // Unit a: exposure then conversions. Unit b: the same events in the other order. Both end up identical.
+    await send([exposure('order-a', 2, { test: 'color', bucket: 1, definitionVersion: 'order' })]);
+    await send([conversion('order-a', 'purchase', { value: 5 }), conversion('order-a', 'purchase', { value: 3 })]);
+    await send([conversion('order-b', 'purchase', { value: 5 })]);
+    await send([conversion('order-b', 'purchase', { value: 3 }), exposure('order-b', 1, { definitionVersion: 'order' })]);
+    const arm = (await arms())['order/1'];
+    expect(arm.exposedUnits).toBe(2);
+    expect(arm.goals.purchase).toEqual({ units: 2, count: 4, sum: 16, unitSumSquares: 2 * 64 });
+    // A later conversion of an already exposed unit adds to the same cohort.
+    await send([conversion('order-b', 'purchase', { value: 2 })]);
+    expect((await arms())['order/1'].goals.purchase).toEqual({ units: 2, count: 5, sum: 18, unitSumSquares: 64 + 100 });
+  });
+
+  it('counts a binary (unique) goal once per unit, a counting goal every time', async () => {
+    await send([exposure('goals', 1, { definitionVersion: 'goals' })]);
+    await send([conversion('goals', 'signup', { unique: true }), conversion('goals', 'signup', { unique: true }), conversion('goals', 'click'), conversion('goals', 'click')]);
+    await send([conversion('goals', 'signup', { unique: true })]);
+    const arm = (await arms())['goals/1'];
+    expect(arm.goals.signup).toMatchObject({ units: 1, count: 1, sum: 1 });
+    expect(arm.goals.click).toMatchObject({ units: 1, count: 2, sum: 2, unitSumSquares: 4 });
+  });
+
+  it('attributes a conversion to every test revision the unit is exposed to in that environment, and only there', async () => {
+    await send([exposure('multi', 1, { definitionVersion: 'm-a' }), exposure('multi', 0, { definitionVersion: 'm-b' }), exposure('multi', 0, { environment: 'trunk', definitionVersion: 'm-a' })]);
+    await send([conversion('multi', 'buy')]);
+    const counts = await arms();
+    expect(counts['m-a/1'].goals.buy.count).toBe(1);
+    expect(counts['m-b/0'].goals.buy.count).toBe(1);
+    expect((await arms('color', 'trunk'))['m-a/0'].goals.buy).toBeUndefined();
+  });
+
+  it('refuses unknown tests and buckets, silent tests, malformed and expired events with a reason, and keeps the rest', async () => {
+    const old = new Date(NOW.getTime() - 31 * 24 * 3_600_000).toISOString();
+    const answer = await send([
+      exposure('r', 1, { test: 'nope' }),
+      exposure('r', 7),
+      exposure('r', 0, { test: 'quiet' }),
+      { id: 'x', type: 'exposure' },
+      conversion('r', 'buy', { time: old }),
+      'not an object',
+      exposure('r', 5, { fallback: true, definitionVersion: 'fb' }),
+      conversion('r', 'buy'),
+    ]);
+    expect(answer.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'accepted', 'accepted']);
+    expect(answer.results[0].reason).toMatch(/no test 'nope' in the production matrix/);
+    expect(answer.results[1].reason).toMatch(/no bucket 7/);
+    expect(answer.results[2].reason).toMatch(/silent/);
+    expect(answer.results[4].reason).toMatch(/expired/);
+    expect((await arms())['fb/5/fallback'].exposedUnits).toBe(1);
+  });
+
+  it('refuses events for another environment than the token allows', async () => {
+    const answer = await send([exposure('env', 1)], { ...options, environment: 'qa' });
+    expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/only send events for qa/) });
+  });
+
+  it('prunes ids past the retention without changing a count, and an old retry is refused as expired, not counted', async () => {
+    const v7 = (ms: number) => `${ms.toString(16).padStart(12, '0').replace(/^(.{8})(.{4})$/, '$1-$2')}-7abc-8def-0123456789ab`;
+    const event = exposure('prune', 1, { id: v7(NOW.getTime() - 3_600_000), definitionVersion: 'prune' });
+    expect((await send([event])).accepted).toBe(1);
+    const before = await arms();
+    const later = new Date(NOW.getTime() + 31 * 24 * 3_600_000);
+    expect(await pruneEventReceipts(db.prisma, 30, later)).toBeGreaterThan(0);
+    expect(await arms()).toEqual(before);
+    const retry = await send([event], { ...options, now: later });
+    expect(retry.results[0]).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/expired/) });
+    expect((await arms())['prune/1'].exposedUnits).toBe(1);
+  });
+
+  it('stays exact when batches for the same units are stored by several sessions at once', async () => {
+    const units = Array.from({ length: 40 }, (_, i) => `conc-${i}`);
+    const batches = [0, 1, 2, 3].map((k) =>
+      units.flatMap((unit) => (k % 2 === 0 ? [exposure(unit, 1, { definitionVersion: 'conc' }), conversion(unit, 'c')] : [conversion(unit, 'c'), exposure(unit, 1, { definitionVersion: 'conc' })])),
+    );
+    await Promise.all(batches.map((batch) => send(batch)));
+    const arm = (await arms())['conc/1'];
+    expect(arm.exposedUnits).toBe(40);
+    expect(arm.goals.c).toEqual({ units: 40, count: 160, sum: 160, unitSumSquares: 40 * 16 });
+  });
+});
