@@ -12,6 +12,7 @@ import { transitionIssue } from '@/lib/issues/issue-service';
 import { JiraIssueTracker, type JiraTrackerOptions } from '@/lib/issues/jira/jira-issue-tracker';
 import { createDefinition, updateDefinition } from '@/lib/services/save-definition';
 import { promoteDefinition } from '@/lib/services/promote-definition';
+import { retryTransition } from '@/lib/services/verify-issue';
 import type { Actor, ServiceDeps } from '@/lib/services/service-deps';
 import { createTestDatabase } from '@/test/support/db';
 import { PROTEST_WORKFLOW, startFakeJira, type FakeJira } from '@/test/support/fake-jira/fake-jira-server';
@@ -196,9 +197,12 @@ describe('promotion committed, transition failed', () => {
     const result = await promoteDefinition(deps(), rex, { name, from: 'trunk', to: 'qa', issueKey: 'PROTEST-105' });
     expect(result.outcome).toBe('partial-success');
     expect(await head('qa')).toBe(result.revision);
-    expect(result.issue.transitionError).toContain('JIRA unavailable (HTTP 500) while moving PROTEST-105 to \'In QA\'. Retry the transition alone with POST /api/v1/issues/PROTEST-105/transitions {"to": "In QA"}');
+    expect(result.issue.transitionError).toContain("JIRA unavailable (HTTP 500) while moving PROTEST-105 to 'In QA'. Retry the transition alone from the issue page: POST /api/v1/issues/PROTEST-105/retry-transition after a promotion");
     expect(fake.issue('PROTEST-105').status).toBe('QA Ready');
-    const retried = await transitionIssue({ prisma: db.prisma, tracker: tracker() }, rex, { key: 'PROTEST-105', to: 'In QA' });
+    // "In QA" is never set by hand (issue #16): the retry is its own action, which knows the pending transition.
+    const manual = await caught(() => transitionIssue({ prisma: db.prisma, tracker: tracker() }, rex, { key: 'PROTEST-105', to: 'In QA' }));
+    expect(manual.code).toBe('TRANSITION_NEEDS_PROMOTION');
+    const retried = await retryTransition(deps(), rex, { key: 'PROTEST-105' });
     expect(retried).toEqual({ key: 'PROTEST-105', from: 'QA Ready', to: 'In QA', transition: 'Promote to QA' });
     expect(fake.issue('PROTEST-105').status).toBe('In QA');
   });
