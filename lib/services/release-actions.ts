@@ -108,8 +108,8 @@ export async function rollbackDefinition(
 /** Every allocation 100% to the inactive bucket (-1, named inactive), adding that bucket when the test has none. */
 export function stoppedDefinition(definition: TestDefinition): TestDefinition {
   const inactive = definition.buckets.find((b) => b.value === -1);
-  const buckets = inactive ? definition.buckets : [{ name: 'inactive', value: -1, description: 'Emergency stop', payload: undefined }, ...definition.buckets];
-  return { ...definition, buckets: buckets as TestDefinition['buckets'], allocations: definition.allocations.map((a) => ({ ...a, ranges: [{ bucketValue: -1, length: 1 }] })) };
+  const buckets: TestDefinition['buckets'] = inactive ? definition.buckets : [{ name: 'inactive', value: -1, description: 'Emergency stop' } as TestDefinition['buckets'][number], ...definition.buckets];
+  return { ...definition, buckets, allocations: definition.allocations.map((a) => ({ ...a, ranges: [{ bucketValue: -1, length: 1 }] })) };
 }
 
 /** Emergency stop: 100% inactive on trunk, then promoted to qa and production, whatever the status. */

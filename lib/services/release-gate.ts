@@ -8,6 +8,7 @@
 import type { Actor } from '@/lib/auth/actor';
 import { DEFAULT_WORKFLOW_RULES, type WorkflowRules } from '@/lib/issues/workflow';
 import { gitBlobOid } from '@/lib/store';
+import { parseRevision } from '@/lib/domain/revision';
 import type { TestName } from '@/lib/domain/test-name';
 import type { ServiceDeps } from './service-deps';
 
@@ -100,7 +101,7 @@ async function qaAt(deps: ServiceDeps, issueKey: string, at: Date): Promise<Veri
     const { entries } = await deps.store.history(testName as TestName, 'qa', { limit: 1000 });
     const entry = entries.find((e) => new Date(e.committedAt).getTime() <= at.getTime());
     if (!entry || entry.changeKind === 'delete') continue;
-    const read = await deps.store.readDefinition(testName as TestName, { revision: entry.revision as never });
+    const read = await deps.store.readDefinition(testName as TestName, { revision: parseRevision(entry.revision, 'revision') });
     if (read?.definition) tests.push({ testName, revision: read.revision, blob: blobOfText(read.text) });
   }
   return tests;

@@ -8,7 +8,7 @@ import { AppError } from '@/lib/errors';
 import { normalizeIssueKey } from '@/lib/issues/issue-service';
 import { manualTransitionRefusal, validateIssueKey, verificationFrom } from '@/lib/issues/workflow';
 import type { TransitionResult } from '@/lib/issues/issue-tracker';
-import { actorPerson, currentVerification, liveInQa, rulesOf, separationRefusal, type Verification } from './release-gate';
+import { actorPerson, currentVerification, isAuthor, issueAuthors, liveInQa, rulesOf, separationRefusal, type Verification } from './release-gate';
 import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
 const MAX_REASON = 1000;
@@ -64,7 +64,9 @@ export async function verifyIssue(deps: ServiceDeps, reader: Reader, input: { ke
   }
   const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, MAX_REASON) : '';
   const moved = await deps.tracker.transition(issue.key, { to: step.rule.to }, actor.username);
-  const waiver = await deps.prisma.separationWaiver.findFirst({ where: { issueKey: issue.key }, orderBy: { id: 'desc' } });
+  // The waiver is recorded with the verification only when it was needed: the verifier authored one of the changes.
+  const authored = isAuthor(await issueAuthors(deps, issue.key), actorPerson(actor));
+  const waiver = authored ? await deps.prisma.separationWaiver.findFirst({ where: { issueKey: issue.key }, orderBy: { id: 'desc' } }) : null;
   const row = await deps.prisma.issueVerification.create({
     data: {
       issueKey: issue.key,
