@@ -138,7 +138,8 @@ const BASES: Record<string, () => Promise<BaseRequest>> = {
   'POST /api/v1/tests/{name}/auto-promotion': async () => ({ params: { name: TEST }, body: { name: TEST, definition: definition() } }),
   'GET /api/v1/tests/{name}/promotions/preview': async () => ({ params: { name: TEST }, query: { from: 'trunk', to: 'qa', issueKey } }),
   'GET /api/v1/tests/{name}/rollback-targets': async () => ({ params: { name: TEST }, query: { env: 'production' } }),
-  // Refused as sent (never live in production; no such test): the corpus counts commits per branch, a stop writes three.
+  // Refused as sent (never live in production; no such test). A variant that lands (the path name `__proto__` names a
+  // test the corpus created) is counted from the `commits` it reports.
   'POST /api/v1/tests/{name}/rollback': async () => ({ params: { name: TEST }, body: { env: 'production', revision: firstRevision, reason: 'corpus rollback', issueKey } }),
   'POST /api/v1/tests/{name}/stop': async () => ({ params: { name: 'corpus_no_such_test' }, body: { reason: 'corpus stop', issueKey } }),
   'POST /api/v1/validate': async () => ({ body: { name: TEST, definition: definition() } }),
@@ -236,6 +237,16 @@ async function send(attempt: Attempt): Promise<void> {
     : await rawRequest(attempt.method, attempt.path + query, headers);
   outcomes.push({ attempt, status: response.status, requestId, text: response.text.slice(0, 300) });
   if (response.status >= 200 && response.status < 300 && attempt.commitsTo) accepted[attempt.commitsTo] += 1;
+  // Rollback and stop say which branches they wrote (a stop writes up to three): count those.
+  if (response.status >= 200 && response.status < 300 && !attempt.commitsTo) {
+    let commits: unknown;
+    try {
+      commits = (JSON.parse(response.text) as { commits?: unknown }).commits;
+    } catch {
+      commits = undefined;
+    }
+    if (Array.isArray(commits)) for (const commit of commits as { env: keyof typeof accepted }[]) accepted[commit.env] += 1;
+  }
   // A promotion trunk→qa that was accepted moved qa; the issue also moves, which is fine.
 }
 
