@@ -48,7 +48,7 @@ describe('ensureAccounts', () => {
       ['avery', 'Avery Admin', 'admin'],
       ['erin', 'Erin Engineer', 'editor'],
       ['priya', 'Priya Patel', 'editor'],
-      ['quinn', 'Quinn QA', 'viewer'],
+      ['quinn', 'Quinn QA', 'qa'],
       ['rex', 'Rex Release', 'releaser'],
     ]);
     expect(await verifyPassword('demo', users[0].passwordHash)).toBe(true);
