@@ -181,7 +181,8 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/issues/{key}', method: 'GET', summary: 'An issue with comments, events, linked changes and transitions', auth: 'viewer', responses: { 200: ref('Issue') } },
   { path: '/api/v1/issues/{key}/transitions', method: 'GET', summary: 'Transitions available now', auth: 'viewer', responses: { 200: obj({ transitions: { type: 'array', items: obj({ id: str, name: str, to: str }, ['name', 'to']) } }) } },
   { path: '/api/v1/issues/{key}/transitions', method: 'POST', summary: 'Move the issue: {to: status} or {name: transition}', auth: 'editor', body: api.TRANSITION_ISSUE_BODY, responses: { 200: ref('IssueTransition') } },
-  { path: '/api/v1/issues/{key}/comments', method: 'POST', summary: 'Comment on the issue', auth: 'editor', body: api.COMMENT_ISSUE_BODY, responses: { 204: null } },
+  { path: '/api/v1/issues/{key}', method: 'PATCH', summary: 'Edit the description and/or assignee (editors and QA; `previous` = the values you started from, 409 when one moved on)', auth: 'viewer', body: api.UPDATE_ISSUE_BODY, responses: { 200: ref('Issue') } },
+  { path: '/api/v1/issues/{key}/comments', method: 'POST', summary: 'Comment on the issue (editors and QA)', auth: 'viewer', body: api.COMMENT_ISSUE_BODY, responses: { 204: null } },
 
   {
     path: '/api/v1/tests',

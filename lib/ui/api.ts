@@ -57,6 +57,12 @@ export interface IssueSummary {
   type: string;
 }
 
+export interface IssueFieldsUpdate {
+  description?: string;
+  assignee?: string | null;
+  previous: { description?: string; assignee?: string | null };
+}
+
 export interface PromoteResult {
   revision: string;
   outcome: 'success' | 'partial-success';
@@ -110,6 +116,9 @@ export const api = {
     read: (key: string) => call<IssueSummary>(`/api/v1/issues/${segment(key)}`),
     create: (body: { type: string; summary: string; description?: string }) => call<{ key: string }>('/api/v1/issues', { body }),
     transition: (key: string, to: string) => call<{ from: string; to: string }>(`/api/v1/issues/${segment(key)}/transitions`, { body: { to } }),
+    comment: (key: string, body: string) => call<void>(`/api/v1/issues/${segment(key)}/comments`, { body: { body } }),
+    /** `previous`: the values the form started from, so an edit made meanwhile is refused (409), not overwritten. */
+    update: (key: string, body: IssueFieldsUpdate) => call<IssueSummary>(`/api/v1/issues/${segment(key)}`, { method: 'PATCH', body }),
   },
   users: {
     create: (body: { username: string; displayName?: string; role: string; password?: string }) => call<unknown>('/api/v1/users', { body }),

@@ -113,6 +113,7 @@ const BASES: Record<string, () => Promise<BaseRequest>> = {
   'GET /api/v1/issues/{key}/transitions': async () => ({ params: { key: issueKey } }),
   'POST /api/v1/issues/{key}/transitions': async () => ({ params: { key: issueKey }, body: { to: 'No Such Status' } }),
   'POST /api/v1/issues/{key}/comments': async () => ({ params: { key: issueKey }, body: { body: 'a comment' } }),
+  'PATCH /api/v1/issues/{key}': async () => ({ params: { key: issueKey }, body: { assignee: 'erin', previous: { assignee: (await admin.get(`/api/v1/issues/${issueKey}`)).json.assignee ?? null } } }),
   'GET /api/v1/tests': async () => ({ query: { q: 'checkout', type: 'USER', tag: 'x', env: 'trunk', drift: 'any', active: 'any', sort: 'name', page: '1', pageSize: '5' } }),
   'POST /api/v1/tests': async () => ({ body: { name: unique('corpus_new'), definition: definition(), issueKey, comment: 'create' }, commitsTo: 'trunk' }),
   'GET /api/v1/tests/{name}': async () => ({ params: { name: TEST }, query: { env: 'trunk' } }),

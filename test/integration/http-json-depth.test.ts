@@ -50,6 +50,7 @@ const ROUTES: Record<string, string> = {
   'POST /api/v1/issues': '/api/v1/issues',
   'POST /api/v1/issues/[key]/transitions': '/api/v1/issues/PROTEST-1/transitions',
   'POST /api/v1/issues/[key]/comments': '/api/v1/issues/PROTEST-1/comments',
+  'PATCH /api/v1/issues/[key]': '/api/v1/issues/PROTEST-1',
   'POST /api/v1/consumers/tokens': '/api/v1/consumers/tokens',
   'POST /api/v1/heartbeat': '/api/v1/heartbeat',
   'POST /api/v1/events': '/api/v1/events',
@@ -99,7 +100,7 @@ afterAll(async () => {
 describe('a 100,000-deep JSON body', () => {
   it('the table names every route that reads a JSON body', () => {
     expect(jsonRoutesInSource()).toEqual(Object.keys(ROUTES).sort());
-    expect(Object.keys(ROUTES)).toHaveLength(18);
+    expect(Object.keys(ROUTES)).toHaveLength(19);
   });
 
   it.each(Object.entries(ROUTES).flatMap(([route, url]) => Object.entries(DEEP_BODIES).map(([kind, body]) => [route, kind, url, body])))('%s, %s → 400 naming the limit', async (route, _, url, body) => {
