@@ -159,6 +159,8 @@ const q = (name: string, schema: Schema, description?: string): Parameter => ({ 
 const anyObject: Schema = { type: 'object' };
 const page = (item: Schema, key: string): Schema => obj({ [key]: { type: 'array', items: item } });
 
+const AUDIT_FILTERS = [q('actor', str, 'exact user name'), q('action', str, 'the action or its beginning'), q('outcome', { enum: ['success', 'refused', 'failed'] }), q('q', str, 'any part of action, actor, target or message')];
+
 export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/health', method: 'GET', summary: 'Readiness: database, git repository and history index (anonymous callers get only the status)', auth: 'none', responses: { 200: ref('Health'), 503: ref('Health') } },
 
@@ -174,7 +176,9 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/users', method: 'POST', summary: 'Create an account', auth: 'admin', body: api.CREATE_USER_BODY, responses: { 201: ref('User') } },
   { path: '/api/v1/users/{username}', method: 'PATCH', summary: 'Change role, disable, reset password; never the last active admin', auth: 'admin', body: api.UPDATE_USER_BODY, responses: { 200: ref('User') } },
 
-  { path: '/api/v1/audit', method: 'GET', summary: 'Audit log, newest first', auth: 'admin', query: [q('limit', { type: 'integer', minimum: 1, maximum: 500 }), q('before', { type: 'integer', minimum: 1 }, 'nextBefore of the previous page')], responses: { 200: obj({ entries: { type: 'array', items: ref('AuditEntry') }, nextBefore: int }, ['entries']) } },
+  { path: '/api/v1/activity', method: 'GET', summary: 'Changes, promotions and issue transitions, newest first (test and env filters leave transitions out)', auth: 'viewer', query: [q('test', str, 'exact test name'), q('user', str, 'author or actor user name'), q('issue', str, 'issue key'), q('env', env), q('limit', { type: 'integer', minimum: 1, maximum: 200 }), q('offset', { type: 'integer', minimum: 0, maximum: 10000 })], responses: { 200: obj({ entries: { type: 'array', items: anyObject }, total: int, limit: int, offset: int }) } },
+  { path: '/api/v1/audit', method: 'GET', summary: 'Audit log, newest first', auth: 'admin', query: [...AUDIT_FILTERS, q('limit', { type: 'integer', minimum: 1, maximum: 500 }), q('before', { type: 'integer', minimum: 1 }, 'nextBefore of the previous page')], responses: { 200: obj({ entries: { type: 'array', items: ref('AuditEntry') }, nextBefore: int }, ['entries']) } },
+  { path: '/api/v1/audit/export', method: 'GET', summary: 'The audit log as CSV (same filters), newest first, at most 50,000 entries', auth: 'admin', query: AUDIT_FILTERS, contentType: 'text/csv', responses: { 200: { type: 'string' } } },
 
   { path: '/api/v1/issues', method: 'GET', summary: 'Search issues', auth: 'viewer', query: [q('q', str, 'key prefix or summary text'), q('status', str), q('limit', { type: 'integer', minimum: 1, maximum: 200 })], responses: { 200: page(ref('Issue'), 'issues') } },
   { path: '/api/v1/issues', method: 'POST', summary: 'Create an issue (built-in tracker or JIRA)', auth: 'editor', body: api.CREATE_ISSUE_BODY, responses: { 201: ref('Issue') } },

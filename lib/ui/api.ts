@@ -90,6 +90,12 @@ export interface CreatedToken {
 
 export type UserRole = 'viewer' | 'editor' | 'releaser' | 'admin';
 
+/** Where the browser downloads the audit log as CSV, with the page's filters (a plain link: the download is the browser's). */
+export function auditExportUrl(filter: { actor?: string; action?: string; outcome?: string; q?: string }): string {
+  const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
+  return `/api/v1/audit/export${query.size ? `?${query}` : ''}`;
+}
+
 export const api = {
   session: {
     signIn: (body: { username: string; password: string }) => call<unknown>('/api/v1/session', { body }),

@@ -6,9 +6,11 @@ import { PageHeader } from '@/components/page-header';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listAuditLog } from '@/lib/services/list-audit-log';
+import { AUDIT_OUTCOMES, type AuditFilter } from '@/lib/audit/record-audit';
+import { auditExportUrl } from '@/lib/ui/api';
 import { firstParam, formatDateTime } from '@/lib/ui/format';
 import { load } from '@/lib/server/page-data';
-import { linkClass } from '@/lib/ui/styles';
+import { buttonClass, inputClass, linkClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -18,18 +20,54 @@ const OUTCOME_TONE: Record<string, string> = {
   failed: 'text-red-800 dark:text-red-300',
 };
 
+function AuditFilters({ filter }: { filter: AuditFilter }) {
+  const field = (name: 'q' | 'actor' | 'action', label: string, placeholder: string) => (
+    <div className="flex min-w-0 flex-col gap-1">
+      <label htmlFor={`audit-${name}`} className="text-xs font-medium">{label}</label>
+      <input id={`audit-${name}`} name={name} defaultValue={filter[name] ?? ''} placeholder={placeholder} className={`${inputClass} w-full sm:w-44`} />
+    </div>
+  );
+  return (
+    <form action="/admin/audit" method="get" role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 items-end gap-2 sm:flex sm:flex-wrap">
+      {field('q', 'Search', 'any text')}
+      {field('actor', 'User', 'user name')}
+      {field('action', 'Action', 'e.g. definition or session.create')}
+      <div className="flex min-w-0 flex-col gap-1">
+        <label htmlFor="audit-outcome" className="text-xs font-medium">Outcome</label>
+        <select id="audit-outcome" name="outcome" defaultValue={filter.outcome ?? ''} className={`${inputClass} w-full sm:w-32`}>
+          <option value="">any</option>
+          {AUDIT_OUTCOMES.map((outcome) => (
+            <option key={outcome} value={outcome}>{outcome}</option>
+          ))}
+        </select>
+      </div>
+      <div className="col-span-2 flex flex-wrap items-center gap-3">
+        <button type="submit" className={buttonClass}>Filter</button>
+        <a href={auditExportUrl(filter)} download className={buttonClass}>Export CSV</a>
+        {Object.values(filter).some(Boolean) && <Link href="/admin/audit" className={`text-sm ${linkClass}`}>Clear filters</Link>}
+      </div>
+    </form>
+  );
+}
+
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const before = Number(firstParam((await searchParams).before)) || undefined;
-  const user = await requirePageUser('/admin/audit', 'admin');
+  const sp = await searchParams;
+  const before = Number(firstParam(sp.before)) || undefined;
+  const text = (name: string) => firstParam(sp[name])?.trim().slice(0, 200) || undefined;
+  const outcome = AUDIT_OUTCOMES.find((candidate) => candidate === firstParam(sp.outcome));
+  const filter: AuditFilter = { q: text('q'), actor: text('actor'), action: text('action'), outcome };
+  const query = (extra: Record<string, string | undefined>) => new URLSearchParams(Object.entries({ ...filter, ...extra }).filter((entry): entry is [string, string] => !!entry[1])).toString();
+  const user = await requirePageUser(`/admin/audit?${query({})}`, 'admin');
   const services = await getServices();
-  const loaded = await load(() => listAuditLog(services, user, { limit: 100, before }));
+  const loaded = await load(() => listAuditLog(services, user, { ...filter, limit: 100, before }));
   return (
     <>
       <PageHeader title="Audit log" subtitle="Every change, promotion, sign-in and refusal, newest first." />
+      <AuditFilters filter={filter} />
       {!loaded.ok ? (
         <ErrorPanel error={loaded.error} />
       ) : loaded.value.entries.length === 0 ? (
-        <EmptyState title="Nothing recorded yet" />
+        <EmptyState title={Object.values(filter).some(Boolean) ? 'Nothing matches these filters' : 'Nothing recorded yet'} />
       ) : (
         <>
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
@@ -60,7 +98,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </div>
           {loaded.value.nextBefore !== undefined && (
             <p className="mt-3 text-sm">
-              <Link className={linkClass} href={`/admin/audit?before=${loaded.value.nextBefore}`}>Older entries</Link>
+              <Link className={linkClass} href={`/admin/audit?${query({ before: String(loaded.value.nextBefore) })}`}>Older entries</Link>
             </p>
           )}
         </>
