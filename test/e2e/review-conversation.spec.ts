@@ -65,7 +65,7 @@ test('an issue page carries the conversation: comments, description and assignee
   await expect(page.getByLabel('Add a comment')).toHaveValue('');
 
   await page.getByRole('button', { name: 'Edit description and assignee' }).click();
-  await page.getByLabel('Description', { exact: true }).fill('Exclude fr-CA from the English-only launch.');
+  await page.getByRole('textbox', { name: 'Description' }).fill('Exclude fr-CA from the English-only launch.');
   await page.getByLabel(/Assignee/).fill('priya');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('[data-issue-description]')).toHaveText('Exclude fr-CA from the English-only launch.');
