@@ -92,7 +92,11 @@ async function main(): Promise<void> {
     );
   }
   console.log(`[demo-apps] ${APPS.length} demo application instances report heartbeats to ${url} (see the Consumers page)`);
+  // The client's timers do not keep a process alive (an application exits when it is done); these applications live
+  // until stopped.
+  const alive = setInterval(() => {}, 1 << 30);
   const stop = async () => {
+    clearInterval(alive);
     await Promise.all(clients.map((client) => client.close()));
     process.exit(0);
   };
