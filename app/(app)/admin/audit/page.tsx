@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { FilterForm } from '@/components/filter-form';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
 import { getServices } from '@/lib/composition/services';
@@ -10,7 +11,7 @@ import { AUDIT_OUTCOMES, type AuditFilter } from '@/lib/audit/record-audit';
 import { auditExportUrl } from '@/lib/ui/api';
 import { firstParam, formatDateTime } from '@/lib/ui/format';
 import { load } from '@/lib/server/page-data';
-import { buttonClass, inputClass, linkClass } from '@/lib/ui/styles';
+import { buttonClass, linkClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -21,32 +22,24 @@ const OUTCOME_TONE: Record<string, string> = {
 };
 
 function AuditFilters({ filter }: { filter: AuditFilter }) {
-  const field = (name: 'q' | 'actor' | 'action', label: string, placeholder: string) => (
-    <div className="flex min-w-0 flex-col gap-1">
-      <label htmlFor={`audit-${name}`} className="text-xs font-medium">{label}</label>
-      <input id={`audit-${name}`} name={name} defaultValue={filter[name] ?? ''} placeholder={placeholder} className={`${inputClass} w-full sm:w-44`} />
-    </div>
-  );
   return (
-    <form action="/admin/audit" method="get" role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 items-end gap-2 sm:flex sm:flex-wrap">
-      {field('q', 'Search', 'any text')}
-      {field('actor', 'User', 'user name')}
-      {field('action', 'Action', 'e.g. definition or session.create')}
-      <div className="flex min-w-0 flex-col gap-1">
-        <label htmlFor="audit-outcome" className="text-xs font-medium">Outcome</label>
-        <select id="audit-outcome" name="outcome" defaultValue={filter.outcome ?? ''} className={`${inputClass} w-full sm:w-32`}>
-          <option value="">any</option>
-          {AUDIT_OUTCOMES.map((outcome) => (
-            <option key={outcome} value={outcome}>{outcome}</option>
-          ))}
-        </select>
-      </div>
-      <div className="col-span-2 flex flex-wrap items-center gap-3">
-        <button type="submit" className={buttonClass}>Filter</button>
-        <a href={auditExportUrl(filter)} download className={buttonClass}>Export CSV</a>
-        {Object.values(filter).some(Boolean) && <Link href="/admin/audit" className={`text-sm ${linkClass}`}>Clear filters</Link>}
-      </div>
-    </form>
+    <FilterForm
+      action="/admin/audit"
+      label="Filter the audit log"
+      idPrefix="audit"
+      values={{ ...filter }}
+      fields={[
+        { kind: 'text', name: 'q', label: 'Search', placeholder: 'any text' },
+        { kind: 'text', name: 'actor', label: 'User', placeholder: 'user name' },
+        { kind: 'text', name: 'action', label: 'Action', placeholder: 'e.g. definition or session.create' },
+        { kind: 'select', name: 'outcome', label: 'Outcome', anyLabel: 'any', options: AUDIT_OUTCOMES },
+      ]}
+      extra={
+        <a href={auditExportUrl(filter)} download className={buttonClass}>
+          Export CSV
+        </a>
+      }
+    />
   );
 }
 
