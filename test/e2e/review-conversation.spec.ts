@@ -74,7 +74,7 @@ test('an issue page carries the conversation: comments, description and assignee
 
   // Activity filtered by the issue: its commit and its transitions, nothing else.
   await page.goto(`/activity?issue=${issueKey}`);
-  const entries = page.getByRole('list', { name: 'Recent activity' }).locator('li');
+  const entries = page.getByRole('list', { name: 'Recent changes' }).locator('li');
   await expect(entries.filter({ hasText: name })).toHaveCount(1);
   await expect(page.locator('li[data-activity="transition"]').first()).toContainText(issueKey);
   await expect(entries.filter({ hasNotText: issueKey })).toHaveCount(0);

@@ -38,7 +38,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         <EmptyState title={filtered ? 'Nothing matches these filters' : 'No activity yet'} />
       ) : (
         <>
-          <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-900" aria-label="Recent activity">
+          <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-900" aria-label="Recent changes">
             {loaded.value.entries.map((entry) => (
               <ActivityEntryRow key={entry.type === 'change' ? `${entry.env}:${entry.testName}:${entry.revision}` : `${entry.issueKey}:${activityTime(entry).toISOString()}:${entry.to}`} entry={entry} now={now} />
             ))}
