@@ -2,6 +2,8 @@
 // Usage: node scripts/screenshots.mjs            (needs `npm run build` first; starts `next start` on a temp data dir)
 //        SCREENSHOT_BASE_URL=http://127.0.0.1:3000 node scripts/screenshots.mjs   (use a running server with demo data)
 //        SCREENSHOT_DARK=1 … also writes *-dark.png
+//        SCREENSHOT_ONLY=issue,activity … only these shots (names without -dark / -390)
+// Pages people read on a phone are also taken 390 px wide, the whole page: *-390.png (and *-390-dark.png).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -76,19 +78,22 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, baseURL: server.base });
     const page = await context.newPage();
     const suffix = scheme === 'dark' ? '-dark' : '';
-    const shot = async (name, url, prepare) => {
-      await page.goto(url);
+    const only = process.env.SCREENSHOT_ONLY?.split(',').map((name) => name.trim());
+    const shot = async (name, url, prepare, target = page, options = {}) => {
+      if (only && !only.includes(name.replace(/-390$/, ''))) return;
+      await target.goto(url);
       // Pages stream in after the loading skeleton: wait for the real heading.
-      await page.waitForLoadState('networkidle');
-      await page.locator('main h1').first().waitFor();
+      await target.waitForLoadState('networkidle');
+      await target.locator('main h1').first().waitFor();
       if (prepare) await prepare();
-      await page.screenshot({ path: path.join(outDir, `${name}${suffix}.png`) });
+      await target.screenshot({ path: path.join(outDir, `${name}${suffix}.png`), ...options });
       console.log(`${name}${suffix}.png  ${url}`);
     };
     await shot('login', '/login');
     const signIn = await context.request.post('/api/v1/session', { data: { username: 'avery', password: 'demo' }, headers: { origin: server.base } });
     if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()}`);
     await shot('tests', '/tests');
+    if (only) await page.goto('/tests');
     const first = await page.locator('tr[data-test-name]').first().getAttribute('data-test-name');
     const test = process.env.SCREENSHOT_TEST || first;
     await shot('test-overview', `/tests/${test}`);
@@ -114,12 +119,25 @@ try {
       await page.getByText(/rule helper/i).first().scrollIntoViewIfNeeded();
     });
     await shot('issues', '/issues');
+    await page.goto('/issues');
     const issueKey = await page.locator('[data-issue-key]').first().getAttribute('data-issue-key');
-    if (issueKey) await shot('issue', `/issues/${issueKey}`);
+    // The issue page with a conversation: a QA note as a comment (once per data folder).
+    const issuePath = `/issues/${issueKey}`;
+    const detail = await (await context.request.get(`/api/v1/issues/${issueKey}`)).json();
+    if (!detail.comments?.some((comment) => comment.body.startsWith('Verified in qa'))) {
+      await context.request.post(`/api/v1/issues/${issueKey}/comments`, { data: { body: 'Verified in qa: fr-CA is excluded, en-US and en-CA get the banner.' }, headers: { origin: server.base } });
+    }
+    if (issueKey) await shot('issue', issuePath);
     await shot('activity', '/activity');
+    // 390 px wide (a phone), the whole page.
+    const narrow = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: scheme, baseURL: server.base, storageState: await context.storageState() });
+    const phone = await narrow.newPage();
+    if (issueKey) await shot('issue-390', issuePath, undefined, phone, { fullPage: true });
+    await shot('activity-390', '/activity', undefined, phone, { fullPage: true });
+    await narrow.close();
     await shot('matrix', '/matrix');
     // Consumers and a test's Usage tab with a real application reporting itself (lib/client in a child process).
-    const app = await startApplication(context, server.base);
+    const app = only && !only.includes('consumers') && !only.includes('test-usage') ? { kill: () => {} } : await startApplication(context, server.base);
     try {
       await shot('consumers', '/consumers');
       await shot('test-usage', `/tests/${USAGE_TEST}?tab=usage`);

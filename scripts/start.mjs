@@ -33,6 +33,11 @@ if (demo && !process.env.DATABASE_URL?.trim() && flag(process.env.PROCTOR_DEMO_T
       if (ready) {
         const simulator = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--url', url, '--demo-once', '--days', '21', '--users', '6000', '--seed', '1'], { stdio: 'inherit' });
         simulator.unref();
+        // The demo applications (scripts/demo-apps.ts) report heartbeats as long as the server runs, so Consumers and
+        // each test's Usage tab show who loads what, and a change they could not load is refused with their name.
+        const apps = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo-apps.ts', '--url', url], { stdio: 'inherit' });
+        for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => apps.kill(signal));
+        server.on('exit', () => apps.kill('SIGTERM'));
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));

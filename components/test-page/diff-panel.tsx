@@ -1,7 +1,7 @@
 import type { DefinitionDiff } from '@/lib/store';
 import { shortRevision } from '@/lib/ui/format';
 import { cardClass, inputClass, buttonClass } from '@/lib/ui/styles';
-import { SemanticChanges } from './semantic-changes';
+import { SemanticChanges, versionChangeText } from './semantic-changes';
 import { SideBySideDiff } from './side-by-side-diff';
 
 function sideLabel(side: DefinitionDiff['before']): string {
@@ -12,6 +12,7 @@ function sideLabel(side: DefinitionDiff['before']): string {
 export function DiffPanel({ name, diff, from, to }: { name: string; diff: DefinitionDiff; from: string; to: string }) {
   const before = sideLabel(diff.before);
   const after = sideLabel(diff.after);
+  const onlyVersion = diff.changes.length === 1 && diff.changes[0].kind === 'version-changed' ? diff.changes[0] : undefined;
   return (
     <div className="space-y-4">
       <form action={`/tests/${encodeURIComponent(name)}`} method="get" className="flex flex-wrap items-end gap-2">
@@ -32,12 +33,13 @@ export function DiffPanel({ name, diff, from, to }: { name: string; diff: Defini
         </h2>
         {!diff.before.text && <p className="mb-2 text-sm">The test does not exist at {before}.</p>}
         {!diff.after.text && <p className="mb-2 text-sm">The test does not exist at {after}.</p>}
-        {diff.changes.length > 0 && diff.changes.every((change) => change.kind === 'version-changed') && (
+        {onlyVersion ? (
           <p className="mb-2 text-sm" data-diff-only-version>
-            Same definition: only <code>version</code> differs, the trunk revision a promoted copy records as its source (trunk itself keeps <code>-1</code>).
+            Same definition: only <code>version</code> differs ({versionChangeText(onlyVersion)}), the trunk revision a promoted copy records as its source (trunk itself keeps <code>-1</code>).
           </p>
+        ) : (
+          <SemanticChanges changes={diff.changes} />
         )}
-        <SemanticChanges changes={diff.changes} />
       </section>
       <section aria-labelledby="diff-json-title">
         <h2 id="diff-json-title" className="mb-2 font-semibold">definition.json</h2>

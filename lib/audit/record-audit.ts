@@ -100,18 +100,42 @@ async function writePending(): Promise<void> {
   }
 }
 
-export interface ListAuditOptions {
+export interface AuditFilter {
+  /** Exact user name. */
+  actor?: string;
+  /** The action or its beginning: "definition.save", or "definition" for the whole family. */
+  action?: string;
+  outcome?: AuditOutcome;
+  /** Any part of the action, actor, target or message, case-insensitive. */
+  q?: string;
+}
+
+export interface ListAuditOptions extends AuditFilter {
   /** Default 50, at most 500. */
   limit?: number;
   /** Only entries with an id lower than this (paging backwards). */
   before?: number;
 }
 
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'refused', 'failed'];
+
+function auditWhere(filter: AuditFilter) {
+  const action = filter.action?.trim();
+  const q = filter.q?.trim();
+  const contains = (text: string) => ({ contains: text, mode: 'insensitive' as const });
+  return {
+    ...(filter.actor?.trim() ? { actor: filter.actor.trim() } : {}),
+    ...(action ? { action: { startsWith: action } } : {}),
+    ...(filter.outcome ? { outcome: filter.outcome } : {}),
+    ...(q ? { OR: [{ action: contains(q) }, { actor: contains(q) }, { target: contains(q) }, { message: contains(q) }] } : {}),
+  };
+}
+
 /** Newest first; `nextBefore` is the cursor for the next page (absent on the last page). */
 export async function listAudit(prisma: PrismaClient, options: ListAuditOptions = {}) {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
   const rows = await prisma.auditLog.findMany({
-    where: options.before === undefined ? undefined : { id: { lt: options.before } },
+    where: { ...auditWhere(options), ...(options.before === undefined ? {} : { id: { lt: options.before } }) },
     orderBy: { id: 'desc' },
     take: limit + 1,
   });
@@ -120,4 +144,20 @@ export async function listAudit(prisma: PrismaClient, options: ListAuditOptions 
     entries,
     nextBefore: rows.length > limit ? entries[entries.length - 1].id : undefined,
   };
+}
+
+/** An export holds at most this many entries (the newest); narrow the filter for older ones. */
+export const MAX_AUDIT_EXPORT = 50_000;
+
+/** The entries matching `filter`, newest first, read in pages (the export). */
+export async function* auditEntries(prisma: PrismaClient, filter: AuditFilter, max = MAX_AUDIT_EXPORT) {
+  let before: number | undefined;
+  let sent = 0;
+  while (sent < max) {
+    const page = await listAudit(prisma, { ...filter, before, limit: Math.min(500, max - sent) });
+    yield* page.entries;
+    sent += page.entries.length;
+    if (page.nextBefore === undefined) return;
+    before = page.nextBefore;
+  }
 }

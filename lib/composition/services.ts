@@ -18,7 +18,7 @@ import { workflowRulesFor } from '@/lib/issues/workflow';
 import { getLogger, type Logger } from '@/lib/log/logger';
 import { serviceDepsOf } from '@/lib/services/service-adapters';
 import type { ServiceDeps } from '@/lib/services/service-deps';
-import { definitionStoreOptionsFromConfig, openDefinitionStore, REPOSITORY_FOLDER, seedIssues } from '@/lib/store';
+import { definitionStoreOptionsFromConfig, openDefinitionStore, REPOSITORY_FOLDER, SEED_START_SECONDS, seedIssues } from '@/lib/store';
 
 /** The process's services: the use cases' deps plus what the transport shell and start-up need. */
 export interface Services extends ServiceDeps {
@@ -54,7 +54,7 @@ export async function createServices(config: AppConfig = getConfig()): Promise<S
   );
   // The demo history references issue keys; the built-in tracker gets matching issues the first time.
   if (!repositoryExisted && !config.gitUrl && tracker.name === 'builtin') {
-    await seedBuiltinIssues(prisma, await seedIssues(config.seedDir, config.testDefinitionsDirectory));
+    await seedBuiltinIssues(prisma, await seedIssues(config.seedDir, config.testDefinitionsDirectory), { at: new Date(SEED_START_SECONDS * 1000) });
   }
   return {
     ...serviceDepsOf({ store, prisma, tracker, config, logger, database, rules: workflowRulesFor(config) }),

@@ -80,6 +80,19 @@ export const COMMENT_ISSUE_BODY: JsonSchema = {
   properties: { body: { type: 'string', minLength: 1, maxLength: 32000 } },
 };
 
+const ISSUE_ASSIGNEE = { type: ['string', 'null'], maxLength: 100 };
+const ISSUE_DESCRIPTION = { type: 'string', maxLength: 32000 };
+export const UPDATE_ISSUE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['previous'],
+  properties: {
+    description: ISSUE_DESCRIPTION,
+    assignee: ISSUE_ASSIGNEE,
+    previous: { type: 'object', additionalProperties: false, properties: { description: ISSUE_DESCRIPTION, assignee: ISSUE_ASSIGNEE } },
+  },
+};
+
 export const CREATE_CONSUMER_TOKEN_BODY: JsonSchema = {
   type: 'object',
   additionalProperties: false,

@@ -160,6 +160,8 @@ const q = (name: string, schema: Schema, description?: string): Parameter => ({ 
 const anyObject: Schema = { type: 'object' };
 const page = (item: Schema, key: string): Schema => obj({ [key]: { type: 'array', items: item } });
 
+const AUDIT_FILTERS = [q('actor', str, 'exact user name'), q('action', str, 'the action or its beginning'), q('outcome', { enum: ['success', 'refused', 'failed'] }), q('q', str, 'any part of action, actor, target or message')];
+
 export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/health', method: 'GET', summary: 'Readiness: database, git repository and history index (anonymous callers get only the status)', auth: 'none', responses: { 200: ref('Health'), 503: ref('Health') } },
 
@@ -175,7 +177,9 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/users', method: 'POST', summary: 'Create an account', auth: 'admin', body: api.CREATE_USER_BODY, responses: { 201: ref('User') } },
   { path: '/api/v1/users/{username}', method: 'PATCH', summary: 'Change role, disable, reset password; never the last active admin', auth: 'admin', body: api.UPDATE_USER_BODY, responses: { 200: ref('User') } },
 
-  { path: '/api/v1/audit', method: 'GET', summary: 'Audit log, newest first', auth: 'admin', query: [q('limit', { type: 'integer', minimum: 1, maximum: 500 }), q('before', { type: 'integer', minimum: 1 }, 'nextBefore of the previous page')], responses: { 200: obj({ entries: { type: 'array', items: ref('AuditEntry') }, nextBefore: int }, ['entries']) } },
+  { path: '/api/v1/activity', method: 'GET', summary: 'Changes, promotions and issue transitions, newest first (test and env filters leave transitions out)', auth: 'viewer', query: [q('test', str, 'exact test name'), q('user', str, 'author or actor user name'), q('issue', str, 'issue key'), q('env', env), q('limit', { type: 'integer', minimum: 1, maximum: 200 }), q('offset', { type: 'integer', minimum: 0, maximum: 10000 })], responses: { 200: obj({ entries: { type: 'array', items: anyObject }, total: int, limit: int, offset: int }) } },
+  { path: '/api/v1/audit', method: 'GET', summary: 'Audit log, newest first', auth: 'admin', query: [...AUDIT_FILTERS, q('limit', { type: 'integer', minimum: 1, maximum: 500 }), q('before', { type: 'integer', minimum: 1 }, 'nextBefore of the previous page')], responses: { 200: obj({ entries: { type: 'array', items: ref('AuditEntry') }, nextBefore: int }, ['entries']) } },
+  { path: '/api/v1/audit/export', method: 'GET', summary: 'The audit log as CSV (same filters), newest first, at most 50,000 entries', auth: 'admin', query: AUDIT_FILTERS, contentType: 'text/csv', responses: { 200: { type: 'string' } } },
 
   { path: '/api/v1/issues', method: 'GET', summary: 'Search issues', auth: 'viewer', query: [q('q', str, 'key prefix or summary text'), q('status', str), q('limit', { type: 'integer', minimum: 1, maximum: 200 })], responses: { 200: page(ref('Issue'), 'issues') } },
   { path: '/api/v1/issues', method: 'POST', summary: 'Create an issue (built-in tracker or JIRA)', auth: 'editor', body: api.CREATE_ISSUE_BODY, responses: { 201: ref('Issue') } },
@@ -185,7 +189,8 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/issues/{key}/verify', method: 'POST', summary: "QA's verification: In QA → Production Ready (records the definition live in qa), In Production → Pending Closure", auth: 'qa', body: api.VERIFY_ISSUE_BODY, responses: { 200: obj({ key: str, from: str, to: str, verification: nullable(anyObject), notices: { type: 'array', items: str } }, ['key', 'from', 'to']) } },
   { path: '/api/v1/issues/{key}/waive-separation', method: 'POST', summary: 'Let an author of the issue verify it (admin; reason recorded)', auth: 'admin', body: api.WAIVE_SEPARATION_BODY, responses: { 200: obj({ key: str, by: str, reason: str }, ['key', 'by', 'reason']) } },
   { path: '/api/v1/issues/{key}/retry-transition', method: 'POST', summary: 'Retry the transition a committed promotion could not make', auth: 'releaser', body: api.RETRY_TRANSITION_BODY, responses: { 200: ref('IssueTransition') } },
-  { path: '/api/v1/issues/{key}/comments', method: 'POST', summary: 'Comment on the issue', auth: 'editor', body: api.COMMENT_ISSUE_BODY, responses: { 204: null } },
+  { path: '/api/v1/issues/{key}', method: 'PATCH', summary: 'Edit the description and/or assignee (editors and QA; `previous` = the values you started from, 409 when one moved on)', auth: 'viewer', body: api.UPDATE_ISSUE_BODY, responses: { 200: ref('Issue') } },
+  { path: '/api/v1/issues/{key}/comments', method: 'POST', summary: 'Comment on the issue (editors and QA)', auth: 'viewer', body: api.COMMENT_ISSUE_BODY, responses: { 204: null } },
 
   {
     path: '/api/v1/tests',
@@ -223,6 +228,7 @@ export const API_OPERATIONS: OperationSpec[] = [
 
   { path: '/api/v1/validate', method: 'POST', summary: "Dry run of Proctor's and the webapp's checks", auth: 'viewer', body: tests.VALIDATE_BODY, responses: { 200: obj({ valid: bool, issues: { type: 'array', items: ref('ValidationIssue') } }) } },
   { path: '/api/v1/drift', method: 'GET', summary: 'Per test: whether qa and production hold the current trunk revision', auth: 'viewer', responses: { 200: obj({ tests: { type: 'array', items: anyObject } }) } },
+  { path: '/api/v1/matrix-diff', method: 'GET', summary: "Two environments' matrices compared: tests added, removed and changed (semantic changes)", auth: 'viewer', query: [q('from', env), q('to', env)], responses: { 200: obj({ from: anyObject, to: anyObject, diff: obj({ added: { type: 'array', items: str }, removed: { type: 'array', items: str }, changed: { type: 'array', items: anyObject }, unchanged: int }) }) } },
   {
     path: '/api/v1/matrix/{env}',
     method: 'GET',

@@ -5,7 +5,7 @@
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { INITIAL_STATUS, transitionsFrom, type WorkflowTransition } from './builtin-workflow';
-import type { CreateIssueInput, IssueTracker, IssueTransition, StatusChange, TrackedIssue, TransitionRequest, TransitionResult } from './issue-tracker';
+import type { CreateIssueInput, IssueFieldsChange, IssueTracker, IssueTransition, StatusChange, TrackedIssue, TransitionRequest, TransitionResult } from './issue-tracker';
 
 export const DEFAULT_PROJECT_KEY = 'PROTEST';
 const MAX_SUMMARY = 255;
@@ -138,6 +138,32 @@ export class BuiltinIssueTracker implements IssueTracker {
     await this.requireIssue(key);
     await this.prisma.issueComment.create({ data: { issueKey: key, author: actor, body: text } });
     await this.prisma.issue.update({ where: { key }, data: { updatedAt: new Date() } });
+  }
+
+  async updateIssue(key: string, change: IssueFieldsChange, _actor: string): Promise<TrackedIssue> {
+    if ((change.description ?? '').length > MAX_TEXT) {
+      throw new AppError('VALIDATION_FAILED', `A description can have at most ${MAX_TEXT} characters.`, { details: [{ path: '/description', message: `must have at most ${MAX_TEXT} characters` }] });
+    }
+    await this.requireIssue(key);
+    const data = {
+      ...(change.description !== undefined ? { description: change.description } : {}),
+      ...(change.assignee !== undefined ? { assignee: change.assignee } : {}),
+    };
+    // Compare-and-set on the fields being changed: an edit made meanwhile by someone else is not overwritten.
+    const where = {
+      key,
+      ...(change.description !== undefined ? { description: change.previous.description ?? '' } : {}),
+      ...(change.assignee !== undefined ? { assignee: change.previous.assignee ?? null } : {}),
+    };
+    const { count } = await this.prisma.issue.updateMany({ where, data });
+    if (count === 0) {
+      const now = await this.requireIssue(key);
+      const moved = [change.description !== undefined && now.description !== (change.previous.description ?? '') ? 'description' : '', change.assignee !== undefined && now.assignee !== (change.previous.assignee ?? null) ? 'assignee' : ''].filter(Boolean);
+      throw new AppError('STALE_REVISION', `${key} was changed by someone else meanwhile (${moved.join(' and ') || 'its fields'}). Reload to see the current text, then apply your edit again.`, {
+        data: { key, description: now.description, assignee: now.assignee },
+      });
+    }
+    return this.view(await this.requireIssue(key));
   }
 
   async searchIssues(query: string, options: { limit?: number } = {}): Promise<TrackedIssue[]> {

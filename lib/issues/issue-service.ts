@@ -2,11 +2,12 @@
  * Use cases behind /api/v1/issues, as plain functions of (deps, actor, input) so they run without HTTP. Work with any
  * IssueTracker; the built-in tracker's extras (full detail, listing by status) are used when it is the one configured.
  */
-import { requireReader, type Actor, type Reader } from '@/lib/auth/actor';
+import { isAnonymous, requireReader, type Reader } from '@/lib/auth/actor';
+import { requireMayDiscussIssues } from '@/lib/auth/issue-permissions';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { BuiltinIssueTracker, IssueChangeLink, IssueDetail } from './builtin-tracker';
-import type { CreateIssueInput, IssueTracker, IssueTransition, TrackedIssue, TransitionResult } from './issue-tracker';
+import type { CreateIssueInput, IssueFieldsChange, IssueTracker, IssueTransition, TrackedIssue, TransitionResult } from './issue-tracker';
 import { DEFAULT_WORKFLOW_RULES, manualTransitionRefusal, type WorkflowRules } from './workflow';
 
 export interface IssueDeps {
@@ -125,7 +126,34 @@ export async function transitionIssue(deps: IssueDeps, reader: Reader, input: { 
   return deps.tracker.transition(key, { name: input.name! }, actor.username);
 }
 
+/** Editors and QA (lib/auth/issue-permissions.ts). */
 export async function commentOnIssue(deps: IssueDeps, reader: Reader, input: { key: string; body: string }): Promise<void> {
-  const actor = requireReader<Actor>(reader, 'editor');
+  const actor = requireMayDiscussIssues(isAnonymous(reader) ? null : reader);
   await deps.tracker.comment(normalizeIssueKey(input.key), input.body, actor.username);
+}
+
+/** Editors and QA change an issue's description and assignee; the assignee must be an account of this Proctor Studio. */
+export async function updateIssue(deps: IssueDeps, reader: Reader, input: { key: string } & IssueFieldsChange): Promise<TrackedIssue> {
+  const actor = requireMayDiscussIssues(isAnonymous(reader) ? null : reader);
+  const key = normalizeIssueKey(input.key);
+  if (!deps.tracker.updateIssue) {
+    throw new AppError('BAD_REQUEST', `Issues are edited in ${deps.tracker.name === 'jira' ? 'JIRA' : 'the tracker'} itself, not in Proctor Studio.`);
+  }
+  if (input.description === undefined && input.assignee === undefined) {
+    throw new AppError('VALIDATION_FAILED', 'Say what to change: "description", "assignee" or both.', { details: [{ path: '', message: 'needs description or assignee' }] });
+  }
+  const missing = (['description', 'assignee'] as const).filter((field) => input[field] !== undefined && !(field in input.previous));
+  if (missing.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `Send the ${missing.join(' and ')} you started from in "previous", so a change made meanwhile is not overwritten.`, {
+      details: missing.map((field) => ({ path: `/previous/${field}`, message: 'is required when changing it' })),
+    });
+  }
+  const assignee = input.assignee === undefined ? undefined : input.assignee?.trim() || null;
+  if (assignee) {
+    const user = await deps.prisma.user.findUnique({ where: { username: assignee }, select: { disabled: true } });
+    if (!user || user.disabled) {
+      throw new AppError('VALIDATION_FAILED', `${assignee} is not an active user of Proctor Studio.`, { details: [{ path: '/assignee', message: 'must be an active user' }] });
+    }
+  }
+  return deps.tracker.updateIssue(key, { description: input.description, assignee, previous: input.previous }, actor.username);
 }

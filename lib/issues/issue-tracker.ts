@@ -48,6 +48,16 @@ export interface CreateIssueInput {
   description?: string;
 }
 
+/**
+ * A change to an issue's description and/or assignee. `previous` holds what the editor saw for each field it changes:
+ * the change applies only while the field still holds that (a concurrent edit is refused, never overwritten).
+ */
+export interface IssueFieldsChange {
+  description?: string;
+  assignee?: string | null;
+  previous: { description?: string; assignee?: string | null };
+}
+
 export interface IssueTracker {
   readonly name: 'builtin' | 'jira';
   /** null when no such issue exists (never throws for a missing issue). */
@@ -69,4 +79,6 @@ export interface IssueTracker {
   statusHistory?(key: string): Promise<StatusChange[]>;
   /** Only trackers that own their issues (the built-in one) can create them. */
   createIssue?(input: CreateIssueInput, actor: string): Promise<TrackedIssue>;
+  /** Only trackers that own their issues edit them here. Throws ISSUE_NOT_FOUND, or STALE_REVISION when a field moved on. */
+  updateIssue?(key: string, change: IssueFieldsChange, actor: string): Promise<TrackedIssue>;
 }

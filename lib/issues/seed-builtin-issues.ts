@@ -12,8 +12,11 @@ export interface SeedIssue {
   assignee?: string;
 }
 
-/** Returns the keys that were created. */
-export async function seedBuiltinIssues(prisma: PrismaClient, issues: SeedIssue[]): Promise<string[]> {
+/**
+ * Returns the keys that were created. `at` dates the creation events (default now): the demo's issues belong to its
+ * seeded history, and dated "now" they would sit on top of the Activity page, above every change they are about.
+ */
+export async function seedBuiltinIssues(prisma: PrismaClient, issues: SeedIssue[], options: { at?: Date } = {}): Promise<string[]> {
   const created: string[] = [];
   for (const issue of issues) {
     if (!isIssueKey(issue.key)) throw new Error(`Seed issue key '${issue.key}' is not of the form PROJECT-123.`);
@@ -33,9 +36,10 @@ export async function seedBuiltinIssues(prisma: PrismaClient, issues: SeedIssue[
           description: issue.description ?? '',
           reporter: issue.reporter,
           assignee: issue.assignee ?? null,
+          ...(options.at ? { createdAt: options.at } : {}),
         },
       }),
-      prisma.issueEvent.create({ data: { issueKey: issue.key, from: null, to: issue.status, actor: issue.reporter } }),
+      prisma.issueEvent.create({ data: { issueKey: issue.key, from: null, to: issue.status, actor: issue.reporter, ...(options.at ? { at: options.at } : {}) } }),
     ]);
     created.push(issue.key);
   }

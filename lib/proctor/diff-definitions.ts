@@ -80,6 +80,22 @@ function quote(text: string | null | undefined): string {
   return `"${oneLine.length > 80 ? oneLine.slice(0, 77) + '...' : oneLine}"`;
 }
 
+/**
+ * Both sides of a text change, quoted; when they are long, each is cut to a window starting shortly before the first
+ * character that differs, so the summary always shows the difference (never two identical truncated beginnings).
+ */
+function quotePair(before: string | null | undefined, after: string | null | undefined): [string, string] {
+  if (before == null || after == null) return [quote(before), quote(after)];
+  const a = before.replace(/\s+/g, ' ');
+  const b = after.replace(/\s+/g, ' ');
+  let same = 0;
+  while (same < a.length && same < b.length && a[same] === b[same]) same++;
+  const LEAD = 20;
+  const start = same > LEAD + 10 ? a.lastIndexOf(' ', same - LEAD) + 1 || same - LEAD : 0;
+  const cut = (text: string) => (start > 0 ? '...' + text.slice(start) : text);
+  return [quote(cut(a)), quote(cut(b))];
+}
+
 /** Structural equality; DoubleValue(1) ≠ 1 because Proctor serialises them differently ("1.0" vs "1"). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -131,7 +147,7 @@ export function diffDefinitions(before: TestDefinition | null, after: TestDefini
     changes.push({
       kind: 'description-changed',
       path: '/description',
-      summary: `Description changed from ${quote(a.description)} to ${quote(b.description)}.`,
+      summary: `Description changed from ${quotePair(a.description, b.description).join(' to ')}.`,
       before: a.description,
       after: b.description,
     });
@@ -311,7 +327,7 @@ function diffBuckets(aBuckets: TestBucket[], bBuckets: TestBucket[]): Definition
       changes.push({
         kind: 'bucket-description-changed',
         path: path + '/description',
-        summary: `Bucket ${bb.name} description changed from ${quote(ab.description)} to ${quote(bb.description)}.`,
+        summary: `Bucket ${bb.name} description changed from ${quotePair(ab.description, bb.description).join(' to ')}.`,
         before: ab.description ?? null,
         after: bb.description ?? null,
       });
@@ -568,8 +584,9 @@ export function summarizeChanges(changes: DefinitionChange[]): string {
   if (changes.length === 0) return 'No changes.';
   const first = changes.find((c) => c.kind === 'test-created' || c.kind === 'test-deleted');
   if (first) return first.summary;
-  // Warnings first: they are what a reviewer must not miss.
-  const ordered = [...changes.filter((c) => c.warning), ...changes.filter((c) => !c.warning)];
+  // Warnings first: they are what a reviewer must not miss. The version a promotion records is bookkeeping: last.
+  const bookkeeping = (c: DefinitionChange) => c.kind === 'version-changed';
+  const ordered = [...changes.filter((c) => c.warning), ...changes.filter((c) => !c.warning && !bookkeeping(c)), ...changes.filter(bookkeeping)];
   const shown = ordered.slice(0, 3).map((c) => c.summary.replace(/\.$/, ''));
   const rest = changes.length - shown.length;
   return shown.join('; ') + (rest > 0 ? `; and ${plural(rest, 'more change')}.` : '.');

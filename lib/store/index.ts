@@ -18,5 +18,5 @@ export type { WriteRequest } from './definition-writer';
 export type { HistoryEntryRecord, IndexProgress } from './history-index';
 export type { TestDrift, DriftState } from '@/lib/domain/drift';
 export { ENVIRONMENTS, type Environment, type BranchNames } from './paths';
-export { DEMO_USERS, planSeedHistory, seedIssues, type SeedIssue, type DemoUser } from './seed';
+export { DEMO_USERS, planSeedHistory, SEED_START_SECONDS, seedIssues, type SeedIssue, type DemoUser } from './seed';
 export { parseCommitMessage, buildCommitMessage, type ChangeKind } from './commit-message';

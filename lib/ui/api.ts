@@ -59,6 +59,12 @@ export interface IssueSummary {
   type: string;
 }
 
+export interface IssueFieldsUpdate {
+  description?: string;
+  assignee?: string | null;
+  previous: { description?: string; assignee?: string | null };
+}
+
 export interface PromoteResult {
   revision: string;
   /** The revision on the source branch that was copied. */
@@ -168,6 +174,12 @@ export interface CreatedToken {
 
 export type UserRole = Role;
 
+/** Where the browser downloads the audit log as CSV, with the page's filters (a plain link: the download is the browser's). */
+export function auditExportUrl(filter: { actor?: string; action?: string; outcome?: string; q?: string }): string {
+  const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
+  return `/api/v1/audit/export${query.size ? `?${query}` : ''}`;
+}
+
 export const api = {
   session: {
     signIn: (body: { username: string; password: string }) => call<unknown>('/api/v1/session', { body }),
@@ -210,6 +222,9 @@ export const api = {
     verify: (key: string, body: { comment?: string } = {}) => call<{ from: string; to: string; verification: IssueVerification | null }>(`/api/v1/issues/${segment(key)}/verify`, { body }),
     waiveSeparation: (key: string, body: { reason: string }) => call<{ key: string; by: string; reason: string }>(`/api/v1/issues/${segment(key)}/waive-separation`, { body }),
     retryTransition: (key: string) => call<{ from: string; to: string }>(`/api/v1/issues/${segment(key)}/retry-transition`, { body: {} }),
+    comment: (key: string, body: string) => call<void>(`/api/v1/issues/${segment(key)}/comments`, { body: { body } }),
+    /** `previous`: the values the form started from, so an edit made meanwhile is refused (409), not overwritten. */
+    update: (key: string, body: IssueFieldsUpdate) => call<IssueSummary>(`/api/v1/issues/${segment(key)}`, { method: 'PATCH', body }),
   },
   users: {
     create: (body: { username: string; displayName?: string; role: string; password?: string }) => call<unknown>('/api/v1/users', { body }),

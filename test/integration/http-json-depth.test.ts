@@ -53,6 +53,7 @@ const ROUTES: Record<string, string> = {
   'POST /api/v1/issues/[key]/verify': '/api/v1/issues/PROTEST-1/verify',
   'POST /api/v1/issues/[key]/waive-separation': '/api/v1/issues/PROTEST-1/waive-separation',
   'POST /api/v1/issues/[key]/retry-transition': '/api/v1/issues/PROTEST-1/retry-transition',
+  'PATCH /api/v1/issues/[key]': '/api/v1/issues/PROTEST-1',
   'POST /api/v1/consumers/tokens': '/api/v1/consumers/tokens',
   'POST /api/v1/heartbeat': '/api/v1/heartbeat',
   'POST /api/v1/events': '/api/v1/events',
@@ -104,7 +105,7 @@ afterAll(async () => {
 describe('a 100,000-deep JSON body', () => {
   it('the table names every route that reads a JSON body', () => {
     expect(jsonRoutesInSource()).toEqual(Object.keys(ROUTES).sort());
-    expect(Object.keys(ROUTES)).toHaveLength(23);
+    expect(Object.keys(ROUTES)).toHaveLength(24);
   });
 
   it.each(Object.entries(ROUTES).flatMap(([route, url]) => Object.entries(DEEP_BODIES).map(([kind, body]) => [route, kind, url, body])))('%s, %s → 400 naming the limit', async (route, _, url, body) => {

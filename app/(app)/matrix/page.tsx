@@ -1,23 +1,38 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { EnvBadge } from '@/components/env-badge';
+import { MatrixComparison } from '@/components/matrix/matrix-comparison';
+import { MatrixTests } from '@/components/matrix/matrix-tests';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
-import { readMatrixState, readMatrixStatus } from '@/lib/services/read-matrix';
-import { ENV_BORDER, ENV_NAMES } from '@/lib/ui/environments';
-import { formatDateTime, shortRevision } from '@/lib/ui/format';
+import { compareMatrices, readMatrixState, readMatrixStatus } from '@/lib/services/read-matrix';
+import { ENV_BORDER, ENV_NAMES, isEnvName, type EnvName } from '@/lib/ui/environments';
+import { firstParam, formatDateTime, shortRevision } from '@/lib/ui/format';
 import { load } from '@/lib/server/page-data';
-import { buttonClass, cardClass } from '@/lib/ui/styles';
+import { buttonClass, cardClass, focusRing, inputClass } from '@/lib/ui/styles';
 
 export const metadata: Metadata = { title: 'Test matrix' };
 
 /** Per environment: whether the newest head built (or which last good matrix is served instead), its audit block, where it is published, and the artifact to download. */
-export default async function MatrixPage() {
+export default async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const envParam = (name: string, fallback: EnvName): EnvName => {
+    const value = firstParam(sp[name]);
+    return isEnvName(value) ? value : fallback;
+  };
+  const browse = envParam('env', 'production');
+  const q = firstParam(sp.q)?.trim().slice(0, 200) || undefined;
+  const from = envParam('from', 'production');
+  const to = envParam('to', 'qa');
   const user = await requirePageUser('/matrix');
   const services = await getServices();
   const states = await Promise.all(ENV_NAMES.map((env) => load(() => readMatrixState(services, user, { env }))));
   const statuses = await load(() => readMatrixStatus(services, user, { envs: ENV_NAMES }));
+  const comparison = from === to ? null : await load(() => compareMatrices(services, user, { from, to }));
+  const browsed = states[ENV_NAMES.indexOf(browse)];
+  const here = (params: Record<string, string | undefined>) => `/matrix?${new URLSearchParams(Object.entries({ env: browse, q, from, to, ...params }).filter((e): e is [string, string] => !!e[1]))}`;
   return (
     <>
       <PageHeader title="Test matrix" subtitle="The artifact applications load (Proctor's TestMatrixArtifact), built from each environment's branch head." />
@@ -100,6 +115,46 @@ export default async function MatrixPage() {
           );
         })}
       </div>
+      <section className={`${cardClass} mt-6`} aria-labelledby="matrix-browse">
+        <h2 id="matrix-browse" className="mb-3 font-semibold">What each matrix holds</h2>
+        <div className="mb-3 flex flex-wrap items-end gap-3">
+          <nav aria-label="Environment to browse" className="flex flex-wrap gap-2">
+            {ENV_NAMES.map((env) => (
+              <Link key={env} href={`${here({ env })}#matrix-browse`} aria-current={env === browse ? 'page' : undefined} className={`rounded p-0.5 ${env === browse ? 'ring-2 ring-blue-600 dark:ring-blue-300' : ''} ${focusRing}`}>
+                <EnvBadge env={env} />
+              </Link>
+            ))}
+          </nav>
+          <form action="/matrix#matrix-browse" method="get" role="search" aria-label="Search the matrix" className="flex flex-wrap items-end gap-2">
+            <input type="hidden" name="env" value={browse} />
+            <input type="hidden" name="from" value={from} />
+            <input type="hidden" name="to" value={to} />
+            <label htmlFor="matrix-q" className="sr-only">Test name contains</label>
+            <input id="matrix-q" name="q" defaultValue={q ?? ''} placeholder="test name contains" className={inputClass} />
+            <button type="submit" className={buttonClass}>Search</button>
+          </form>
+        </div>
+        {!browsed.ok ? <ErrorPanel error={browsed.error} /> : browsed.value.current ? <MatrixTests artifact={browsed.value.current.artifact} env={browse} q={q} /> : <p className="text-sm">No {browse} matrix has been built yet.</p>}
+      </section>
+      <section className={`${cardClass} mt-6`} aria-labelledby="matrix-compare">
+        <h2 id="matrix-compare" className="mb-3 font-semibold">Compare two environments</h2>
+        <form action="/matrix#matrix-compare" method="get" className="mb-3 flex flex-wrap items-end gap-2">
+          <input type="hidden" name="env" value={browse} />
+          {q && <input type="hidden" name="q" value={q} />}
+          {(['from', 'to'] as const).map((name) => (
+            <div key={name} className="flex flex-col gap-1">
+              <label htmlFor={`matrix-${name}`} className="text-xs font-medium">{name === 'from' ? 'From' : 'To'}</label>
+              <select id={`matrix-${name}`} name={name} defaultValue={name === 'from' ? from : to} className={inputClass}>
+                {ENV_NAMES.map((env) => (
+                  <option key={env} value={env}>{env}</option>
+                ))}
+              </select>
+            </div>
+          ))}
+          <button type="submit" className={buttonClass}>Compare</button>
+        </form>
+        {!comparison ? <p className="text-sm">Pick two different environments.</p> : !comparison.ok ? <ErrorPanel error={comparison.error} /> : <MatrixComparison comparison={comparison.value} />}
+      </section>
     </>
   );
 }

@@ -4,9 +4,13 @@ import { notFound } from 'next/navigation';
 import { EmptyState } from '@/components/empty-state';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
+import { IssueComments } from '@/components/issues/issue-comments';
+import { IssueDetailsForm } from '@/components/issues/issue-details-form';
 import { IssueStatusBadge } from '@/components/issues/issue-status-badge';
+import { IssueTests } from '@/components/issues/issue-tests';
 import { IssueTransitions } from '@/components/issues/issue-transitions';
 import { PageHeader } from '@/components/page-header';
+import { mayDiscussIssues } from '@/lib/auth/issue-permissions';
 import { hasRole } from '@/lib/auth/roles';
 import { getIssueDetail } from '@/lib/issues/issue-service';
 import { getServices } from '@/lib/composition/services';
@@ -74,14 +78,11 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
               </ul>
             )}
           </section>
-          {issue.description && (
-            <section className={cardClass} aria-labelledby="issue-description">
-              <h2 id="issue-description" className="mb-2 font-semibold">Description</h2>
-              <p className="whitespace-pre-wrap text-sm">{issue.description}</p>
-            </section>
-          )}
+          <IssueDetailsForm issueKey={issue.key} description={issue.description ?? ''} assignee={issue.assignee ?? null} canEdit={mayDiscussIssues(user) && issue.comments !== undefined} />
+          <IssueComments issueKey={issue.key} comments={issue.comments ?? []} canComment={mayDiscussIssues(user)} />
         </div>
         <div className="space-y-4">
+          <IssueTests changes={issue.links ?? []} />
           <section className={cardClass} aria-labelledby="issue-facts">
             <h2 id="issue-facts" className="mb-2 font-semibold">Details</h2>
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">

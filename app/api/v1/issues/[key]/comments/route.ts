@@ -4,8 +4,8 @@ import { commentOnIssue, normalizeIssueKey } from '@/lib/issues/issue-service';
 
 export const dynamic = 'force-dynamic';
 
-/** {body} → 204. */
-export const POST = apiRoute<{ body: string }, { key: string }>({ role: 'editor', body: COMMENT_ISSUE_BODY, action: 'issue.comment' }, async ({ deps, actor, params, body, audit }) => {
+/** {body} → 204. Editors and QA (the use case checks: lib/auth/issue-permissions.ts). */
+export const POST = apiRoute<{ body: string }, { key: string }>({ body: COMMENT_ISSUE_BODY, action: 'issue.comment' }, async ({ deps, actor, params, body, audit }) => {
   audit.target = `issue:${normalizeIssueKey(params.key)}`;
   await commentOnIssue(deps, actor, { ...body, key: params.key });
 });
