@@ -53,7 +53,7 @@ export function DriftPreview({
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
-  }, [before, after, drift]);
+  }, [before, after]);
   if (drift.moved <= 1e-12) return null;
   const toBar = (ranges: Range[]) => ranges.map((r) => ({ bucketValue: r.bucketValue, bucketName: nameOf(r.bucketValue), length: r.length }));
   const moved = activeDrift(before, after);

@@ -46,12 +46,12 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
                 <EnvBadge env={entry.env} />
                 <div className="min-w-0 flex-1">
                   <div className="flex flex-wrap items-center gap-2">
-                    <Link href={`/tests/${encodeURIComponent(entry.testName)}`} className={`font-mono font-semibold ${linkClass}`}>{entry.testName}</Link>
+                    <Link href={`/tests/${encodeURIComponent(entry.testName)}`} className={`min-w-0 break-all font-mono font-semibold ${linkClass}`}>{entry.testName}</Link>
                     <span className="rounded bg-slate-200 px-1 text-xs text-slate-800 dark:bg-slate-700 dark:text-slate-100">{entry.changeKind}</span>
                     <Link href={`/tests/${encodeURIComponent(entry.testName)}?tab=definition&revision=${entry.revision}`} className={`font-mono text-xs ${linkClass}`}>{shortRevision(entry.revision)}</Link>
                     {entry.issueKey && <Link href={`/issues/${entry.issueKey}`} className={linkClass}>{entry.issueKey}</Link>}
                   </div>
-                  <p className="text-slate-700 dark:text-slate-300">{entry.message}</p>
+                  <p className="break-words text-slate-700 dark:text-slate-300">{entry.message}</p>
                 </div>
                 <div className="text-right text-xs">
                   <div className="font-medium">{entry.authorName}</div>
