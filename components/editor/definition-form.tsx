@@ -150,7 +150,7 @@ const ConstantsSection = memo(function ConstantsSection({ constants, update }: {
       {entries.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No constants. Constants are variables the rules can use.</p>}
       <ul className="space-y-2">
         {entries.map(([key, value], i) => (
-          <li key={i} className="grid grid-cols-[12rem_1fr_auto] items-start gap-2">
+          <li key={i} className="grid grid-cols-[minmax(0,1fr)_auto] items-start gap-2 sm:grid-cols-[12rem_minmax(0,1fr)_auto]">
             <ParsedInput
               aria-label={`Constant ${i + 1} name`}
               data-path={`/constants/${key}`}
@@ -160,7 +160,7 @@ const ConstantsSection = memo(function ConstantsSection({ constants, update }: {
               parse={(t) => (t.trim() === '' ? { ok: false, message: 'A constant needs a name.' } : entries.some(([k], j) => j !== i && k === t) ? { ok: false, message: 'Another constant has this name.' } : ok(t))}
               onCommit={(k) => update((d) => edits.setConstant(d, key, k, d.constants[key]))}
             />
-            <Field label="" path={`/constants/${key}`}>
+            <Field label="" path={`/constants/${key}`} className="col-span-2 row-start-2 sm:col-span-1 sm:row-start-auto">
               {(p) => (
                 <ParsedInput<JsonValue>
                   {...p}
@@ -173,7 +173,7 @@ const ConstantsSection = memo(function ConstantsSection({ constants, update }: {
                 />
               )}
             </Field>
-            <button type="button" className={small} aria-label={`Remove constant ${key}`} onClick={() => update((d) => edits.removeConstant(d, key))}>
+            <button type="button" className={`${small} col-start-2 row-start-1 sm:col-start-auto sm:row-start-auto`} aria-label={`Remove constant ${key}`} onClick={() => update((d) => edits.removeConstant(d, key))}>
               Remove
             </button>
           </li>
@@ -199,17 +199,17 @@ const BucketRow = memo(function BucketRow({ bucket, index, buckets, update }: { 
   const parseValue = (text: string) => parseBucketValue(buckets, index, text);
   return (
     <li className="rounded border border-slate-200 p-2 dark:border-slate-700" data-testid="bucket-row">
-      <div className="grid grid-cols-[10rem_5rem_1fr_auto] items-start gap-2">
+      <div className="grid grid-cols-[minmax(0,1fr)_5rem] items-start gap-2 sm:grid-cols-[10rem_5rem_minmax(0,1fr)_auto]">
         <Field label="Name" path={`${base}/name`}>
           {(p) => <input {...p} className={`${inputClass} w-full font-mono`} value={bucket.name} onChange={(e) => set({ ...bucket, name: e.target.value })} />}
         </Field>
         <Field label="Value" path={`${base}/value`}>
           {(p) => <ParsedInput {...p} className="w-full" value={bucket.value} format={String} parse={parseValue} onCommit={(v) => set({ ...bucket, value: v })} />}
         </Field>
-        <Field label="Description" path={`${base}/description`}>
+        <Field label="Description" path={`${base}/description`} className="col-span-2 sm:col-span-1">
           {(p) => <input {...p} className={`${inputClass} w-full`} value={bucket.description ?? ''} onChange={(e) => set({ ...bucket, description: e.target.value })} />}
         </Field>
-        <div className="flex gap-1 pt-4">
+        <div className="col-span-2 flex gap-1 sm:col-span-1 sm:pt-4">
           <button type="button" className={small} aria-label={`Move bucket ${bucket.name} up`} disabled={index === 0} onClick={() => update((d) => edits.moveBucket(d, index, index - 1))}>
             ↑
           </button>
@@ -221,7 +221,7 @@ const BucketRow = memo(function BucketRow({ bucket, index, buckets, update }: { 
           </button>
         </div>
       </div>
-      <div className="mt-2 grid grid-cols-[10rem_1fr] items-start gap-2">
+      <div className="mt-2 grid grid-cols-1 items-start gap-2 sm:grid-cols-[10rem_minmax(0,1fr)]">
         <Field label="Payload type" path={`${base}/payload`}>
           {(p) => (
             <select
@@ -303,7 +303,7 @@ const RangeRow = memo(function RangeRow({ range, index, ri, buckets, update }: {
         <select
           aria-label={`Allocation ${index + 1} range ${ri + 1} bucket`}
           data-path={`${base}/ranges/${ri}/bucketValue`}
-          className={`${inputClass} w-full`}
+          className={`${inputClass} w-full min-w-0`}
           value={range.bucketValue}
           onChange={(e) => update((d) => edits.setRange(d, index, ri, { bucketValue: Number(e.target.value) }))}
         >
@@ -320,14 +320,14 @@ const RangeRow = memo(function RangeRow({ range, index, ri, buckets, update }: {
         <ParsedInput
           aria-label={`Allocation ${index + 1} range ${ri + 1} percent`}
           data-path={`${base}/ranges/${ri}/length`}
-          className="w-28"
+          className="w-20 sm:w-28"
           value={range.length}
           format={lengthToPercent}
           parse={percentToLength}
           onCommit={(length) => update((d) => edits.setRange(d, index, ri, { length }))}
         />
       </td>
-      <td className="whitespace-nowrap py-0.5">
+      <td className="py-0.5">
         <button type="button" className={small} aria-label={`Split range ${ri + 1} of allocation ${index + 1}`} onClick={() => update((d) => edits.splitRange(d, index, ri))}>
           Split
         </button>{' '}
