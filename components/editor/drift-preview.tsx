@@ -86,9 +86,9 @@ export function DriftPreview({
           <div className="w-full" data-testid="suggested-layout">
             <LabelledBar label="Suggested" ranges={toBar(suggestion.ranges)} />
             <p className="mt-0.5 text-xs text-slate-700 dark:text-slate-300">
-              {suggestion.ranges
-                .filter((r) => r.length > 0)
-                .map((r) => `${nameOf(r.bucketValue)} ${percent(r.length)}`)
+              {[...bucketShares(suggestion.ranges)]
+                .filter(([, share]) => share > 0)
+                .map(([bucket, share]) => `${nameOf(bucket)} ${percent(share)}`)
                 .join(' · ')}
             </p>
           </div>

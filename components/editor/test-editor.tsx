@@ -94,6 +94,8 @@ export function TestEditor(props: TestEditorProps) {
   const [lastIssueKey, setLastIssueKey] = useState('');
   // A new test shows no problems until the user has typed something (an empty form is not a mistake yet).
   const [touched, setTouched] = useState(mode === 'edit');
+  // The template a new test started from (a new test starts as the 100%-inactive launch).
+  const [template, setTemplate] = useState<string | null>(mode === 'create' && !props.copyOf ? 'inactive-launch' : null);
   // Fields whose text is not in the definition (does not parse, or a bucket value another bucket has).
   const [fieldErrors, setFieldErrors] = useState<ReadonlyMap<string, FieldError>>(new Map());
   const reportFieldError = useCallback((key: string, error: FieldError | null) => {
@@ -486,7 +488,15 @@ export function TestEditor(props: TestEditorProps) {
             <ul className="grid gap-2 md:grid-cols-3">
               {NEW_TEST_TEMPLATES.map((t) => (
                 <li key={t.id}>
-                  <button type="button" className={`${buttonClass} h-full w-full !text-left`} onClick={() => startFrom(t.make)}>
+                  <button
+                    type="button"
+                    aria-pressed={template === t.id}
+                    className={`${buttonClass} h-full w-full !flex-col !items-start !justify-start text-left ${template === t.id ? 'ring-2 ring-blue-600 dark:ring-blue-300' : ''}`}
+                    onClick={() => {
+                      setTemplate(t.id);
+                      startFrom(t.make);
+                    }}
+                  >
                     <span className="block font-medium">{t.title}</span>
                     <span className="block text-xs text-slate-600 dark:text-slate-400">{t.summary}</span>
                   </button>
@@ -496,7 +506,7 @@ export function TestEditor(props: TestEditorProps) {
           </fieldset>
         )}
 
-        <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
           <div className="min-w-0">
             {view === 'form' ? (
               <>
