@@ -4,6 +4,7 @@
 //        SCREENSHOT_DARK=1 … also writes *-dark.png
 //        SCREENSHOT_ONLY=issue,activity … only these shots (names without -dark / -390)
 // Pages people read on a phone are also taken 390 px wide, the whole page: *-390.png (and *-390-dark.png).
+//        SCREENSHOT_SET=editor … only the editor at 1280 and 390 px, light and dark (docs/screenshots/editor-*.png)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -71,10 +72,53 @@ async function startApplication(context, base) {
   throw new Error('the application did not report itself within 30 s');
 }
 
+/**
+ * The editor at 1280 and 390 px, light and dark: the form, an allocation change with its drift preview and a field
+ * error counted in Problems, the JSON view scrolled sideways (the gutter stays opaque), and a new test's templates.
+ */
+async function editorShots(browser, base) {
+  const test = 'search_ranking_algo';
+  for (const scheme of ['light', 'dark']) {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: width === 390 ? 844 : 800 }, colorScheme: scheme, baseURL: base });
+      const signIn = await context.request.post('/api/v1/session', { data: { username: 'erin', password: 'demo' }, headers: { origin: base } });
+      if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()}`);
+      const page = await context.newPage();
+      const name = (part) => path.join(outDir, `editor-${part}-${width}${scheme === 'dark' ? '-dark' : ''}.png`);
+      const open = async (url) => {
+        await page.goto(url);
+        await page.waitForLoadState('networkidle');
+        await page.locator('main h1').first().waitFor();
+      };
+      await open(`/tests/${test}/edit`);
+      await page.screenshot({ path: name('form') });
+      await page.getByLabel('Allocation 2 range 1 percent').fill('70');
+      await page.getByLabel('Allocation 2 range 3 percent').fill('20');
+      await page.getByLabel('Allocation 1 range 1 percent').fill('abc');
+      await page.getByTestId('suggested-layout').waitFor();
+      await page.getByRole('listitem', { name: 'Allocation 2' }).getByTestId('drift-preview').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: name('drift') });
+      await page.getByTestId('issue-summary').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: name('problems') });
+      await open(`/tests/${test}/edit`);
+      // The edits above were kept as a draft; the JSON shot is of the test as stored.
+      for (const discard of await page.getByRole('button', { name: 'Discard' }).all()) await discard.click();
+      await page.getByRole('tab', { name: 'JSON' }).click();
+      await page.locator('.cm-scroller').evaluate((el) => (el.scrollLeft = 120));
+      await page.screenshot({ path: name('json') });
+      await open('/tests/new');
+      await page.screenshot({ path: name('new') });
+      console.log(`editor-*-${width}${scheme === 'dark' ? '-dark' : ''}.png`);
+      await context.close();
+    }
+  }
+}
+
+const shotSet = process.env.SCREENSHOT_SET;
 const server = process.env.SCREENSHOT_BASE_URL ? { base: process.env.SCREENSHOT_BASE_URL, stop: () => {} } : await startServer();
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 try {
-  for (const scheme of process.env.SCREENSHOT_DARK ? ['light', 'dark'] : ['light']) {
+  for (const scheme of shotSet ? [] : process.env.SCREENSHOT_DARK ? ['light', 'dark'] : ['light']) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, baseURL: server.base });
     const page = await context.newPage();
     const suffix = scheme === 'dark' ? '-dark' : '';
@@ -150,6 +194,7 @@ try {
     await shot('not-found', '/tests/no_such_test_here');
     await context.close();
   }
+  if (!shotSet || shotSet === 'editor') await editorShots(browser, server.base);
 } finally {
   await browser.close();
   server.stop();

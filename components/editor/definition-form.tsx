@@ -1,14 +1,17 @@
 'use client';
 /** The structured view: every field of a Proctor definition (FACTS §1.2), edited through immutable edits. */
-import { memo, useCallback } from 'react';
+import { memo, useCallback, useState } from 'react';
 import { AllocationBar } from '@/components/allocation-bar';
+import { rangesBefore, sumsToWhole } from '@/lib/editor/allocation-drift-issues';
 import * as edits from '@/lib/editor/definition-edits';
+import { followRowKeys } from '@/lib/editor/row-keys';
 import {
   defaultPayload,
   formatJsonValue,
   formatList,
   formatPayloadValue,
   lengthToPercent,
+  parseBucketValue,
   parseInteger,
   parseJsonValue,
   parseList,
@@ -16,7 +19,7 @@ import {
   payloadTypeOf,
   percentToLength,
 } from '@/lib/editor/form-values';
-import { PAYLOAD_TYPES, REGISTERED_TEST_TYPES, type Allocation, type JsonValue, type Payload, type PayloadType, type Range, type TestBucket, type TestDefinition } from '@/lib/proctor';
+import { isRegisteredTestType, PAYLOAD_TYPES, REGISTERED_TEST_TYPES, type Allocation, type JsonValue, type Payload, type PayloadType, type Range, type TestBucket, type TestDefinition } from '@/lib/proctor';
 import { buttonClass, inputClass } from '@/lib/ui/styles';
 import { DriftPreview } from './drift-preview';
 import { Field, IssueMessages, ParsedInput, Section, useIssuesAt } from './editor-fields';
@@ -46,14 +49,15 @@ function GeneralSection({ def, update }: { def: TestDefinition; update: Update }
         </Field>
         <Field label="Test type" path="/testType">
           {(p) => (
-            <>
-              <input {...p} list="test-types" className={`${inputClass} w-full`} value={def.testType ?? ''} onChange={(e) => update((d) => edits.setField(d, 'testType', e.target.value))} />
-              <datalist id="test-types">
-                {REGISTERED_TEST_TYPES.map((t) => (
-                  <option key={t} value={t} />
-                ))}
-              </datalist>
-            </>
+            <select {...p} className={`${inputClass} w-full`} value={def.testType ?? ''} onChange={(e) => update((d) => edits.setField(d, 'testType', e.target.value === '' ? null : e.target.value))}>
+              {/* A type Proctor does not know (typed in the JSON) stays visible, marked, until another is chosen. */}
+              {!isRegisteredTestType(def.testType) && <option value={def.testType ?? ''}>{def.testType ? `${def.testType} (not a Proctor type)` : 'Choose a type'}</option>}
+              {REGISTERED_TEST_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
         <Field label="Salt" path="/salt" hint="Users are assigned by hashing the salt with their id; tests sharing a salt assign in lockstep.">
@@ -146,16 +150,17 @@ const ConstantsSection = memo(function ConstantsSection({ constants, update }: {
       {entries.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No constants. Constants are variables the rules can use.</p>}
       <ul className="space-y-2">
         {entries.map(([key, value], i) => (
-          <li key={i} className="grid grid-cols-[12rem_1fr_auto] items-start gap-2">
+          <li key={i} className="grid grid-cols-[minmax(0,1fr)_auto] items-start gap-2 sm:grid-cols-[12rem_minmax(0,1fr)_auto]">
             <ParsedInput
               aria-label={`Constant ${i + 1} name`}
+              data-path={`/constants/${key}`}
               className="w-full font-mono"
               value={key}
               format={(k) => k}
               parse={(t) => (t.trim() === '' ? { ok: false, message: 'A constant needs a name.' } : entries.some(([k], j) => j !== i && k === t) ? { ok: false, message: 'Another constant has this name.' } : ok(t))}
               onCommit={(k) => update((d) => edits.setConstant(d, key, k, d.constants[key]))}
             />
-            <Field label="" path={`/constants/${key}`}>
+            <Field label="" path={`/constants/${key}`} className="col-span-2 row-start-2 sm:col-span-1 sm:row-start-auto">
               {(p) => (
                 <ParsedInput<JsonValue>
                   {...p}
@@ -168,7 +173,7 @@ const ConstantsSection = memo(function ConstantsSection({ constants, update }: {
                 />
               )}
             </Field>
-            <button type="button" className={small} aria-label={`Remove constant ${key}`} onClick={() => update((d) => edits.removeConstant(d, key))}>
+            <button type="button" className={`${small} col-start-2 row-start-1 sm:col-start-auto sm:row-start-auto`} aria-label={`Remove constant ${key}`} onClick={() => update((d) => edits.removeConstant(d, key))}>
               Remove
             </button>
           </li>
@@ -182,23 +187,29 @@ function PathIssues({ path }: { path: string }) {
   return <IssueMessages issues={useIssuesAt(path)} />;
 }
 
-const BucketRow = memo(function BucketRow({ bucket, index, count, update }: { bucket: TestBucket; index: number; count: number; update: Update }) {
+let rowKeyCount = 0;
+const freshRowKey = () => `row${rowKeyCount++}`;
+
+const BucketRow = memo(function BucketRow({ bucket, index, buckets, update }: { bucket: TestBucket; index: number; buckets: TestBucket[]; update: Update }) {
   const base = `/buckets/${index}`;
+  const count = buckets.length;
   const type = payloadTypeOf(bucket.payload);
   const set = (next: TestBucket) => update((d) => edits.setBucket(d, index, next));
+  // A value another bucket has is an error at the field, never committed (so never a merge of two buckets' ranges).
+  const parseValue = (text: string) => parseBucketValue(buckets, index, text);
   return (
     <li className="rounded border border-slate-200 p-2 dark:border-slate-700" data-testid="bucket-row">
-      <div className="grid grid-cols-[10rem_5rem_1fr_auto] items-start gap-2">
+      <div className="grid grid-cols-[minmax(0,1fr)_5rem] items-start gap-2 sm:grid-cols-[10rem_5rem_minmax(0,1fr)_auto]">
         <Field label="Name" path={`${base}/name`}>
           {(p) => <input {...p} className={`${inputClass} w-full font-mono`} value={bucket.name} onChange={(e) => set({ ...bucket, name: e.target.value })} />}
         </Field>
         <Field label="Value" path={`${base}/value`}>
-          {(p) => <ParsedInput {...p} className="w-full" value={bucket.value} format={String} parse={parseInteger} onCommit={(v) => set({ ...bucket, value: v })} />}
+          {(p) => <ParsedInput {...p} className="w-full" value={bucket.value} format={String} parse={parseValue} onCommit={(v) => set({ ...bucket, value: v })} />}
         </Field>
-        <Field label="Description" path={`${base}/description`}>
+        <Field label="Description" path={`${base}/description`} className="col-span-2 sm:col-span-1">
           {(p) => <input {...p} className={`${inputClass} w-full`} value={bucket.description ?? ''} onChange={(e) => set({ ...bucket, description: e.target.value })} />}
         </Field>
-        <div className="flex gap-1 pt-4">
+        <div className="col-span-2 flex gap-1 sm:col-span-1 sm:pt-4">
           <button type="button" className={small} aria-label={`Move bucket ${bucket.name} up`} disabled={index === 0} onClick={() => update((d) => edits.moveBucket(d, index, index - 1))}>
             ↑
           </button>
@@ -210,7 +221,7 @@ const BucketRow = memo(function BucketRow({ bucket, index, count, update }: { bu
           </button>
         </div>
       </div>
-      <div className="mt-2 grid grid-cols-[10rem_1fr] items-start gap-2">
+      <div className="mt-2 grid grid-cols-1 items-start gap-2 sm:grid-cols-[10rem_minmax(0,1fr)]">
         <Field label="Payload type" path={`${base}/payload`}>
           {(p) => (
             <select
@@ -256,6 +267,13 @@ const BucketRow = memo(function BucketRow({ bucket, index, count, update }: { bu
 
 const BucketsSection = memo(function BucketsSection({ buckets, update }: { buckets: TestBucket[]; update: Update }) {
   const issues = useIssuesAt('/buckets');
+  // A stable key per bucket row: typing in a row (its text, its error) stays with that bucket when rows move.
+  const [rows, setRows] = useState<{ buckets: TestBucket[]; keys: string[] }>({ buckets: [], keys: [] });
+  let keys = rows.keys;
+  if (rows.buckets !== buckets) {
+    keys = followRowKeys(rows.buckets, rows.keys, buckets, freshRowKey);
+    setRows({ buckets, keys });
+  }
   return (
     <Section
       title={`Buckets (${buckets.length})`}
@@ -269,7 +287,7 @@ const BucketsSection = memo(function BucketsSection({ buckets, update }: { bucke
       <IssueMessages issues={issues} />
       <ul className="space-y-2">
         {buckets.map((b, i) => (
-          <BucketRow key={i} bucket={b} index={i} count={buckets.length} update={update} />
+          <BucketRow key={keys[i]} bucket={b} index={i} buckets={buckets} update={update} />
         ))}
       </ul>
     </Section>
@@ -285,7 +303,7 @@ const RangeRow = memo(function RangeRow({ range, index, ri, buckets, update }: {
         <select
           aria-label={`Allocation ${index + 1} range ${ri + 1} bucket`}
           data-path={`${base}/ranges/${ri}/bucketValue`}
-          className={`${inputClass} w-full`}
+          className={`${inputClass} w-full min-w-0`}
           value={range.bucketValue}
           onChange={(e) => update((d) => edits.setRange(d, index, ri, { bucketValue: Number(e.target.value) }))}
         >
@@ -302,14 +320,14 @@ const RangeRow = memo(function RangeRow({ range, index, ri, buckets, update }: {
         <ParsedInput
           aria-label={`Allocation ${index + 1} range ${ri + 1} percent`}
           data-path={`${base}/ranges/${ri}/length`}
-          className="w-28"
+          className="w-20 sm:w-28"
           value={range.length}
           format={lengthToPercent}
           parse={percentToLength}
           onCommit={(length) => update((d) => edits.setRange(d, index, ri, { length }))}
         />
       </td>
-      <td className="whitespace-nowrap py-0.5">
+      <td className="py-0.5">
         <button type="button" className={small} aria-label={`Split range ${ri + 1} of allocation ${index + 1}`} onClick={() => update((d) => edits.splitRange(d, index, ri))}>
           Split
         </button>{' '}
@@ -343,7 +361,7 @@ const AllocationEditor = memo(function AllocationEditor({
 }) {
   const base = `/allocations/${index}`;
   const sum = edits.rangeSum(allocation.ranges);
-  const sumOk = sum >= 0.9999 && sum <= 1.0001;
+  const sumOk = sumsToWhole(allocation.ranges);
   const rangesIssues = useIssuesAt(`${base}/ranges`);
   const nameOf = (v: number) => buckets.find((b) => b.value === v)?.name ?? `unknown ${v}`;
   const setRanges = useCallback((ranges: Range[]) => update((d) => edits.setAllocationRanges(d, index, ranges)), [update, index]);
@@ -425,12 +443,6 @@ const AllocationsSection = memo(function AllocationsSection({
   update: Update;
 }) {
   const issues = useIssuesAt('/allocations');
-  // Match each allocation to the one it was before: by id when it has one, else by position.
-  const beforeOf = (a: Allocation, i: number): Range[] | null => {
-    if (!base) return null;
-    const match = (a.id && base.allocations.find((b) => b.id === a.id)) || (!a.id ? base.allocations[i] : undefined);
-    return match ? match.ranges : null;
-  };
   return (
     <Section
       title={`Allocations (${allocations.length})`}
@@ -445,7 +457,7 @@ const AllocationsSection = memo(function AllocationsSection({
       <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">The first allocation whose rule matches a user decides their bucket; the last may have an empty rule (everyone else).</p>
       <ol className="space-y-3">
         {allocations.map((a, i) => (
-          <AllocationEditor key={i} allocation={a} index={i} count={allocations.length} buckets={buckets} before={beforeOf(a, i)} running={running} update={update} />
+          <AllocationEditor key={i} allocation={a} index={i} count={allocations.length} buckets={buckets} before={rangesBefore(base, a, i)} running={running} update={update} />
         ))}
       </ol>
     </Section>

@@ -5,13 +5,24 @@
  * moving anyone (core suggestStableGrowth).
  */
 import { useDeferredValue, useMemo } from 'react';
-import { AllocationBar } from '@/components/allocation-bar';
+import { AllocationBar, type BarRange } from '@/components/allocation-bar';
+import { activeDrift, driftMessage, sumsToWhole } from '@/lib/editor/allocation-drift-issues';
 import { allocationDrift, bucketShares, suggestStableGrowth, type Range, type TestBucket } from '@/lib/proctor';
 import { percent } from '@/lib/ui/format';
 import { buttonClass } from '@/lib/ui/styles';
 
 function sameRanges(a: Range[], b: Range[]): boolean {
   return a.length === b.length && a.every((r, i) => r.bucketValue === b[i].bucketValue && Math.abs(r.length - b[i].length) < 1e-12);
+}
+
+/** A bar with its name beside it (the bar's own text only fits wide segments). */
+function LabelledBar({ label, ranges }: { label: string; ranges: BarRange[] }) {
+  return (
+    <div className="grid grid-cols-[4.5rem_minmax(0,1fr)] items-center gap-2">
+      <span className="text-xs font-medium">{label}</span>
+      <AllocationBar ranges={ranges} label={label} />
+    </div>
+  );
 }
 
 export function DriftPreview({
@@ -32,7 +43,8 @@ export function DriftPreview({
   const nameOf = (value: number) => buckets.find((b) => b.value === value)?.name ?? `bucket ${value}`;
   const drift = useMemo(() => allocationDrift(before, after), [before, after]);
   const suggestion = useMemo(() => {
-    if (drift.movedBetweenActiveBuckets <= 1e-9) return null;
+    // Only a whole allocation (100%) has a layout to suggest: while the shares do not add up, there is nothing to keep.
+    if (activeDrift(before, after) === 0 || !sumsToWhole(after)) return null;
     const targets: Record<number, number> = {};
     for (const [bucket, share] of bucketShares(after)) if (bucket !== -1) targets[bucket] = share;
     try {
@@ -41,16 +53,17 @@ export function DriftPreview({
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
-  }, [before, after, drift]);
+  }, [before, after]);
   if (drift.moved <= 1e-12) return null;
   const toBar = (ranges: Range[]) => ranges.map((r) => ({ bucketValue: r.bucketValue, bucketName: nameOf(r.bucketValue), length: r.length }));
-  const warn = running && drift.movedBetweenActiveBuckets > 1e-9;
+  const moved = activeDrift(before, after);
+  const warn = running && moved > 0;
   return (
     <div className="mt-3 rounded-md border border-slate-300 p-3 text-sm dark:border-slate-600" data-testid="drift-preview">
       <h4 className="font-medium">User drift</h4>
       <div className="mt-2 grid gap-1">
-        <AllocationBar ranges={toBar(before)} label="Before" />
-        <AllocationBar ranges={toBar(after)} label="After" />
+        <LabelledBar label="Before" ranges={toBar(before)} />
+        <LabelledBar label="After" ranges={toBar(after)} />
       </div>
       <ul className="mt-2 list-disc pl-5 text-xs">
         {drift.moves.map((m) => (
@@ -61,9 +74,8 @@ export function DriftPreview({
       </ul>
       {warn && (
         <p role="alert" className="mt-2 rounded bg-amber-100 p-2 text-amber-950 dark:bg-amber-950 dark:text-amber-100" data-testid="drift-warning">
-          Warning: this test is running, and {percent(drift.movedBetweenActiveBuckets)} of all users would switch between active buckets
-          (for example from one variant to another). Their earlier results would mix with the new bucket and the experiment&apos;s data
-          would be skewed. Grow buckets only into inactive space instead.
+          Warning: {driftMessage(moved, percent)} Users moved from one variant to another mix their earlier results into the new
+          bucket. Grow buckets only into inactive space instead.
         </p>
       )}
       {suggestion && 'ranges' in suggestion && (
@@ -71,7 +83,15 @@ export function DriftPreview({
           <span className="text-xs">
             Suggested layout ({suggestion.strategy === 'room-to-grow' ? 'room to grow' : 'split bucket'}): same shares, nobody switches between active buckets.
           </span>
-          <AllocationBar ranges={toBar(suggestion.ranges)} label="Suggested" compact />
+          <div className="w-full" data-testid="suggested-layout">
+            <LabelledBar label="Suggested" ranges={toBar(suggestion.ranges)} />
+            <p className="mt-0.5 text-xs text-slate-700 dark:text-slate-300">
+              {[...bucketShares(suggestion.ranges)]
+                .filter(([, share]) => share > 0)
+                .map(([bucket, share]) => `${nameOf(bucket)} ${percent(share)}`)
+                .join(' · ')}
+            </p>
+          </div>
           <button type="button" className={buttonClass} onClick={() => onApply(suggestion.ranges)}>
             Apply suggested layout
           </button>

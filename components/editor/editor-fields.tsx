@@ -3,16 +3,28 @@
  * Form building blocks of the editor: a field with its label and the validation issues at its JSON path, and an input
  * that keeps the user's text while it does not parse yet (so "1." on the way to "1.5" is not thrown away).
  */
-import { createContext, useContext, useId, useState } from 'react';
+import { createContext, useContext, useEffect, useId, useState } from 'react';
 import type { ValidationIssue } from '@/lib/proctor';
 import type { Parsed } from '@/lib/editor/form-values';
+import type { PlainMessage } from '@/lib/ui/plain-words';
 import { inputClass } from '@/lib/ui/styles';
 
-/** Issues by JSON pointer (definition paths, e.g. /allocations/0/ranges). */
-export const IssuesContext = createContext<Map<string, ValidationIssue[]>>(new Map());
+/** An issue as the page shows it: in plain words, with Proctor's exact text when that differs. */
+export type ShownIssue = ValidationIssue & PlainMessage;
 
-export function groupIssues(issues: ValidationIssue[]): Map<string, ValidationIssue[]> {
-  const map = new Map<string, ValidationIssue[]>();
+/** Issues by JSON pointer (definition paths, e.g. /allocations/0/ranges). */
+export const IssuesContext = createContext<Map<string, ShownIssue[]>>(new Map());
+
+/** A field whose text does not parse (or collides): the value it shows is not in the definition, so it counts. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+/** Where a ParsedInput reports its error while it has one (the editor counts them in Problems and blocks saving). */
+export const FieldErrorsContext = createContext<((key: string, error: FieldError | null) => void) | null>(null);
+
+export function groupIssues(issues: ShownIssue[]): Map<string, ShownIssue[]> {
+  const map = new Map<string, ShownIssue[]>();
   for (const issue of issues) {
     const list = map.get(issue.path);
     if (list) list.push(issue);
@@ -21,24 +33,35 @@ export function groupIssues(issues: ValidationIssue[]): Map<string, ValidationIs
   return map;
 }
 
-export function useIssuesAt(path: string): ValidationIssue[] {
+export function useIssuesAt(path: string): ShownIssue[] {
   return useContext(IssuesContext).get(path) ?? EMPTY;
 }
-const EMPTY: ValidationIssue[] = [];
+const EMPTY: ShownIssue[] = [];
 
 /** The DOM id of the control for a JSON path, so the summary can move focus there. */
 export function fieldId(path: string): string {
   return `field${path.replace(/[^a-zA-Z0-9]/g, '-')}`;
 }
 
-export function IssueMessages({ issues, id }: { issues: ValidationIssue[]; id?: string }) {
+/** "Proctor says: …" under a message the page rewords, so the exact text stays at hand. */
+export function ProctorSays({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <span className="block text-[11px] text-slate-600 dark:text-slate-400" data-testid="proctor-says">
+      Proctor says: <q className="font-mono">{text}</q>
+    </span>
+  );
+}
+
+export function IssueMessages({ issues, id }: { issues: ShownIssue[]; id?: string }) {
   if (issues.length === 0) return null;
   return (
     <ul id={id} className="mt-1 space-y-0.5 text-xs" data-testid="field-issues">
       {issues.map((issue, i) => (
-        <li key={i} className={issue.severity === 'error' ? 'text-red-700 dark:text-red-400' : 'text-amber-800 dark:text-amber-300'}>
+        <li key={i} className={`break-words ${issue.severity === 'error' ? 'text-red-700 dark:text-red-400' : 'text-amber-800 dark:text-amber-300'}`}>
           <span className="font-semibold">{issue.severity === 'error' ? 'Error: ' : 'Warning: '}</span>
-          {issue.message}
+          {issue.text}
+          <ProctorSays text={issue.proctor} />
         </li>
       ))}
     </ul>
@@ -103,6 +126,13 @@ export function ParsedInput<T>({
   const [seen, setSeen] = useState(formatted);
   const [message, setMessage] = useState<string | null>(null);
   const errorId = useId();
+  const report = useContext(FieldErrorsContext);
+  const path = rest['data-path'] ?? '';
+  useEffect(() => {
+    if (!report) return;
+    report(errorId, message === null ? null : { path, message });
+    return () => report(errorId, null);
+  }, [report, errorId, path, message]);
   if (formatted !== seen) {
     // The value changed elsewhere (JSON view, another control): show it unless the text already means it.
     setSeen(formatted);

@@ -20,7 +20,8 @@ export interface JsonDiagnostic {
 const theme = EditorView.theme({
   '&': { fontSize: '13px', backgroundColor: 'transparent', color: 'inherit', height: '100%' },
   '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' },
-  '.cm-gutters': { backgroundColor: 'transparent', color: 'rgb(100 116 139)', borderRight: '1px solid rgb(148 163 184 / 0.4)' },
+  // Opaque (the host's colour): the gutter stays in place when the code scrolls sideways under it.
+  '.cm-gutters': { backgroundColor: 'var(--json-editor-bg)', color: 'rgb(100 116 139)', borderRight: '1px solid rgb(148 163 184 / 0.4)' },
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'rgb(148 163 184 / 0.12)' },
   '&.cm-focused': { outline: '2px solid rgb(37 99 235)' },
   '.cm-content': { caretColor: 'currentColor' },
@@ -81,5 +82,11 @@ export function JsonEditor({ value, onChange, diagnostics, label }: { value: str
     editor.dispatch(setDiagnostics(editor.state, list));
   }, [diagnostics, value]);
 
-  return <div ref={host} className="min-h-[28rem] overflow-hidden rounded-md border border-slate-300 dark:border-slate-600" />;
+  return (
+    <div
+      ref={host}
+      data-testid="json-editor-host"
+      className="min-h-[28rem] overflow-hidden rounded-md border border-slate-300 bg-[var(--json-editor-bg)] [--json-editor-bg:#fff] dark:border-slate-600 dark:[--json-editor-bg:#0f172a]"
+    />
+  );
 }

@@ -8,19 +8,22 @@ import { testStatus } from '@/lib/domain/test-status';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createDraftSession, createDraftStore, type DraftSession, type EditorDraft } from '@/lib/editor/draft-store';
+import { allocationDriftIssues } from '@/lib/editor/allocation-drift-issues';
 import { parseEditorText, type TextProblem } from '@/lib/editor/editor-document';
+import { NEW_TEST_TEMPLATES } from '@/lib/editor/new-test-templates';
 import { offsetAt, rangeOfPath, valuePositions } from '@/lib/proctor/json-locate';
 import { reapplyEdit } from '@/lib/editor/reapply-edit';
 import { parseDefinition, serializeDefinition, validateDefinition, validateTestName, type TestDefinition, type ValidationIssue } from '@/lib/proctor';
 import { api } from '@/lib/ui/api';
 import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { ErrorPanel } from '@/components/error-panel';
-import { formatDateTime, shortRevision } from '@/lib/ui/format';
+import { formatDateTime, percent, shortRevision } from '@/lib/ui/format';
+import { describePath, plainIssue } from '@/lib/ui/plain-words';
 import { buttonClass, dangerButtonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
 import { ConflictPanel, type ConflictState } from './conflict-panel';
 import { DefinitionForm, type Update } from './definition-form';
 import { DeleteDialog } from './delete-dialog';
-import { fieldId, groupIssues, IssuesContext } from './editor-fields';
+import { FieldErrorsContext, fieldId, groupIssues, IssuesContext, ProctorSays, type FieldError, type ShownIssue } from './editor-fields';
 import { JsonEditor, type JsonDiagnostic } from './json-editor';
 import { RuleHelper } from './rule-helper';
 import { SaveDialog, type SaveRequest } from './save-dialog';
@@ -56,14 +59,16 @@ function docText(doc: Doc): string {
   return doc.text ?? serializeDefinition(doc.definition ?? doc.lastValid);
 }
 
-function sameIssues(a: ValidationIssue[], b: ValidationIssue[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.path === b[i].path && x.message === b[i].message && x.severity === b[i].severity);
+function sameIssues(a: ShownIssue[], b: ShownIssue[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.path === b[i].path && x.message === b[i].message && x.severity === b[i].severity && x.text === b[i].text);
 }
 
 /** Some users already get an active bucket (running or rolled out): moving them between buckets changes what they see. */
 function isLive(def: TestDefinition | null): boolean {
   return !!def && testStatus(def) !== 'inactive';
 }
+
+const NO_ISSUES = new Map<string, ShownIssue[]>();
 
 export function TestEditor(props: TestEditorProps) {
   const router = useRouter();
@@ -87,6 +92,22 @@ export function TestEditor(props: TestEditorProps) {
   const [conflict, setConflict] = useState<ConflictState | null>(null);
   const [offers, setOffers] = useState<EditorDraft[]>([]);
   const [lastIssueKey, setLastIssueKey] = useState('');
+  // A new test shows no problems until the user has typed something (an empty form is not a mistake yet).
+  const [touched, setTouched] = useState(mode === 'edit');
+  // The template a new test started from (a new test starts as the 100%-inactive launch).
+  const [template, setTemplate] = useState<string | null>(mode === 'create' && !props.copyOf ? 'inactive-launch' : null);
+  // Fields whose text is not in the definition (does not parse, or a bucket value another bucket has).
+  const [fieldErrors, setFieldErrors] = useState<ReadonlyMap<string, FieldError>>(new Map());
+  const reportFieldError = useCallback((key: string, error: FieldError | null) => {
+    setFieldErrors((current) => {
+      const before = current.get(key);
+      if (error === null ? before === undefined : before?.path === error.path && before.message === error.message) return current;
+      const next = new Map(current);
+      if (error === null) next.delete(key);
+      else next.set(key, error);
+      return next;
+    });
+  }, []);
   const drafts = useRef<DraftSession | null>(null);
   // A draft restored onto a newer revision waits in the conflict panel: it becomes this editor's draft once re-applied.
   const pendingDraft = useRef<EditorDraft | null>(null);
@@ -136,20 +157,24 @@ export function TestEditor(props: TestEditorProps) {
   }, [savedText, name, props.testName, baseRevision, mode]);
 
   const update: Update = useCallback((change) => {
+    setTouched(true);
     setDoc((d) => {
       if (!d.definition) return d;
       const next = change(d.definition);
       return next === d.definition ? d : { text: null, definition: next, problem: null, lastValid: next };
     });
   }, []);
-  const onJsonChange = useCallback((text: string) => setDoc((d) => (d.text === text ? d : docFromText(text, d.lastValid))), []);
+  const onJsonChange = useCallback((text: string) => {
+    setTouched(true);
+    setDoc((d) => (d.text === text ? d : docFromText(text, d.lastValid)));
+  }, []);
 
   // Validation runs on the deferred copy so typing stays responsive on big tests.
   const deferredDefinition = deferredDoc.definition;
   // Typed JSON (not a form edit): also warn where reading it changes something (BOM, trailing text, coerced values).
   const deferredSourceText = deferredDoc.text ?? undefined;
   const validationName = mode === 'edit' ? props.testName : name.trim() || 'new_test';
-  const issues = useMemo(() => {
+  const issues = useMemo((): ShownIssue[] => {
     const list: ValidationIssue[] = [];
     if (mode === 'create') {
       const nameProblem = validateTestName(name.trim());
@@ -157,15 +182,24 @@ export function TestEditor(props: TestEditorProps) {
     }
     if (deferredDefinition) list.push(...validateDefinition(validationName, deferredDefinition, { checks: 'all', text: deferredSourceText }));
     list.push(...serverIssues);
-    return list;
+    return list.map((issue) => ({ ...issue, ...plainIssue(issue, deferredDefinition) }));
   }, [deferredDefinition, deferredSourceText, validationName, mode, name, serverIssues]);
   // Keep the same array while the issues are the same, so memoised rows do not re-render on every keystroke.
   const [stable, setStable] = useState(issues);
   if (stable !== issues && !sameIssues(stable, issues)) setStable(issues);
   const issueMap = useMemo(() => groupIssues(stable), [stable]);
-  const errors = stable.filter((i) => i.severity === 'error');
-  const warnings = stable.filter((i) => i.severity === 'warning');
-  const blocked = doc.problem !== null || errors.length > 0;
+  const running = useMemo(() => mode === 'edit' && (isLive(base) || !!props.liveInProduction), [mode, base, props.liveInProduction]);
+  // Counted in Problems beside the validation: users a running test would move between buckets (the drift preview
+  // explains it at the allocation), and the fields whose text is not in the definition yet.
+  const driftIssues = useMemo(
+    () => (deferredDefinition ? allocationDriftIssues(base, deferredDefinition, running, percent).map((i) => ({ ...i, text: i.message, proctor: null })) : []),
+    [base, deferredDefinition, running],
+  );
+  const fieldIssues = useMemo(() => [...fieldErrors.values()].map((f): ShownIssue => ({ path: f.path, message: f.message, severity: 'error', text: f.message, proctor: null })), [fieldErrors]);
+  const problems = touched ? [...fieldIssues, ...stable, ...driftIssues] : [];
+  const errors = problems.filter((i) => i.severity === 'error');
+  const warnings = problems.filter((i) => i.severity === 'warning');
+  const blocked = doc.problem !== null || fieldIssues.length > 0 || stable.some((i) => i.severity === 'error');
 
   // The JSON view and the open save dialog need the text as it is now.
   const liveText = useMemo(() => (view === 'json' || saveOpen ? docText(doc) : null), [view, saveOpen, doc]);
@@ -177,7 +211,7 @@ export function TestEditor(props: TestEditorProps) {
     }
     const positions = valuePositions(liveText);
     if (!positions) return [];
-    return stable.filter((i) => i.path !== '/name').map((i) => ({ ...rangeOfPath(liveText, positions, i.path), severity: i.severity, message: i.message }));
+    return stable.filter((i) => i.path !== '/name').map((i) => ({ ...rangeOfPath(liveText, positions, i.path), severity: i.severity, message: i.text }));
   }, [view, doc.problem, liveText, stable]);
 
   const focusIssue = (path: string) => {
@@ -302,11 +336,15 @@ export function TestEditor(props: TestEditorProps) {
   };
 
   const definition = doc.definition ?? doc.lastValid;
-  const running = useMemo(() => mode === 'edit' && (isLive(base) || !!props.liveInProduction), [mode, base, props.liveInProduction]);
+  const startFrom = (make: (testName: string) => TestDefinition) => {
+    const next = make(name.trim());
+    setDoc({ text: serializeDefinition(next), definition: next, problem: null, lastValid: next });
+  };
   const title = mode === 'edit' ? `Edit ${props.testName}` : props.copyOf ? `New test (copy of ${props.copyOf})` : 'New test';
 
   return (
-    <IssuesContext.Provider value={issueMap}>
+    <FieldErrorsContext.Provider value={reportFieldError}>
+    <IssuesContext.Provider value={touched ? issueMap : NO_ISSUES}>
       <div className="space-y-4" data-testid="test-editor">
         <div className="flex flex-wrap items-end justify-between gap-3">
           <div>
@@ -344,12 +382,14 @@ export function TestEditor(props: TestEditorProps) {
           </div>
         </div>
         <p id="save-status" className="text-sm" aria-live="polite" data-testid="save-status">
-          {doc.problem
+          {!touched
+            ? 'Name the test and describe it; problems are listed here once you start.'
+            : doc.problem
             ? 'The JSON does not parse; fix it to save.'
             : errors.length > 0
-              ? `Saving is blocked: ${errors.length} error(s) to fix.`
+              ? `Saving is blocked: ${errors.length} error${errors.length === 1 ? '' : 's'} to fix.`
               : warnings.length > 0
-                ? `${warnings.length} warning(s) to acknowledge when saving.`
+                ? `${warnings.length} warning${warnings.length === 1 ? '' : 's'} to acknowledge when saving.`
                 : 'No problems found.'}
           {dirty ? ' Unsaved changes are kept as a draft in this browser.' : ''}
         </p>
@@ -426,22 +466,47 @@ export function TestEditor(props: TestEditorProps) {
               className={`${inputClass} w-80 font-mono`}
               value={name}
               autoComplete="off"
-              aria-invalid={issueMap.has('/name')}
+              aria-invalid={touched && issueMap.has('/name')}
               aria-describedby="name-issues"
               onChange={(e) => {
                 const next = e.target.value;
                 // A salt that still follows the default &<name> follows the name.
                 update((d) => (d.salt === `&${name.trim()}` ? { ...d, salt: `&${next.trim()}` } : d));
                 setName(next);
+                setTouched(true);
               }}
             />
             <p id="name-issues" className="text-xs text-red-700 dark:text-red-400">
-              {issueMap.get('/name')?.[0]?.message}
+              {touched ? issueMap.get('/name')?.[0]?.text : null}
             </p>
           </div>
         )}
 
-        <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
+        {mode === 'create' && !props.copyOf && (
+          <fieldset className="rounded-lg border border-slate-200 p-3 dark:border-slate-700" data-testid="templates">
+            <legend className="px-1 text-sm font-medium">Start from a template</legend>
+            <ul className="grid gap-2 md:grid-cols-3">
+              {NEW_TEST_TEMPLATES.map((t) => (
+                <li key={t.id}>
+                  <button
+                    type="button"
+                    aria-pressed={template === t.id}
+                    className={`${buttonClass} h-full w-full !flex-col !items-start !justify-start text-left ${template === t.id ? 'ring-2 ring-blue-600 dark:ring-blue-300' : ''}`}
+                    onClick={() => {
+                      setTemplate(t.id);
+                      startFrom(t.make);
+                    }}
+                  >
+                    <span className="block font-medium">{t.title}</span>
+                    <span className="block text-xs text-slate-600 dark:text-slate-400">{t.summary}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+        )}
+
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
           <div className="min-w-0">
             {view === 'form' ? (
               <>
@@ -465,22 +530,23 @@ export function TestEditor(props: TestEditorProps) {
           <aside className="space-y-4" aria-label="Problems and rule helper">
             <section aria-labelledby="problems-heading" className="rounded-lg border border-slate-200 p-3 dark:border-slate-700" data-testid="issue-summary">
               <h2 id="problems-heading" className="font-semibold">
-                Problems ({errors.length + (doc.problem ? 1 : 0)} errors, {warnings.length} warnings)
+                Problems ({errors.length + (doc.problem ? 1 : 0)} error{errors.length + (doc.problem ? 1 : 0) === 1 ? '' : 's'}, {warnings.length} warning{warnings.length === 1 ? '' : 's'})
               </h2>
               <ul className="mt-2 space-y-1 text-sm">
                 {doc.problem && <li className="text-red-700 dark:text-red-400">{doc.problem.message}</li>}
-                {stable.map((issue, i) => (
-                  <li key={i}>
+                {problems.map((issue, i) => (
+                  <li key={i} className="break-words">
                     <button
                       type="button"
                       className={`text-left underline-offset-2 hover:underline ${issue.severity === 'error' ? 'text-red-700 dark:text-red-400' : 'text-amber-800 dark:text-amber-300'}`}
                       onClick={() => focusIssue(issue.path)}
                     >
-                      <code className="text-xs">{issue.path || '/'}</code> {issue.message}
+                      <span className="font-medium">{describePath(issue.path, definition)}:</span> {issue.text}
                     </button>
+                    <ProctorSays text={issue.proctor} />
                   </li>
                 ))}
-                {!doc.problem && stable.length === 0 && <li className="text-emerald-700 dark:text-emerald-400">No problems.</li>}
+                {!doc.problem && problems.length === 0 && <li className="text-emerald-700 dark:text-emerald-400">{touched ? 'No problems.' : 'Nothing checked yet.'}</li>}
               </ul>
             </section>
             <RuleHelper definition={deferredDoc.definition ?? deferredDoc.lastValid} />
@@ -502,5 +568,6 @@ export function TestEditor(props: TestEditorProps) {
         )}
       </div>
     </IssuesContext.Provider>
+    </FieldErrorsContext.Provider>
   );
 }

@@ -67,7 +67,7 @@ function Cell({ line, side }: { line?: DiffLine; side: 'left' | 'right' }) {
 export function SideBySideDiff({ before, after, beforeLabel, afterLabel }: { before: string; after: string; beforeLabel: string; afterLabel: string }) {
   const rows = fold(pairRows(diffLines(before, after)));
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 dark:border-slate-700">
+    <div className="relative overflow-x-auto rounded border border-slate-200 dark:border-slate-700">
       <table className="w-full min-w-[44rem] table-fixed border-collapse font-mono text-xs" aria-label={`JSON diff ${beforeLabel} → ${afterLabel}`}>
         <colgroup>
           <col className="w-10" />

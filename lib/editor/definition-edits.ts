@@ -62,11 +62,21 @@ export function addBucket(def: TestDefinition): TestDefinition {
   return { ...def, buckets: [...def.buckets, bucket] };
 }
 
+/** The other bucket that already has `value`, if any: two buckets with one value would merge their users. */
+export function bucketWithValue(buckets: readonly TestBucket[], value: number, except: number): TestBucket | null {
+  return buckets.find((b, i) => i !== except && b.value === value) ?? null;
+}
+
+/**
+ * Replaces bucket `index`. A new value takes the ranges that pointed at the bucket along (they follow the bucket,
+ * not the number), unless another bucket shares the old value (whose ranges are those?) or already has the new value
+ * (that would merge two buckets' users): the form refuses such a value at the field before it gets here.
+ */
 export function setBucket(def: TestDefinition, index: number, bucket: TestBucket): TestDefinition {
   const before = def.buckets[index];
   const next = { ...def, buckets: def.buckets.map((b, i) => (i === index ? bucket : b)) };
-  // Renumbering a bucket keeps the ranges that pointed at it.
-  if (before && before.value !== bucket.value && !def.buckets.some((b, i) => i !== index && b.value === before.value)) {
+  const renumbered = before && before.value !== bucket.value;
+  if (renumbered && !bucketWithValue(def.buckets, before.value, index) && !bucketWithValue(def.buckets, bucket.value, index)) {
     next.allocations = next.allocations.map((a) => ({ ...a, ranges: a.ranges.map((r) => (r.bucketValue === before.value ? { ...r, bucketValue: bucket.value } : r)) }));
   }
   return next;

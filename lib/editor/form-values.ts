@@ -3,7 +3,8 @@
  * differ: JSON-valued constants, typed payloads, percentages, integer bucket values and lists. Each parse returns the
  * value or a message saying what to type; none throws.
  */
-import { DoubleValue, parseJson, serializeJson, type JsonValue, type Payload, type PayloadType } from '../proctor';
+import { DoubleValue, parseJson, serializeJson, type JsonValue, type Payload, type PayloadType, type TestBucket } from '../proctor';
+import { bucketWithValue } from './definition-edits';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -29,6 +30,18 @@ export function parseInteger(text: string): Parsed<number> {
   const n = Number(t);
   if (!Number.isSafeInteger(n) || n > 2147483647 || n < -2147483648) return { ok: false, message: 'The number is out of range of a Java int.' };
   return { ok: true, value: n };
+}
+
+/**
+ * A bucket's value as typed in row `index`: a whole number no other bucket has. A value another bucket has is refused
+ * (never committed), so the ranges stay with this bucket while its value is retyped: "0" → "" → "1" → "10" passes
+ * through another bucket's 1 on the way.
+ */
+export function parseBucketValue(buckets: readonly TestBucket[], index: number, text: string): Parsed<number> {
+  const parsed = parseInteger(text);
+  if (!parsed.ok) return parsed;
+  const other = bucketWithValue(buckets, parsed.value, index);
+  return other ? { ok: false, message: `Bucket ${other.name} already has value ${parsed.value}; each bucket needs its own value.` } : parsed;
 }
 
 /** Range length (fraction of 1) shown as a percentage with up to 8 decimals (lengths keep 10, as Proctor writes). */

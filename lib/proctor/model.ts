@@ -7,6 +7,15 @@
 export const REGISTERED_TEST_TYPES = ['USER', 'ACCOUNT', 'EMAIL', 'RANDOM', 'PAGE', 'COMPANY'] as const;
 export type TestType = string;
 
+export function isRegisteredTestType(type: string | null | undefined): boolean {
+  return REGISTERED_TEST_TYPES.includes(type as (typeof REGISTERED_TEST_TYPES)[number]);
+}
+
+/** Proctor's words for an unregistered type (ProctorUtils.verifyRequiredTest, checked by `real-proctor load`). */
+export function unknownTestTypeMessage(testName: string, type: string | null): string {
+  return `Test '${testName}' is included in the application specification but refers to unknown id type '${type}'.`;
+}
+
 /** A JSON number that Proctor reads as a Java Double even when it has no fraction ("1.0"). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue } | DoubleValue | BigIntegerValue;
 

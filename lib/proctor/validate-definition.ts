@@ -3,7 +3,7 @@ import { verifyRule } from './rules/verify-rule';
 import { isEmptyRule } from './rule-braces';
 import { toConsumable, isUnitlessAllocation } from './to-consumable';
 import { javaDoubleToString, javaToString, quoteJson } from './json';
-import { BigIntegerValue, DoubleValue, PAYLOAD_TYPES, type ConsumableTestDefinition, type JsonValue, type Payload, type TestBucket, type TestDefinition, type ValidationIssue } from './model';
+import { BigIntegerValue, DoubleValue, PAYLOAD_TYPES, isRegisteredTestType, unknownTestTypeMessage, type ConsumableTestDefinition, type JsonValue, type Payload, type TestBucket, type TestDefinition, type ValidationIssue } from './model';
 
 /**
  * Validation of one test definition, reporting every problem at once (Proctor stops at the first). Each issue carries a
@@ -168,11 +168,13 @@ export function verifyConsumableDefinition(
 }
 
 /** The webapp's validateBasicInformation / validateAllocationsAndBuckets and the editor's JS checks (FACTS §2.4, §2.5). */
-function webappChecks(def: TestDefinition): ValidationIssue[] {
+function webappChecks(testName: string, def: TestDefinition): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (isBlank(def.description)) issues.push(error('/description', 'Description is required.'));
   if (isBlank(def.salt)) issues.push(error('/salt', 'Salt is required.'));
   if (def.testType == null) issues.push(error('/testType', 'TestType is required.'));
+  // The webapp saves any string, but every application's loader then refuses the test: refuse it up front.
+  else if (!isRegisteredTestType(def.testType)) issues.push(error('/testType', unknownTestTypeMessage(testName, def.testType)));
   if (def.buckets.length === 0) issues.push(error('/buckets', 'Buckets cannot be empty.'));
   if (def.allocations.length === 0) issues.push(error('/allocations', 'Allocations cannot be empty.'));
 
@@ -237,7 +239,7 @@ function webappChecks(def: TestDefinition): ValidationIssue[] {
  */
 export function validateDefinition(testName: string, def: TestDefinition, options: ValidateDefinitionOptions = {}): ValidationIssue[] {
   const all = (options.checks ?? 'all') === 'all';
-  const issues: ValidationIssue[] = all ? webappChecks(def) : [];
+  const issues: ValidationIssue[] = all ? webappChecks(testName, def) : [];
   if (options.text !== undefined) issues.push(...definitionReadWarnings(options.text));
   const core = verifyConsumableDefinition(testName, toConsumable(def), options);
   for (const issue of core) {

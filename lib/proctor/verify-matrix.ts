@@ -6,7 +6,8 @@
 import {
   BigIntegerValue,
   DoubleValue,
-  REGISTERED_TEST_TYPES,
+  isRegisteredTestType,
+  unknownTestTypeMessage,
   type ConsumableTestDefinition,
   type DynamicFilter,
   type JsonValue,
@@ -234,8 +235,8 @@ function verifyAgainstSpecification(
 }
 
 function coreErrors(testName: string, def: ConsumableTestDefinition, source: string, providedContext: Record<string, string> | undefined): string[] {
-  if (!REGISTERED_TEST_TYPES.includes(def.testType as (typeof REGISTERED_TEST_TYPES)[number])) {
-    return [`Test '${testName}' is included in the application specification but refers to unknown id type '${def.testType}'.`];
+  if (!isRegisteredTestType(def.testType)) {
+    return [unknownTestTypeMessage(testName, def.testType)];
   }
   return verifyConsumableDefinition(testName, def, { matrixSource: source, providedContext })
     .filter((i) => i.severity === 'error')

@@ -93,7 +93,7 @@ test.describe('test editor', () => {
     const text = serializeDefinition({ ...runningDefinition(name), description: 'Changed in JSON', metaTags: ['edited'] });
     await page.keyboard.insertText(text.replace('"rule" : null', '"rule" : "country =="'));
     await expect(page.locator('.cm-lintRange-error').first()).toBeVisible();
-    await expect(page.getByTestId('issue-summary')).toContainText('/rule');
+    await expect(page.getByTestId('issue-summary')).toContainText('Test rule:');
     await page.screenshot({ path: `${SHOTS}/json-error.png`, fullPage: false });
     await page.keyboard.press('Control+a');
     await page.keyboard.insertText(text);
@@ -110,7 +110,7 @@ test.describe('test editor', () => {
     await page.goto(`/tests/${name}/edit`);
     await page.getByLabel('Allocation 1 range 2 percent').fill('30');
     await page.getByLabel('Allocation 1 range 3 percent').fill('20');
-    await expect(page.getByTestId('drift-warning')).toContainText('5% of all users would switch between active buckets');
+    await expect(page.getByTestId('drift-warning')).toContainText("5% of this allocation's users would switch between active buckets");
     await page.screenshot({ path: `${SHOTS}/drift-warning.png`, fullPage: false });
     await page.getByRole('button', { name: 'Apply suggested layout' }).click();
     await expect(page.getByTestId('drift-warning')).toHaveCount(0);

@@ -249,6 +249,11 @@ describe('read endpoints answer as documented', () => {
     expect(validate.status).toBe(200);
     expect(validate.json.valid).toBe(true);
     assertDocumented('POST', '/api/v1/validate', validate);
+    // An unregistered test type is refused with Proctor's own words (real-proctor load says the same).
+    const usr = await erin.post('/api/v1/validate', { name: TEST, definition: { ...current.definition, testType: 'USR' } });
+    expect(usr.status).toBe(200);
+    expect(usr.json.valid).toBe(false);
+    expect(usr.json.issues).toContainEqual({ path: '/testType', severity: 'error', message: `Test '${TEST}' is included in the application specification but refers to unknown id type 'USR'.` });
     const bucket = await erin.post(`/api/v1/tests/${TEST}/bucket-check`, { identifier: 'user-42', context: { country: 'US' } });
     expect(bucket.status).toBe(200);
     assertDocumented('POST', '/api/v1/tests/{name}/bucket-check', bucket);

@@ -106,6 +106,11 @@ export default async function TestPage({ params, searchParams }: { params: Promi
             Edit
           </Link>
         )}
+        {hasRole(user, 'editor') && view.envs.trunk && (
+          <Link href={`/tests/new?copy=${encodeURIComponent(name)}`} className={buttonClass}>
+            Duplicate this test
+          </Link>
+        )}
         {canPromote && view.envs.trunk && trunkHistory?.ok ? (
           <PromoteDialog
             testName={name}
