@@ -9,7 +9,7 @@
  * - unknown-variable: a variable no application provides and the team's rule context does not list; names the nearest
  *   known one.
  */
-import { parseRule, RuleSyntaxError, type RuleAst, type RuleNode } from '../proctor/rules';
+import { parseRuleCached, RuleSyntaxError, type RuleAst, type RuleNode } from '../proctor/rules';
 import { collectIdentifierNodes } from '../proctor/rules';
 import type { TestDefinition, ValidationIssue } from '../proctor';
 
@@ -165,7 +165,7 @@ export function nearestName(name: string, known: Iterable<string>): string | nul
 
 function tryParse(rule: string): RuleAst | null {
   try {
-    return parseRule(rule);
+    return parseRuleCached(rule);
   } catch (e) {
     if (e instanceof RuleSyntaxError) return null; // Proctor's validation reports it
     throw e;

@@ -66,7 +66,11 @@ export interface PromoteResult {
 
 export interface Assignment {
   bucket: { name: string; value: number } | null;
+  /** Proctor's own words (e.g. an EL exception text). */
   message: string;
+  /** The same in plain words when a rule failed (e.g. which variable the context lacks). */
+  explanation?: string;
+  missingVariables?: string[];
   allocationIndex?: number;
   allocationRule?: string | null;
   allocationId?: string;
@@ -83,6 +87,22 @@ export interface CreatedToken {
 }
 
 export type UserRole = 'viewer' | 'editor' | 'releaser' | 'admin';
+
+export interface ContextVariableRow {
+  name: string;
+  type: string;
+  description: string;
+}
+
+/** GET /api/v1/context-schema: the variables rules may use. */
+export interface ContextSchema {
+  revision: number;
+  variables: ContextVariableRow[];
+  updatedAt: string | null;
+  updatedBy: string | null;
+  applications: { name: string; types: string[]; providedBy: string[] }[];
+  known: string[];
+}
 
 export const api = {
   session: {
@@ -119,6 +139,11 @@ export const api = {
   tokens: {
     create: (body: { name: string; expiresInDays?: number }) => call<CreatedToken>('/api/v1/tokens', { body }),
     revoke: (id: string) => call<void>(`/api/v1/tokens/${segment(id)}`, { method: 'DELETE' }),
+  },
+  /** The rule context: variables from the applications' specifications plus the team's list. */
+  contextSchema: {
+    read: () => call<ContextSchema>('/api/v1/context-schema'),
+    save: (body: { variables: ContextVariableRow[]; baseRevision: number }) => call<ContextSchema>('/api/v1/context-schema', { method: 'PUT', body }),
   },
   /** Applications' tokens for their heartbeats. */
   consumerTokens: {
