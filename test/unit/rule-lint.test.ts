@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseContextText } from '@/lib/domain/context-text';
 import { contextSchemaProblems } from '@/lib/domain/context-schema';
+import { explainMissingVariables, missingRuleVariables } from '@/lib/domain/missing-variables';
 import { lintDefinitionRules, lintRule, nearestName } from '@/lib/editor/rule-lint';
 import { compareAdmission, parseSampleContext } from '@/lib/editor/rule-truth-table';
 import type { TestDefinition } from '@/lib/proctor';
@@ -130,5 +131,12 @@ describe('context schema', () => {
       { name: '1x', type: 'not a type', description: 'x' },
     ]);
     expect(problems.map((p) => p.path)).toEqual(['/variables/1/name', '/variables/2/name', '/variables/2/type']);
+  });
+});
+
+describe('a missing variable in words (Bucket check)', () => {
+  it('names the variables the rules use that neither the context nor the constants give', () => {
+    expect(missingRuleVariables(["${lang == 'en' && country == 'US'}", '${FLAG || missingExperimentalUnit}', 'not ( a rule'], { country: 'US' }, { FLAG: true })).toEqual(['lang']);
+    expect(explainMissingVariables(['lang', 'country'])).toContain('The rules use lang and country, which the context does not give');
   });
 });
