@@ -146,7 +146,7 @@ try {
     await shot('test-definition', `/tests/${test}?tab=definition`);
     await shot('test-bucket-check', `/tests/${test}?tab=bucket-check`, async () => {
       await page.getByLabel('Identifier', { exact: true }).fill('user-123');
-      await page.getByLabel('Context variables (JSON object)').fill('{"country": "US"}');
+      await page.getByLabel('Context variables', { exact: true }).fill('country=US, lang=en');
       await page.getByRole('button', { name: 'Check bucket' }).click();
       await page.getByRole('table', { name: 'Bucket per environment' }).waitFor();
     });

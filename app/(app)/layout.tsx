@@ -30,6 +30,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: '/activity', label: 'Activity' },
     { href: '/matrix', label: 'Matrix' },
     { href: '/consumers', label: 'Consumers' },
+    { href: '/context-schema', label: 'Rule context' },
     { href: '/tokens', label: 'API tokens' },
   ];
   if (hasRole(user, 'admin')) items.push({ href: '/admin/users', label: 'Users' }, { href: '/admin/audit', label: 'Audit log' });

@@ -13,6 +13,7 @@ import { parseEditorText, type TextProblem } from '@/lib/editor/editor-document'
 import { NEW_TEST_TEMPLATES } from '@/lib/editor/new-test-templates';
 import { offsetAt, rangeOfPath, valuePositions } from '@/lib/proctor/json-locate';
 import { reapplyEdit } from '@/lib/editor/reapply-edit';
+import { lintDefinitionRules } from '@/lib/editor/rule-lint';
 import { parseDefinition, serializeDefinition, validateDefinition, validateTestName, type TestDefinition, type ValidationIssue } from '@/lib/proctor';
 import { api } from '@/lib/ui/api';
 import type { ApiErrorBody } from '@/lib/ui/api-error';
@@ -108,6 +109,20 @@ export function TestEditor(props: TestEditorProps) {
       return next;
     });
   }, []);
+  // The rule context (applications' providedContext + the team's list) the rule lint checks variables against.
+  const [knownVariables, setKnownVariables] = useState<ReadonlySet<string> | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.contextSchema.read().then(
+      (schema) => {
+        if (live) setKnownVariables(new Set(schema.known));
+      },
+      () => undefined, // without it the lint just does not call variables unknown
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const drafts = useRef<DraftSession | null>(null);
   // A draft restored onto a newer revision waits in the conflict panel: it becomes this editor's draft once re-applied.
   const pendingDraft = useRef<EditorDraft | null>(null);
@@ -180,10 +195,14 @@ export function TestEditor(props: TestEditorProps) {
       const nameProblem = validateTestName(name.trim());
       if (nameProblem) list.push({ path: '/name', message: nameProblem, severity: 'error' });
     }
-    if (deferredDefinition) list.push(...validateDefinition(validationName, deferredDefinition, { checks: 'all', text: deferredSourceText }));
+    if (deferredDefinition) {
+      list.push(...validateDefinition(validationName, deferredDefinition, { checks: 'all', text: deferredSourceText }));
+      // Rule lint: warnings beside Proctor's checks (rules Proctor accepts that probably mean something else).
+      list.push(...lintDefinitionRules(deferredDefinition, knownVariables));
+    }
     list.push(...serverIssues);
     return list.map((issue) => ({ ...issue, ...plainIssue(issue, deferredDefinition) }));
-  }, [deferredDefinition, deferredSourceText, validationName, mode, name, serverIssues]);
+  }, [deferredDefinition, deferredSourceText, validationName, mode, name, serverIssues, knownVariables]);
   // Keep the same array while the issues are the same, so memoised rows do not re-render on every keystroke.
   const [stable, setStable] = useState(issues);
   if (stable !== issues && !sameIssues(stable, issues)) setStable(issues);
@@ -549,7 +568,7 @@ export function TestEditor(props: TestEditorProps) {
                 {!doc.problem && problems.length === 0 && <li className="text-emerald-700 dark:text-emerald-400">{touched ? 'No problems.' : 'Nothing checked yet.'}</li>}
               </ul>
             </section>
-            <RuleHelper definition={deferredDoc.definition ?? deferredDoc.lastValid} />
+            <RuleHelper definition={deferredDoc.definition ?? deferredDoc.lastValid} saved={base} />
           </aside>
         </div>
 

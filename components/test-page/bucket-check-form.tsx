@@ -2,10 +2,25 @@
 import { useState } from 'react';
 import { EnvBadge } from '@/components/env-badge';
 import { ErrorPanel } from '@/components/error-panel';
-import { api, type BucketCheckResult } from '@/lib/ui/api';
+import { parseContextText } from '@/lib/domain/context-text';
+import { api, type Assignment, type BucketCheckResult } from '@/lib/ui/api';
 import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { ENV_NAMES } from '@/lib/ui/environments';
 import { inputClass, primaryButtonClass } from '@/lib/ui/styles';
+
+/** The reason in plain words; Proctor's own text stays available beneath it. */
+function Why({ assignment }: { assignment: Assignment }) {
+  if (!assignment.explanation) return <>{assignment.message}</>;
+  return (
+    <>
+      <p data-testid="bucket-check-explanation">{assignment.explanation}</p>
+      <details className="mt-1">
+        <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Proctor says</summary>
+        <p className="mt-1 font-mono break-words">{assignment.message}</p>
+      </details>
+    </>
+  );
+}
 
 /** "Which bucket would this identifier get?" in every environment, with the allocation and rule that decided it. */
 export function BucketCheckForm({ testName, testType }: { testName: string; testType: string | null }) {
@@ -20,16 +35,14 @@ export function BucketCheckForm({ testName, testType }: { testName: string; test
           event.preventDefault();
           const form = new FormData(event.currentTarget);
           setError(null);
-          let context: unknown = {};
-          const contextText = String(form.get('context') ?? '').trim();
-          if (contextText) {
-            try {
-              context = JSON.parse(contextText);
-            } catch (caught) {
-              setError({ code: 'BAD_REQUEST', message: `The context is not valid JSON: ${(caught as Error).message}`, details: [{ path: '/context', message: 'must be a JSON object' }] });
-              return;
-            }
+          // Old results go as soon as a new check starts: a failed check never leaves the previous answer on show.
+          setResult(null);
+          const parsed = parseContextText(String(form.get('context') ?? ''));
+          if (!parsed.ok) {
+            setError({ code: 'BAD_REQUEST', message: `The context cannot be read. ${parsed.message}`, details: [{ path: '/context', message: parsed.message }] });
+            return;
           }
+          const context = parsed.context;
           setBusy(true);
           try {
             const idType = String(form.get('idType') ?? '').trim();
@@ -56,9 +69,12 @@ export function BucketCheckForm({ testName, testType }: { testName: string; test
         </div>
         <div className="flex flex-col gap-1 md:col-span-2">
           <label htmlFor="bc-context" className="text-sm font-medium">
-            Context variables (JSON object)
+            Context variables
           </label>
-          <textarea id="bc-context" name="context" rows={3} className={`${inputClass} font-mono`} placeholder='{"country": "US", "lang": "en"}' />
+          <textarea id="bc-context" name="context" rows={3} className={`${inputClass} font-mono`} placeholder="lang=fr, country=CA" aria-describedby="bc-context-hint" spellCheck={false} />
+          <p id="bc-context-hint" className="text-xs text-slate-600 dark:text-slate-400">
+            name=value pairs separated by commas (as in the editor&apos;s rule helper), or a JSON object.
+          </p>
         </div>
         <div>
           <button type="submit" className={primaryButtonClass} disabled={busy}>
@@ -96,7 +112,7 @@ export function BucketCheckForm({ testName, testType }: { testName: string; test
                       '—'
                     )}
                   </td>
-                  <td className="py-1 text-xs">{assignment?.message ?? ''}</td>
+                  <td className="py-1 text-xs">{assignment ? <Why assignment={assignment} /> : ''}</td>
                 </tr>
               );
             })}

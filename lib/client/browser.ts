@@ -3,4 +3,4 @@ export { ProctorClient } from './browser-client';
 export { type ProctorClientOptions, type ProctorGroups, type GroupsOptions, type EventOptions, type TrackOptions } from './proctor-client';
 export { type ClientEvent, type DeliveryStats } from './event-delivery';
 export { uuidv7, nameBasedId } from './event-ids';
-export { parseForceGroups, forceGroupsFromCookieHeader, formatForceGroups, FORCE_GROUPS_PARAMETER } from './force-groups';
+export { parseForceGroups, forceGroupsFromCookieHeader, formatForceGroups, forceGroupsUrl, FORCE_GROUPS_PARAMETER } from './force-groups';

@@ -3,6 +3,7 @@
  * (consumable form: `${}`-wrapped, `__COUNTRIES` folded into the test rule, constants shadowing context), against
  * sample contexts the user types, so a precedence mistake shows before saving.
  */
+import { parseContextText } from '../domain/context-text';
 import { evaluateRule, toConsumable, type TestDefinition } from '../proctor';
 
 export type RuleOutcome = { value: boolean } | { error: string };
@@ -15,29 +16,10 @@ export interface TruthTableRow {
   chosen: number | null;
 }
 
-/**
- * `lang=en, country=US, loggedIn=true, age=30`: values that read as JSON (numbers, booleans, quoted strings, null)
- * take that type; anything else is a string.
- */
+/** One sample line (`lang=en, country=US` or a JSON object) as a context; a line that does not read gives {}. */
 export function parseSampleContext(text: string): Record<string, unknown> {
-  const context: Record<string, unknown> = {};
-  for (const part of text.split(/[,;\n]/)) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const key = part.slice(0, eq).trim();
-    const raw = part.slice(eq + 1).trim();
-    if (key === '') continue;
-    let value: unknown = raw;
-    if (/^(true|false|null|-?\d+(\.\d+)?|".*")$/.test(raw)) {
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        value = raw;
-      }
-    }
-    context[key] = value;
-  }
-  return context;
+  const parsed = parseContextText(text);
+  return parsed.ok ? parsed.context : {};
 }
 
 function outcome(rule: string | null, constants: Record<string, unknown>, context: Record<string, unknown>): RuleOutcome {
@@ -60,5 +42,30 @@ export function buildTruthTable(definition: TestDefinition, contexts: Record<str
       chosen = index < 0 ? null : index;
     }
     return { context, testRule, allocations, chosen };
+  });
+}
+
+export type AdmissionChange = 'admitted' | 'refused' | 'moved' | 'same';
+
+export interface AdmissionRow {
+  /** Allocation index before and after the edit (null = not in the test). */
+  before: number | null;
+  after: number | null;
+  change: AdmissionChange;
+}
+
+/**
+ * "What this change admits": the saved definition and the edited one on the same sample contexts. `admitted` = the
+ * saved rules kept the context out of the test and the edited ones let it in, `refused` the reverse, `moved` = in the
+ * test both times but under another allocation (so possibly another bucket).
+ */
+export function compareAdmission(saved: TestDefinition, edited: TestDefinition, contexts: Record<string, unknown>[]): AdmissionRow[] {
+  const before = buildTruthTable(saved, contexts);
+  const after = buildTruthTable(edited, contexts);
+  return contexts.map((_, i) => {
+    const b = before[i].chosen;
+    const a = after[i].chosen;
+    const change: AdmissionChange = b === null && a !== null ? 'admitted' : b !== null && a === null ? 'refused' : b !== a ? 'moved' : 'same';
+    return { before: b, after: a, change };
   });
 }

@@ -120,3 +120,23 @@ export const EVENTS_BODY: JsonSchema = {
     },
   },
 };
+
+/** PUT /api/v1/context-schema: the team's whole list of rule context variables, against the revision it was read at. */
+export const CONTEXT_SCHEMA_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['variables', 'baseRevision'],
+  properties: {
+    baseRevision: { type: 'integer', minimum: 0, maximum: 2147483647 },
+    variables: {
+      type: 'array',
+      maxItems: 500,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'type'],
+        properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, type: { type: 'string', minLength: 1, maxLength: 200 }, description: { type: 'string', maxLength: 500 } },
+      },
+    },
+  },
+};

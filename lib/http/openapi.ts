@@ -64,6 +64,14 @@ const SCHEMAS: Record<string, Schema> = {
   }),
   ConsumerToken: obj({ id: str, name: str, prefix: str, environment: nullable(env), scope: { enum: ['heartbeat', 'events', 'all'] }, createdAt: dateTime, lastUsedAt: nullable(dateTime), revokedAt: nullable(dateTime) }),
   ValidationIssue: obj({ path: str, message: str, severity: { enum: ['error', 'warning'] } }),
+  ContextSchema: obj({
+    revision: int,
+    variables: { type: 'array', items: obj({ name: str, type: str, description: str }) },
+    updatedAt: nullable(dateTime),
+    updatedBy: nullable(str),
+    applications: { type: 'array', items: obj({ name: str, types: { type: 'array', items: str }, providedBy: { type: 'array', items: str } }) },
+    known: { type: 'array', items: str },
+  }),
   TestRead: obj({ name: str, env: nullable(env), revision, commit: revision, definition: nullable({ type: 'object' }), text: str }),
   SaveResult: obj(
     {
@@ -248,6 +256,8 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/consumers', method: 'GET', summary: 'Which applications run which matrix revision, per environment', auth: 'viewer', query: [q('env', env), q('activeMinutes', { type: 'integer', minimum: 1, maximum: 43200 })], responses: { 200: anyObject } },
   { path: '/api/v1/consumers/tokens', method: 'GET', summary: 'Application tokens (never their secrets)', auth: 'admin', responses: { 200: page(ref('ConsumerToken'), 'tokens') } },
   { path: '/api/v1/consumers/tokens', method: 'POST', summary: 'Create an application token; the response is the only time the secret pct_… is shown', auth: 'admin', body: api.CREATE_CONSUMER_TOKEN_BODY, responses: { 201: { allOf: [ref('ConsumerToken'), obj({ token: { type: 'string', pattern: '^pct_' } })] } } },
+  { path: '/api/v1/context-schema', method: 'GET', summary: "Variables rules may use: the applications' providedContext plus the team's list", auth: 'viewer', responses: { 200: ref('ContextSchema') } },
+  { path: '/api/v1/context-schema', method: 'PUT', summary: "Replace the team's list of rule context variables, against the revision read (409 when it changed)", auth: 'editor', body: api.CONTEXT_SCHEMA_BODY, responses: { 200: ref('ContextSchema') } },
   { path: '/api/v1/consumers/tokens/{id}', method: 'DELETE', summary: 'Revoke an application token', auth: 'admin', responses: { 200: ref('ConsumerToken') } },
   {
     path: '/api/v1/heartbeat',
@@ -300,6 +310,7 @@ function errorStatusesFor(op: OperationSpec): number[] {
   if (op.path.includes('{')) statuses.push(404);
   if (['PUT', 'POST', 'DELETE'].includes(op.method) && op.path.startsWith('/api/v1/tests')) statuses.push(409, 503);
   if (op.path === '/api/v1/sync') statuses.push(503);
+  if (op.path === '/api/v1/context-schema' && op.method === 'PUT') statuses.push(409);
   return [...new Set(statuses)].sort((a, b) => a - b);
 }
 

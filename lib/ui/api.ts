@@ -156,7 +156,11 @@ export interface ReleaseActionResult {
 
 export interface Assignment {
   bucket: { name: string; value: number } | null;
+  /** Proctor's own words (e.g. an EL exception text). */
   message: string;
+  /** The same in plain words when a rule failed (e.g. which variable the context lacks). */
+  explanation?: string;
+  missingVariables?: string[];
   allocationIndex?: number;
   allocationRule?: string | null;
   allocationId?: string;
@@ -178,6 +182,22 @@ export type UserRole = Role;
 export function auditExportUrl(filter: { actor?: string; action?: string; outcome?: string; q?: string }): string {
   const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
   return `/api/v1/audit/export${query.size ? `?${query}` : ''}`;
+}
+
+export interface ContextVariableRow {
+  name: string;
+  type: string;
+  description: string;
+}
+
+/** GET /api/v1/context-schema: the variables rules may use. */
+export interface ContextSchema {
+  revision: number;
+  variables: ContextVariableRow[];
+  updatedAt: string | null;
+  updatedBy: string | null;
+  applications: { name: string; types: string[]; providedBy: string[] }[];
+  known: string[];
 }
 
 export const api = {
@@ -234,6 +254,11 @@ export const api = {
   tokens: {
     create: (body: { name: string; expiresInDays?: number }) => call<CreatedToken>('/api/v1/tokens', { body }),
     revoke: (id: string) => call<void>(`/api/v1/tokens/${segment(id)}`, { method: 'DELETE' }),
+  },
+  /** The rule context: variables from the applications' specifications plus the team's list. */
+  contextSchema: {
+    read: () => call<ContextSchema>('/api/v1/context-schema'),
+    save: (body: { variables: ContextVariableRow[]; baseRevision: number }) => call<ContextSchema>('/api/v1/context-schema', { method: 'PUT', body }),
   },
   /** Applications' tokens for their heartbeats. */
   consumerTokens: {

@@ -155,6 +155,10 @@ const BASES: Record<string, () => Promise<BaseRequest>> = {
   'GET /api/v1/consumers/tokens': async () => ({}),
   'POST /api/v1/consumers/tokens': async () => ({ body: { name: unique('corpus app'), environment: 'production' } }),
   'DELETE /api/v1/consumers/tokens/{id}': async () => ({ params: { id: 'not-a-real-id' } }),
+  'GET /api/v1/context-schema': async () => ({}),
+  'PUT /api/v1/context-schema': async () => ({
+    body: { baseRevision: (await admin.get('/api/v1/context-schema')).json.revision, variables: [{ name: 'corpus_var', type: 'String', description: 'from the corpus' }] },
+  }),
   'POST /api/v1/heartbeat': async () => ({
     body: {
       application: 'corpus-app',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forceGroupsFromCookieHeader, forceGroupsFromRequest, formatForceGroups, parseForceGroups } from '@/lib/client/force-groups';
+import { forceGroupsFromCookieHeader, forceGroupsFromRequest, forceGroupsUrl, formatForceGroups, parseForceGroups } from '@/lib/client/force-groups';
 
 const CASES = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/force-groups-cases.json'), 'utf8')) as {
   input: string;
@@ -17,10 +17,18 @@ describe('parseForceGroups', () => {
     expect(parsed.defaultMode).toBe(defaultMode);
   });
 
-  it('round-trips through formatForceGroups', () => {
-    const force = { groups: { a: 1, b: -1 }, defaultMode: 'min_live' as const };
-    expect(formatForceGroups(force)).toBe('a:1,b:-1,default_to_min_live');
+  it("round-trips through formatForceGroups, which writes Proctor's form (options first, then name+value)", () => {
+    const force = { groups: { ab: 1, cd: -1 }, defaultMode: 'min_live' as const };
+    expect(formatForceGroups(force)).toBe('default_to_min_live,ab1,cd-1');
     expect(parseForceGroups(formatForceGroups(force))).toEqual(force);
+    // A name ending in a digit cannot be written Proctor's way: the colon form keeps it readable by this client.
+    expect(formatForceGroups({ groups: { test1: 2 } })).toBe('test1:2');
+    expect(parseForceGroups('test1:2').groups).toEqual({ test1: 2 });
+  });
+
+  it('builds the "force me into this bucket" link, keeping the page\'s other parameters', () => {
+    expect(forceGroupsUrl('https://qa.example.com/search?q=java#top', 'search_ranking_algo', 1)).toBe('https://qa.example.com/search?q=java&prforceGroups=search_ranking_algo1#top');
+    expect(forceGroupsUrl('https://qa.example.com/?prforceGroups=old0', 'checkout_button_color', -1)).toBe('https://qa.example.com/?prforceGroups=checkout_button_color-1');
   });
 });
 

@@ -6,6 +6,7 @@ import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
 import { DriftBadge } from '@/components/test-list/drift-badge';
 import { BucketCheckForm } from '@/components/test-page/bucket-check-form';
+import { ForceBucketLinks } from '@/components/test-page/force-bucket-links';
 import { DefinitionPanel } from '@/components/test-page/definition-panel';
 import { DiffPanel } from '@/components/test-page/diff-panel';
 import { HistoryPanel } from '@/components/test-page/history-panel';
@@ -22,7 +23,7 @@ import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
 import { diffTest, getTest, getTestHistory, getTestView, type TestView } from '@/lib/services/read-tests';
 import { getTestUsage } from '@/lib/services/test-usage';
-import { isEnvName } from '@/lib/ui/environments';
+import { ENV_NAMES, isEnvName } from '@/lib/ui/environments';
 import { firstParam, renderTime, shortRevision } from '@/lib/ui/format';
 import { load } from '@/lib/server/page-data';
 import { buttonClass } from '@/lib/ui/styles';
@@ -60,7 +61,13 @@ async function TabContent({ services, user, view, tab, sp }: { services: Service
   }
   if (tab === 'bucket-check') {
     const definition = view.envs.trunk?.definition ?? view.envs.qa?.definition ?? view.envs.production?.definition ?? null;
-    return <BucketCheckForm testName={name} testType={definition?.testType ?? null} />;
+    const environments = ENV_NAMES.map((env) => ({ env, buckets: view.envs[env]?.definition?.buckets.map((b) => ({ name: b.name, value: b.value })) ?? null }));
+    return (
+      <div className="space-y-8">
+        <BucketCheckForm testName={name} testType={definition?.testType ?? null} />
+        <ForceBucketLinks testName={name} environments={environments} />
+      </div>
+    );
   }
   if (tab === 'usage') {
     const loaded = await load(() => getTestUsage(services, user, { name }));
