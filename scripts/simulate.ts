@@ -10,9 +10,9 @@
  *        [--demo-once]  (npm start: only when this database has no demo traffic yet; a token named DEMO_TOKEN marks it)
  * Without --token it signs in as the demo admin (avery/demo, or --user/--password) and creates an events token.
  *
- * The client stamps events with the real time; to lay down WEEKS of history, the simulator runs hour by hour of
- * simulated time, flushes the client after each hour, and its fetch back-dates `time` of the events it sees for the
- * first time into that hour (remembered per id, so a retry carries the same time). Ids stay the client's UUIDv7.
+ * To lay down WEEKS of history, the simulator runs hour by hour of simulated time and flushes the client after each
+ * hour; the client's `events.clock` is the simulated clock, so each event's `time` and its UUIDv7 id fall in its hour
+ * (a retry carries the same event: the queue keeps its time).
  */
 import { createProctorClient, type ProctorClient } from '../lib/client';
 
@@ -101,22 +101,9 @@ async function main(): Promise<void> {
     };
   });
 
-  // Simulated clock → `time` of events seen for the first time; retries keep theirs.
-  let hourStart = 0;
-  const stamped = new Map<string, string>();
-  const backdating: typeof fetch = async (input, init) => {
-    if (init?.method === 'POST' && typeof init.body === 'string' && String(input).endsWith('/api/v1/events')) {
-      const body = JSON.parse(init.body) as { events: Array<{ id: string; time: string }> };
-      for (const event of body.events) {
-        let time = stamped.get(event.id);
-        if (!time) stamped.set(event.id, (time = new Date(hourStart + Math.floor(rng() * HOUR)).toISOString()));
-        event.time = time;
-      }
-      init = { ...init, body: JSON.stringify(body) };
-    }
-    return fetch(input, init);
-  };
-
+  // The simulated clock: events (their time and their UUIDv7 id) are stamped with it, so weeks of history land in their
+  // hours; it moves forward visit by visit through each simulated hour.
+  let now = 0;
   const client: ProctorClient = await createProctorClient({
     baseUrl: url,
     environment: 'production',
@@ -126,8 +113,7 @@ async function main(): Promise<void> {
     },
     stream: false,
     pollIntervalMs: 0,
-    fetch: backdating,
-    events: { token, batchSize: 500, maxBatchEvents: 1000, maxQueue: 200_000, flushIntervalMs: 1000, dedupeSize: 200_000 },
+    events: { token, batchSize: 500, maxBatchEvents: 1000, maxQueue: 200_000, flushIntervalMs: 1000, dedupeSize: 200_000, clock: () => now },
   });
   if (!client.revision) throw new Error(`the client could not load the production matrix from ${url}: ${client.status().lastError?.message ?? 'unknown'}`);
 
@@ -139,12 +125,13 @@ async function main(): Promise<void> {
     const weekday = new Date(firstHour + day * 24 * HOUR).getUTCDay();
     const todays = users.filter((user) => user.firstDay === day || (user.firstDay < day && rng() < (weekday === 0 || weekday === 6 ? 0.12 : 0.2)));
     for (let hour = 0; hour < 24; hour++) {
-      hourStart = firstHour + (day * 24 + hour) * HOUR;
+      const hourStart = firstHour + (day * 24 + hour) * HOUR;
       if (hourStart > Date.now() - HOUR) break;
       const share = hour >= 8 && hour <= 22 ? 1.6 : 0.3;
       const thisHour = todays.filter((_, i) => i % 24 === hour && rng() < share / 1.6 + 0.2);
-      for (const user of thisHour) {
+      for (const [index, user] of thisHour.entries()) {
         visits++;
+        now = hourStart + Math.floor(((index + rng()) / thisHour.length) * HOUR);
         const identifiers = { USER: user.id };
         const context = { country: user.country, lang: user.lang, loggedIn: user.loggedIn, userAgent: user.userAgent, platform: user.platform };
         const groups = client.getGroups(identifiers, context);

@@ -41,6 +41,17 @@ export interface ConversionEvent {
 
 export type ClientEvent = ExposureEvent | ConversionEvent;
 
+/** An event in a compact form of its own (lib/client/queued-events.ts): its wire JSON is built when sent or stored. */
+export interface QueuedEvent {
+  readonly id: string;
+  toJSON(): ClientEvent;
+}
+
+/** What the queue holds: compact records from activate/track, plain events from the store or a caller. */
+export type Queued = ClientEvent | QueuedEvent;
+
+const toEvent = (event: Queued): ClientEvent => ('toJSON' in event ? event.toJSON() : event);
+
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
 
 /** Where the queue survives a restart. Called off the application's call path, one call at a time. */
@@ -142,10 +153,10 @@ export class EventDelivery {
    * live while the map holds exactly it; dead entries in `order` are skipped and compacted away. (Deleting a Map's
    * first entry over and over leaves tombstones that every later first-entry lookup walks: O(n) per drop.)
    */
-  private readonly queue = new Map<string, ClientEvent>();
-  private order: ClientEvent[] = [];
+  private readonly queue = new Map<string, Queued>();
+  private order: Queued[] = [];
   private head = 0;
-  private added: ClientEvent[] = [];
+  private added: Queued[] = [];
   private removed: string[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private flushDueAt = Infinity;
@@ -174,7 +185,7 @@ export class EventDelivery {
   }
 
   /** Puts an event in the queue; returns at once (no I/O here). */
-  enqueue(event: ClientEvent): void {
+  enqueue(event: Queued): void {
     if (this.closed) return;
     if (this.queue.has(event.id)) {
       this.counters.collapsed++;
@@ -194,10 +205,10 @@ export class EventDelivery {
 
   /** Queued events, oldest first (for a beacon, or to look at). */
   pending(): ClientEvent[] {
-    return [...this.live()];
+    return Array.from(this.live(), toEvent);
   }
 
-  private *live(): Generator<ClientEvent> {
+  private *live(): Generator<Queued> {
     this.skipDead();
     for (let i = this.head; i < this.order.length; i++) {
       const event = this.order[i];
@@ -280,7 +291,7 @@ export class EventDelivery {
       const stored = await store.load();
       if (stored.length === 0) return;
       // Stored events are older than anything enqueued meanwhile: they go first.
-      const newer = this.pending();
+      const newer = [...this.live()];
       this.queue.clear();
       this.order = [];
       this.head = 0;
@@ -317,7 +328,7 @@ export class EventDelivery {
     if (!store || (this.added.length === 0 && this.removed.length === 0)) return;
     const gone = new Set(this.removed);
     // An event added and gone before it was ever written needs neither record.
-    const added = this.added.filter((event) => !gone.has(event.id) || this.queue.has(event.id));
+    const added = this.added.filter((event) => !gone.has(event.id) || this.queue.has(event.id)).map(toEvent);
     const addedIds = new Set(this.added.map((event) => event.id));
     const removed = this.removed.filter((id) => !addedIds.has(id) || this.queue.has(id));
     this.added = [];

@@ -25,42 +25,55 @@ function randomBytes(out: Uint8Array, from: number, count: number): void {
     globalThis.crypto.getRandomValues(pool);
     poolOffset = 0;
   }
-  out.set(pool.subarray(poolOffset, poolOffset + count), from);
+  // Byte by byte: a subarray() view per call cost more than the rest of the id.
+  for (let i = 0; i < count; i++) out[from + i] = pool[poolOffset + i];
   poolOffset += count;
 }
 
-let lastMs = -1;
-let counter = 0;
-let prefix = '';
-const bytes = new Uint8Array(16);
-
 /**
- * A UUIDv7: 48-bit Unix milliseconds, then a 12-bit counter (RFC 9562 §6.2 method 1) so ids made within one
+ * A UUIDv7 maker: 48-bit Unix milliseconds, then a 12-bit counter (RFC 9562 §6.2 method 1) so ids made within one
  * millisecond still sort in creation order, then 62 random bits. The counter starts at a random value below 2^11
  * (room to count up); when it overflows, or the clock steps back, the timestamp is advanced by one instead, so ids from
- * this process never go backwards.
+ * one maker never go backwards. A client with a clock of its own (events.clock) has a maker of its own: ids follow
+ * that clock, not the last real millisecond.
  */
-export function uuidv7(nowMs: number = Date.now()): string {
-  if (nowMs > lastMs) {
-    lastMs = nowMs;
-    randomBytes(bytes, 6, 2);
-    counter = ((bytes[6] << 8) | bytes[7]) & 0x7ff;
-    prefix = '';
-  } else if (++counter > 0xfff) {
-    lastMs++;
-    counter = 0;
-    prefix = '';
-  }
-  if (prefix === '') {
-    // The first 48 bits change once per millisecond: format them once. Split in two, bitwise operators are 32-bit.
-    const high = Math.floor(lastMs / 0x1000000);
-    const low = lastMs % 0x1000000;
-    prefix = `${HEX[(high >>> 16) & 0xff]}${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}${HEX[(low >>> 16) & 0xff]}-${HEX[(low >>> 8) & 0xff]}${HEX[low & 0xff]}-`;
-  }
-  randomBytes(bytes, 8, 8);
-  const variant = 0x80 | (bytes[8] & 0x3f);
-  return `${prefix}${HEX[0x70 | (counter >>> 8)]}${HEX[counter & 0xff]}-${HEX[variant]}${HEX[bytes[9]]}-${HEX[bytes[10]]}${HEX[bytes[11]]}${HEX[bytes[12]]}${HEX[bytes[13]]}${HEX[bytes[14]]}${HEX[bytes[15]]}`;
+export function uuidv7Maker(): (nowMs?: number) => string {
+  let lastMs = -1;
+  let counter = 0;
+  let prefix = '';
+  const bytes = new Uint8Array(16);
+  // join() makes one flat string; a template literal makes a tree of ~10 concatenation nodes that a queued id keeps.
+  const parts: string[] = ['', '', '', '-', '', '', '-', '', '', '', '', '', ''];
+  return (nowMs = Date.now()) => {
+    if (nowMs > lastMs) {
+      lastMs = nowMs;
+      randomBytes(bytes, 6, 2);
+      counter = ((bytes[6] << 8) | bytes[7]) & 0x7ff;
+      prefix = '';
+    } else if (++counter > 0xfff) {
+      lastMs++;
+      counter = 0;
+      prefix = '';
+    }
+    if (prefix === '') {
+      // The first 48 bits change once per millisecond: format them once. Split in two, bitwise operators are 32-bit.
+      const high = Math.floor(lastMs / 0x1000000);
+      const low = lastMs % 0x1000000;
+      prefix = `${HEX[(high >>> 16) & 0xff]}${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}${HEX[(low >>> 16) & 0xff]}-${HEX[(low >>> 8) & 0xff]}${HEX[low & 0xff]}-`;
+    }
+    randomBytes(bytes, 8, 8);
+    parts[0] = prefix;
+    parts[1] = HEX[0x70 | (counter >>> 8)];
+    parts[2] = HEX[counter & 0xff];
+    parts[4] = HEX[0x80 | (bytes[8] & 0x3f)];
+    parts[5] = HEX[bytes[9]];
+    for (let i = 10; i < 16; i++) parts[i - 3] = HEX[bytes[i]];
+    return parts.join('');
+  };
 }
+
+/** The process's UUIDv7 maker (real time). */
+export const uuidv7: (nowMs?: number) => string = uuidv7Maker();
 
 let lastIsoMs = -1;
 let lastIso = '';

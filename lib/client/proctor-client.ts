@@ -11,9 +11,10 @@ import { determineGroups, type AssignedBucket } from '../proctor/determine-group
 import type { ProctorSpecification, TestMatrixArtifact } from '../proctor/model';
 import { parseMatrix } from '../proctor/parse-definition';
 import { consolidateMatrix, type VerifyMatrixResult } from '../proctor/verify-matrix';
-import { EventDelivery, type ClientEvent, type DeliveryStats, type EventStore, type ExposureEvent } from './event-delivery';
-import { isoTime, nameBasedId, uuidv7 } from './event-ids';
+import { EventDelivery, type DeliveryStats, type EventStore } from './event-delivery';
+import { nameBasedId, uuidv7, uuidv7Maker } from './event-ids';
 import { forceGroupsFromRequest, parseForceGroups, type ForceGroups } from './force-groups';
+import { QueuedConversion, QueuedExposure } from './queued-events';
 
 export type ClientEnvironment = Environment;
 
@@ -78,6 +79,11 @@ export interface EventOptions {
   dedupeSize?: number;
   /** An EventStore of your own instead of the file / localStorage one. */
   store?: EventStore;
+  /**
+   * The time events are stamped with, in Unix milliseconds (default Date.now): their `time` and the timestamp of their
+   * UUIDv7 id. A simulator replaying past weeks gives its simulated clock (scripts/simulate.ts).
+   */
+  clock?: () => number;
 }
 
 export interface TrackOptions {
@@ -183,8 +189,11 @@ export class ProctorClientCore {
    * Exposures logged by this process, in two generations: when the current one is full it becomes the previous one
    * and the oldest generation is forgotten. Bounded, O(1), no first-entry deletes.
    */
-  private exposed = new Set<string>();
-  private exposedBefore = new Set<string>();
+  private exposed = new Map<string, Set<string>>();
+  private exposedBefore = new Map<string, Set<string>>();
+  private exposedCount = 0;
+  private readonly clock: () => number;
+  private readonly newId: (nowMs: number) => string;
   private readonly fetchImpl: typeof fetch;
   private readonly stopper = new AbortController();
   private matrix: TestMatrixArtifact;
@@ -212,6 +221,9 @@ export class ProctorClientCore {
     this.platform = platform;
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
     this.instanceId = options.application?.instanceId ?? platform.instanceId();
+    const clock = options.events && options.events.clock;
+    this.clock = clock || Date.now;
+    this.newId = clock ? uuidv7Maker() : uuidv7;
     this.delivery = this.createDelivery();
     // Before the first load every required test falls back, like a loader with no matrix.
     this.matrix = consolidateMatrix({ audit: EMPTY_AUDIT, tests: {} }, options.specification).matrix;
@@ -290,20 +302,12 @@ export class ProctorClientCore {
     if (typeof goal !== 'string' || goal === '') throw new TypeError('track: the goal must be a non-empty string.');
     if (options.value !== undefined && (typeof options.value !== 'number' || !Number.isFinite(options.value))) throw new TypeError('track: value must be a finite number.');
     const environment = this.options.environment;
-    const time = isoTime();
+    const now = this.clock();
+    const unique = options.unique === true;
     for (const type in identifiers) {
       const id = identifiers[type];
       if (!id || !Object.prototype.hasOwnProperty.call(identifiers, type)) continue;
-      this.delivery.enqueue({
-        id: options.unique ? nameBasedId(['conversion', environment, type, id, goal]) : uuidv7(),
-        type: 'conversion',
-        time,
-        environment,
-        unit: { type, id },
-        goal,
-        ...(options.value !== undefined ? { value: options.value } : {}),
-        ...(options.unique ? { unique: true } : {}),
-      });
+      this.delivery.enqueue(new QueuedConversion(unique ? nameBasedId(['conversion', environment, type, id, goal]) : this.newId(now), now, environment, type, id, goal, options.value, unique));
     }
   }
 
@@ -331,28 +335,24 @@ export class ProctorClientCore {
     if (!unitId) return;
     const fallback = !bucket || bucket.value === -1;
     const definitionVersion = definition.version;
-    const key = `${testName}\u0000${definition.testType}\u0000${unitId}\u0000${definitionVersion}\u0000${value}\u0000${fallback}`;
-    if (this.exposed.has(key) || this.exposedBefore.has(key)) return;
+    // Per test revision and bucket, the units logged: the unit's id is the application's string (no key string made
+    // and kept per exposure).
+    const arm = `${testName}\u0000${definition.testType}\u0000${definitionVersion}\u0000${value}\u0000${fallback}`;
+    if (this.exposed.get(arm)?.has(unitId) || this.exposedBefore.get(arm)?.has(unitId)) return;
     const generation = Math.max(1, Math.ceil((this.options.events ? (this.options.events.dedupeSize ?? 10_000) : 10_000) / 2));
-    if (this.exposed.size >= generation) {
+    if (this.exposedCount >= generation) {
       this.exposedBefore = this.exposed;
-      this.exposed = new Set();
+      this.exposed = new Map();
+      this.exposedCount = 0;
     }
-    this.exposed.add(key);
-    const event: ExposureEvent = {
-      id: uuidv7(),
-      type: 'exposure',
-      time: isoTime(),
-      environment: this.options.environment,
-      unit: { type: definition.testType, id: unitId },
-      test: testName,
-      bucket: value,
-      definitionVersion,
-      matrixVersion: matrix.audit.version,
-    };
-    if (bucket?.allocationId) event.allocationId = bucket.allocationId;
-    if (fallback) event.fallback = true;
-    this.delivery!.enqueue(event as ClientEvent);
+    let units = this.exposed.get(arm);
+    if (!units) this.exposed.set(arm, (units = new Set()));
+    units.add(unitId);
+    this.exposedCount++;
+    const now = this.clock();
+    this.delivery!.enqueue(
+      new QueuedExposure(this.newId(now), now, this.options.environment, definition.testType, unitId, testName, value, bucket?.allocationId || undefined, fallback, definitionVersion, matrix.audit.version),
+    );
   }
 
   /** Revision (branch head) of the matrix in use; null until one loaded. */

@@ -1,19 +1,19 @@
 /**
- * Stores one batch of checked events in ONE transaction, a handful of set-based statements whatever the batch size:
- *   1. lock the batch's units (EventUnit rows, upserted in key order: see the model's comment),
- *   2. keep the new event ids (EventReceipt, ON CONFLICT DO NOTHING: an id already there is a duplicate, however old),
- *   3. conversions: the unit's per-goal totals (EventUnitGoal), and their change added to the aggregates of every test
- *      revision the unit is already exposed to in that environment,
- *   4. exposures: first exposure wins per (test, environment, definition revision, unit); a new one adds one exposed
- *      unit to its aggregate AND the unit's goal totals so far (conversions that arrived before it).
- * Steps 3 and 4 make attribution independent of arrival order: a unit's conversions in an environment count for every
- * test revision it is exposed to there, aggregated under the hour of that exposure (its cohort), whichever came first.
+ * Stores one batch of checked events exactly once, in one transaction of two statements whatever the batch size:
+ *   1. the new event ids (EventReceipt, ON CONFLICT DO NOTHING: an id already there is a duplicate, however old);
+ *   2. with the new events only (STORE_SQL): each unit's per-goal totals (EventUnitGoal), the exposures (first exposure
+ *      wins per test, environment, definition revision and unit) and ONE upsert of the aggregates, in key order.
+ * A conversion's change is added to every test revision its unit is exposed to in that environment (stored before or
+ * in this batch); a new exposure also gets the unit's goal totals stored before (conversions that arrived before it).
+ * So attribution does not depend on arrival order: a unit's conversions in an environment count for every test
+ * revision it is exposed to there, under the hour of that exposure (its cohort), whichever came first.
+ * On PostgreSQL (several instances) the batch's units are locked first, in key order (EventUnit).
  * The caller acknowledges only after the commit; on PostgreSQL the commit is made synchronous for this transaction
  * (whatever the server's default), and the embedded database fsyncs its WAL on commit (lib/db/pglite-server.mjs).
  */
 import type { Pool, PoolClient } from 'pg';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { hourOf, type Checked, type ConversionEvent, type ExposureEvent } from './validate-events';
+import { hourOf, type Checked, type ValidEvent } from './validate-events';
 
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
 export interface EventResult {
@@ -37,22 +37,20 @@ export interface EventDatabase {
 
 /** One transaction's statements, whichever way they travel. */
 interface Tx {
-  run(sql: string, ...params: unknown[]): Promise<unknown>;
   rows<T>(sql: string, ...params: unknown[]): Promise<T[]>;
 }
 
 async function inTransaction<T>(db: EventDatabase, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (!db.pool) {
-    return db.prisma.$transaction(
-      (prisma) => work({ run: (sql, ...params) => prisma.$executeRawUnsafe(sql, ...params), rows: <R>(sql: string, ...params: unknown[]) => prisma.$queryRawUnsafe<R[]>(sql, ...params) }),
-      { timeout: 60_000, maxWait: 60_000 },
-    );
+    // Memory PGlite (tests): no pool.
+    return db.prisma.$transaction((prisma) => work({ rows: <R>(sql: string, ...params: unknown[]) => prisma.$queryRawUnsafe<R[]>(sql, ...params) }), { timeout: 60_000, maxWait: 60_000 });
   }
   const client: PoolClient = await db.pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await work({ run: (sql, ...params) => client.query(sql, params), rows: async <R>(sql: string, ...params: unknown[]) => (await client.query(sql, params)).rows as R[] });
+    // Acknowledged means on disk, even on a PostgreSQL server running with synchronous_commit = off (one round trip).
+    await client.query(db.kind === 'postgres' ? 'BEGIN; SET LOCAL synchronous_commit = on' : 'BEGIN');
+    const result = await work({ rows: async <R>(sql: string, ...params: unknown[]) => (await client.query(sql, params)).rows as R[] });
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -65,25 +63,9 @@ async function inTransaction<T>(db: EventDatabase, work: (tx: Tx) => Promise<T>)
   }
 }
 
-/**
- * Concurrent batches update the same aggregate rows (a few per test and hour) in whatever order their statements
- * meet them, so PostgreSQL can detect a deadlock and abort one of them (seen in the bench with 4 batches in flight).
- * The aborted transaction left nothing behind: it is run again. (Applying each batch's aggregate changes in one
- * statement in key order would avoid the deadlock itself; not done yet.)
- */
-async function withDeadlockRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if ((code !== '40P01' && code !== '40001') || attempt >= attempts) throw error;
-    }
-  }
-}
-
 const unitKey = (event: { environment: string; unitType: string; unitId: string }) => `${event.environment}\u0000${event.unitType}\u0000${event.unitId}`;
 const iso = (date: Date) => date.toISOString();
+const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface RecordOptions {
   now?: Date;
@@ -103,10 +85,7 @@ export async function recordEvents(db: EventDatabase, checked: Checked[], option
   const candidates = [...firstIndex.values()].map((index) => (checked[index] as Extract<Checked, { ok: true }>).event);
 
   if (candidates.length > 0) {
-    // On a PostgreSQL server, other sessions store events at the same time (several instances): the batch's units are
-    // locked first (see EventUnit) and the commit is made synchronous whatever the server's default. The embedded
-    // database has one session (transactions never overlap) and commits synchronously (lib/db/pglite-server.mjs).
-    const stored = await withDeadlockRetry(() => inTransaction(db, (tx) => storeNew(tx, candidates, now, db.kind === 'postgres')));
+    const stored = await inTransaction(db, (tx) => storeNew(tx, candidates, now, db.kind === 'postgres'));
     for (const [id, index] of firstIndex) if (!stored.has(id)) results[index].status = 'duplicate';
   }
   let accepted = 0;
@@ -121,128 +100,164 @@ export async function recordEvents(db: EventDatabase, checked: Checked[], option
 }
 
 /** Returns the ids that were new (stored now). */
-async function storeNew(tx: Tx, events: Array<ExposureEvent | ConversionEvent>, now: Date, server: boolean): Promise<Set<string>> {
-  // Acknowledged means on disk, even on a server running with synchronous_commit = off.
-  if (server) await tx.run(`SET LOCAL synchronous_commit = on`);
-
-  const units = server ? [...new Map(events.map((event) => [unitKey(event), event])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
-  if (server) await tx.run(
-    // DO UPDATE … WHERE false writes nothing but still locks the existing row (PostgreSQL's ON CONFLICT rules).
-    `INSERT INTO "EventUnit" ("environment", "unitType", "unitId", "firstSeenAt")
-     SELECT u.environment, u."unitType", u."unitId", $2::timestamp FROM jsonb_to_recordset($1::jsonb) AS u(environment text, "unitType" text, "unitId" text, ord int) ORDER BY u.ord
-     ON CONFLICT ("environment", "unitType", "unitId") DO UPDATE SET "firstSeenAt" = "EventUnit"."firstSeenAt" WHERE false`,
-    JSON.stringify(units.map(([, e], ord) => ({ environment: e.environment, unitType: e.unitType, unitId: e.unitId, ord }))),
-    iso(now),
-  );
-
+async function storeNew(tx: Tx, events: ValidEvent[], now: Date, server: boolean): Promise<Set<string>> {
+  if (server) {
+    // On a PostgreSQL server other sessions store events at the same time (several instances): the batch's units are
+    // locked first, in key order (see EventUnit). The embedded database has one session: transactions never overlap.
+    const units = [...new Map(events.map((event) => [unitKey(event), event])).entries()].sort(byKey);
+    await tx.rows(LOCK_UNITS_SQL, JSON.stringify(units.map(([, e], o) => ({ o, v: e.environment, ut: e.unitType, ui: e.unitId }))), iso(now));
+  }
+  // In id order: concurrent batches holding the same ids (a retry racing its original) wait for each other in one order.
+  const receipts = events.map((event) => ({ id: event.id, at: iso(event.sentAt) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const fresh = await tx.rows<{ id: string }>(
-    `INSERT INTO "EventReceipt" ("id", "at") SELECT r.id, r.at FROM jsonb_to_recordset($1::jsonb) AS r(id text, at timestamp)
+    `INSERT INTO "EventReceipt" ("id", "at") SELECT r.id, r.at FROM json_to_recordset($1::json) AS r(id text, at timestamp)
      ON CONFLICT ("id") DO NOTHING RETURNING "id"`,
-    JSON.stringify(events.map((event) => ({ id: event.id, at: iso(event.sentAt) }))),
+    JSON.stringify(receipts),
   );
   const stored = new Set(fresh.map((row) => row.id));
-  const conversions = events.filter((event): event is ConversionEvent => event.kind === 'conversion' && stored.has(event.id));
-  const exposures = events.filter((event): event is ExposureEvent => event.kind === 'exposure' && stored.has(event.id));
-  if (conversions.length > 0) await storeConversions(tx, conversions);
-  if (exposures.length > 0) await storeExposures(tx, exposures);
+  const input = storeInput(events.filter((event) => stored.has(event.id)));
+  if (input.conversions.length > 0 || input.exposures.length > 0) await tx.rows(STORE_SQL, JSON.stringify(input.conversions), JSON.stringify(input.exposures));
   return stored;
 }
 
+interface ExposureRow {
+  o: number;
+  v: string;
+  ut: string;
+  ui: string;
+  t: string;
+  d: string;
+  b: number;
+  l: string;
+  f: boolean;
+  m: string;
+  at: string;
+  h: string;
+}
+interface ConversionRow {
+  v: string;
+  ut: string;
+  ui: string;
+  g: string;
+  q: boolean;
+  c: number;
+  s: number;
+  sq: number;
+  fa: string;
+  la: string;
+  /** The unit's exposures in this batch (rows of `exposures`), so that those won get this change too. */
+  xs: ExposureRow[] | null;
+}
+
 /**
- * Conversions in one statement: the units' goal totals are upserted (a binary goal, as the unit's first event of it
- * said, stays at 1), and what changed — against the totals read in the same snapshot, current because the units are
- * locked — is added to the aggregates of every test revision each unit is already exposed to.
+ * STORE_SQL's input (short keys: up to 1,000 rows travel per batch): the new conversions folded per unit and goal (a
+ * binary goal, as the unit's first event of it in the batch said, counts once), and the new exposures, the first per
+ * (unit, test, revision) in the order sent.
  */
-async function storeConversions(tx: Tx, conversions: ConversionEvent[]): Promise<void> {
-  const byGoal = new Map<string, { environment: string; unitType: string; unitId: string; goal: string; unique: boolean; count: number; sum: number; sumSquares: number; firstAt: string; lastAt: string }>();
-  for (const event of conversions) {
-    const key = `${unitKey(event)}\u0000${event.goal}`;
-    const at = iso(event.at);
-    const total = byGoal.get(key);
-    if (!total) {
-      byGoal.set(key, { environment: event.environment, unitType: event.unitType, unitId: event.unitId, goal: event.goal, unique: event.unique, count: 1, sum: event.value, sumSquares: event.value * event.value, firstAt: at, lastAt: at });
-      continue;
+function storeInput(events: ValidEvent[]): { conversions: ConversionRow[]; exposures: ExposureRow[] } {
+  const exposures = new Map<string, ExposureRow>();
+  const byUnit = new Map<string, ExposureRow[]>();
+  const conversions = new Map<string, ConversionRow>();
+  events.forEach((event, o) => {
+    const unit = unitKey(event);
+    if (event.kind === 'exposure') {
+      const key = `${unit}\u0000${event.test}\u0000${event.definitionVersion}`;
+      if (exposures.has(key)) return;
+      const row: ExposureRow = { o, v: event.environment, ut: event.unitType, ui: event.unitId, t: event.test, d: event.definitionVersion, b: event.bucket, l: event.allocationId, f: event.fallback, m: event.matrixVersion, at: iso(event.at), h: iso(hourOf(event.at)) };
+      exposures.set(key, row);
+      const list = byUnit.get(unit);
+      if (list) list.push(row);
+      else byUnit.set(unit, [row]);
+      return;
     }
-    if (at < total.firstAt) total.firstAt = at;
-    if (at > total.lastAt) total.lastAt = at;
-    if (total.unique) continue;
-    total.count += 1;
-    total.sum += event.value;
-    total.sumSquares += event.value * event.value;
-  }
-  await tx.run(
-    `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(environment text, "unitType" text, "unitId" text, goal text, "unique" boolean, count int, sum float8, "sumSquares" float8, "firstAt" timestamp, "lastAt" timestamp)
-     ), old AS (
-       SELECT g."environment", g."unitType", g."unitId", g."goal", g."count", g."sum"
-       FROM "EventUnitGoal" g JOIN input i ON g."environment" = i.environment AND g."unitType" = i."unitType" AND g."unitId" = i."unitId" AND g."goal" = i.goal
-     ), up AS (
-       INSERT INTO "EventUnitGoal" ("environment", "unitType", "unitId", "goal", "unique", "count", "sum", "sumSquares", "firstAt", "lastAt")
-       SELECT environment, "unitType", "unitId", goal, "unique", count, sum, "sumSquares", "firstAt", "lastAt" FROM input
-       ON CONFLICT ("environment", "unitType", "unitId", "goal") DO UPDATE SET
-         "count" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."count" ELSE "EventUnitGoal"."count" + excluded."count" END,
-         "sum" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."sum" ELSE "EventUnitGoal"."sum" + excluded."sum" END,
-         "sumSquares" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."sumSquares" ELSE "EventUnitGoal"."sumSquares" + excluded."sumSquares" END,
-         "firstAt" = LEAST("EventUnitGoal"."firstAt", excluded."firstAt"), "lastAt" = GREATEST("EventUnitGoal"."lastAt", excluded."lastAt")
-       RETURNING "environment", "unitType", "unitId", "goal", "count", "sum"
-     ), delta AS (
-       SELECT up."environment", up."unitType", up."unitId", up."goal",
-              CASE WHEN old."goal" IS NULL THEN 1 ELSE 0 END AS units, up."count" - coalesce(old."count", 0) AS count,
-              up."sum" - coalesce(old."sum", 0) AS sum, up."sum" * up."sum" - coalesce(old."sum", 0) * coalesce(old."sum", 0) AS sq
-       FROM up LEFT JOIN old ON old."environment" = up."environment" AND old."unitType" = up."unitType" AND old."unitId" = up."unitId" AND old."goal" = up."goal"
-     )
-     INSERT INTO "EventAggregate" ("testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour", "units", "count", "sum", "unitSumSquares")
-     SELECT e."testName", e."environment", e."definitionVersion", e."allocationId", e."bucket", e."fallback", d."goal", e."hour",
-            sum(d.units)::int, sum(d.count)::int, sum(d.sum), sum(d.sq)
-     FROM delta d JOIN "EventExposure" e ON e."environment" = d."environment" AND e."unitType" = d."unitType" AND e."unitId" = d."unitId"
-     WHERE d.units <> 0 OR d.count <> 0
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-     ${ADD_ON_CONFLICT}`,
-    JSON.stringify([...byGoal.values()]),
-  );
+    const key = `${unit}\u0000${event.goal}`;
+    const at = iso(event.at);
+    const total = conversions.get(key);
+    if (!total) {
+      conversions.set(key, { v: event.environment, ut: event.unitType, ui: event.unitId, g: event.goal, q: event.unique, c: 1, s: event.value, sq: event.value * event.value, fa: at, la: at, xs: null });
+      return;
+    }
+    if (at < total.fa) total.fa = at;
+    if (at > total.la) total.la = at;
+    if (total.q) return;
+    total.c += 1;
+    total.s += event.value;
+    total.sq += event.value * event.value;
+  });
+  // In key order: concurrent batches upsert unit goal rows in one order (they cannot share a unit: the units are locked).
+  const sorted = [...conversions.entries()].sort(byKey).map(([key, row]) => {
+    row.xs = byUnit.get(key.slice(0, key.lastIndexOf('\u0000'))) ?? null;
+    return row;
+  });
+  return { conversions: sorted, exposures: [...exposures.values()] };
 }
 
-const ADD_ON_CONFLICT = `ON CONFLICT ("testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour") DO UPDATE SET
-       "units" = "EventAggregate"."units" + excluded."units", "count" = "EventAggregate"."count" + excluded."count",
-       "sum" = "EventAggregate"."sum" + excluded."sum", "unitSumSquares" = "EventAggregate"."unitSumSquares" + excluded."unitSumSquares"`;
+// DO UPDATE … WHERE false writes nothing but still locks the existing row (PostgreSQL's ON CONFLICT rules). It is a
+// statement of its own: under READ COMMITTED the next statements' snapshots, taken once the locks are held, see what
+// the batches that held them committed.
+const LOCK_UNITS_SQL = `INSERT INTO "EventUnit" ("environment", "unitType", "unitId", "firstSeenAt")
+  SELECT u.v, u.ut, u.ui, $2::timestamp FROM json_to_recordset($1::json) AS u(o int, v text, ut text, ui text) ORDER BY u.o
+  ON CONFLICT ("environment", "unitType", "unitId") DO UPDATE SET "firstSeenAt" = "EventUnit"."firstSeenAt" WHERE false`;
 
-async function storeExposures(tx: Tx, exposures: ExposureEvent[]): Promise<void> {
-  await tx.run(
-    `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("testName" text, environment text, "definitionVersion" text, "unitType" text, "unitId" text,
-         bucket int, "allocationId" text, fallback boolean, "matrixVersion" text, "exposedAt" timestamp, hour timestamp, ord int)
-     ), inserted AS (
-       INSERT INTO "EventExposure" ("testName", "environment", "definitionVersion", "unitType", "unitId", "bucket", "allocationId", "fallback", "matrixVersion", "exposedAt", "hour")
-       SELECT "testName", environment, "definitionVersion", "unitType", "unitId", bucket, "allocationId", fallback, "matrixVersion", "exposedAt", hour FROM input ORDER BY ord
-       ON CONFLICT ("environment", "unitType", "unitId", "testName", "definitionVersion") DO NOTHING
-       RETURNING *
-     ), exposed AS (
-       INSERT INTO "EventAggregate" ("testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour", "units", "count", "sum", "unitSumSquares")
-       SELECT "testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", '', "hour", count(*)::int, 0, 0, 0
-       FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 8
-       ${ADD_ON_CONFLICT}
-     )
-     INSERT INTO "EventAggregate" ("testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour", "units", "count", "sum", "unitSumSquares")
-     SELECT i."testName", i."environment", i."definitionVersion", i."allocationId", i."bucket", i."fallback", g."goal", i."hour",
-            count(*)::int, sum(g."count")::int, sum(g."sum"), sum(g."sum" * g."sum")
-     FROM inserted i JOIN "EventUnitGoal" g ON g."environment" = i."environment" AND g."unitType" = i."unitType" AND g."unitId" = i."unitId"
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-     ${ADD_ON_CONFLICT}`,
-    JSON.stringify(
-      exposures.map((e, ord) => ({
-        ord,
-        testName: e.test,
-        environment: e.environment,
-        definitionVersion: e.definitionVersion,
-        unitType: e.unitType,
-        unitId: e.unitId,
-        bucket: e.bucket,
-        allocationId: e.allocationId,
-        fallback: e.fallback,
-        matrixVersion: e.matrixVersion,
-        exposedAt: iso(e.at),
-        hour: iso(hourOf(e.at)),
-      })),
-    ),
-  );
-}
+const AGGREGATE_KEY = `"testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour"`;
+const EXPOSURE_ROW = `t text, d text, b int, l text, f boolean, h timestamp`;
+
+/**
+ * The new events of a batch in one statement. Its parts all read the statement's snapshot — the database before this
+ * batch, current because the units are locked (PostgreSQL) or the session is the only one (embedded) — and every join
+ * goes from the batch's rows to an index (joins between the statement's own parts, whose sizes the planner cannot
+ * estimate, ran as nested loops of 500 × 500 rows: 3 s a batch):
+ *   delta     per unit and goal, what the batch changes in the unit's totals (a binary goal stored before stays),
+ *   won       the exposures that are the unit's first in their test revision (none stored before),
+ *   changes   to the aggregates: each won exposure (goal ""), each won exposure with its unit's goal totals stored
+ *             before, and each delta for the unit's exposures stored before or won now. Totals before + delta are the
+ *             totals after (squares too: (s + Δ)² = s² + ((s + Δ)² − s²)), so nothing is counted twice or missed;
+ * then ONE upsert applies the changes summed per aggregate row, in key order: concurrent batches lock the shared
+ * aggregate rows in the same order and cannot deadlock.
+ */
+const STORE_SQL = `WITH conv AS (
+    SELECT * FROM json_to_recordset($1::json) AS c(v text, ut text, ui text, g text, q boolean, c int, s float8, sq float8, fa timestamp, la timestamp, xs json)
+  ), delta AS (
+    SELECT c.v, c.ut, c.ui, c.g, c.xs,
+           CASE WHEN old."goal" IS NULL THEN 1 ELSE 0 END AS units,
+           CASE WHEN old."goal" IS NULL OR NOT old."unique" THEN c.c ELSE 0 END AS count,
+           CASE WHEN old."goal" IS NULL OR NOT old."unique" THEN c.s ELSE 0 END AS sum,
+           CASE WHEN old."goal" IS NULL THEN c.s * c.s WHEN NOT old."unique" THEN (old."sum" + c.s) * (old."sum" + c.s) - old."sum" * old."sum" ELSE 0 END AS sq
+    FROM conv c LEFT JOIN LATERAL (
+      SELECT g."goal", g."unique", g."sum" FROM "EventUnitGoal" g WHERE g."environment" = c.v AND g."unitType" = c.ut AND g."unitId" = c.ui AND g."goal" = c.g OFFSET 0
+    ) old ON true
+  ), goals AS (
+    INSERT INTO "EventUnitGoal" ("environment", "unitType", "unitId", "goal", "unique", "count", "sum", "sumSquares", "firstAt", "lastAt")
+    SELECT v, ut, ui, g, q, c, s, sq, fa, la FROM conv
+    ON CONFLICT ("environment", "unitType", "unitId", "goal") DO UPDATE SET
+      "count" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."count" ELSE "EventUnitGoal"."count" + excluded."count" END,
+      "sum" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."sum" ELSE "EventUnitGoal"."sum" + excluded."sum" END,
+      "sumSquares" = CASE WHEN "EventUnitGoal"."unique" THEN "EventUnitGoal"."sumSquares" ELSE "EventUnitGoal"."sumSquares" + excluded."sumSquares" END,
+      "firstAt" = LEAST("EventUnitGoal"."firstAt", excluded."firstAt"), "lastAt" = GREATEST("EventUnitGoal"."lastAt", excluded."lastAt")
+  ), won AS MATERIALIZED (
+    SELECT x.* FROM json_to_recordset($2::json) AS x(o int, v text, ut text, ui text, ${EXPOSURE_ROW}, m text, at timestamp)
+    WHERE NOT EXISTS (SELECT 1 FROM "EventExposure" e WHERE e."environment" = x.v AND e."unitType" = x.ut AND e."unitId" = x.ui AND e."testName" = x.t AND e."definitionVersion" = x.d OFFSET 0)
+  ), exposed AS (
+    INSERT INTO "EventExposure" ("testName", "environment", "definitionVersion", "unitType", "unitId", "bucket", "allocationId", "fallback", "matrixVersion", "exposedAt", "hour")
+    SELECT t, v, d, ut, ui, b, l, f, m, at, h FROM won ORDER BY o
+  ), changes AS (
+    SELECT t, v, d, l, b, f, '' AS g, h, 1 AS units, 0 AS count, 0::float8 AS sum, 0::float8 AS sq FROM won
+    UNION ALL
+    SELECT w.t, w.v, w.d, w.l, w.b, w.f, old."goal", w.h, 1, old."count", old."sum", old."sum" * old."sum"
+    FROM won w CROSS JOIN LATERAL (SELECT g."goal", g."count", g."sum" FROM "EventUnitGoal" g WHERE g."environment" = w.v AND g."unitType" = w.ut AND g."unitId" = w.ui OFFSET 0) old
+    UNION ALL
+    SELECT e."testName", e."environment", e."definitionVersion", e."allocationId", e."bucket", e."fallback", d.g, e."hour", d.units, d.count, d.sum, d.sq
+    FROM delta d CROSS JOIN LATERAL (SELECT * FROM "EventExposure" x WHERE x."environment" = d.v AND x."unitType" = d.ut AND x."unitId" = d.ui OFFSET 0) e
+    WHERE d.units <> 0 OR d.count <> 0
+    UNION ALL
+    SELECT x.t, d.v, x.d, x.l, x.b, x.f, d.g, x.h, d.units, d.count, d.sum, d.sq
+    FROM delta d CROSS JOIN LATERAL json_to_recordset(d.xs) AS x(${EXPOSURE_ROW})
+    WHERE (d.units <> 0 OR d.count <> 0)
+      AND NOT EXISTS (SELECT 1 FROM "EventExposure" e WHERE e."environment" = d.v AND e."unitType" = d.ut AND e."unitId" = d.ui AND e."testName" = x.t AND e."definitionVersion" = x.d OFFSET 0)
+  )
+  INSERT INTO "EventAggregate" (${AGGREGATE_KEY}, "units", "count", "sum", "unitSumSquares")
+  SELECT t, v, d, l, b, f, g, h, sum(units)::int, sum(count)::int, sum(sum), sum(sq) FROM changes
+  GROUP BY t, v, d, l, b, f, g, h ORDER BY t, v, d, l, b, f, g, h
+  ON CONFLICT (${AGGREGATE_KEY}) DO UPDATE SET
+    "units" = "EventAggregate"."units" + excluded."units", "count" = "EventAggregate"."count" + excluded."count",
+    "sum" = "EventAggregate"."sum" + excluded."sum", "unitSumSquares" = "EventAggregate"."unitSumSquares" + excluded."unitSumSquares"`;

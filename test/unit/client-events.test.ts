@@ -137,6 +137,23 @@ describe('activate and track: what is logged', () => {
     expect(conversions.filter((e) => e.goal === 'clicks').map((e) => e.unit.type).sort()).toEqual(['ACCOUNT', 'USER']);
     expect(() => phone.track('revenue', { USER: 'u1' }, { value: Number.NaN })).toThrow(TypeError);
   });
+
+  it('stamps events with events.clock: their time and their UUIDv7 id (a simulator back-dating history)', async () => {
+    const server = await serverDouble();
+    let now = Date.parse('2026-11-20T09:15:00.000Z');
+    const { client: c } = await client(server, { clock: () => now });
+    c.activate('color', { USER: 'u1' }, { country: 'US' });
+    now += 3_600_000;
+    c.track('clicks', { USER: 'u1' });
+    expect(await c.flush()).toBe(true);
+    const [exposure] = server.ofType('exposure');
+    const [conversion] = server.ofType('conversion');
+    expect(exposure.time).toBe('2026-11-20T09:15:00.000Z');
+    expect(conversion.time).toBe('2026-11-20T10:15:00.000Z');
+    const idMs = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    expect(idMs(exposure.id)).toBe(Date.parse('2026-11-20T09:15:00.000Z'));
+    expect(idMs(conversion.id)).toBe(Date.parse('2026-11-20T10:15:00.000Z'));
+  });
 });
 
 describe('delivery', () => {
