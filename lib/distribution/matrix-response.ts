@@ -1,10 +1,12 @@
 /**
- * HTTP for the matrix endpoint and its change stream. The matrix is served from memory with a strong ETag (the branch
- * head) so applications and CDNs revalidate cheaply: If-None-Match → 304 without a body.
+ * HTTP for the matrix endpoint and its change stream. The matrix is served from precompressed bytes in memory with a
+ * strong ETag per coding (the branch head, suffixed for gzip/br) so applications and CDNs revalidate cheaply:
+ * If-None-Match → 304 without a body.
  */
 import type { BuiltMatrix, MatrixState } from './matrix-cache';
 import type { MatrixChange, MatrixDistribution } from './matrix-distribution';
 import type { Environment } from '@/lib/store';
+import { negotiateEncoding } from './matrix-variants';
 
 /** RFC 9110 If-None-Match: weak comparison, `*` matches any current representation. */
 export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
@@ -16,25 +18,74 @@ export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
   });
 }
 
-export function matrixHeaders(matrix: BuiltMatrix, failure: MatrixState['failure']): Headers {
-  const headers = new Headers({
-    etag: `"${matrix.revision}"`,
-    // Shared caches may keep it but must revalidate every time: a promotion is visible on the next request.
-    'cache-control': 'public, no-cache',
-    'last-modified': new Date(matrix.artifact.audit.updated > 0 ? matrix.artifact.audit.updated : matrix.builtAt).toUTCString(),
-    'x-proctor-revision': matrix.revision,
-    'x-proctor-test-count': String(Object.keys(matrix.artifact.tests).length),
-    'content-type': 'application/json;charset=utf-8',
-  });
-  if (failure) headers.set('x-proctor-matrix-warning', `Newest revision ${failure.revision.slice(0, 7)} failed validation; serving the last good matrix.`);
-  return headers;
+/** The branch URL: shared caches may keep it but must revalidate every time, so a promotion shows on the next request. */
+export const BRANCH_CACHE_CONTROL = 'public, no-cache';
+/** The pointer to the current revision's URL: short-lived, so a promotion is followed within seconds. */
+export const POINTER_CACHE_CONTROL = 'public, max-age=2';
+/** A per-revision URL's bytes never change. */
+export const REVISION_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** What a request for a matrix says, from a Web Request or Node's IncomingMessage alike. */
+export interface MatrixRequest {
+  method: string;
+  ifNoneMatch: string | null | undefined;
+  acceptEncoding: string | null | undefined;
 }
 
-export function matrixResponse(request: Request, matrix: BuiltMatrix, failure: MatrixState['failure']): Response {
-  const headers = matrixHeaders(matrix, failure);
-  if (etagMatches(request.headers.get('if-none-match'), headers.get('etag')!)) return new Response(null, { status: 304, headers });
-  headers.set('content-length', String(matrix.bytes.byteLength));
-  return new Response(request.method === 'HEAD' ? null : (matrix.bytes as BodyInit), { status: 200, headers });
+export interface MatrixAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  /** null for 304 and HEAD. */
+  body: Buffer | null;
+}
+
+/** Per built matrix, the headers that do not depend on the request (computed once, not per request). */
+const fixedHeaders = new WeakMap<BuiltMatrix, { testCount: string; lastModified: string }>();
+
+function fixedHeadersOf(matrix: BuiltMatrix): { testCount: string; lastModified: string } {
+  let fixed = fixedHeaders.get(matrix);
+  if (!fixed) {
+    fixed = {
+      testCount: String(Object.keys(matrix.artifact.tests).length),
+      lastModified: new Date(matrix.artifact.audit.updated > 0 ? matrix.artifact.audit.updated : matrix.builtAt).toUTCString(),
+    };
+    fixedHeaders.set(matrix, fixed);
+  }
+  return fixed;
+}
+
+/**
+ * The one rule of answering a matrix request: pick the coding (Accept-Encoding), compare that variant's strong ETag
+ * with If-None-Match (→ 304, no body), else the precompressed bytes with their Content-Length. No per-request work
+ * beyond that, so the request edge and the route give the same answer.
+ */
+export function answerMatrix(request: MatrixRequest, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): MatrixAnswer {
+  const variant = matrix.variants[negotiateEncoding(request.acceptEncoding)];
+  const fixed = fixedHeadersOf(matrix);
+  const headers: Record<string, string> = {
+    etag: variant.etag,
+    vary: 'accept-encoding',
+    'cache-control': cacheControl,
+    'last-modified': fixed.lastModified,
+    'x-proctor-revision': matrix.revision,
+    'x-proctor-test-count': fixed.testCount,
+    'content-type': 'application/json;charset=utf-8',
+  };
+  if (failure) headers['x-proctor-matrix-warning'] = `Newest revision ${failure.revision.slice(0, 7)} failed validation; serving the last good matrix.`;
+  if (etagMatches(request.ifNoneMatch ?? null, variant.etag)) return { status: 304, headers, body: null };
+  if (variant.encoding !== 'identity') headers['content-encoding'] = variant.encoding;
+  headers['content-length'] = String(variant.bytes.byteLength);
+  return { status: 200, headers, body: request.method === 'HEAD' ? null : variant.bytes };
+}
+
+export function matrixResponse(request: Request, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): Response {
+  const answer = answerMatrix(
+    { method: request.method, ifNoneMatch: request.headers.get('if-none-match'), acceptEncoding: request.headers.get('accept-encoding') },
+    matrix,
+    failure,
+    cacheControl,
+  );
+  return new Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
 }
 
 /** One Server-Sent Event. */

@@ -10,7 +10,7 @@ import type { WorkflowRules } from '@/lib/issues/workflow';
 import type { Logger } from '@/lib/log/logger';
 import type { DefinitionStore } from '@/lib/store';
 import { activeConsumerGroups } from './check-consumers';
-import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
+import { getEnvironmentMatrix, matrixCacheFor } from '@/lib/distribution/matrix-cache';
 import { getMatrixStatus } from '@/lib/distribution/matrix-status';
 import { pruneEventReceipts } from '@/lib/events/prune-receipts';
 import { recordEvents, type EventDatabase } from '@/lib/events/record-events';
@@ -38,6 +38,9 @@ export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
     rules: parts.rules,
     matrices: {
       get: (env) => getEnvironmentMatrix(store, env),
+      atRevision: (env, revision) => matrixCacheFor(store).atRevision(env, revision),
+      fresh: (env) => matrixCacheFor(store).fresh(env),
+      held: (env, revision) => matrixCacheFor(store).held(env, revision),
       status: (envs) => getMatrixStatus(store, envs),
       distribution: () => startMatrixDistribution(store, { publishDir: config.matrixPublishDir, logger }),
     },

@@ -136,6 +136,7 @@ const BASES: Record<string, () => Promise<BaseRequest>> = {
   'POST /api/v1/validate': async () => ({ body: { name: TEST, definition: definition() } }),
   'GET /api/v1/drift': async () => ({}),
   'GET /api/v1/matrix/{env}': async () => ({ params: { env: 'trunk' } }),
+  'GET /api/v1/matrix/{env}/{revision}': async () => ({ params: { env: 'trunk', revision: 'current' } }),
   // Only hostile environments are sent here: a valid one opens a stream that never ends.
   'GET /api/v1/matrix/{env}/events': async () => ({ params: { env: 'trunk' } }),
   'GET /api/v1/consumers': async () => ({ query: { env: 'production', activeMinutes: '60' } }),

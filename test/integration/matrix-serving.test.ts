@@ -1,0 +1,196 @@
+/**
+ * The matrix endpoint over real HTTP against the production build (`next start`), read with node:http so the bytes on
+ * the wire are seen as sent (fetch would decode them): precomputed identity/gzip/brotli variants negotiated by
+ * Accept-Encoding, a strong ETag and 304 per variant, the hot path answered at the request edge (and logged there),
+ * credentials still checked and refusals still audited by the route, and the immutable per-revision URLs with the
+ * short-lived `current` pointer, across a promotion.
+ */
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, startAppServer, type AppServer } from '@/test/support/app-server';
+
+const TEST = 'matrix_serving_test';
+
+interface Raw {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function raw(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function decode(response: Raw): string {
+  const coding = response.headers['content-encoding'];
+  if (coding === 'gzip') return zlib.gunzipSync(response.body).toString('utf8');
+  if (coding === 'br') return zlib.brotliDecompressSync(response.body).toString('utf8');
+  expect(coding).toBeUndefined();
+  return response.body.toString('utf8');
+}
+
+let app: AppServer;
+let erin: ApiClient;
+let rex: ApiClient;
+
+/** Changes the test on trunk and promotes it to qa; returns qa's new head. */
+async function promoteToQa(seed: number): Promise<string> {
+  const issue = await erin.post('/api/v1/issues', { summary: `matrix serving ${seed}`, type: 'ProTest' });
+  expect(issue.status).toBe(201);
+  for (const to of ['In Progress', 'QA Ready']) expect((await erin.post(`/api/v1/issues/${issue.json.key}/transitions`, { to })).status).toBe(200);
+  const definition = {
+    version: '-1',
+    constants: {},
+    specialConstants: {},
+    salt: `&${TEST}`,
+    rule: null,
+    buckets: [
+      { name: 'inactive', value: -1, description: '' },
+      { name: 'control', value: 0, description: '' },
+      { name: 'treatment', value: 1, description: '' },
+    ],
+    allocations: [{ rule: null, ranges: [{ bucketValue: -1, length: 0.5 }, { bucketValue: 0, length: 0.25 }, { bucketValue: 1, length: 0.25 }] }],
+    testType: 'USER',
+    description: `matrix serving ${seed}`,
+  };
+  const current = await erin.get(`/api/v1/tests/${TEST}?env=trunk`);
+  const saved =
+    current.status === 404
+      ? await erin.post('/api/v1/tests', { name: TEST, definition, issueKey: issue.json.key })
+      : await erin.put(`/api/v1/tests/${TEST}`, { definition, baseRevision: current.json.revision, issueKey: issue.json.key });
+  expect(saved.status).toBeLessThan(300);
+  const promoted = await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'trunk', to: 'qa', issueKey: issue.json.key });
+  expect(promoted.status).toBe(201);
+  return promoted.json.revision;
+}
+
+function edgeLines(path: string): number {
+  return app.stdout.filter((line) => line.includes('"msg":"request"') && line.includes(`"path":"${path}"`) && line.includes('"edge":true')).length;
+}
+
+beforeAll(async () => {
+  app = await startAppServer();
+  erin = await new ApiClient(app.baseUrl).login('erin');
+  rex = await new ApiClient(app.baseUrl).login('rex');
+}, 600_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('matrix variants', () => {
+  it('negotiates identity, gzip and brotli: same matrix, own strong ETag, Content-Length, Vary, 304 on each', async () => {
+    const url = `${app.baseUrl}/api/v1/matrix/qa`;
+    const identity = await raw(url, { 'accept-encoding': 'identity' });
+    expect(identity.status).toBe(200);
+    const revision = identity.headers['x-proctor-revision'] as string;
+    expect(identity.headers.etag).toBe(`"${revision}"`);
+    const text = decode(identity);
+    expect(JSON.parse(text).audit.version).toBe(revision);
+
+    for (const [acceptEncoding, coding] of [
+      ['identity', undefined],
+      ['gzip', 'gzip'],
+      ['gzip, deflate, br', 'br'],
+      ['br;q=0.2, gzip;q=0.9', 'gzip'],
+      ['deflate', undefined],
+    ] as const) {
+      const response = await raw(url, { 'accept-encoding': acceptEncoding });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-encoding']).toBe(coding);
+      expect(response.headers.etag).toBe(coding ? `"${revision}-${coding}"` : `"${revision}"`);
+      expect(response.headers['content-length']).toBe(String(response.body.byteLength));
+      expect(response.headers.vary).toMatch(/accept-encoding/i);
+      expect(response.headers['cache-control']).toBe('public, no-cache');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(response.headers['x-request-id']).toBeTruthy();
+      expect(decode(response)).toBe(text);
+      if (coding) expect(response.body.byteLength).toBeLessThan(identity.body.byteLength / 3);
+
+      const revalidated = await raw(url, { 'accept-encoding': acceptEncoding, 'if-none-match': response.headers.etag! });
+      expect(revalidated.status).toBe(304);
+      expect(revalidated.body.byteLength).toBe(0);
+      expect(revalidated.headers.etag).toBe(response.headers.etag);
+      // Another coding's ETag names other bytes.
+      const crossed = await raw(url, { 'accept-encoding': acceptEncoding, 'if-none-match': coding ? `"${revision}"` : `"${revision}-gzip"` });
+      expect(crossed.status).toBe(200);
+    }
+    const head = await raw(url, { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.byteLength).toBe(0);
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+  });
+
+  it('answers the hot path at the request edge and logs it there; the route still checks credentials and audits refusals', async () => {
+    const path = '/api/v1/matrix/production';
+    await raw(`${app.baseUrl}${path}`); // the route builds the matrix the first time
+    const before = edgeLines(path);
+    const first = await raw(`${app.baseUrl}${path}`, { 'accept-encoding': 'gzip', 'x-request-id': 'edge-check-1' });
+    expect(first.status).toBe(200);
+    expect(first.headers['x-request-id']).toBe('edge-check-1');
+    expect((await raw(`${app.baseUrl}${path}`, { 'accept-encoding': 'gzip', 'if-none-match': first.headers.etag! })).status).toBe(304);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(edgeLines(path)).toBe(before + 2);
+
+    // A signed-in caller is authenticated (same rule as the route) and still served.
+    const signedIn = await erin.get(path);
+    expect(signedIn.status).toBe(200);
+    // A token that does not authenticate is refused by the route (401) and audited, as before.
+    const refused = await raw(`${app.baseUrl}${path}`, { authorization: 'Bearer pst_not_a_real_token', 'x-request-id': 'edge-bad-token' });
+    expect(refused.status).toBe(401);
+    const audit = await (await new ApiClient(app.baseUrl).login('avery')).get('/api/v1/audit?limit=20');
+    expect(audit.status).toBe(200);
+    expect(JSON.stringify(audit.json)).toContain('edge-bad-token');
+  });
+});
+
+describe('per-revision URLs', () => {
+  it('current points (briefly cacheable) at an immutable URL that keeps its bytes after the branch moves', async () => {
+    const pointer = await raw(`${app.baseUrl}/api/v1/matrix/qa/current`);
+    expect(pointer.status).toBe(307);
+    expect(pointer.headers['cache-control']).toBe('public, max-age=2');
+    const before = pointer.headers['x-proctor-revision'] as string;
+    expect(pointer.headers.location).toBe(`/api/v1/matrix/qa/${before}`);
+
+    const pinned = await raw(`${app.baseUrl}${pointer.headers.location}`, { 'accept-encoding': 'gzip' });
+    expect(pinned.status).toBe(200);
+    expect(pinned.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const branch = await raw(`${app.baseUrl}/api/v1/matrix/qa`, { 'accept-encoding': 'gzip' });
+    expect(pinned.headers.etag).toBe(branch.headers.etag);
+    expect(Buffer.compare(pinned.body, branch.body)).toBe(0);
+    expect((await raw(`${app.baseUrl}${pointer.headers.location}`, { 'accept-encoding': 'gzip', 'if-none-match': pinned.headers.etag! })).status).toBe(304);
+
+    const after = await promoteToQa(1);
+    expect(after).not.toBe(before);
+    const moved = await raw(`${app.baseUrl}/api/v1/matrix/qa/current`);
+    expect(moved.headers.location).toBe(`/api/v1/matrix/qa/${after}`);
+    const newer = await raw(`${app.baseUrl}/api/v1/matrix/qa/${after}`, { 'accept-encoding': 'identity' });
+    expect(JSON.parse(newer.body.toString('utf8')).tests[TEST].description).toBe('matrix serving 1');
+    // The old URL still serves the old bytes.
+    const old = await raw(`${app.baseUrl}/api/v1/matrix/qa/${before}`, { 'accept-encoding': 'gzip' });
+    expect(old.status).toBe(200);
+    expect(Buffer.compare(old.body, pinned.body)).toBe(0);
+  });
+
+  it('refuses what is not a recent revision of that branch', async () => {
+    const trunk = (await raw(`${app.baseUrl}/api/v1/matrix/trunk/current`)).headers['x-proctor-revision'] as string;
+    const qa = (await raw(`${app.baseUrl}/api/v1/matrix/qa/current`)).headers['x-proctor-revision'] as string;
+    expect(trunk).not.toBe(qa);
+    for (const address of [`/api/v1/matrix/production/${trunk}`, `/api/v1/matrix/qa/${'0'.repeat(40)}`, '/api/v1/matrix/qa/abc123', `/api/v1/matrix/qa/${qa.toUpperCase()}`]) {
+      const response = await raw(`${app.baseUrl}${address}`);
+      expect(response.status, address).toBe(404);
+      expect(JSON.parse(response.body.toString('utf8')).code).toBe('NOT_FOUND');
+    }
+  });
+});
