@@ -2,12 +2,10 @@
  * Matrix distribution figures, measured side by side in one run against the real production build (`next start`):
  * - propagation: from sending a promotion to N clients (lib/client, in this process) holding the new revision, with
  *   the change stream and with ETag polling (N = 50 and 200); goals: p95 < 2 s streaming, < poll interval + 1 s polling;
- * - the matrix endpoint with 5,000 tests: 200 and 304 responses, beside a plain node:http server serving the same
- *   bytes from memory (the floor);
+ * (the matrix endpoint's throughput beside node:http is bench/matrix-serving.ts);
  * - client getGroups on 5,000 tests beside the core's determineGroups alone.
  * `benchDistribution(context)` is a BenchModule (bench/report.ts). Standalone: `npx tsx bench/distribution.ts [--quick]`.
  */
-import http from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,36 +108,6 @@ async function propagation(
   return { p50: percentile(delays, 50), p95: percentile(delays, 95), max: Math.max(...delays), requestMs: promoted.requestMs };
 }
 
-/** Sequential-issue load: `concurrency` keep-alive workers for `total` requests; returns requests per second. */
-async function load(url: string, headers: Record<string, string>, expectStatusCode: number, total: number, concurrency: number): Promise<number> {
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (issued < total) {
-        issued++;
-        const response = await fetch(url, { headers });
-        await response.arrayBuffer();
-        if (response.status !== expectStatusCode) throw new Error(`${url}: expected ${expectStatusCode}, got ${response.status}`);
-      }
-    }),
-  );
-  return total / ((performance.now() - started) / 1000);
-}
-
-/** The floor: node:http serving the same bytes from memory with the same ETag logic. */
-async function staticServer(body: Buffer, etag: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-    res.writeHead(200, { etag, 'content-type': 'application/json;charset=utf-8', 'content-length': body.length }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/matrix.json`,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
-
 export async function benchDistribution(context: BenchContext): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const add = (figure: BenchFigure) => {
@@ -168,7 +136,7 @@ export async function benchDistribution(context: BenchContext): Promise<BenchFig
     await app.stop();
   }
 
-  // ── endpoint throughput and getGroups, on 5,000 tests ──
+  // ── getGroups, on 5,000 tests ──
   const repo = await ensureBenchRepo({ tests: 5000, commits: 5000, seed: 11 });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-bench-dist-'));
   mkdirSync(dataDir, { recursive: true });
@@ -179,26 +147,9 @@ export async function benchDistribution(context: BenchContext): Promise<BenchFig
     const identity = { 'accept-encoding': 'identity' };
     const first = await fetch(url, { headers: identity });
     const body = Buffer.from(await first.arrayBuffer());
-    const etag = first.headers.get('etag')!;
     const matrix = parseMatrix(body.toString('utf8'));
     const testCount = Object.keys(matrix.tests).length;
     log(`  distribution: trunk matrix ${testCount} tests, ${(body.length / 1024 / 1024).toFixed(2)} MB`);
-    const floor = await staticServer(body, etag);
-    try {
-      const total200 = context.quick ? 100 : 400;
-      const total304 = context.quick ? 1000 : 4000;
-      const concurrency = 16;
-      await load(url, identity, 200, 20, 4); // warm up
-      const ours200 = await load(url, identity, 200, total200, concurrency);
-      const floor200 = await load(floor.url, identity, 200, total200, concurrency);
-      const ours304 = await load(url, { ...identity, 'if-none-match': etag }, 304, total304, concurrency);
-      const floor304 = await load(floor.url, { ...identity, 'if-none-match': etag }, 304, total304, concurrency);
-      log(`  distribution: 200 ${ours200.toFixed(0)} req/s (static floor ${floor200.toFixed(0)}), 304 ${ours304.toFixed(0)} req/s (floor ${floor304.toFixed(0)}), ${concurrency} concurrent keep-alive`);
-      add({ name: `matrix 200 (${testCount} tests), ms per request`, ours: 1000 / ours200, baseline: 1000 / floor200, baselineLabel: 'node:http serving the same bytes', unit: 'ms', note: `${ours200.toFixed(0)} req/s` });
-      add({ name: `matrix 304 (${testCount} tests), ms per request`, ours: 1000 / ours304, baseline: 1000 / floor304, baselineLabel: 'node:http 304', unit: 'ms', note: `${ours304.toFixed(0)} req/s` });
-    } finally {
-      await floor.close();
-    }
 
     // getGroups: the client holds every test (its specification requires them all) vs determineGroups alone.
     const specification: ProctorSpecification = { tests: {} };
