@@ -22,6 +22,8 @@ export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
 export const BRANCH_CACHE_CONTROL = 'public, no-cache';
 /** The pointer to the current revision's URL: short-lived, so a promotion is followed within seconds. */
 export const POINTER_CACHE_CONTROL = 'public, max-age=2';
+/** An application's own matrix: for it alone (token-authenticated), revalidated every time. */
+export const APPLICATION_CACHE_CONTROL = 'private, no-cache';
 /** A per-revision URL's bytes never change. */
 export const REVISION_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 

@@ -34,13 +34,13 @@ export function variantEtag(revision: string, encoding: MatrixEncoding): string 
   return encoding === 'identity' ? `"${revision}"` : `"${revision}-${encoding}"`;
 }
 
-/** Compresses `bytes` both ways (in libuv's thread pool, off the event loop). */
-export async function buildVariants(revision: string, bytes: Buffer): Promise<MatrixVariants> {
+/** Compresses `bytes` both ways (in libuv's thread pool, off the event loop); `tag` is the identity ETag's value. */
+export async function buildVariants(tag: string, bytes: Buffer): Promise<MatrixVariants> {
   const [gz, br] = await Promise.all([gzip(bytes, { level: 9 }), brotli(bytes, BROTLI_OPTIONS)]);
   return {
-    identity: { encoding: 'identity', bytes, etag: variantEtag(revision, 'identity') },
-    gzip: { encoding: 'gzip', bytes: gz, etag: variantEtag(revision, 'gzip') },
-    br: { encoding: 'br', bytes: br, etag: variantEtag(revision, 'br') },
+    identity: { encoding: 'identity', bytes, etag: variantEtag(tag, 'identity') },
+    gzip: { encoding: 'gzip', bytes: gz, etag: variantEtag(tag, 'gzip') },
+    br: { encoding: 'br', bytes: br, etag: variantEtag(tag, 'br') },
   };
 }
 

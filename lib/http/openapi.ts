@@ -231,6 +231,18 @@ export const API_OPERATIONS: OperationSpec[] = [
     responses: { 200: ref('TestMatrixArtifact'), 304: null, 307: null },
   },
   {
+    path: '/api/v1/matrix/{env}/applications/{application}',
+    method: 'GET',
+    summary: "An application's own matrix: only the tests of the specification its last heartbeat registered, verified like Proctor's loaders (Authorization: Bearer pct_… application token)",
+    auth: 'application',
+    query: [q('version', str, 'the application version whose registered specification to use (default: the most recent)')],
+    headers: [
+      { name: 'If-None-Match', in: 'header', schema: str, description: 'The ETag of the matrix you hold; 304 when unchanged' },
+      { name: 'Accept-Encoding', in: 'header', schema: str, description: 'br, gzip or identity' },
+    ],
+    responses: { 200: ref('TestMatrixArtifact'), 304: null },
+  },
+  {
     path: '/api/v1/matrix/{env}/events',
     method: 'GET',
     summary: 'Server-Sent Events: `event: revision` data {env, revision, failure} now and whenever the matrix changes',

@@ -36,6 +36,11 @@ export interface MatrixPort {
   get(env: Environment): Promise<MatrixState>;
   /** The matrix of one recent revision of the branch (the immutable per-revision URL); null when it is not one. */
   atRevision(env: Environment, revision: string): Promise<BuiltMatrix | null>;
+  /**
+   * The served matrix consolidated for the specification `application` registered in `env` (its last heartbeat, of
+   * `version` if given); NOT_FOUND when it has registered none, NOT_READY when the environment has no matrix.
+   */
+  forApplication(env: Environment, application: string, version?: string): Promise<{ matrix: BuiltMatrix; failure: MatrixState['failure'] }>;
   /** The request edge: the state built for the current head, or null if the head moved and is not built yet. */
   fresh(env: Environment): Promise<MatrixState | null>;
   /** The request edge: a revision's matrix if held in memory, else null. */

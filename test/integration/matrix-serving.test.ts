@@ -194,3 +194,53 @@ describe('per-revision URLs', () => {
     }
   });
 });
+
+describe('per-application matrices', () => {
+  it('an application receives only the tests of the specification its heartbeat registered, verified against it', async () => {
+    const avery = await new ApiClient(app.baseUrl).login('avery');
+    const created = await avery.post('/api/v1/consumers/tokens', { name: 'serving app', environment: 'qa', scope: 'heartbeat' });
+    expect(created.status).toBe(201);
+    const token = created.json.token as string;
+    const own = `${app.baseUrl}/api/v1/matrix/qa/applications/serving-app`;
+    const full = JSON.parse((await raw(`${app.baseUrl}/api/v1/matrix/qa`)).body.toString('utf8'));
+    expect(Object.keys(full.tests).length).toBeGreaterThan(1);
+
+    // Nothing registered yet; no token, a token of another environment: refused.
+    expect((await raw(`${own}?version=1`, { authorization: `Bearer ${token}` })).status).toBe(404);
+    expect((await raw(`${own}?version=1`)).status).toBe(401);
+    const production = (await avery.post('/api/v1/consumers/tokens', { name: 'serving app prod', environment: 'production', scope: 'heartbeat' })).json.token;
+    expect((await raw(`${own}?version=1`, { authorization: `Bearer ${production}` })).status).toBe(403);
+
+    // The client registers its specification (heartbeat) and loads its own matrix by default.
+    const { ProctorClient } = await import('@/lib/client');
+    const specification = { tests: { [TEST]: { fallbackValue: -1, buckets: { inactive: -1, control: 0, treatment: 1 } } } };
+    const client = new ProctorClient({ baseUrl: app.baseUrl, environment: 'qa', specification, token, application: { name: 'serving-app', version: '1' }, stream: false, pollIntervalMs: 0, events: false, onError: () => undefined });
+    await client.start();
+    expect(client.revision).toBe((await raw(`${app.baseUrl}/api/v1/matrix/qa/current`)).headers['x-proctor-revision']);
+    expect(client.currentMatrix.tests[TEST].salt).toBe(`&${TEST}`); // the real definition, not a fallback
+    await client.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.stdout.some((line) => line.includes('"path":"/api/v1/matrix/qa/applications/serving-app"') && line.includes('"status":200'))).toBe(true);
+
+    const ok = await raw(`${own}?version=1`, { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers['cache-control']).toBe('private, no-cache');
+    expect(ok.headers.etag).toMatch(/^"[0-9a-f]{40}-[0-9a-f]{16}-gzip"$/);
+    expect(Object.keys(JSON.parse(decode(ok)).tests)).toEqual([TEST]);
+    expect((await raw(`${own}?version=1`, { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip', 'if-none-match': ok.headers.etag! })).status).toBe(304);
+
+    // Version 2 knows only two of the test's three buckets: Proctor's loader rejects the test, so it is not sent.
+    const heartbeat = await ApiClient.withToken(app.baseUrl, token).post('/api/v1/heartbeat', {
+      application: 'serving-app',
+      version: '2',
+      environment: 'qa',
+      instanceId: 'host-2',
+      matrixRevision: null,
+      specification: { tests: { [TEST]: { fallbackValue: -1, buckets: { inactive: -1, control: 0 } } } },
+    });
+    expect(heartbeat.status).toBe(200);
+    const narrower = await raw(`${own}?version=2`, { authorization: `Bearer ${token}` });
+    expect(narrower.status).toBe(200);
+    expect(JSON.parse(narrower.body.toString('utf8')).tests).toEqual({});
+  });
+});

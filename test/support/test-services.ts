@@ -86,6 +86,10 @@ export function createTestServices<S extends DefinitionStorePort = FakeDefinitio
         const current = (await matrix(env)).current;
         return current?.revision === revision ? current : null;
       },
+      // Use-case tests register no specifications (the real adapter reads heartbeats from the database).
+      forApplication: async (_env, application) => {
+        throw new AppError('NOT_FOUND', `Application '${application}' has not registered a specification.`);
+      },
       fresh: matrix,
       held: () => null,
       status: (envs) =>
