@@ -6,6 +6,7 @@
 import type { BuiltMatrix, MatrixState } from './matrix-cache';
 import type { MatrixChange, MatrixDistribution } from './matrix-distribution';
 import type { Environment } from '@/lib/store';
+import { changeEvent, EVENT_STREAM_HEADERS, KEEPALIVE_MS } from './matrix-streams';
 import { negotiateEncoding } from './matrix-variants';
 
 /** RFC 9110 If-None-Match: weak comparison, `*` matches any current representation. */
@@ -90,13 +91,6 @@ export function matrixResponse(request: Request, matrix: BuiltMatrix, failure: M
   return new Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
 }
 
-/** One Server-Sent Event. */
-export function formatEvent(event: string, data: unknown, id?: string): string {
-  return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
-const KEEPALIVE_MS = 15_000;
-
 /**
  * text/event-stream of `revision` events for one environment: the current revision at once, then each new one as the
  * branch moves (`failure` events when the newest head fails validation). Comments every 15 s keep proxies from closing
@@ -121,12 +115,9 @@ export function matrixEventStream(
       };
       send(`retry: 1000\n\n`);
       // Subscribe before reading the current revision, so a change in between is not lost.
-      const unsubscribe = distribution.subscribe(env, (change: MatrixChange) => {
-        if (change.revision) send(formatEvent('revision', { env, revision: change.revision, failure: change.failure }, change.revision));
-        else send(formatEvent('failure', { env, revision: null, failure: change.failure }));
-      });
+      const unsubscribe = distribution.subscribe(env, (change: MatrixChange) => send(changeEvent(env, change.revision, change.failure)));
       current().then(
-        (state) => send(formatEvent('revision', { env, revision: state.revision, failure: state.failure }, state.revision ?? undefined)),
+        (state) => send(changeEvent(env, state.revision, state.failure)),
         () => undefined,
       );
       const keepalive = setInterval(() => send(`: keepalive ${Date.now()}\n\n`), KEEPALIVE_MS);
@@ -148,12 +139,6 @@ export function matrixEventStream(
   });
   return new Response(stream, {
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream;charset=utf-8',
-      // no-transform keeps compression middleware from buffering the stream.
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    },
+    headers: EVENT_STREAM_HEADERS,
   });
 }

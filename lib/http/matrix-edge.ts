@@ -1,6 +1,7 @@
 /**
  * The matrix endpoint's hot path, answered at the request edge (lib/http/request-edge.ts) before Next's route layer:
- * a fleet revalidating every few seconds costs one head read, an ETag comparison and a write of precomputed bytes.
+ * a fleet revalidating every few seconds costs one head read, an ETag comparison and a write of precomputed bytes, and
+ * a change stream is one raw response in a shared hub (lib/distribution/matrix-streams.ts) instead of a Web stream.
  * Only answers that the route would give the same way and that are never audited (GET/HEAD → 200 or 304) are taken
  * here; anything else — no matrix built for the head yet, a revision not held, credentials that do not authenticate —
  * goes on to the route, which builds, refuses and audits as every API answer does. Each answer here is logged with the
@@ -10,21 +11,32 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readSessionCookie } from '@/lib/auth/sessions';
 import { getServices, type Services } from '@/lib/composition/services';
 import { answerMatrix, BRANCH_CACHE_CONTROL, REVISION_CACHE_CONTROL } from '@/lib/distribution/matrix-response';
+import { EVENT_STREAM_HEADERS, matrixStreamsFor } from '@/lib/distribution/matrix-streams';
 import type { Environment } from '@/lib/domain/environment';
 import { getLogger, withRequestId } from '@/lib/log/logger';
 import { requestIdFrom } from './api-route';
 import { API_CSP, STATIC_SECURITY_HEADERS } from './security-headers';
 
-const MATRIX_PATH = /^\/api\/v1\/matrix\/(trunk|qa|production)(?:\/([0-9a-f]{40}))?(?:\?.*)?$/;
+const MATRIX_PATH = /^\/api\/v1\/matrix\/(trunk|qa|production)(?:\/([0-9a-f]{40}|events))?(?:\?.*)?$/;
 
 /** Headers every edge answer carries, as Next would add them (next.config.ts): flat name/value pairs. */
 const SECURITY_HEADERS: string[] = [...STATIC_SECURITY_HEADERS.flatMap(({ key, value }) => [key, value]), 'Content-Security-Policy', API_CSP];
 
 /** The environment and revision of a matrix URL the edge may answer, or null. */
-export function matrixEdgeTarget(method: string | undefined, url: string | undefined): { env: Environment; revision: string | null } | null {
+export function matrixEdgeTarget(method: string | undefined, url: string | undefined): MatrixEdgeTarget | null {
   if (method !== 'GET' && method !== 'HEAD') return null;
   const match = url ? MATRIX_PATH.exec(url) : null;
-  return match ? { env: match[1] as Environment, revision: match[2] ?? null } : null;
+  if (!match) return null;
+  if (match[2] === 'events') return method === 'GET' ? { env: match[1] as Environment, revision: null, events: true } : null;
+  return { env: match[1] as Environment, revision: match[2] ?? null };
+}
+
+export interface MatrixEdgeTarget {
+  env: Environment;
+  /** A per-revision URL's revision; null for the branch URL. */
+  revision: string | null;
+  /** The change stream (…/events). */
+  events?: true;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -48,11 +60,31 @@ async function caller(request: IncomingMessage, services: Services): Promise<{ u
 }
 
 /** Answers the request from the held bytes; false when it must go on to the route (nothing has been written then). */
-export async function answerMatrixAtEdge(request: IncomingMessage, response: ServerResponse, target: { env: Environment; revision: string | null }): Promise<boolean> {
+export async function answerMatrixAtEdge(request: IncomingMessage, response: ServerResponse, target: MatrixEdgeTarget): Promise<boolean> {
   const started = performance.now();
   const services = await getServices();
   const who = await caller(request, services);
   if (who === undefined) return false;
+  const requestId = requestIdFrom(request.headers['x-request-id']);
+  const log = (status: number) =>
+    withRequestId(getLogger(), requestId).info('request', {
+      method: request.method,
+      path: (request.url ?? '').split('?')[0],
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      user: who?.user,
+      via: who?.via,
+      // Answered before Next's route layer (operators can tell the hot path from the route's answers).
+      edge: true,
+    });
+  if (target.events) {
+    // One hub per process holds every stream: the same encoded bytes to each on a change, one keepalive timer.
+    const streams = matrixStreamsFor(await services.matrices.distribution());
+    response.writeHead(200, [...SECURITY_HEADERS, 'x-request-id', requestId, ...Object.entries(EVENT_STREAM_HEADERS).flat()]);
+    log(200);
+    await streams.add(target.env, response, () => services.matrices.get(target.env));
+    return true;
+  }
   let answer;
   if (target.revision) {
     const matrix = services.matrices.held(target.env, target.revision);
@@ -63,20 +95,10 @@ export async function answerMatrixAtEdge(request: IncomingMessage, response: Ser
     if (!state?.current) return false;
     answer = answerMatrix({ method: request.method!, ifNoneMatch: header(request, 'if-none-match'), acceptEncoding: header(request, 'accept-encoding') }, state.current, state.failure, BRANCH_CACHE_CONTROL);
   }
-  const requestId = requestIdFrom(request.headers['x-request-id']);
   const raw = [...SECURITY_HEADERS, 'x-request-id', requestId];
   for (const name in answer.headers) raw.push(name, answer.headers[name]);
   response.writeHead(answer.status, raw);
   response.end(answer.body ?? undefined);
-  withRequestId(getLogger(), requestId).info('request', {
-    method: request.method,
-    path: (request.url ?? '').split('?')[0],
-    status: answer.status,
-    ms: Math.round((performance.now() - started) * 10) / 10,
-    user: who?.user,
-    via: who?.via,
-    // Answered before Next's route layer (operators can tell the hot path from the route's answers).
-    edge: true,
-  });
+  log(answer.status);
   return true;
 }
