@@ -4,15 +4,17 @@
  * bytes with the same ETag logic (the floor):
  * - 304 revalidation with the gzip variant's ETag (goal: ≥ 0.8× the floor's requests/s);
  * - 200 with gzip, the same precompressed bytes (goal: ≥ 0.8×), and the compressed sizes;
- * - 200 with brotli and uncompressed, for the record.
+ * - 200 with brotli and uncompressed, for the record;
+ * - 1,000 change streams on the seeded demo app: a promotion's event and the new matrix held, p50/p95 from the
+ *   promotion's answer (its commit is made by then; goal p95 < 1 s), and the server's RSS with the streams open.
  * Both are driven by the same node:http keep-alive client (no decoding: the bytes are read as sent), 16 at a time.
  * `benchMatrixServing(context)` is a BenchModule (bench/report.ts). Standalone: `npx tsx bench/matrix-serving.ts [--quick]`.
  */
 import http from 'node:http';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, startAppServer } from '../test/support/app-server';
+import { ApiClient, REPO_ROOT, startAppServer } from '../test/support/app-server';
 import { ensureBenchRepo } from './generate-repo';
 import type { BenchContext, BenchFigure } from './report';
 
@@ -74,6 +76,142 @@ async function staticServer(variants: Record<string, { body: Buffer; etag: strin
   };
 }
 
+/** Resident memory of a process and its descendants, in MB (Linux /proc). */
+function rssMb(pid: number): number {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    for (const task of safeList(`/proc/${pids[i]}/task`)) {
+      for (const child of safeRead(`/proc/${pids[i]}/task/${task}/children`).split(/\s+/).filter(Boolean)) pids.push(Number(child));
+    }
+  }
+  return pids.reduce((sum, p) => sum + Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${p}/status`))?.[1] ?? 0), 0) / 1024;
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Edits the test on trunk and promotes it to qa; when the request was sent and when its answer (after the commit) came. */
+async function promote(erin: ApiClient, rex: ApiClient, seed: number): Promise<{ revision: string; sentAt: number; answeredAt: number }> {
+  const must = (response: { status: number; text: string }, status: number, what: string) => {
+    if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
+  };
+  const issue = await erin.post('/api/v1/issues', { summary: `serving bench ${seed}`, type: 'ProTest' });
+  must(issue, 201, 'issue');
+  for (const to of ['In Progress', 'QA Ready']) must(await erin.post(`/api/v1/issues/${issue.json.key}/transitions`, { to }), 200, 'transition');
+  const definition = {
+    version: '-1',
+    constants: {},
+    specialConstants: {},
+    salt: `&${STREAM_TEST}`,
+    rule: null,
+    buckets: [
+      { name: 'inactive', value: -1, description: '' },
+      { name: 'control', value: 0, description: '' },
+      { name: 'treatment', value: 1, description: '' },
+    ],
+    allocations: [{ rule: null, ranges: [{ bucketValue: -1, length: 0.5 }, { bucketValue: 0, length: 0.25 }, { bucketValue: 1, length: 0.25 }] }],
+    testType: 'USER',
+    description: `serving bench ${seed}`,
+  };
+  const current = await erin.get(`/api/v1/tests/${STREAM_TEST}?env=trunk`);
+  if (current.status === 404) must(await erin.post('/api/v1/tests', { name: STREAM_TEST, definition, issueKey: issue.json.key }), 201, 'create');
+  else must(await erin.put(`/api/v1/tests/${STREAM_TEST}`, { definition, baseRevision: current.json.revision, issueKey: issue.json.key }), 200, 'edit');
+  const sentAt = performance.now();
+  const promoted = await rex.post(`/api/v1/tests/${STREAM_TEST}/promotions`, { from: 'trunk', to: 'qa', issueKey: issue.json.key });
+  const answeredAt = performance.now();
+  must(promoted, 201, 'promotion');
+  return { revision: promoted.json.revision, sentAt, answeredAt };
+}
+
+const STREAM_TEST = 'bench_serving_stream_test';
+
+/**
+ * `n` change streams (raw node:http, as an EventSource holds one) on qa of the seeded demo app; a promotion; for each
+ * stream, when the new revision's event arrived and when it then held the new matrix (gzip GET, 64 sockets shared).
+ */
+async function streams(n: number, log: (line: string) => void, add: (figure: BenchFigure) => void): Promise<void> {
+  const app = await startAppServer();
+  const sockets: http.ClientRequest[] = [];
+  try {
+    const erin = await new ApiClient(app.baseUrl).login('erin');
+    const rex = await new ApiClient(app.baseUrl).login('rex');
+    await promote(erin, rex, 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idle = rssMb(app.pid);
+    const fetchAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    let target: string | null = null;
+    const eventAt = new Array<number>(n).fill(Infinity);
+    const heldAt = new Array<number>(n).fill(Infinity);
+    await Promise.all(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          new Promise<void>((resolve, reject) => {
+            let buffer = '';
+            let ready = false;
+            const request = http.get(`${app.baseUrl}/api/v1/matrix/qa/events`, { agent: false }, (response) => {
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => {
+                buffer += chunk;
+                if (!ready && buffer.includes('event: revision')) {
+                  ready = true;
+                  resolve();
+                }
+                if (target && eventAt[i] === Infinity && buffer.includes(`id: ${target}\n`)) {
+                  eventAt[i] = performance.now();
+                  void get(fetchAgent, `${app.baseUrl}/api/v1/matrix/qa`, { 'accept-encoding': 'gzip' }).then((r) => {
+                    if (r.headers['x-proctor-revision'] === target) heldAt[i] = performance.now();
+                  });
+                }
+                if (buffer.length > 4096) buffer = buffer.slice(-2048);
+              });
+            });
+            request.on('error', reject);
+            sockets.push(request);
+          }),
+      ),
+    );
+    const open = rssMb(app.pid);
+    log(`  matrix serving: ${n} streams open; server RSS ${idle.toFixed(0)} MB idle → ${open.toFixed(0)} MB (${(((open - idle) * 1024) / n).toFixed(1)} KB per stream)`);
+    const promoted = await promote(erin, rex, 1);
+    target = promoted.revision;
+    const deadline = performance.now() + 30_000;
+    while (heldAt.some((t) => t === Infinity) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    fetchAgent.destroy();
+    const fromCommit = (times: number[]) => times.map((t) => t - promoted.answeredAt);
+    const missing = heldAt.filter((t) => t === Infinity).length;
+    if (missing) log(`  matrix serving: ${missing} of ${n} streams never held ${target.slice(0, 7)}`);
+    const events = fromCommit(eventAt);
+    const held = fromCommit(heldAt);
+    const request = promoted.answeredAt - promoted.sentAt;
+    log(`  matrix serving: promotion request ${request.toFixed(0)} ms; after its answer (the commit is made): event p50 ${percentile(events, 50).toFixed(0)} / p95 ${percentile(events, 95).toFixed(0)} ms, new matrix held p50 ${percentile(held, 50).toFixed(0)} / p95 ${percentile(held, 95).toFixed(0)} ms`);
+    add({ name: `propagation p95, ${n} streaming clients, event, from the promotion's answer`, ours: percentile(events, 95), unit: 'ms', goal: 1000, note: `p50 ${percentile(events, 50).toFixed(0)} ms` });
+    add({ name: `propagation p95, ${n} streaming clients, new matrix held, from the promotion's answer`, ours: percentile(held, 95), unit: 'ms', goal: 1000, note: `p50 ${percentile(held, 50).toFixed(0)} ms; the promotion request itself took ${request.toFixed(0)} ms` });
+    add({ name: `server RSS with ${n} open change streams`, ours: open, unit: 'MB', note: `${idle.toFixed(0)} MB before they opened` });
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await app.stop();
+  }
+}
+
 export async function benchMatrixServing(context: BenchContext): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const add = (figure: BenchFigure) => {
@@ -81,6 +219,7 @@ export async function benchMatrixServing(context: BenchContext): Promise<BenchFi
     context.report?.(figure);
   };
   const log = context.log;
+  await streams(context.quick ? 200 : 1000, log, add);
   const repo = await ensureBenchRepo({ tests: 5000, commits: 5000, seed: 11 });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-bench-serving-'));
   mkdirSync(dataDir, { recursive: true });
