@@ -13,7 +13,7 @@ import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { ProctorSpecification } from '@/lib/proctor/model';
 import { serializeMatrix } from '@/lib/proctor/serialize-definition';
 import { consolidateMatrix } from '@/lib/proctor/verify-matrix';
-import type { Environment } from '@/lib/store';
+import type { DefinitionStore, Environment } from '@/lib/store';
 import type { BuiltMatrix } from './matrix-cache';
 import { buildVariants } from './matrix-variants';
 
@@ -78,4 +78,13 @@ export class ApplicationMatrices {
     while (this.built.size > KEPT) this.built.delete(this.built.keys().next().value!);
     return pending;
   }
+}
+
+/** Each store's application matrices, created on first use and gone with the store (like its MatrixCache). */
+const perStore = new WeakMap<DefinitionStore, ApplicationMatrices>();
+
+export function applicationMatricesFor(store: DefinitionStore): ApplicationMatrices {
+  let matrices = perStore.get(store);
+  if (!matrices) perStore.set(store, (matrices = new ApplicationMatrices()));
+  return matrices;
 }

@@ -10,7 +10,6 @@ import type { TestDefinition, TestMatrixArtifact } from '@/lib/proctor/model';
 import { serializeMatrix } from '@/lib/proctor/serialize-definition';
 import type { DefinitionStore, Environment } from '@/lib/store';
 import type { Revision } from '@/lib/domain/revision';
-import { ApplicationMatrices } from './application-matrix';
 import { buildVariants, type MatrixVariants } from './matrix-variants';
 
 export interface BuiltMatrix {
@@ -99,8 +98,6 @@ export class MatrixCache {
   /** Recently served or asked-for revisions per environment (for the immutable per-revision URLs), oldest first. */
   private readonly kept = new Map<Environment, Map<string, BuiltMatrix>>();
   private readonly buildingAt = new Map<string, Promise<BuiltMatrix | null>>();
-  /** Per-application matrices built from this store's matrices. */
-  readonly applications = new ApplicationMatrices();
 
   constructor(readonly store: DefinitionStore) {}
 

@@ -11,7 +11,7 @@ import type { Logger } from '@/lib/log/logger';
 import type { DefinitionStore } from '@/lib/store';
 import { activeConsumerGroups } from './check-consumers';
 import { getEnvironmentMatrix, matrixCacheFor, requireEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
-import { registeredSpecification } from '@/lib/distribution/application-matrix';
+import { applicationMatricesFor, registeredSpecification } from '@/lib/distribution/application-matrix';
 import { getMatrixStatus } from '@/lib/distribution/matrix-status';
 import { pruneEventReceipts } from '@/lib/events/prune-receipts';
 import { recordEvents, type EventDatabase } from '@/lib/events/record-events';
@@ -43,7 +43,7 @@ export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
       forApplication: async (env, application, version) => {
         const served = await requireEnvironmentMatrix(store, env);
         const specification = await registeredSpecification(prisma, env, application, version);
-        return { matrix: await matrixCacheFor(store).applications.get(served, specification), failure: served.failure };
+        return { matrix: await applicationMatricesFor(store).get(served, specification), failure: served.failure };
       },
       fresh: (env) => matrixCacheFor(store).fresh(env),
       held: (env, revision) => matrixCacheFor(store).held(env, revision),
