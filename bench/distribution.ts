@@ -14,6 +14,7 @@ import { determineGroups } from '../lib/proctor/determine-groups';
 import type { ProctorSpecification, TestMatrixArtifact } from '../lib/proctor/model';
 import { parseMatrix } from '../lib/proctor/parse-definition';
 import { ApiClient, REPO_ROOT, startAppServer, type AppServer } from '../test/support/app-server';
+import { promoteToQa } from '../test/support/promote-to-qa';
 import { ensureBenchRepo } from './generate-repo';
 import type { BenchContext, BenchFigure } from './report';
 
@@ -24,43 +25,9 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-function definition(seed: number) {
-  const a = 0.2 + (seed % 5) * 0.05;
-  return {
-    version: '-1',
-    constants: {},
-    specialConstants: {},
-    salt: `&${TEST}`,
-    rule: null,
-    buckets: [
-      { name: 'inactive', value: -1, description: '' },
-      { name: 'control', value: 0, description: '' },
-      { name: 'treatment', value: 1, description: '' },
-    ],
-    allocations: [{ rule: null, ranges: [{ bucketValue: -1, length: Number((1 - 2 * a).toFixed(2)) }, { bucketValue: 0, length: a }, { bucketValue: 1, length: a }] }],
-    testType: 'USER',
-    description: 'distribution bench',
-  };
-}
-
-async function expectStatus(response: { status: number; text: string }, status: number, what: string): Promise<void> {
-  if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 500)}`);
-}
-
 /** Edits the test on trunk and promotes it to qa; returns the promotion revision and when the request was sent. */
-async function promoteChange(erin: ApiClient, rex: ApiClient, seed: number): Promise<{ revision: string; sentAt: number; requestMs: number }> {
-  const issue = await erin.post('/api/v1/issues', { summary: `bench ${seed}`, type: 'ProTest' });
-  await expectStatus(issue, 201, 'issue');
-  const key = issue.json.key;
-  for (const to of ['In Progress', 'QA Ready']) await expectStatus(await erin.post(`/api/v1/issues/${key}/transitions`, { to }), 200, 'transition');
-  const current = await erin.get(`/api/v1/tests/${TEST}?env=trunk`);
-  if (current.status === 404) await expectStatus(await erin.post('/api/v1/tests', { name: TEST, definition: definition(seed), issueKey: key }), 201, 'create');
-  else await expectStatus(await erin.put(`/api/v1/tests/${TEST}`, { definition: definition(seed), baseRevision: current.json.revision, issueKey: key }), 200, 'edit');
-  const sentAt = performance.now();
-  const promoted = await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'trunk', to: 'qa', issueKey: key });
-  const requestMs = performance.now() - sentAt;
-  await expectStatus(promoted, 201, 'promotion');
-  return { revision: promoted.json.revision, sentAt, requestMs };
+function promoteChange(erin: ApiClient, rex: ApiClient, seed: number) {
+  return promoteToQa(erin, rex, TEST, seed, 'distribution bench');
 }
 
 async function propagation(

@@ -15,6 +15,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { ApiClient, REPO_ROOT, startAppServer } from '../test/support/app-server';
+import { promoteToQa } from '../test/support/promote-to-qa';
 import { ensureBenchRepo } from './generate-repo';
 import type { BenchContext, BenchFigure } from './report';
 
@@ -108,37 +109,8 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Edits the test on trunk and promotes it to qa; when the request was sent and when its answer (after the commit) came. */
-async function promote(erin: ApiClient, rex: ApiClient, seed: number): Promise<{ revision: string; sentAt: number; answeredAt: number }> {
-  const must = (response: { status: number; text: string }, status: number, what: string) => {
-    if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
-  };
-  const issue = await erin.post('/api/v1/issues', { summary: `serving bench ${seed}`, type: 'ProTest' });
-  must(issue, 201, 'issue');
-  for (const to of ['In Progress', 'QA Ready']) must(await erin.post(`/api/v1/issues/${issue.json.key}/transitions`, { to }), 200, 'transition');
-  const definition = {
-    version: '-1',
-    constants: {},
-    specialConstants: {},
-    salt: `&${STREAM_TEST}`,
-    rule: null,
-    buckets: [
-      { name: 'inactive', value: -1, description: '' },
-      { name: 'control', value: 0, description: '' },
-      { name: 'treatment', value: 1, description: '' },
-    ],
-    allocations: [{ rule: null, ranges: [{ bucketValue: -1, length: 0.5 }, { bucketValue: 0, length: 0.25 }, { bucketValue: 1, length: 0.25 }] }],
-    testType: 'USER',
-    description: `serving bench ${seed}`,
-  };
-  const current = await erin.get(`/api/v1/tests/${STREAM_TEST}?env=trunk`);
-  if (current.status === 404) must(await erin.post('/api/v1/tests', { name: STREAM_TEST, definition, issueKey: issue.json.key }), 201, 'create');
-  else must(await erin.put(`/api/v1/tests/${STREAM_TEST}`, { definition, baseRevision: current.json.revision, issueKey: issue.json.key }), 200, 'edit');
-  const sentAt = performance.now();
-  const promoted = await rex.post(`/api/v1/tests/${STREAM_TEST}/promotions`, { from: 'trunk', to: 'qa', issueKey: issue.json.key });
-  const answeredAt = performance.now();
-  must(promoted, 201, 'promotion');
-  return { revision: promoted.json.revision, sentAt, answeredAt };
+function promote(erin: ApiClient, rex: ApiClient, seed: number) {
+  return promoteToQa(erin, rex, STREAM_TEST, seed, 'serving bench');
 }
 
 const STREAM_TEST = 'bench_serving_stream_test';

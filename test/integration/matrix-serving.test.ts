@@ -9,6 +9,7 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startAppServer, type AppServer } from '@/test/support/app-server';
+import { promoteToQa } from '@/test/support/promote-to-qa';
 
 const TEST = 'matrix_serving_test';
 
@@ -44,34 +45,8 @@ let erin: ApiClient;
 let rex: ApiClient;
 
 /** Changes the test on trunk and promotes it to qa; returns qa's new head. */
-async function promoteToQa(seed: number): Promise<string> {
-  const issue = await erin.post('/api/v1/issues', { summary: `matrix serving ${seed}`, type: 'ProTest' });
-  expect(issue.status).toBe(201);
-  for (const to of ['In Progress', 'QA Ready']) expect((await erin.post(`/api/v1/issues/${issue.json.key}/transitions`, { to })).status).toBe(200);
-  const definition = {
-    version: '-1',
-    constants: {},
-    specialConstants: {},
-    salt: `&${TEST}`,
-    rule: null,
-    buckets: [
-      { name: 'inactive', value: -1, description: '' },
-      { name: 'control', value: 0, description: '' },
-      { name: 'treatment', value: 1, description: '' },
-    ],
-    allocations: [{ rule: null, ranges: [{ bucketValue: -1, length: 0.5 }, { bucketValue: 0, length: 0.25 }, { bucketValue: 1, length: 0.25 }] }],
-    testType: 'USER',
-    description: `matrix serving ${seed}`,
-  };
-  const current = await erin.get(`/api/v1/tests/${TEST}?env=trunk`);
-  const saved =
-    current.status === 404
-      ? await erin.post('/api/v1/tests', { name: TEST, definition, issueKey: issue.json.key })
-      : await erin.put(`/api/v1/tests/${TEST}`, { definition, baseRevision: current.json.revision, issueKey: issue.json.key });
-  expect(saved.status).toBeLessThan(300);
-  const promoted = await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'trunk', to: 'qa', issueKey: issue.json.key });
-  expect(promoted.status).toBe(201);
-  return promoted.json.revision;
+async function promote(seed: number): Promise<string> {
+  return (await promoteToQa(erin, rex, TEST, seed, `matrix serving ${seed}`)).revision;
 }
 
 function edgeLines(path: string): number {
@@ -171,7 +146,7 @@ describe('per-revision URLs', () => {
     expect(Buffer.compare(pinned.body, branch.body)).toBe(0);
     expect((await raw(`${app.baseUrl}${pointer.headers.location}`, { 'accept-encoding': 'gzip', 'if-none-match': pinned.headers.etag! })).status).toBe(304);
 
-    const after = await promoteToQa(1);
+    const after = await promote(1);
     expect(after).not.toBe(before);
     const moved = await raw(`${app.baseUrl}/api/v1/matrix/qa/current`);
     expect(moved.headers.location).toBe(`/api/v1/matrix/qa/${after}`);
@@ -269,7 +244,7 @@ describe('change streams', () => {
     };
     const current = (await raw(`${app.baseUrl}/api/v1/matrix/qa/current`)).headers['x-proctor-revision'] as string;
     for (const stream of opened) await waitFor(() => stream.events.join('').includes(`"revision":"${current}"`));
-    const promoted = await promoteToQa(2);
+    const promoted = await promote(2);
     for (const stream of opened) await waitFor(() => stream.events.join('').includes(`id: ${promoted}\nevent: revision\n`));
     for (const stream of opened) stream.close();
     expect(app.stdout.filter((line) => line.includes('"path":"/api/v1/matrix/qa/events"') && line.includes('"edge":true')).length).toBeGreaterThanOrEqual(3);
