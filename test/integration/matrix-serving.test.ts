@@ -136,20 +136,21 @@ describe('per-revision URLs', () => {
     expect(pointer.status).toBe(307);
     expect(pointer.headers['cache-control']).toBe('public, max-age=2');
     const before = pointer.headers['x-proctor-revision'] as string;
-    expect(pointer.headers.location).toBe(`/api/v1/matrix/qa/${before}`);
+    const location = new URL(pointer.headers.location!, app.baseUrl).href;
+    expect(location).toBe(`${app.baseUrl}/api/v1/matrix/qa/${before}`);
 
-    const pinned = await raw(`${app.baseUrl}${pointer.headers.location}`, { 'accept-encoding': 'gzip' });
+    const pinned = await raw(location, { 'accept-encoding': 'gzip' });
     expect(pinned.status).toBe(200);
     expect(pinned.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const branch = await raw(`${app.baseUrl}/api/v1/matrix/qa`, { 'accept-encoding': 'gzip' });
     expect(pinned.headers.etag).toBe(branch.headers.etag);
     expect(Buffer.compare(pinned.body, branch.body)).toBe(0);
-    expect((await raw(`${app.baseUrl}${pointer.headers.location}`, { 'accept-encoding': 'gzip', 'if-none-match': pinned.headers.etag! })).status).toBe(304);
+    expect((await raw(location, { 'accept-encoding': 'gzip', 'if-none-match': pinned.headers.etag! })).status).toBe(304);
 
     const after = await promote(1);
     expect(after).not.toBe(before);
     const moved = await raw(`${app.baseUrl}/api/v1/matrix/qa/current`);
-    expect(moved.headers.location).toBe(`/api/v1/matrix/qa/${after}`);
+    expect(new URL(moved.headers.location!, app.baseUrl).href).toBe(`${app.baseUrl}/api/v1/matrix/qa/${after}`);
     const newer = await raw(`${app.baseUrl}/api/v1/matrix/qa/${after}`, { 'accept-encoding': 'identity' });
     expect(JSON.parse(newer.body.toString('utf8')).tests[TEST].description).toBe('matrix serving 1');
     // The old URL still serves the old bytes.
