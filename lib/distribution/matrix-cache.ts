@@ -23,6 +23,8 @@ export interface BuiltMatrix {
   bytes: Uint8Array;
   /** The wire forms (identity, gzip, brotli) with their ETags, compressed once here, never per request. */
   variants: MatrixVariants;
+  /** Number of tests, when `artifact` no longer holds them (a revision kept only to serve its bytes). */
+  testCount?: number;
   builtAt: number;
 }
 
@@ -50,8 +52,11 @@ export function servedMatrix(env: Environment, state: MatrixState): ServedMatrix
 
 export const LAST_GOOD_SEARCH_COMMITS = 50;
 
-/** Revisions per environment kept in memory for the per-revision URLs (older ones are rebuilt on request). */
-const HELD_REVISIONS = 8;
+/**
+ * Revisions per environment kept in memory for the per-revision URLs (older ones are rebuilt on request): their bytes
+ * only, about 1.2× the identity size each (11 MB for a 9 MB matrix).
+ */
+const HELD_REVISIONS = 4;
 
 type Listing = Array<{ testName: string; definition: TestDefinition | null; parseError?: string }>;
 
@@ -144,8 +149,6 @@ export class MatrixCache {
   async atRevision(env: Environment, revision: string): Promise<BuiltMatrix | null> {
     const held = this.held(env, revision);
     if (held) return held;
-    const current = (await this.get(env)).current;
-    if (current?.revision === revision) return current;
     const key = `${env}:${revision}`;
     let pending = this.buildingAt.get(key);
     if (!pending) {
@@ -177,7 +180,9 @@ export class MatrixCache {
     let held = this.kept.get(matrix.env);
     if (!held) this.kept.set(matrix.env, (held = new Map()));
     held.delete(matrix.revision);
-    held.set(matrix.revision, matrix);
+    // Only what serving needs: a 5,000-test matrix's parsed form is many times the size of its bytes.
+    const slim: BuiltMatrix = { ...matrix, artifact: { audit: matrix.artifact.audit, tests: {} }, body: '', testCount: matrix.testCount ?? Object.keys(matrix.artifact.tests).length };
+    held.set(matrix.revision, slim);
     while (held.size > HELD_REVISIONS) held.delete(held.keys().next().value!);
   }
 

@@ -49,7 +49,7 @@ function fixedHeadersOf(matrix: BuiltMatrix): { testCount: string; lastModified:
   let fixed = fixedHeaders.get(matrix);
   if (!fixed) {
     fixed = {
-      testCount: String(Object.keys(matrix.artifact.tests).length),
+      testCount: String(matrix.testCount ?? Object.keys(matrix.artifact.tests).length),
       lastModified: new Date(matrix.artifact.audit.updated > 0 ? matrix.artifact.audit.updated : matrix.builtAt).toUTCString(),
     };
     fixedHeaders.set(matrix, fixed);
