@@ -49,9 +49,10 @@ async function caller(request: IncomingMessage, services: Services): Promise<{ u
   const trusted = services.config.trustedUserHeader;
   const anonymous = !request.headers.authorization && !readSessionCookie(header(request, 'cookie')) && !(trusted && request.headers[trusted]);
   if (anonymous) return null;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   try {
+    // A header Headers refuses (e.g. not Latin-1) lands in the catch: the route answers that request.
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const auth = await services.authenticate(new Request(`http://edge${request.url}`, { headers }));
     return auth ? { user: auth.user.username, via: auth.via } : null;
   } catch {
