@@ -90,11 +90,12 @@ export class MatrixStreams {
   }
 }
 
-const holder = new WeakMap<MatrixDistribution, MatrixStreams>();
+/** Kept on the distribution under a registered symbol: Next bundles this module more than once (the request edge's and
+ * the pages'), and the Matrix page must count the streams the edge holds. */
+const HUB = Symbol.for('proctor-studio.matrix-streams');
 
 /** The streams of `distribution` (one per process, as the distribution is). */
 export function matrixStreamsFor(distribution: MatrixDistribution): MatrixStreams {
-  let streams = holder.get(distribution);
-  if (!streams) holder.set(distribution, (streams = new MatrixStreams(distribution)));
-  return streams;
+  const holder = distribution as MatrixDistribution & { [HUB]?: MatrixStreams };
+  return (holder[HUB] ??= new MatrixStreams(distribution));
 }
