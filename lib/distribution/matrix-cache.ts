@@ -103,6 +103,8 @@ export class MatrixCache {
   /** Recently served or asked-for revisions per environment (for the immutable per-revision URLs), oldest first. */
   private readonly kept = new Map<Environment, Map<string, BuiltMatrix>>();
   private readonly buildingAt = new Map<string, Promise<BuiltMatrix | null>>();
+  /** Per environment: the head read in flight and the one queued to start after it (see headReadAfterNow). */
+  private readonly headReads = new Map<Environment, { running: Promise<Revision | null> | null; queued: Promise<Revision | null> | null }>();
 
   constructor(readonly store: DefinitionStore) {}
 
@@ -131,9 +133,41 @@ export class MatrixCache {
    * and nothing is built for it yet (then the route builds it). Reads the head, builds nothing.
    */
   async fresh(env: Environment): Promise<MatrixState | null> {
-    const head = await this.store.head(env);
+    const head = await this.headReadAfterNow(env);
     const state = this.states.get(env);
     return head && state && (state.current?.revision === head || state.failure?.revision === head) ? state : null;
+  }
+
+  /**
+   * The branch head as read by a read that began after this call (never an older read's answer, so a client that saw
+   * its promotion answered sees its matrix), shared by every caller waiting for the same read: under a fleet's load the
+   * reads run back to back, each answering all requests that arrived during the one before, instead of one read (about
+   * 0.1 ms of file system calls) per request.
+   */
+  headReadAfterNow(env: Environment): Promise<Revision | null> {
+    let reads = this.headReads.get(env);
+    if (!reads) this.headReads.set(env, (reads = { running: null, queued: null }));
+    const slot = reads;
+    if (slot.queued) return slot.queued;
+    const start = (): Promise<Revision | null> => {
+      const read = this.store.head(env);
+      slot.running = read;
+      const done = () => {
+        if (slot.running === read) slot.running = null;
+      };
+      read.then(done, done);
+      return read;
+    };
+    if (!slot.running) return start();
+    const queued = slot.running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      slot.queued = null;
+      return start();
+    });
+    slot.queued = queued;
+    return queued;
   }
 
   /** A revision's matrix if it is held in memory (the request edge's hot path for per-revision URLs); builds nothing. */
