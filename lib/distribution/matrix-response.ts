@@ -81,9 +81,14 @@ export function answerMatrix(request: MatrixRequest, matrix: BuiltMatrix, failur
   return { status: 200, headers, body: request.method === 'HEAD' ? null : variant.bytes };
 }
 
+/**
+ * The same answer as a Web Response, for the routes: always the identity variant, because Next's route layer drops a
+ * handler's Content-Encoding (the compressed bytes would reach the client undeclared) and compresses on the fly itself.
+ * The precompressed variants are served by the request edge (lib/http/matrix-edge.ts), which answers the hot path.
+ */
 export function matrixResponse(request: Request, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): Response {
   const answer = answerMatrix(
-    { method: request.method, ifNoneMatch: request.headers.get('if-none-match'), acceptEncoding: request.headers.get('accept-encoding') },
+    { method: request.method, ifNoneMatch: request.headers.get('if-none-match'), acceptEncoding: 'identity' },
     matrix,
     failure,
     cacheControl,
