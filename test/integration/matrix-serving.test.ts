@@ -172,6 +172,37 @@ describe('per-revision URLs', () => {
   });
 });
 
+describe('change streams', () => {
+  it('are held at the request edge: the current revision at once, then each promotion, to every open stream', async () => {
+    const opened = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        new Promise<{ events: string[]; close(): void }>((resolve, reject) => {
+          const events: string[] = [];
+          const request = http.get(`${app.baseUrl}/api/v1/matrix/qa/events`, (response) => {
+            expect(response.statusCode).toBe(200);
+            expect(response.headers['content-type']).toContain('text/event-stream');
+            expect(response.headers['x-content-type-options']).toBe('nosniff');
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => events.push(chunk));
+            resolve({ events, close: () => request.destroy() });
+          });
+          request.on('error', reject);
+        }),
+      ),
+    );
+    const waitFor = async (predicate: () => boolean) => {
+      for (let i = 0; i < 400 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(predicate()).toBe(true);
+    };
+    const current = (await raw(`${app.baseUrl}/api/v1/matrix/qa/current`)).headers['x-proctor-revision'] as string;
+    for (const stream of opened) await waitFor(() => stream.events.join('').includes(`"revision":"${current}"`));
+    const promoted = await promote(2);
+    for (const stream of opened) await waitFor(() => stream.events.join('').includes(`id: ${promoted}\nevent: revision\n`));
+    for (const stream of opened) stream.close();
+    expect(app.stdout.filter((line) => line.includes('"path":"/api/v1/matrix/qa/events"') && line.includes('"edge":true')).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('per-application matrices', () => {
   it('an application receives only the tests of the specification its heartbeat registered, verified against it', async () => {
     const avery = await new ApiClient(app.baseUrl).login('avery');
@@ -220,36 +251,5 @@ describe('per-application matrices', () => {
     const narrower = await raw(`${own}?version=2`, { authorization: `Bearer ${token}` });
     expect(narrower.status).toBe(200);
     expect(JSON.parse(narrower.body.toString('utf8')).tests).toEqual({});
-  });
-});
-
-describe('change streams', () => {
-  it('are held at the request edge: the current revision at once, then each promotion, to every open stream', async () => {
-    const opened = await Promise.all(
-      Array.from({ length: 3 }, () =>
-        new Promise<{ events: string[]; close(): void }>((resolve, reject) => {
-          const events: string[] = [];
-          const request = http.get(`${app.baseUrl}/api/v1/matrix/qa/events`, (response) => {
-            expect(response.statusCode).toBe(200);
-            expect(response.headers['content-type']).toContain('text/event-stream');
-            expect(response.headers['x-content-type-options']).toBe('nosniff');
-            response.setEncoding('utf8');
-            response.on('data', (chunk: string) => events.push(chunk));
-            resolve({ events, close: () => request.destroy() });
-          });
-          request.on('error', reject);
-        }),
-      ),
-    );
-    const waitFor = async (predicate: () => boolean) => {
-      for (let i = 0; i < 400 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(predicate()).toBe(true);
-    };
-    const current = (await raw(`${app.baseUrl}/api/v1/matrix/qa/current`)).headers['x-proctor-revision'] as string;
-    for (const stream of opened) await waitFor(() => stream.events.join('').includes(`"revision":"${current}"`));
-    const promoted = await promote(2);
-    for (const stream of opened) await waitFor(() => stream.events.join('').includes(`id: ${promoted}\nevent: revision\n`));
-    for (const stream of opened) stream.close();
-    expect(app.stdout.filter((line) => line.includes('"path":"/api/v1/matrix/qa/events"') && line.includes('"edge":true')).length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -6,6 +6,7 @@ import { APPLICATION_CACHE_CONTROL, matrixResponse } from '@/lib/distribution/ma
 import { AppError, isAppError } from '@/lib/errors';
 import { isAudited, requestIdOf } from '@/lib/http/api-route';
 import { errorResponse } from '@/lib/http/error-response';
+import { assertNoNulInUrl } from '@/lib/http/nul-in-url';
 import { getLogger, withRequestId } from '@/lib/log/logger';
 import { assertEnvironment } from '@/lib/services/read-tests';
 
@@ -22,11 +23,14 @@ export async function GET(request: Request, context: { params: Promise<{ env: st
   const started = performance.now();
   const requestId = requestIdOf(request);
   const logger = withRequestId(getLogger(), requestId);
-  const path = new URL(request.url, 'http://localhost').pathname;
+  const url = new URL(request.url, 'http://localhost');
+  const path = url.pathname;
   let response: Response;
   let failure: unknown;
   try {
     const deps = await getServices();
+    // PostgreSQL cannot take a NUL: refused (400) before the name or version reaches the lookup, as apiRoute does.
+    assertNoNulInUrl(url);
     const params = await context.params;
     const env = assertEnvironment(params.env);
     const token = await resolveConsumerToken(deps.prisma, request.headers.get('authorization'), 'heartbeat');
@@ -34,7 +38,7 @@ export async function GET(request: Request, context: { params: Promise<{ env: st
       throw new AppError('FORBIDDEN', `This application token is for ${token.environment}; it cannot read the ${env} matrix of an application.`);
     }
     void deps.matrices.distribution();
-    const version = new URL(request.url, 'http://localhost').searchParams.get('version') ?? undefined;
+    const version = url.searchParams.get('version') ?? undefined;
     const { matrix, failure: newest } = await deps.matrices.forApplication(env, params.application, version);
     response = matrixResponse(request, matrix, newest, APPLICATION_CACHE_CONTROL);
   } catch (error) {
