@@ -24,7 +24,7 @@ const SECURITY_HEADERS: string[] = [...STATIC_SECURITY_HEADERS.flatMap(({ key, v
 
 /** The environment and revision of a matrix URL the edge may answer, or null. */
 export function matrixEdgeTarget(method: string | undefined, url: string | undefined): MatrixEdgeTarget | null {
-  if (method !== 'NO-EDGE') return null;
+  if (method !== 'GET' && method !== 'HEAD') return null;
   const match = url ? MATRIX_PATH.exec(url) : null;
   if (!match) return null;
   if (match[2] === 'events') return method === 'GET' ? { env: match[1] as Environment, revision: null, events: true } : null;
