@@ -16,8 +16,9 @@ export const dynamic = 'force-dynamic';
  * An application's own matrix: only the tests of the specification it registered with its last heartbeat (`?version=`
  * picks that version's), verified and consolidated like Proctor's loaders do. Authorization: Bearer pct_… — the
  * application token it sends heartbeats with (heartbeat or all scope; an environment-bound token only for its
- * environment), which is why this route authenticates itself instead of going through apiRoute. Same variants,
- * ETags (`<revision>-<specification digest>`) and 304s as the full matrix; `private`, as it is per application.
+ * environment), which is why this route authenticates itself instead of going through apiRoute. Built and kept once per
+ * (revision, specification); answered as the identity variant (Next compresses it on the way), strong ETag
+ * `<revision>-<specification digest>`, 304 on revalidation; `private`, as it is per application.
  */
 export async function GET(request: Request, context: { params: Promise<{ env: string; application: string }> }): Promise<Response> {
   const started = performance.now();
