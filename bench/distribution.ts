@@ -2,12 +2,10 @@
  * Matrix distribution figures, measured side by side in one run against the real production build (`next start`):
  * - propagation: from sending a promotion to N clients (lib/client, in this process) holding the new revision, with
  *   the change stream and with ETag polling (N = 50 and 200); goals: p95 < 2 s streaming, < poll interval + 1 s polling;
- * - the matrix endpoint with 5,000 tests: 200 and 304 responses, beside a plain node:http server serving the same
- *   bytes from memory (the floor);
+ * (the matrix endpoint's throughput beside node:http is bench/matrix-serving.ts);
  * - client getGroups on 5,000 tests beside the core's determineGroups alone.
  * `benchDistribution(context)` is a BenchModule (bench/report.ts). Standalone: `npx tsx bench/distribution.ts [--quick]`.
  */
-import http from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +14,7 @@ import { determineGroups } from '../lib/proctor/determine-groups';
 import type { ProctorSpecification, TestMatrixArtifact } from '../lib/proctor/model';
 import { parseMatrix } from '../lib/proctor/parse-definition';
 import { ApiClient, REPO_ROOT, startAppServer, type AppServer } from '../test/support/app-server';
+import { promoteToQa } from '../test/support/promote-to-qa';
 import { ensureBenchRepo } from './generate-repo';
 import type { BenchContext, BenchFigure } from './report';
 
@@ -26,43 +25,9 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-function definition(seed: number) {
-  const a = 0.2 + (seed % 5) * 0.05;
-  return {
-    version: '-1',
-    constants: {},
-    specialConstants: {},
-    salt: `&${TEST}`,
-    rule: null,
-    buckets: [
-      { name: 'inactive', value: -1, description: '' },
-      { name: 'control', value: 0, description: '' },
-      { name: 'treatment', value: 1, description: '' },
-    ],
-    allocations: [{ rule: null, ranges: [{ bucketValue: -1, length: Number((1 - 2 * a).toFixed(2)) }, { bucketValue: 0, length: a }, { bucketValue: 1, length: a }] }],
-    testType: 'USER',
-    description: 'distribution bench',
-  };
-}
-
-async function expectStatus(response: { status: number; text: string }, status: number, what: string): Promise<void> {
-  if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 500)}`);
-}
-
 /** Edits the test on trunk and promotes it to qa; returns the promotion revision and when the request was sent. */
-async function promoteChange(erin: ApiClient, rex: ApiClient, seed: number): Promise<{ revision: string; sentAt: number; requestMs: number }> {
-  const issue = await erin.post('/api/v1/issues', { summary: `bench ${seed}`, type: 'ProTest' });
-  await expectStatus(issue, 201, 'issue');
-  const key = issue.json.key;
-  for (const to of ['In Progress', 'QA Ready']) await expectStatus(await erin.post(`/api/v1/issues/${key}/transitions`, { to }), 200, 'transition');
-  const current = await erin.get(`/api/v1/tests/${TEST}?env=trunk`);
-  if (current.status === 404) await expectStatus(await erin.post('/api/v1/tests', { name: TEST, definition: definition(seed), issueKey: key }), 201, 'create');
-  else await expectStatus(await erin.put(`/api/v1/tests/${TEST}`, { definition: definition(seed), baseRevision: current.json.revision, issueKey: key }), 200, 'edit');
-  const sentAt = performance.now();
-  const promoted = await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'trunk', to: 'qa', issueKey: key });
-  const requestMs = performance.now() - sentAt;
-  await expectStatus(promoted, 201, 'promotion');
-  return { revision: promoted.json.revision, sentAt, requestMs };
+function promoteChange(erin: ApiClient, rex: ApiClient, seed: number) {
+  return promoteToQa(erin, rex, TEST, seed, 'distribution bench');
 }
 
 async function propagation(
@@ -110,36 +75,6 @@ async function propagation(
   return { p50: percentile(delays, 50), p95: percentile(delays, 95), max: Math.max(...delays), requestMs: promoted.requestMs };
 }
 
-/** Sequential-issue load: `concurrency` keep-alive workers for `total` requests; returns requests per second. */
-async function load(url: string, headers: Record<string, string>, expectStatusCode: number, total: number, concurrency: number): Promise<number> {
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (issued < total) {
-        issued++;
-        const response = await fetch(url, { headers });
-        await response.arrayBuffer();
-        if (response.status !== expectStatusCode) throw new Error(`${url}: expected ${expectStatusCode}, got ${response.status}`);
-      }
-    }),
-  );
-  return total / ((performance.now() - started) / 1000);
-}
-
-/** The floor: node:http serving the same bytes from memory with the same ETag logic. */
-async function staticServer(body: Buffer, etag: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-    res.writeHead(200, { etag, 'content-type': 'application/json;charset=utf-8', 'content-length': body.length }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/matrix.json`,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
-
 export async function benchDistribution(context: BenchContext): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const add = (figure: BenchFigure) => {
@@ -168,7 +103,7 @@ export async function benchDistribution(context: BenchContext): Promise<BenchFig
     await app.stop();
   }
 
-  // ── endpoint throughput and getGroups, on 5,000 tests ──
+  // ── getGroups, on 5,000 tests ──
   const repo = await ensureBenchRepo({ tests: 5000, commits: 5000, seed: 11 });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-bench-dist-'));
   mkdirSync(dataDir, { recursive: true });
@@ -179,26 +114,9 @@ export async function benchDistribution(context: BenchContext): Promise<BenchFig
     const identity = { 'accept-encoding': 'identity' };
     const first = await fetch(url, { headers: identity });
     const body = Buffer.from(await first.arrayBuffer());
-    const etag = first.headers.get('etag')!;
     const matrix = parseMatrix(body.toString('utf8'));
     const testCount = Object.keys(matrix.tests).length;
     log(`  distribution: trunk matrix ${testCount} tests, ${(body.length / 1024 / 1024).toFixed(2)} MB`);
-    const floor = await staticServer(body, etag);
-    try {
-      const total200 = context.quick ? 100 : 400;
-      const total304 = context.quick ? 1000 : 4000;
-      const concurrency = 16;
-      await load(url, identity, 200, 20, 4); // warm up
-      const ours200 = await load(url, identity, 200, total200, concurrency);
-      const floor200 = await load(floor.url, identity, 200, total200, concurrency);
-      const ours304 = await load(url, { ...identity, 'if-none-match': etag }, 304, total304, concurrency);
-      const floor304 = await load(floor.url, { ...identity, 'if-none-match': etag }, 304, total304, concurrency);
-      log(`  distribution: 200 ${ours200.toFixed(0)} req/s (static floor ${floor200.toFixed(0)}), 304 ${ours304.toFixed(0)} req/s (floor ${floor304.toFixed(0)}), ${concurrency} concurrent keep-alive`);
-      add({ name: `matrix 200 (${testCount} tests), ms per request`, ours: 1000 / ours200, baseline: 1000 / floor200, baselineLabel: 'node:http serving the same bytes', unit: 'ms', note: `${ours200.toFixed(0)} req/s` });
-      add({ name: `matrix 304 (${testCount} tests), ms per request`, ours: 1000 / ours304, baseline: 1000 / floor304, baselineLabel: 'node:http 304', unit: 'ms', note: `${ours304.toFixed(0)} req/s` });
-    } finally {
-      await floor.close();
-    }
 
     // getGroups: the client holds every test (its specification requires them all) vs determineGroups alone.
     const specification: ProctorSpecification = { tests: {} };

@@ -91,6 +91,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'store', load: () => import('./store'), exportName: 'benchStore', isolate: true },
   // Starts the built app and client fleets: isolated so its servers and sockets do not skew the other modules.
   { name: 'distribution', load: () => import('./distribution'), exportName: 'benchDistribution', isolate: true },
+  // The matrix endpoint (304, gzip, brotli, identity) beside node:http serving the same bytes: isolated likewise.
+  { name: 'matrix-serving', load: () => import('./matrix-serving'), exportName: 'benchMatrixServing', isolate: true },
   // activate vs getGroups per call, and the heap with the event queue full: isolated so the heap figure is its own.
   { name: 'client', load: () => import('./client'), exportName: 'benchClient', isolate: true },
 ];

@@ -32,6 +32,11 @@ export interface ProctorClientOptions {
   token?: string;
   /** ETag poll interval (default 10 s; 0 = no polling). With the stream on, polling is only the safety net. */
   pollIntervalMs?: number;
+  /**
+   * With `token` and `application`: fetch the application's own matrix (only its specification's tests, verified by the
+   * server against the specification its heartbeat registered) instead of the full one. Default true.
+   */
+  ownMatrix?: boolean;
   /** Listen to the change stream (default true; ignored for files). */
   stream?: boolean;
   /** Heartbeat interval (default 30 s). A heartbeat is also sent right after a new matrix is loaded. */
@@ -476,11 +481,33 @@ export class ProctorClientCore {
     }
   }
 
-  private async fetchMatrix(): Promise<{ matrix: TestMatrixArtifact; revision: string } | null> {
-    const url = `${this.options.baseUrl!.replace(/\/+$/, '')}/api/v1/matrix/${this.options.environment}`;
+  /**
+   * The application's own matrix (only its specification's tests, verified by the server) when it has a token and a
+   * name, else the environment's full one. The own matrix needs the specification registered by a heartbeat: when the
+   * server does not know it yet (404) one is sent and the request repeated once; if it still cannot be had (an
+   * events-only or revoked token, an older server) this load uses the full matrix, which is public.
+   */
+  private async requestMatrix(signal: AbortSignal): Promise<{ response: Response; url: string }> {
+    const base = `${this.options.baseUrl!.replace(/\/+$/, '')}/api/v1/matrix/${this.options.environment}`;
+    const { token, application } = this.options;
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (token && application && (this.options.ownMatrix ?? true)) {
+      const url = `${base}/applications/${encodeURIComponent(application.name)}?version=${encodeURIComponent(application.version)}`;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const own = { ...headers, authorization: `Bearer ${token}`, ...(this.etag ? { 'if-none-match': this.etag } : {}) };
+        const response = await this.fetchImpl(url, { headers: own, signal });
+        if (response.status !== 404 && response.status !== 401 && response.status !== 403) return { response, url };
+        await response.body?.cancel();
+        if (response.status !== 404 || attempt > 0) break;
+        await this.sendHeartbeat();
+      }
+    }
     if (this.etag) headers['if-none-match'] = this.etag;
-    const response = await this.fetchImpl(url, { headers, signal: AbortSignal.any([this.stopper.signal, AbortSignal.timeout(this.options.timeoutMs ?? 10_000)]) });
+    return { response: await this.fetchImpl(base, { headers, signal }), url: base };
+  }
+
+  private async fetchMatrix(): Promise<{ matrix: TestMatrixArtifact; revision: string } | null> {
+    const { response, url } = await this.requestMatrix(AbortSignal.any([this.stopper.signal, AbortSignal.timeout(this.options.timeoutMs ?? 10_000)]));
     if (response.status === 304) {
       await response.body?.cancel();
       return null;

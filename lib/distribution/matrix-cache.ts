@@ -10,6 +10,7 @@ import type { TestDefinition, TestMatrixArtifact } from '@/lib/proctor/model';
 import { serializeMatrix } from '@/lib/proctor/serialize-definition';
 import type { DefinitionStore, Environment } from '@/lib/store';
 import type { Revision } from '@/lib/domain/revision';
+import { buildVariants, type MatrixVariants } from './matrix-variants';
 
 export interface BuiltMatrix {
   env: Environment;
@@ -20,6 +21,10 @@ export interface BuiltMatrix {
   body: string;
   /** `body` as UTF-8, encoded once so the endpoint serves it from memory. */
   bytes: Uint8Array;
+  /** The wire forms (identity, gzip, brotli) with their ETags, compressed once here, never per request. */
+  variants: MatrixVariants;
+  /** Number of tests, when `artifact` no longer holds them (a revision kept only to serve its bytes). */
+  testCount?: number;
   builtAt: number;
 }
 
@@ -47,6 +52,12 @@ export function servedMatrix(env: Environment, state: MatrixState): ServedMatrix
 
 export const LAST_GOOD_SEARCH_COMMITS = 50;
 
+/**
+ * Revisions per environment kept in memory for the per-revision URLs (older ones are rebuilt on request): their bytes
+ * only, about 1.2× the identity size each (11 MB for a 9 MB matrix).
+ */
+const HELD_REVISIONS = 4;
+
 type Listing = Array<{ testName: string; definition: TestDefinition | null; parseError?: string }>;
 
 /** The matrix of one revision; throws VALIDATION_FAILED naming every unreadable or invalid test. */
@@ -65,7 +76,8 @@ async function buildAt(store: DefinitionStore, env: Environment, revision: Revis
     updatedBy: commit.author.email.includes('@') ? commit.author.email.split('@')[0] : commit.author.name,
   });
   const body = serializeMatrix(artifact);
-  return { env, revision, artifact, body, bytes: Buffer.from(body, 'utf8'), builtAt: Date.now() };
+  const bytes = Buffer.from(body, 'utf8');
+  return { env, revision, artifact, body, bytes, variants: await buildVariants(revision, bytes), builtAt: Date.now() };
 }
 
 /** The newest matrix that builds among the head's first-parent ancestors (at most LAST_GOOD_SEARCH_COMMITS), or null. */
@@ -88,6 +100,11 @@ async function lastGoodMatrix(store: DefinitionStore, env: Environment, head: Re
 export class MatrixCache {
   private readonly states = new Map<Environment, MatrixState>();
   private readonly building = new Map<string, Promise<MatrixState>>();
+  /** Recently served or asked-for revisions per environment (for the immutable per-revision URLs), oldest first. */
+  private readonly kept = new Map<Environment, Map<string, BuiltMatrix>>();
+  private readonly buildingAt = new Map<string, Promise<BuiltMatrix | null>>();
+  /** Per environment: the head read in flight and the one queued to start after it (see headReadAfterNow). */
+  private readonly headReads = new Map<Environment, { running: Promise<Revision | null> | null; queued: Promise<Revision | null> | null }>();
 
   constructor(readonly store: DefinitionStore) {}
 
@@ -111,12 +128,105 @@ export class MatrixCache {
     return servedMatrix(env, await this.get(env));
   }
 
+  /**
+   * The request edge's hot path: the state already built for the branch's current head, or null when the head moved
+   * and nothing is built for it yet (then the route builds it). Reads the head, builds nothing.
+   */
+  async fresh(env: Environment): Promise<MatrixState | null> {
+    const head = await this.headReadAfterNow(env);
+    const state = this.states.get(env);
+    return head && state && (state.current?.revision === head || state.failure?.revision === head) ? state : null;
+  }
+
+  /**
+   * The branch head as read by a read that began after this call (never an older read's answer, so a client that saw
+   * its promotion answered sees its matrix), shared by every caller waiting for the same read: under a fleet's load the
+   * reads run back to back, each answering all requests that arrived during the one before, instead of one read (about
+   * 0.1 ms of file system calls) per request.
+   */
+  headReadAfterNow(env: Environment): Promise<Revision | null> {
+    let reads = this.headReads.get(env);
+    if (!reads) this.headReads.set(env, (reads = { running: null, queued: null }));
+    const slot = reads;
+    if (slot.queued) return slot.queued;
+    const start = (): Promise<Revision | null> => {
+      const read = this.store.head(env);
+      slot.running = read;
+      const done = () => {
+        if (slot.running === read) slot.running = null;
+      };
+      read.then(done, done);
+      return read;
+    };
+    if (!slot.running) return start();
+    const queued = slot.running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      slot.queued = null;
+      return start();
+    });
+    slot.queued = queued;
+    return queued;
+  }
+
+  /** A revision's matrix if it is held in memory (the request edge's hot path for per-revision URLs); builds nothing. */
+  held(env: Environment, revision: string): BuiltMatrix | null {
+    return this.kept.get(env)?.get(revision) ?? null;
+  }
+
+  /**
+   * The matrix of `revision` on `env`'s branch, for the immutable per-revision URL: one held in memory, or built now if
+   * the revision is among the branch's last LAST_GOOD_SEARCH_COMMITS first-parent commits; null when it is not (or its
+   * definitions do not validate: such a revision never had a matrix). Its bytes are those the branch URL served.
+   */
+  async atRevision(env: Environment, revision: string): Promise<BuiltMatrix | null> {
+    const held = this.held(env, revision);
+    if (held) return held;
+    const key = `${env}:${revision}`;
+    let pending = this.buildingAt.get(key);
+    if (!pending) {
+      pending = this.buildHistorical(env, revision).finally(() => this.buildingAt.delete(key));
+      this.buildingAt.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async buildHistorical(env: Environment, revision: string): Promise<BuiltMatrix | null> {
+    let commit = await this.store.head(env);
+    for (let step = 0; commit && step <= LAST_GOOD_SEARCH_COMMITS; step++) {
+      if (commit === revision) {
+        try {
+          const built = await buildAt(this.store, env, commit, await this.store.listDefinitionsAt(env, commit));
+          this.hold(built);
+          return built;
+        } catch (error) {
+          if (isAppError(error)) return null;
+          throw error;
+        }
+      }
+      commit = (await this.store.commitSummary(commit)).parent;
+    }
+    return null;
+  }
+
+  private hold(matrix: BuiltMatrix): void {
+    let held = this.kept.get(matrix.env);
+    if (!held) this.kept.set(matrix.env, (held = new Map()));
+    held.delete(matrix.revision);
+    // Only what serving needs: a 5,000-test matrix's parsed form is many times the size of its bytes.
+    const slim: BuiltMatrix = { ...matrix, artifact: { audit: matrix.artifact.audit, tests: {} }, body: '', testCount: matrix.testCount ?? Object.keys(matrix.artifact.tests).length };
+    held.set(matrix.revision, slim);
+    while (held.size > HELD_REVISIONS) held.delete(held.keys().next().value!);
+  }
+
   private async build(env: Environment, head: Revision): Promise<MatrixState> {
     const store = this.store;
     const state = this.states.get(env) ?? { current: null, failure: null };
     try {
       const next: MatrixState = { current: await buildAt(store, env, head, await store.listDefinitions(env)), failure: null };
       this.states.set(env, next);
+      this.hold(next.current!);
       return next;
     } catch (error) {
       const failure = {

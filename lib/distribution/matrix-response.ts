@@ -1,10 +1,13 @@
 /**
- * HTTP for the matrix endpoint and its change stream. The matrix is served from memory with a strong ETag (the branch
- * head) so applications and CDNs revalidate cheaply: If-None-Match → 304 without a body.
+ * HTTP for the matrix endpoint and its change stream. The matrix is served from precompressed bytes in memory with a
+ * strong ETag per coding (the branch head, suffixed for gzip/br) so applications and CDNs revalidate cheaply:
+ * If-None-Match → 304 without a body.
  */
 import type { BuiltMatrix, MatrixState } from './matrix-cache';
 import type { MatrixChange, MatrixDistribution } from './matrix-distribution';
 import type { Environment } from '@/lib/store';
+import { changeEvent, EVENT_STREAM_HEADERS, KEEPALIVE_MS } from './matrix-streams';
+import { negotiateEncoding } from './matrix-variants';
 
 /** RFC 9110 If-None-Match: weak comparison, `*` matches any current representation. */
 export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
@@ -16,33 +19,82 @@ export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
   });
 }
 
-export function matrixHeaders(matrix: BuiltMatrix, failure: MatrixState['failure']): Headers {
-  const headers = new Headers({
-    etag: `"${matrix.revision}"`,
-    // Shared caches may keep it but must revalidate every time: a promotion is visible on the next request.
-    'cache-control': 'public, no-cache',
-    'last-modified': new Date(matrix.artifact.audit.updated > 0 ? matrix.artifact.audit.updated : matrix.builtAt).toUTCString(),
+/** The branch URL: shared caches may keep it but must revalidate every time, so a promotion shows on the next request. */
+export const BRANCH_CACHE_CONTROL = 'public, no-cache';
+/** The pointer to the current revision's URL: short-lived, so a promotion is followed within seconds. */
+export const POINTER_CACHE_CONTROL = 'public, max-age=2';
+/** An application's own matrix: for it alone (token-authenticated), revalidated every time. */
+export const APPLICATION_CACHE_CONTROL = 'private, no-cache';
+/** A per-revision URL's bytes never change. */
+export const REVISION_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** What a request for a matrix says, from a Web Request or Node's IncomingMessage alike. */
+export interface MatrixRequest {
+  method: string;
+  ifNoneMatch: string | null | undefined;
+  acceptEncoding: string | null | undefined;
+}
+
+export interface MatrixAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  /** null for 304 and HEAD. */
+  body: Buffer | null;
+}
+
+/** Per built matrix, the headers that do not depend on the request (computed once, not per request). */
+const fixedHeaders = new WeakMap<BuiltMatrix, { testCount: string; lastModified: string }>();
+
+function fixedHeadersOf(matrix: BuiltMatrix): { testCount: string; lastModified: string } {
+  let fixed = fixedHeaders.get(matrix);
+  if (!fixed) {
+    fixed = {
+      testCount: String(matrix.testCount ?? Object.keys(matrix.artifact.tests).length),
+      lastModified: new Date(matrix.artifact.audit.updated > 0 ? matrix.artifact.audit.updated : matrix.builtAt).toUTCString(),
+    };
+    fixedHeaders.set(matrix, fixed);
+  }
+  return fixed;
+}
+
+/**
+ * The one rule of answering a matrix request: pick the coding (Accept-Encoding), compare that variant's strong ETag
+ * with If-None-Match (→ 304, no body), else the precompressed bytes with their Content-Length. No per-request work
+ * beyond that, so the request edge and the route give the same answer.
+ */
+export function answerMatrix(request: MatrixRequest, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): MatrixAnswer {
+  const variant = matrix.variants[negotiateEncoding(request.acceptEncoding)];
+  const fixed = fixedHeadersOf(matrix);
+  const headers: Record<string, string> = {
+    etag: variant.etag,
+    vary: 'accept-encoding',
+    'cache-control': cacheControl,
+    'last-modified': fixed.lastModified,
     'x-proctor-revision': matrix.revision,
-    'x-proctor-test-count': String(Object.keys(matrix.artifact.tests).length),
+    'x-proctor-test-count': fixed.testCount,
     'content-type': 'application/json;charset=utf-8',
-  });
-  if (failure) headers.set('x-proctor-matrix-warning', `Newest revision ${failure.revision.slice(0, 7)} failed validation; serving the last good matrix.`);
-  return headers;
+  };
+  if (failure) headers['x-proctor-matrix-warning'] = `Newest revision ${failure.revision.slice(0, 7)} failed validation; serving the last good matrix.`;
+  if (etagMatches(request.ifNoneMatch ?? null, variant.etag)) return { status: 304, headers, body: null };
+  if (variant.encoding !== 'identity') headers['content-encoding'] = variant.encoding;
+  headers['content-length'] = String(variant.bytes.byteLength);
+  return { status: 200, headers, body: request.method === 'HEAD' ? null : variant.bytes };
 }
 
-export function matrixResponse(request: Request, matrix: BuiltMatrix, failure: MatrixState['failure']): Response {
-  const headers = matrixHeaders(matrix, failure);
-  if (etagMatches(request.headers.get('if-none-match'), headers.get('etag')!)) return new Response(null, { status: 304, headers });
-  headers.set('content-length', String(matrix.bytes.byteLength));
-  return new Response(request.method === 'HEAD' ? null : (matrix.bytes as BodyInit), { status: 200, headers });
+/**
+ * The same answer as a Web Response, for the routes: always the identity variant, because Next's route layer drops a
+ * handler's Content-Encoding (the compressed bytes would reach the client undeclared) and compresses on the fly itself.
+ * The precompressed variants are served by the request edge (lib/http/matrix-edge.ts), which answers the hot path.
+ */
+export function matrixResponse(request: Request, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): Response {
+  const answer = answerMatrix(
+    { method: request.method, ifNoneMatch: request.headers.get('if-none-match'), acceptEncoding: 'identity' },
+    matrix,
+    failure,
+    cacheControl,
+  );
+  return new Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
 }
-
-/** One Server-Sent Event. */
-export function formatEvent(event: string, data: unknown, id?: string): string {
-  return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
-const KEEPALIVE_MS = 15_000;
 
 /**
  * text/event-stream of `revision` events for one environment: the current revision at once, then each new one as the
@@ -68,12 +120,9 @@ export function matrixEventStream(
       };
       send(`retry: 1000\n\n`);
       // Subscribe before reading the current revision, so a change in between is not lost.
-      const unsubscribe = distribution.subscribe(env, (change: MatrixChange) => {
-        if (change.revision) send(formatEvent('revision', { env, revision: change.revision, failure: change.failure }, change.revision));
-        else send(formatEvent('failure', { env, revision: null, failure: change.failure }));
-      });
+      const unsubscribe = distribution.subscribe(env, (change: MatrixChange) => send(changeEvent(env, change.revision, change.failure)));
       current().then(
-        (state) => send(formatEvent('revision', { env, revision: state.revision, failure: state.failure }, state.revision ?? undefined)),
+        (state) => send(changeEvent(env, state.revision, state.failure)),
         () => undefined,
       );
       const keepalive = setInterval(() => send(`: keepalive ${Date.now()}\n\n`), KEEPALIVE_MS);
@@ -95,12 +144,6 @@ export function matrixEventStream(
   });
   return new Response(stream, {
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream;charset=utf-8',
-      // no-transform keeps compression middleware from buffering the stream.
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    },
+    headers: EVENT_STREAM_HEADERS,
   });
 }

@@ -2,6 +2,7 @@
 import type { DefinitionStore, Environment } from '@/lib/store';
 import { getEnvironmentMatrix, type MatrixState } from './matrix-cache';
 import { currentMatrixDistribution } from './matrix-distribution';
+import { matrixStreamsFor } from './matrix-streams';
 
 export interface EnvironmentMatrixStatus {
   env: Environment;
@@ -40,7 +41,8 @@ export async function getMatrixStatus(store: DefinitionStore, envs: readonly Env
         failure: state.failure,
         publishedRevision: distribution?.publishedRevision(env) ?? null,
         publishError,
-        streamSubscribers: distribution?.subscriberCount(env) ?? 0,
+        // Streams held by the request edge's hub count one each; its own subscription does not.
+        streamSubscribers: distribution ? distribution.subscriberCount(env) - (matrixStreamsFor(distribution).subscribed(env) ? 1 : 0) + matrixStreamsFor(distribution).count(env) : 0,
       };
     }),
   );

@@ -75,7 +75,12 @@ export function isAudited(method: string, status: number): boolean {
 }
 
 export function requestIdOf(request: { headers: Headers }): string {
-  const incoming = request.headers.get('x-request-id')?.trim();
+  return requestIdFrom(request.headers.get('x-request-id'));
+}
+
+/** The caller's x-request-id if it is a sane one, else a fresh id. */
+export function requestIdFrom(header: string | string[] | null | undefined): string {
+  const incoming = typeof header === 'string' ? header.trim() : undefined;
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 

@@ -240,9 +240,35 @@ export const API_OPERATIONS: OperationSpec[] = [
   {
     path: '/api/v1/matrix/{env}',
     method: 'GET',
-    summary: "Proctor's test matrix of an environment (readable without signing in). ETag = branch head",
+    summary: "Proctor's test matrix of an environment (readable without signing in). ETag = branch head (-gzip/-br per coding)",
     auth: 'optional',
-    headers: [{ name: 'If-None-Match', in: 'header', schema: str, description: 'The ETag of a matrix you hold; 304 when unchanged' }],
+    headers: [
+      { name: 'If-None-Match', in: 'header', schema: str, description: 'The ETag of a matrix you hold; 304 when unchanged' },
+      { name: 'Accept-Encoding', in: 'header', schema: str, description: 'br, gzip or identity; each precompressed with its own strong ETag' },
+    ],
+    responses: { 200: ref('TestMatrixArtifact'), 304: null },
+  },
+  {
+    path: '/api/v1/matrix/{env}/{revision}',
+    method: 'GET',
+    summary: "One revision's matrix at an immutable URL (Cache-Control: immutable); `current` answers 307 to the current revision's URL",
+    auth: 'optional',
+    headers: [
+      { name: 'If-None-Match', in: 'header', schema: str, description: 'The ETag of a matrix you hold; 304 when unchanged' },
+      { name: 'Accept-Encoding', in: 'header', schema: str, description: 'br, gzip or identity' },
+    ],
+    responses: { 200: ref('TestMatrixArtifact'), 304: null, 307: null },
+  },
+  {
+    path: '/api/v1/matrix/{env}/applications/{application}',
+    method: 'GET',
+    summary: "An application's own matrix: only the tests of the specification its last heartbeat registered, verified like Proctor's loaders (Authorization: Bearer pct_… application token)",
+    auth: 'application',
+    query: [q('version', str, 'the application version whose registered specification to use (default: the most recent)')],
+    headers: [
+      { name: 'If-None-Match', in: 'header', schema: str, description: 'The ETag of the matrix you hold; 304 when unchanged' },
+      { name: 'Accept-Encoding', in: 'header', schema: str, description: 'br, gzip or identity' },
+    ],
     responses: { 200: ref('TestMatrixArtifact'), 304: null },
   },
   {

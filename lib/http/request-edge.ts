@@ -7,6 +7,8 @@
  * 2. Requests no route of ours can take — an /api path or method we do not have, TRACE/TRACK/CONNECT anywhere — are
  *    answered here in our JSON error body (lib/http/api-surface-guard.ts says why this cannot be done in a route), and
  *    audited by the same rule as every API answer.
+ * 3. The matrix endpoint's 200/304 answers come from precomputed bytes here, without Next's route layer
+ *    (lib/http/matrix-edge.ts says which requests and why nothing is bypassed); the rest go on to the route.
  */
 import http, { type IncomingMessage } from 'node:http';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -14,6 +16,7 @@ import type { AppError } from '@/lib/errors';
 import { getLogger } from '@/lib/log/logger';
 import { isAudited } from './api-route';
 import { answerRefusal, refusalFor } from './api-surface-guard';
+import { answerMatrixAtEdge, matrixEdgeTarget } from './matrix-edge';
 import { PEER_ADDRESS_HEADER } from '@/lib/client-address';
 import { getServices } from '@/lib/composition/services';
 
@@ -61,6 +64,19 @@ export function installRequestEdge(): void {
             getLogger().warn('request edge: refusal not answered or audited', { error: (error as Error).message });
             if (!response.headersSent) response.destroy();
           });
+        return true;
+      }
+      const matrix = matrixEdgeTarget(request.method, request.url);
+      if (matrix) {
+        answerMatrixAtEdge(request, response, matrix).then(
+          (answered) => {
+            if (!answered) emit.call(this, event, ...args);
+          },
+          (error: unknown) => {
+            getLogger().warn('request edge: matrix answer failed; passing it to the route', { error: (error as Error).message });
+            if (!response.headersSent) emit.call(this, event, ...args);
+          },
+        );
         return true;
       }
     }

@@ -7,7 +7,7 @@ import type { Environment } from '@/lib/domain/environment';
 import type { ChangeLink } from '@/lib/issues/link-change';
 import type { ProctorSpecification } from '@/lib/proctor/model';
 import type { DefinitionStore } from '@/lib/store';
-import type { MatrixState } from '@/lib/distribution/matrix-cache';
+import type { BuiltMatrix, MatrixState } from '@/lib/distribution/matrix-cache';
 import type { EnvironmentMatrixStatus } from '@/lib/distribution/matrix-status';
 import type { BatchResult } from '@/lib/events/record-events';
 import type { Checked } from '@/lib/events/validate-events';
@@ -34,6 +34,17 @@ export type DefinitionStorePort = Pick<
 /** Each environment's test matrix as it is served (built from its branch head, last good kept). */
 export interface MatrixPort {
   get(env: Environment): Promise<MatrixState>;
+  /** The matrix of one recent revision of the branch (the immutable per-revision URL); null when it is not one. */
+  atRevision(env: Environment, revision: string): Promise<BuiltMatrix | null>;
+  /**
+   * The served matrix consolidated for the specification `application` registered in `env` (its last heartbeat, of
+   * `version` if given); NOT_FOUND when it has registered none, NOT_READY when the environment has no matrix.
+   */
+  forApplication(env: Environment, application: string, version?: string): Promise<{ matrix: BuiltMatrix; failure: MatrixState['failure'] }>;
+  /** The request edge: the state built for the current head, or null if the head moved and is not built yet. */
+  fresh(env: Environment): Promise<MatrixState | null>;
+  /** The request edge: a revision's matrix if held in memory, else null. */
+  held(env: Environment, revision: string): BuiltMatrix | null;
   /** Per environment: what is served, whether the newest head failed, and where it is published. */
   status(envs: readonly Environment[]): Promise<EnvironmentMatrixStatus[]>;
   /** The process's distribution (rebuilds and announces matrices as branches move), started on first use. */

@@ -1,6 +1,7 @@
 /** The test matrices as applications and the Matrix page read them (built and cached by the distribution). */
 import type { Environment } from '@/lib/domain/environment';
-import { servedMatrix, type MatrixState, type ServedMatrix } from '@/lib/distribution/matrix-cache';
+import { servedMatrix, type BuiltMatrix, type MatrixState, type ServedMatrix } from '@/lib/distribution/matrix-cache';
+import { AppError } from '@/lib/errors';
 import type { EnvironmentMatrixStatus } from '@/lib/distribution/matrix-status';
 import { diffMatrices, type MatrixDiff } from '@/lib/proctor/diff-matrices';
 import type { Reader, ServiceDeps } from './service-deps';
@@ -40,4 +41,21 @@ export async function compareMatrices(deps: Pick<ServiceDeps, 'matrices'>, reade
   requireReader(reader);
   const [from, to] = await Promise.all([deps.matrices.get(input.from).then((state) => servedMatrix(input.from, state)), deps.matrices.get(input.to).then((state) => servedMatrix(input.to, state))]);
   return { from: { env: input.from, revision: from.revision }, to: { env: input.to, revision: to.revision }, diff: diffMatrices(from.artifact, to.artifact) };
+}
+
+const REVISION = /^[0-9a-f]{40}$/;
+
+/**
+ * The matrix of one revision of `env`'s branch, for its immutable URL: NOT_FOUND unless it is a full commit id among the
+ * branch's recent first-parent history whose definitions validate (the revisions the branch URL served or would have).
+ */
+export async function readMatrixAtRevision(deps: Pick<ServiceDeps, 'matrices'>, _reader: Reader, input: { env: Environment; revision: string }): Promise<BuiltMatrix> {
+  if (!REVISION.test(input.revision)) {
+    throw new AppError('NOT_FOUND', `'${input.revision.slice(0, 60)}' is not a revision: a per-revision matrix URL names a full 40-character commit id.`);
+  }
+  const matrix = await deps.matrices.atRevision(input.env, input.revision);
+  if (!matrix) {
+    throw new AppError('NOT_FOUND', `Revision ${input.revision.slice(0, 7)} is not a recent revision of ${input.env} with a valid matrix. Fetch /api/v1/matrix/${input.env}/current for the current one.`);
+  }
+  return matrix;
 }

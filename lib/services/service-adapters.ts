@@ -10,7 +10,8 @@ import type { WorkflowRules } from '@/lib/issues/workflow';
 import type { Logger } from '@/lib/log/logger';
 import type { DefinitionStore } from '@/lib/store';
 import { activeConsumerGroups } from './check-consumers';
-import { getEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
+import { getEnvironmentMatrix, matrixCacheFor, requireEnvironmentMatrix } from '@/lib/distribution/matrix-cache';
+import { applicationMatricesFor, registeredSpecification } from '@/lib/distribution/application-matrix';
 import { getMatrixStatus } from '@/lib/distribution/matrix-status';
 import { pruneEventReceipts } from '@/lib/events/prune-receipts';
 import { recordEvents, type EventDatabase } from '@/lib/events/record-events';
@@ -38,6 +39,14 @@ export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
     rules: parts.rules,
     matrices: {
       get: (env) => getEnvironmentMatrix(store, env),
+      atRevision: (env, revision) => matrixCacheFor(store).atRevision(env, revision),
+      forApplication: async (env, application, version) => {
+        const served = await requireEnvironmentMatrix(store, env);
+        const specification = await registeredSpecification(prisma, env, application, version);
+        return { matrix: await applicationMatricesFor(store).get(served, specification), failure: served.failure };
+      },
+      fresh: (env) => matrixCacheFor(store).fresh(env),
+      held: (env, revision) => matrixCacheFor(store).held(env, revision),
       status: (envs) => getMatrixStatus(store, envs),
       distribution: () => startMatrixDistribution(store, { publishDir: config.matrixPublishDir, logger }),
     },

@@ -173,7 +173,8 @@ afterAll(async () => {
 
 describe('matrix endpoint', () => {
   it('serves the matrix with a strong ETag, cache headers and 304 on If-None-Match', async () => {
-    const first = await fetch(`${app.baseUrl}/api/v1/matrix/qa`);
+    // Identity: the ETag of the uncompressed representation is the bare head (gzip/br add a suffix: matrix-serving.test.ts).
+    const first = await fetch(`${app.baseUrl}/api/v1/matrix/qa`, { headers: { 'accept-encoding': 'identity' } });
     expect(first.status).toBe(200);
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
@@ -183,7 +184,7 @@ describe('matrix endpoint', () => {
     const body = await first.json();
     expect(body.audit.version).toBe(etag.slice(1, -1));
 
-    const again = await fetch(`${app.baseUrl}/api/v1/matrix/qa`, { headers: { 'if-none-match': etag } });
+    const again = await fetch(`${app.baseUrl}/api/v1/matrix/qa`, { headers: { 'if-none-match': etag, 'accept-encoding': 'identity' } });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     const other = await fetch(`${app.baseUrl}/api/v1/matrix/qa`, { headers: { 'if-none-match': '"0000000000000000000000000000000000000000"' } });

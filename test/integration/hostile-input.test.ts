@@ -149,6 +149,9 @@ const BASES: Record<string, () => Promise<BaseRequest>> = {
   'GET /api/v1/drift': async () => ({}),
   'GET /api/v1/matrix/{env}': async () => ({ params: { env: 'trunk' } }),
   'GET /api/v1/matrix-diff': async () => ({ query: { from: 'production', to: 'trunk' } }),
+  'GET /api/v1/matrix/{env}/{revision}': async () => ({ params: { env: 'trunk', revision: 'current' } }),
+  // Sent with the application token (see send); 404 until corpus-app's heartbeat registered its specification.
+  'GET /api/v1/matrix/{env}/applications/{application}': async () => ({ params: { env: 'production', application: 'corpus-app' }, query: { version: '1.0.0' } }),
   // Only hostile environments are sent here: a valid one opens a stream that never ends.
   'GET /api/v1/matrix/{env}/events': async () => ({ params: { env: 'trunk' } }),
   'GET /api/v1/consumers': async () => ({ query: { env: 'production', activeMinutes: '60' } }),
@@ -239,7 +242,8 @@ async function send(attempt: Attempt): Promise<void> {
   const query = attempt.query ? '?' + new URLSearchParams(attempt.query).toString() : '';
   const headers: Record<string, string> = { 'x-request-id': requestId };
   if (attempt.authorization !== undefined) headers.authorization = attempt.authorization;
-  const token = attempt.path === '/api/v1/heartbeat' || attempt.path === '/api/v1/events' ? ApiClient.withToken(app.baseUrl, consumerToken) : admin;
+  const application = attempt.path === '/api/v1/heartbeat' || attempt.path === '/api/v1/events' || /^\/api\/v1\/matrix\/[^/]*\/applications\//.test(attempt.path);
+  const token = application ? ApiClient.withToken(app.baseUrl, consumerToken) : admin;
   const response = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(attempt.method)
     ? await token.request(attempt.method, attempt.path + query, { body: attempt.rawBody ?? attempt.body, headers })
     : await rawRequest(attempt.method, attempt.path + query, headers);

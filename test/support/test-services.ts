@@ -6,6 +6,7 @@
  *
  * Install them for routes and pages with setServicesProvider(async () => services).
  */
+import { buildVariants } from '@/lib/distribution/matrix-variants';
 import { authenticate } from '@/lib/auth/authenticate';
 import type { Services } from '@/lib/composition/services';
 import { loadConfig, type AppConfig } from '@/lib/config';
@@ -64,7 +65,8 @@ export function createTestServices<S extends DefinitionStorePort = FakeDefinitio
     const definitions: Record<string, TestDefinition> = Object.fromEntries(listed.filter((d) => d.definition).map((d) => [d.testName, d.definition!]));
     const artifact = buildMatrix(definitions, { version: head, updated: now(), updatedBy: 'proctor-studio' });
     const body = serializeMatrix(artifact);
-    return { current: { env, revision: head, artifact, body, bytes: new TextEncoder().encode(body), builtAt: now() }, failure: null };
+    const bytes = Buffer.from(body, 'utf8');
+    return { current: { env, revision: head, artifact, body, bytes, variants: await buildVariants(head, bytes), builtAt: now() }, failure: null };
   };
 
   return {
@@ -79,6 +81,17 @@ export function createTestServices<S extends DefinitionStorePort = FakeDefinitio
     authenticate: (request) => authenticate(prisma, request, config),
     matrices: {
       get: matrix,
+      // The fake holds no history: only the head's revision has a matrix.
+      atRevision: async (env, revision) => {
+        const current = (await matrix(env)).current;
+        return current?.revision === revision ? current : null;
+      },
+      // Use-case tests register no specifications (the real adapter reads heartbeats from the database).
+      forApplication: async (_env, application) => {
+        throw new AppError('NOT_FOUND', `Application '${application}' has not registered a specification.`);
+      },
+      fresh: matrix,
+      held: () => null,
       status: (envs) =>
         Promise.all(
           envs.map(async (env) => {

@@ -1,0 +1,268 @@
+/**
+ * The matrix endpoint at fleet scale (issue #21), measured side by side in one run against the real production build
+ * (`next start`) on a 5,000-test trunk matrix: each figure beside a plain node:http server in this run serving the same
+ * bytes with the same ETag logic (the floor):
+ * - 304 revalidation with the gzip variant's ETag (goal: ≥ 0.8× the floor's requests/s);
+ * - 200 with gzip, the same precompressed bytes (goal: ≥ 0.8×), and the compressed sizes;
+ * - 200 with brotli and uncompressed, for the record;
+ * - 1,000 change streams on the seeded demo app: a promotion's event and the new matrix held, p50/p95 from sending
+ *   the promotion request (an upper bound of "from its commit"; goal p95 < 1 s), and the server's RSS with the streams.
+ * Both are driven by the same node:http keep-alive client (no decoding: the bytes are read as sent), 16 at a time.
+ * `benchMatrixServing(context)` is a BenchModule (bench/report.ts). Standalone: `npx tsx bench/matrix-serving.ts [--quick]`.
+ */
+import http from 'node:http';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiClient, REPO_ROOT, startAppServer } from '../test/support/app-server';
+import { promoteToQa } from '../test/support/promote-to-qa';
+import { ensureBenchRepo } from './generate-repo';
+import type { BenchContext, BenchFigure } from './report';
+
+interface Fetched {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function get(agent: http.Agent, url: string, headers: Record<string, string>): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** `concurrency` keep-alive workers issue `total` requests; returns requests per second. */
+async function load(url: string, headers: Record<string, string>, expectStatus: number, total: number, concurrency: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let issued = 0;
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (issued < total) {
+          issued++;
+          const response = await get(agent, url, headers);
+          if (response.status !== expectStatus) throw new Error(`${url}: expected ${expectStatus}, got ${response.status}`);
+        }
+      }),
+    );
+    return total / ((performance.now() - started) / 1000);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The floor: node:http answering from the same bytes in memory, 304 on the same ETag. */
+async function staticServer(variants: Record<string, { body: Buffer; etag: string }>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const coding = req.headers['accept-encoding'] ?? 'identity';
+    const variant = variants[coding] ?? variants.identity;
+    const headers: http.OutgoingHttpHeaders = { etag: variant.etag, vary: 'accept-encoding', 'content-type': 'application/json;charset=utf-8' };
+    if (req.headers['if-none-match'] === variant.etag) return void res.writeHead(304, headers).end();
+    if (coding !== 'identity') headers['content-encoding'] = coding;
+    headers['content-length'] = variant.body.length;
+    res.writeHead(200, headers).end(variant.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/matrix.json`,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+/** Resident memory of a process and its descendants, in MB (Linux /proc). */
+function rssMb(pid: number): number {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    for (const task of safeList(`/proc/${pids[i]}/task`)) {
+      for (const child of safeRead(`/proc/${pids[i]}/task/${task}/children`).split(/\s+/).filter(Boolean)) pids.push(Number(child));
+    }
+  }
+  return pids.reduce((sum, p) => sum + Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${p}/status`))?.[1] ?? 0), 0) / 1024;
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function promote(erin: ApiClient, rex: ApiClient, seed: number) {
+  return promoteToQa(erin, rex, STREAM_TEST, seed, 'serving bench');
+}
+
+const STREAM_TEST = 'bench_serving_stream_test';
+
+/**
+ * `n` change streams (raw node:http, as an EventSource holds one) on qa of the seeded demo app; a promotion; for each
+ * stream, when the new revision's event arrived and when it then held the new matrix (gzip GET, 64 sockets shared).
+ */
+async function streams(n: number, log: (line: string) => void, add: (figure: BenchFigure) => void): Promise<void> {
+  const app = await startAppServer();
+  const sockets: http.ClientRequest[] = [];
+  try {
+    const erin = await new ApiClient(app.baseUrl).login('erin');
+    const rex = await new ApiClient(app.baseUrl).login('rex');
+    await promote(erin, rex, 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idle = rssMb(app.pid);
+    const fetchAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    // Per stream, when each revision's event arrived and when the stream's client then held that matrix. Recorded for
+    // every new revision as it comes: the event usually arrives before the promotion's answer does.
+    const eventAt = Array.from({ length: n }, () => new Map<string, number>());
+    const heldAt = Array.from({ length: n }, () => new Map<string, number>());
+    await Promise.all(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          new Promise<void>((resolve, reject) => {
+            let buffer = '';
+            let first: string | null = null;
+            const request = http.get(`${app.baseUrl}/api/v1/matrix/qa/events`, { agent: false }, (response) => {
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => {
+                const now = performance.now();
+                buffer += chunk;
+                for (const [, revision] of buffer.matchAll(/id: ([0-9a-f]{40})\n/g)) {
+                  if (first === null) {
+                    first = revision;
+                    resolve();
+                  }
+                  if (revision === first || eventAt[i].has(revision)) continue;
+                  eventAt[i].set(revision, now);
+                  void get(fetchAgent, `${app.baseUrl}/api/v1/matrix/qa`, { 'accept-encoding': 'gzip' }).then((r) => {
+                    if (r.headers['x-proctor-revision'] === revision) heldAt[i].set(revision, performance.now());
+                  });
+                }
+                const end = buffer.lastIndexOf('\n\n');
+                if (end >= 0) buffer = buffer.slice(end + 2);
+              });
+            });
+            request.on('error', reject);
+            sockets.push(request);
+          }),
+      ),
+    );
+    const open = rssMb(app.pid);
+    log(`  matrix serving: ${n} streams open; server RSS ${idle.toFixed(0)} MB idle → ${open.toFixed(0)} MB (${(((open - idle) * 1024) / n).toFixed(1)} KB per stream)`);
+    const promoted = await promote(erin, rex, 1);
+    const target = promoted.revision;
+    const deadline = performance.now() + 30_000;
+    while (heldAt.some((held) => !held.has(target)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    fetchAgent.destroy();
+    // From sending the promotion request: an upper bound of "from its commit", which happens inside that request.
+    const fromCommit = (times: Array<Map<string, number>>) => times.map((map) => (map.get(target) ?? Infinity) - promoted.sentAt);
+    const missing = heldAt.filter((held) => !held.has(target)).length;
+    if (missing) log(`  matrix serving: ${missing} of ${n} streams never held ${target.slice(0, 7)}`);
+    const events = fromCommit(eventAt);
+    const held = fromCommit(heldAt);
+    const request = promoted.answeredAt - promoted.sentAt;
+    log(`  matrix serving: promotion request ${request.toFixed(0)} ms; from sending it (its commit is made inside it): event p50 ${percentile(events, 50).toFixed(0)} / p95 ${percentile(events, 95).toFixed(0)} ms, new matrix held p50 ${percentile(held, 50).toFixed(0)} / p95 ${percentile(held, 95).toFixed(0)} ms`);
+    add({ name: `propagation p95, ${n} streaming clients, event, from sending the promotion`, ours: percentile(events, 95), unit: 'ms', goal: 1000, note: `p50 ${percentile(events, 50).toFixed(0)} ms` });
+    add({ name: `propagation p95, ${n} streaming clients, new matrix held, from sending the promotion`, ours: percentile(held, 95), unit: 'ms', goal: 1000, note: `p50 ${percentile(held, 50).toFixed(0)} ms; the promotion request itself took ${request.toFixed(0)} ms` });
+    add({ name: `server RSS with ${n} open change streams`, ours: open, unit: 'MB', note: `${idle.toFixed(0)} MB before they opened` });
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await app.stop();
+  }
+}
+
+export async function benchMatrixServing(context: BenchContext): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  const add = (figure: BenchFigure) => {
+    figures.push(figure);
+    context.report?.(figure);
+  };
+  const log = context.log;
+  await streams(context.quick ? 200 : 1000, log, add);
+  const repo = await ensureBenchRepo({ tests: 5000, commits: 5000, seed: 11 });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-bench-serving-'));
+  mkdirSync(dataDir, { recursive: true });
+  cpSync(repo.dir, path.join(dataDir, 'proctor-data.git'), { recursive: true });
+  const app = await startAppServer({ dataDir, timeoutMs: 600_000 });
+  try {
+    const url = `${app.baseUrl}/api/v1/matrix/trunk`;
+    const agent = new http.Agent({ keepAlive: false });
+    const variants: Record<string, { body: Buffer; etag: string }> = {};
+    for (const coding of ['identity', 'gzip', 'br']) {
+      const response = await get(agent, url, { 'accept-encoding': coding });
+      if (response.status !== 200) throw new Error(`${url} (${coding}): HTTP ${response.status}`);
+      variants[coding] = { body: response.body, etag: response.headers.etag as string };
+    }
+    const testCount = Number((await get(agent, url, { 'accept-encoding': 'identity' })).headers['x-proctor-test-count']);
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+    log(`  matrix serving: trunk matrix ${testCount} tests, identity ${mb(variants.identity.body.length)}, gzip ${mb(variants.gzip.body.length)}, br ${mb(variants.br.body.length)}`);
+
+    const floor = await staticServer(variants);
+    const concurrency = 16;
+    try {
+      const total304 = context.quick ? 2000 : 8000;
+      const total200 = context.quick ? 200 : 800;
+      const totalIdentity = context.quick ? 60 : 200;
+      const revalidate = { 'accept-encoding': 'gzip', 'if-none-match': variants.gzip.etag };
+      // Warm both (JIT, sockets) before measuring.
+      await load(url, revalidate, 304, 500, concurrency);
+      await load(floor.url, revalidate, 304, 500, concurrency);
+      await load(url, { 'accept-encoding': 'gzip' }, 200, 50, concurrency);
+
+      const pair = async (name: string, headers: Record<string, string>, status: number, total: number, note: string, goalRatio?: number) => {
+        const ours = await load(url, headers, status, total, concurrency);
+        const base = await load(floor.url, headers, status, total, concurrency);
+        const ratio = ours / base;
+        log(`  matrix serving: ${name}: ${ours.toFixed(0)} req/s, node:http ${base.toFixed(0)} req/s, ${ratio.toFixed(2)}× of node:http${goalRatio ? ` (goal ≥ ${goalRatio}×)` : ''}`);
+        add({
+          name: `matrix ${name} (${testCount} tests), ms per request`,
+          ours: 1000 / ours,
+          baseline: 1000 / base,
+          baselineLabel: 'node:http, same bytes and ETag',
+          unit: 'ms',
+          note: `${ours.toFixed(0)} vs ${base.toFixed(0)} req/s = ${ratio.toFixed(2)}× of node:http${goalRatio ? ` (goal ≥ ${goalRatio}×)` : ''}; ${note}`,
+        });
+      };
+      await pair('304, gzip ETag', revalidate, 304, total304, `${concurrency} keep-alive clients`, 0.8);
+      await pair('200, gzip', { 'accept-encoding': 'gzip' }, 200, total200, `${mb(variants.gzip.body.length)} on the wire`, 0.8);
+      await pair('200, brotli', { 'accept-encoding': 'br' }, 200, total200, `${mb(variants.br.body.length)} on the wire`);
+      await pair('200, identity', { 'accept-encoding': 'identity' }, 200, totalIdentity, `${mb(variants.identity.body.length)} on the wire`);
+      const requestLines = app.stdout.filter((line) => line.includes('"msg":"request"') && line.includes('/api/v1/matrix/trunk'));
+      log(`  matrix serving: ${requestLines.length} request log lines, ${requestLines.filter((line) => line.includes('"edge":true')).length} answered at the request edge`);
+    } finally {
+      await floor.close();
+    }
+  } finally {
+    await app.stop();
+  }
+  return figures;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(REPO_ROOT, 'bench', 'matrix-serving.ts')) {
+  const quick = process.argv.includes('--quick');
+  benchMatrixServing({ quick, log: (line) => console.log(line), report: (figure) => console.log(JSON.stringify(figure)) }).then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
