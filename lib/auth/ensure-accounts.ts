@@ -17,6 +17,7 @@ export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; ro
   { username: 'priya', displayName: 'Priya Patel', role: 'editor' },
   { username: 'rex', displayName: 'Rex Release', role: 'releaser' },
   { username: 'quinn', displayName: 'Quinn QA', role: 'qa' },
+  { username: 'vera', displayName: 'Vera Viewer', role: 'viewer' },
 ];
 
 export interface EnsuredAccount {

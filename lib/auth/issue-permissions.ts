@@ -1,20 +1,12 @@
 /**
- * Who may carry an issue's conversation: comment on it and edit its description and assignee. Editors (and above) and
- * QA analysts — QA writes "verified fr-CA excluded". The one place this rule lives: pages and use cases ask here.
+ * Who may carry an issue's conversation: comment on it and edit its description and assignee. QA analysts and above —
+ * QA writes "verified fr-CA excluded". The one place this rule lives: pages and use cases ask here.
  */
 import { AppError } from '@/lib/errors';
 import { hasRole, requireRole, type Role } from './roles';
 
-/**
- * The `qa` role (between viewer and editor) is being added to ROLES; until it is there this compares the name.
- * Once it is in ROLES this becomes `hasRole(user, 'qa')`.
- */
-function isQa(user: { role: Role }): boolean {
-  return (user.role as string) === 'qa';
-}
-
 export function mayDiscussIssues(user: { role: Role } | null | undefined): boolean {
-  return !!user && (hasRole(user, 'editor') || isQa(user));
+  return hasRole(user, 'qa');
 }
 
 /** UNAUTHENTICATED without a user, FORBIDDEN for a viewer. */

@@ -10,7 +10,7 @@ test('signing in through the form lands on the tests list with every seeded test
   await page.goto('/');
   await expect(page).toHaveURL(/\/login\?next=/);
   await expectAccessible(page, 'sign-in');
-  await page.getByLabel('Username').fill('quinn');
+  await page.getByLabel('Username').fill('vera');
   await page.getByLabel('Password').fill('wrong-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toBeVisible();

@@ -82,7 +82,7 @@ test('an issue page carries the conversation: comments, description and assignee
 
   // A viewer reads the conversation but cannot add to it.
   await page.context().clearCookies();
-  await signIn(page, 'quinn');
+  await signIn(page, 'vera');
   await page.goto(`/issues/${issueKey}`);
   await expect(page.getByRole('list', { name: 'Comments' })).toContainText('verified fr-CA excluded');
   await expect(page.getByLabel('Add a comment')).toHaveCount(0);

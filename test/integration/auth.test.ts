@@ -50,6 +50,7 @@ describe('ensureAccounts', () => {
       ['priya', 'Priya Patel', 'editor'],
       ['quinn', 'Quinn QA', 'qa'],
       ['rex', 'Rex Release', 'releaser'],
+      ['vera', 'Vera Viewer', 'viewer'],
     ]);
     expect(await verifyPassword('demo', users[0].passwordHash)).toBe(true);
   });

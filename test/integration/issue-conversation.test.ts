@@ -53,10 +53,10 @@ afterAll(async () => {
 });
 
 describe('issue comments', () => {
-  it('editors add comments, listed oldest first with their author; viewers are refused (403)', async () => {
+  it('editors and QA add comments, listed oldest first with their author; viewers are refused (403)', async () => {
     const added = await commentRoute(request('POST', `/api/v1/issues/${key}/comments`, { body: { body: 'verified fr-CA excluded' }, headers: await as('erin') }), params({ key }));
     expect(added.status).toBe(204);
-    const refused = await commentRoute(request('POST', `/api/v1/issues/${key}/comments`, { body: { body: 'me too' }, headers: await as('quinn') }), params({ key }));
+    const refused = await commentRoute(request('POST', `/api/v1/issues/${key}/comments`, { body: { body: 'me too' }, headers: await as('vera') }), params({ key }));
     expect(refused.status).toBe(403);
     expect((await refused.json()).message).toMatch(/editor or QA role/);
     expect((await detail()).comments.map((c: { author: string; body: string }) => [c.author, c.body])).toEqual([['erin', 'verified fr-CA excluded']]);
@@ -101,7 +101,7 @@ describe('editing the description and assignee', () => {
     const noPrevious = await patch('erin', { description: 'x', previous: {} });
     expect(noPrevious.status).toBe(422);
     expect((await noPrevious.json()).details).toEqual([{ path: '/previous/description', message: 'is required when changing it' }]);
-    expect((await patch('quinn', { description: 'x', previous: { description: 'Exclude fr-CA (verified)' } })).status).toBe(403);
+    expect((await patch('vera', { description: 'x', previous: { description: 'Exclude fr-CA (verified)' } })).status).toBe(403);
     expect((await detail()).description).toBe('Exclude fr-CA (verified)');
   });
 });
