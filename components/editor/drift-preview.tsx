@@ -25,14 +25,15 @@ export function DriftPreview({
   after: Range[];
   buckets: TestBucket[];
   running: boolean;
-  onApply: (ranges: Range[]) => void;
+  /** Without it (read-only places: the save and promote dialogs) the suggested layout is not offered. */
+  onApply?: (ranges: Range[]) => void;
 }) {
   // Drift and the stable-growth suggestion follow the typed ranges without holding up the keystroke.
   const after = useDeferredValue(typedAfter);
   const nameOf = (value: number) => buckets.find((b) => b.value === value)?.name ?? `bucket ${value}`;
   const drift = useMemo(() => allocationDrift(before, after), [before, after]);
   const suggestion = useMemo(() => {
-    if (drift.movedBetweenActiveBuckets <= 1e-9) return null;
+    if (!onApply || drift.movedBetweenActiveBuckets <= 1e-9) return null;
     const targets: Record<number, number> = {};
     for (const [bucket, share] of bucketShares(after)) if (bucket !== -1) targets[bucket] = share;
     try {
@@ -41,7 +42,7 @@ export function DriftPreview({
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
-  }, [before, after, drift]);
+  }, [before, after, drift, onApply]);
   if (drift.moved <= 1e-12) return null;
   const toBar = (ranges: Range[]) => ranges.map((r) => ({ bucketValue: r.bucketValue, bucketName: nameOf(r.bucketValue), length: r.length }));
   const warn = running && drift.movedBetweenActiveBuckets > 1e-9;
@@ -66,7 +67,7 @@ export function DriftPreview({
           would be skewed. Grow buckets only into inactive space instead.
         </p>
       )}
-      {suggestion && 'ranges' in suggestion && (
+      {suggestion && 'ranges' in suggestion && onApply && (
         <div className="mt-2 flex flex-wrap items-center gap-2">
           <span className="text-xs">
             Suggested layout ({suggestion.strategy === 'room-to-grow' ? 'room to grow' : 'split bucket'}): same shares, nobody switches between active buckets.
