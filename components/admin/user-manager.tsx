@@ -2,11 +2,10 @@
 import { useState } from 'react';
 import { ApiForm, field } from '@/components/api-form';
 import { ErrorPanel } from '@/components/error-panel';
+import { ROLES } from '@/lib/domain/role';
 import { api } from '@/lib/ui/api';
 import { useApiAction } from '@/lib/ui/use-api-action';
 import { buttonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
-
-const ROLES = ['viewer', 'editor', 'releaser', 'admin'] as const;
 
 export interface UserRow {
   username: string;

@@ -16,7 +16,7 @@ export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; ro
   { username: 'erin', displayName: 'Erin Engineer', role: 'editor' },
   { username: 'priya', displayName: 'Priya Patel', role: 'editor' },
   { username: 'rex', displayName: 'Rex Release', role: 'releaser' },
-  { username: 'quinn', displayName: 'Quinn QA', role: 'viewer' },
+  { username: 'quinn', displayName: 'Quinn QA', role: 'qa' },
 ];
 
 export interface EnsuredAccount {
@@ -65,6 +65,12 @@ export async function ensureAccounts(
       const existing = await prisma.user.findUnique({ where: { username: account.username } });
       // Existing demo users keep whatever an admin changed (role, password): demo data is a starting point.
       if (existing) {
+        // quinn was a viewer before the qa role existed: an untouched demo quinn (still the old default) becomes qa.
+        if (existing.username === 'quinn' && account.role === 'qa' && existing.role === 'viewer' && existing.displayName === account.displayName) {
+          await prisma.user.update({ where: { username: 'quinn' }, data: { role: 'qa' } });
+          result.push({ ...account, password: DEMO_PASSWORD, source: 'demo', action: 'updated' });
+          continue;
+        }
         result.push({ ...account, role: existing.role, password: DEMO_PASSWORD, source: 'demo', action: 'unchanged' });
         continue;
       }

@@ -1,15 +1,11 @@
-/** Roles are ordered by power: each can do everything the previous one can (viewer < editor < releaser < admin). */
+/** Role checks on the server; the ordered list itself lives in lib/domain/role.ts (viewer < qa < editor < releaser < admin). */
+import { ROLES, isRole, roleAtLeast, type Role } from '@/lib/domain/role';
 import { AppError } from '@/lib/errors';
 
-export const ROLES = ['viewer', 'editor', 'releaser', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
+export { ROLES, isRole, type Role };
 
 export function hasRole(user: { role: Role } | null | undefined, required: Role): boolean {
-  return !!user && ROLES.indexOf(user.role) >= ROLES.indexOf(required);
+  return !!user && roleAtLeast(user.role, required);
 }
 
 /** Throws UNAUTHENTICATED without a user, FORBIDDEN when the user's role is below `required`. */

@@ -6,6 +6,7 @@
  * methods here are exactly the route files' exports. Response schemas describe the shapes the services return; the
  * HTTP tests validate real responses against them.
  */
+import { ROLES, type Role } from '@/lib/domain/role';
 import { TEST_STATUSES } from '@/lib/domain/test-status';
 import { ERROR_CODES } from '@/lib/errors';
 import { HEARTBEAT_BODY } from '@/lib/distribution/record-heartbeat';
@@ -42,7 +43,7 @@ const SCHEMAS: Record<string, Schema> = {
       data: { type: 'object', description: 'e.g. {testName, expected, actual} for STALE_REVISION, {line, column} for malformed JSON' },
     },
   },
-  User: obj({ id: str, username: str, displayName: str, email: nullable(str), role: { enum: ['viewer', 'editor', 'releaser', 'admin'] }, disabled: bool }),
+  User: obj({ id: str, username: str, displayName: str, email: nullable(str), role: { enum: [...ROLES] }, disabled: bool }),
   Session: obj({ user: nullable(ref('User')), via: nullable({ enum: ['session', 'token', 'proxy'] }) }),
   ApiToken: obj({ id: str, name: str, prefix: str, username: str, createdAt: dateTime, lastUsedAt: nullable(dateTime), expiresAt: nullable(dateTime), revokedAt: nullable(dateTime) }),
   CreatedApiToken: obj({ token: { type: 'string', pattern: '^pst_' }, id: str, prefix: str, name: str, expiresAt: nullable(dateTime) }),
@@ -143,7 +144,7 @@ export interface OperationSpec {
   method: HttpMethod;
   summary: string;
   /** 'none' = public; 'optional' = works signed in or not; otherwise the minimum role. */
-  auth: 'none' | 'optional' | 'application' | 'viewer' | 'editor' | 'releaser' | 'admin';
+  auth: 'none' | 'optional' | 'application' | Role;
   /** The schema object the route validates its body with (identity matters: see the unit test). */
   body?: JsonSchema;
   query?: Parameter[];

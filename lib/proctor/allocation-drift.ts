@@ -82,3 +82,38 @@ export function bucketShares(ranges: Range[]): Map<number, number> {
   for (const r of rangeIntervals(ranges)) shares.set(r.bucket, (shares.get(r.bucket) ?? 0) + (r.end - r.start));
   return shares;
 }
+
+export interface AllocationDriftEntry {
+  index: number;
+  rule: string | null;
+  before: Range[];
+  after: Range[];
+  drift: AllocationDrift;
+}
+
+/**
+ * User drift of a whole definition change: allocations compared by index (an allocation-only change keeps their number
+ * and rules). `movedBetweenActiveBuckets` is the largest share over the allocations — the share of the users an
+ * allocation's rule selects who would switch between active buckets. An allocation added or removed counts as moving
+ * nobody here; that is not an allocation-only change anyway.
+ */
+export interface DefinitionDrift {
+  allocations: AllocationDriftEntry[];
+  moved: number;
+  movedBetweenActiveBuckets: number;
+}
+
+export function definitionDrift(before: { allocations?: Allocation[] | null } | null, after: { allocations?: Allocation[] | null } | null): DefinitionDrift {
+  const a = before?.allocations ?? [];
+  const b = after?.allocations ?? [];
+  const allocations: AllocationDriftEntry[] = [];
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    const drift = allocationDrift(a[index], b[index]);
+    if (drift.moved > EPSILON) allocations.push({ index, rule: b[index].rule ?? null, before: rangesOf(a[index]), after: rangesOf(b[index]), drift });
+  }
+  return {
+    allocations,
+    moved: Math.max(0, ...allocations.map((e) => e.drift.moved)),
+    movedBetweenActiveBuckets: Math.max(0, ...allocations.map((e) => e.drift.movedBetweenActiveBuckets)),
+  };
+}

@@ -43,7 +43,7 @@ export { md5, md5Hex, proctorHash } from './md5';
 // Allocation analysis (FACTS §6.5, §6.6, seed 004).
 export { isAllocationOnlyChange, explainAllocationOnlyChange } from './is-allocation-only-change';
 export { generateAllocationId, parseAllocationId, updateAllocationIds, assignNewAllocationIds, maxAllocationId } from './allocation-ids';
-export { allocationDrift, bucketShares, type AllocationDrift, type DriftMove } from './allocation-drift';
+export { allocationDrift, bucketShares, definitionDrift, type AllocationDrift, type AllocationDriftEntry, type DefinitionDrift, type DriftMove } from './allocation-drift';
 export { suggestStableGrowth, type StableGrowthSuggestion } from './suggest-stable-growth';
 
 // Diffs between two definitions.

@@ -4,6 +4,8 @@
  * connection included. The only place the UI spells an /api/ address. Browser-safe.
  */
 import type { Environment, PromotionTarget } from '@/lib/domain/environment';
+import type { Role } from '@/lib/domain/role';
+import type { DefinitionDrift } from '@/lib/proctor/allocation-drift';
 import type { DefinitionChange } from '@/lib/proctor/diff-definitions';
 import { toApiError, type ApiErrorBody } from './api-error';
 
@@ -59,8 +61,90 @@ export interface IssueSummary {
 
 export interface PromoteResult {
   revision: string;
+  /** The revision on the source branch that was copied. */
+  sourceRevision?: string;
   outcome: 'success' | 'partial-success';
   issue: { key: string; from?: string; to?: string; transitionError?: string };
+  notices: string[];
+}
+
+/** What QA verified: per test of the issue, the revision and definition blob live in qa (issue #16). */
+export interface IssueVerification {
+  by: string;
+  at: string;
+  env: 'qa';
+  tests: { testName: string; revision: string; blob: string }[];
+  waivedSeparation?: { by: string; reason: string };
+}
+
+export interface PromotionOverride {
+  testName: string;
+  revision: string;
+  by: string;
+  at: string;
+  reason: string;
+}
+
+/** What the caller may do on the issue page; the plain transitions never include → In QA / → In Production. */
+export type IssueAction = 'verify' | 'retry-transition' | 'waive-separation' | `transition:${string}`;
+
+export interface IssueReleaseState {
+  verification: IssueVerification | null;
+  promotionOverrides: PromotionOverride[];
+  /** A promotion committed but moving the issue on failed. */
+  pendingTransition: { to: string; error: string } | null;
+  allowedActions: IssueAction[];
+}
+
+export type IssueDetailRead = IssueSummary & IssueReleaseState & { transitions: { id: string; name: string; to: string }[] };
+
+export interface Refusal {
+  code: string;
+  message: string;
+}
+
+/** GET …/promotions/preview: everything the promote dialog shows before the click. */
+export interface PromotionPreview {
+  from: 'trunk' | 'qa';
+  to: PromotionTarget;
+  sourceRevision: string | null;
+  verifiedRevision: string | null;
+  /** The test's revision live in the target now (null = absent there). */
+  targetRevision: string | null;
+  /** Users moving between buckets when the target's live definition is replaced by the promoted one. */
+  drift: DefinitionDrift | null;
+  changes: DefinitionChange[];
+  /** Non-null: Promote stays disabled; the message names the rule and the fix. */
+  refusal: Refusal | null;
+  /** The issue named by the source revision's commit, to prefill the dialog. */
+  issueKey: string | null;
+}
+
+export interface AutoPromotionForecast {
+  eligible: boolean;
+  reason?: string;
+  /** Share (0..1) of users that would switch between active buckets; > 0 refuses auto-promotion. */
+  movedBetweenActiveBuckets?: number;
+  refusal?: Refusal | null;
+}
+
+export interface RollbackTarget {
+  revision: string;
+  /** When it became live in the environment. */
+  liveFrom: string;
+  /** When it stopped being live (null: it is live now). */
+  liveUntil: string | null;
+  author: string;
+  message: string;
+  issueKey: string | null;
+  sourceRevision: string | null;
+}
+
+export interface ReleaseActionResult {
+  testName: string;
+  /** One entry per environment written. */
+  commits: { env: Environment; revision: string; previousRevision: string | null }[];
+  issueKey: string | null;
   notices: string[];
 }
 
@@ -82,7 +166,7 @@ export interface CreatedToken {
   name: string;
 }
 
-export type UserRole = 'viewer' | 'editor' | 'releaser' | 'admin';
+export type UserRole = Role;
 
 export const api = {
   session: {
@@ -97,19 +181,35 @@ export const api = {
     update: (name: string, body: ChangeRecord & { definition: string; baseRevision: string | null; autoPromote?: boolean }) => call<unknown>(test(name), { method: 'PUT', body }),
     remove: (name: string, body: ChangeRecord & { baseRevision: string | null }) => call<unknown>(test(name), { method: 'DELETE', body }),
     revert: (name: string, body: ChangeRecord & { toRevision: string; baseRevision: string }) => call<{ revision: string }>(`${test(name)}/revert`, { body }),
-    promote: (name: string, body: { from: 'trunk' | 'qa'; to: PromotionTarget; revision: string; targetRevision: string | null; issueKey: string }) =>
-      call<PromoteResult>(`${test(name)}/promotions`, { body }),
+    promote: (
+      name: string,
+      body: { from: 'trunk' | 'qa'; to: PromotionTarget; revision: string; targetRevision: string | null; issueKey: string; comment?: string; override?: { reason: string } },
+    ) => call<PromoteResult>(`${test(name)}/promotions`, { body }),
+    /** What a promotion would do and whether it is refused (the promote dialog's pre-check). */
+    promotionPreview: (name: string, query: { from: 'trunk' | 'qa'; to: PromotionTarget; revision?: string; issueKey?: string }) =>
+      call<PromotionPreview>(
+        `${test(name)}/promotions/preview?from=${query.from}&to=${query.to}${query.revision ? `&revision=${segment(query.revision)}` : ''}${query.issueKey ? `&issueKey=${segment(query.issueKey)}` : ''}`,
+      ),
+    /** Revisions that were live in `env` before, newest first. */
+    rollbackTargets: (name: string, env: PromotionTarget) => call<{ env: PromotionTarget; current: string | null; targets: RollbackTarget[] }>(`${test(name)}/rollback-targets?env=${env}`),
+    rollback: (name: string, body: { env: PromotionTarget; revision: string; reason: string; issueKey?: string }) => call<ReleaseActionResult>(`${test(name)}/rollback`, { body }),
+    /** Emergency stop: 100% inactive in trunk, qa and production in one action. */
+    stop: (name: string, body: { reason: string; issueKey?: string }) => call<ReleaseActionResult>(`${test(name)}/stop`, { body }),
     /** What changes between an environment (or revision) and another. */
     diff: (name: string, from: string, to: string) => call<{ changes: DefinitionChange[] }>(`${test(name)}/diff?from=${segment(from)}&to=${segment(to)}`),
     /** Whether saving `definition` would qualify for auto-promotion, said before the save. */
-    autoPromotion: (name: string, definition: string) => call<{ eligible: boolean; reason?: string }>(`${test(name)}/auto-promotion`, { body: { name, definition } }),
+    autoPromotion: (name: string, definition: string) => call<AutoPromotionForecast>(`${test(name)}/auto-promotion`, { body: { name, definition } }),
     bucketCheck: (name: string, body: { identifier: string; idType?: string; context: unknown }) => call<BucketCheckResult>(`${test(name)}/bucket-check`, { body }),
   },
   issues: {
     search: (query: string, limit: number) => call<{ issues: IssueSummary[] }>(`/api/v1/issues?limit=${limit}&q=${segment(query)}`),
-    read: (key: string) => call<IssueSummary>(`/api/v1/issues/${segment(key)}`),
+    read: (key: string) => call<IssueDetailRead>(`/api/v1/issues/${segment(key)}`),
     create: (body: { type: string; summary: string; description?: string }) => call<{ key: string }>('/api/v1/issues', { body }),
     transition: (key: string, to: string) => call<{ from: string; to: string }>(`/api/v1/issues/${segment(key)}/transitions`, { body: { to } }),
+    /** QA's step: In QA → Production Ready (records what is live in qa), In Production → Pending Closure. */
+    verify: (key: string, body: { comment?: string } = {}) => call<{ from: string; to: string; verification: IssueVerification | null }>(`/api/v1/issues/${segment(key)}/verify`, { body }),
+    waiveSeparation: (key: string, body: { reason: string }) => call<{ key: string; by: string; reason: string }>(`/api/v1/issues/${segment(key)}/waive-separation`, { body }),
+    retryTransition: (key: string) => call<{ from: string; to: string }>(`/api/v1/issues/${segment(key)}/retry-transition`, { body: {} }),
   },
   users: {
     create: (body: { username: string; displayName?: string; role: string; password?: string }) => call<unknown>('/api/v1/users', { body }),
