@@ -117,7 +117,9 @@ export function SaveDialog({
   const [autoPromote, setAutoPromote] = useState(false);
   const [productionConfirmed, setProductionConfirmed] = useState(false);
   const [acknowledged, setAcknowledged] = useState(false);
-  const [plan, setPlan] = useState<AutoPromotionForecast | null>(null);
+  const [forecast, setForecast] = useState<{ text: string; value: AutoPromotionForecast } | null>(null);
+  // Only the answer for the text being saved counts.
+  const plan = forecast?.text === text ? forecast.value : null;
   const [production, setProduction] = useState<TestDefinition | null>(null);
   const [linked, setLinked] = useState<string[]>([]);
   const [lookup, setLookup] = useState<{ key: string; issue?: IssueSummary; error?: ApiErrorBody } | null>(null);
@@ -125,12 +127,10 @@ export function SaveDialog({
 
   useEffect(() => {
     if (!open) return;
-    setSaved(null);
     let cancelled = false;
-    setPlan(null);
     api.tests.autoPromotion(testName, text)
-      .then((p) => !cancelled && setPlan(p))
-      .catch((e: { message?: string }) => !cancelled && setPlan({ eligible: false, reason: e.message ?? 'Could not check auto-promotion.' }));
+      .then((value) => !cancelled && setForecast({ text, value }))
+      .catch((e: { message?: string }) => !cancelled && setForecast({ text, value: { eligible: false, reason: e.message ?? 'Could not check auto-promotion.' } }));
     return () => {
       cancelled = true;
     };
@@ -185,7 +185,12 @@ export function SaveDialog({
   const canSave = issueValid && (warnings.length === 0 || acknowledged) && (!promoting || productionConfirmed) && !saving;
 
   return (
-    <ModalDialog open={open} onClose={onClose} title={saved ? `Saved ${testName}` : `Save ${testName} to trunk`}>
+    <ModalDialog
+      open={open}
+      // Closing the confirmation (Escape included) goes on to the test, as its button does.
+      onClose={() => (saved ? onDone(saved.change.testName || testName) : onClose())}
+      title={saved ? `Saved ${testName}` : `Save ${testName} to trunk`}
+    >
       {saved ? (
         <Confirmation saved={saved.change} issueKey={saved.issueKey} onDone={() => onDone(saved.change.testName || testName)} />
       ) : (

@@ -7,9 +7,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
 import { api, type RollbackTarget } from '@/lib/ui/api';
+import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { formatDateTime, shortRevision } from '@/lib/ui/format';
 import { buttonClass, dangerButtonClass, inputClass } from '@/lib/ui/styles';
 import { useApiAction } from '@/lib/ui/use-api-action';
+
+/** Closes the <dialog> the clicked control is in. */
+function closeDialog(event: React.MouseEvent<HTMLElement>) {
+  event.currentTarget.closest('dialog')?.close();
+}
 
 function ActionDialog({
   id,
@@ -21,7 +27,7 @@ function ActionDialog({
   id: string;
   title: string;
   trigger: string;
-  children: (close: () => void) => React.ReactNode;
+  children: React.ReactNode;
   onOpen?: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -50,7 +56,7 @@ function ActionDialog({
             {title}
           </h2>
         </div>
-        {open && <div className="p-4">{children(() => dialog.current?.close())}</div>}
+        {open && <div className="p-4">{children}</div>}
       </dialog>
     </>
   );
@@ -75,9 +81,9 @@ function ReasonFields({ id, reason, setReason, issueKey, setIssueKey }: { id: st
   );
 }
 
-function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey, close }: { testName: string; liveRevision: string | null; issueKey: string; close: () => void }) {
+function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey }: { testName: string; liveRevision: string | null; issueKey: string }) {
   const [targets, setTargets] = useState<RollbackTarget[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const [loadError, setLoadError] = useState<ApiErrorBody | null>(null);
   const [revision, setRevision] = useState('');
   const [reason, setReason] = useState('');
   const [issueKey, setIssueKey] = useState(initialIssueKey);
@@ -93,7 +99,7 @@ function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey, close
         setTargets(earlier);
         setRevision(earlier[0]?.revision ?? '');
       })
-      .catch((caught) => !cancelled && setLoadError(caught));
+      .catch((caught) => !cancelled && setLoadError(caught as ApiErrorBody));
     return () => {
       cancelled = true;
     };
@@ -111,7 +117,7 @@ function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey, close
     >
       <p className="text-sm">Production gets the definition it had at an earlier revision, now, whatever the issue&apos;s status. Trunk and qa are not touched.</p>
       {loadError ? (
-        <ErrorPanel error={loadError as never} title="The earlier production revisions could not be read" />
+        <ErrorPanel error={loadError} title="The earlier production revisions could not be read" />
       ) : !targets ? (
         <p className="text-sm">Reading the revisions that were live in production…</p>
       ) : targets.length === 0 ? (
@@ -145,7 +151,7 @@ function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey, close
         </p>
       )}
       <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass} onClick={close}>
+        <button type="button" className={buttonClass} onClick={closeDialog}>
           {done ? 'Close' : 'Cancel'}
         </button>
         <button type="submit" className={dangerButtonClass} disabled={!canSubmit}>
@@ -156,7 +162,7 @@ function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey, close
   );
 }
 
-function StopForm({ testName, issueKey: initialIssueKey, close }: { testName: string; issueKey: string; close: () => void }) {
+function StopForm({ testName, issueKey: initialIssueKey }: { testName: string; issueKey: string }) {
   const [reason, setReason] = useState('');
   const [issueKey, setIssueKey] = useState(initialIssueKey);
   const [confirmed, setConfirmed] = useState(false);
@@ -189,7 +195,7 @@ function StopForm({ testName, issueKey: initialIssueKey, close }: { testName: st
         </p>
       )}
       <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass} onClick={close}>
+        <button type="button" className={buttonClass} onClick={closeDialog}>
           {done ? 'Close' : 'Cancel'}
         </button>
         <button type="submit" className={dangerButtonClass} disabled={!canSubmit}>
@@ -206,11 +212,11 @@ export function ReleaseActions({ testName, liveProduction, issueKey }: { testNam
     <>
       {liveProduction && (
         <ActionDialog id="rollback" title={`Roll back ${testName} in PRODUCTION`} trigger="Roll back production…">
-          {(close) => <RollbackForm testName={testName} liveRevision={liveProduction} issueKey={issueKey} close={close} />}
+          <RollbackForm testName={testName} liveRevision={liveProduction} issueKey={issueKey} />
         </ActionDialog>
       )}
       <ActionDialog id="stop" title={`Stop ${testName} everywhere`} trigger="Stop test…">
-        {(close) => <StopForm testName={testName} issueKey={issueKey} close={close} />}
+        <StopForm testName={testName} issueKey={issueKey} />
       </ActionDialog>
     </>
   );
