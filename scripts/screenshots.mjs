@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { releaseShots } from './screenshots-release.mjs';
 
 const outDir = process.env.SCREENSHOT_DIR || 'docs/screenshots';
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -132,6 +133,8 @@ try {
     await shot('not-found', '/tests/no_such_test_here');
     await context.close();
   }
+  // The release-safety dialogs and issue page, at 1280 and 390 px (they change state: last).
+  await releaseShots({ browser, base: server.base, outDir, schemes: process.env.SCREENSHOT_DARK ? ['light', 'dark'] : ['light'] });
 } finally {
   await browser.close();
   server.stop();
