@@ -27,6 +27,11 @@ export interface AppConfig {
   demoMode: boolean;
   /** Public base URL used in links written to issues (default http://localhost:PORT). */
   publicUrl: string;
+  /**
+   * Separation of duties (issue #16): an issue is verified by a QA analyst who authored none of its changes
+   * (PROCTOR_SEPARATION_OF_DUTIES, on by default; admins can also waive it per issue).
+   */
+  separationOfDuties: boolean;
   /** Trusted reverse-proxy header carrying the user name (SSO); off when unset. */
   trustedUserHeader?: string;
   /**
@@ -153,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Demo accounts only make sense for the self-contained setup: never with an external database or upstream.
     demoMode: readBool(env.PROCTOR_DEMO) ?? (!databaseUrl && !gitUrl),
     publicUrl: (env.PROCTOR_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    separationOfDuties: readBool(env.PROCTOR_SEPARATION_OF_DUTIES) ?? true,
     trustedUserHeader: env.PROCTOR_TRUSTED_USER_HEADER?.toLowerCase() || undefined,
     trustedProxies: parseTrustedProxies(env.PROCTOR_TRUSTED_PROXIES),
     committer: {

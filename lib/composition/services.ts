@@ -14,6 +14,7 @@ import { getDatabase } from '@/lib/db/client';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { createIssueTracker } from '@/lib/issues/create-issue-tracker';
 import { seedBuiltinIssues } from '@/lib/issues/seed-builtin-issues';
+import { workflowRulesFor } from '@/lib/issues/workflow';
 import { getLogger, type Logger } from '@/lib/log/logger';
 import { serviceDepsOf } from '@/lib/services/service-adapters';
 import type { ServiceDeps } from '@/lib/services/service-deps';
@@ -56,7 +57,7 @@ export async function createServices(config: AppConfig = getConfig()): Promise<S
     await seedBuiltinIssues(prisma, await seedIssues(config.seedDir, config.testDefinitionsDirectory));
   }
   return {
-    ...serviceDepsOf({ store, prisma, tracker, config, logger, database }),
+    ...serviceDepsOf({ store, prisma, tracker, config, logger, database, rules: workflowRulesFor(config) }),
     config,
     prisma,
     logger,

@@ -58,6 +58,21 @@ export const TRANSITION_ISSUE_BODY: JsonSchema = {
   properties: { to: { type: 'string', minLength: 1, maxLength: 100 }, name: { type: 'string', minLength: 1, maxLength: 100 } },
 };
 
+export const VERIFY_ISSUE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { comment: { type: 'string', maxLength: 1000 } },
+};
+
+export const WAIVE_SEPARATION_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
+};
+
+export const RETRY_TRANSITION_BODY: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+
 export const COMMENT_ISSUE_BODY: JsonSchema = {
   type: 'object',
   additionalProperties: false,

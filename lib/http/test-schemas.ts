@@ -36,6 +36,9 @@ export const REVERT_TEST_BODY: JsonSchema = {
   properties: { toRevision: REVISION, baseRevision: REVISION, issueKey: ISSUE_KEY, comment: COMMENT },
 };
 
+/** Why a releaser did something out of the ordinary (override, rollback, stop): recorded in audit, history and issue. */
+const REASON: JsonSchema = { type: 'string', minLength: 1, maxLength: 1000 };
+
 export const PROMOTE_BODY: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -47,7 +50,22 @@ export const PROMOTE_BODY: JsonSchema = {
     targetRevision: { anyOf: [REVISION, { type: 'null' }] },
     issueKey: ISSUE_KEY,
     comment: COMMENT,
+    override: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: REASON } },
   },
+};
+
+export const ROLLBACK_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['env', 'revision', 'reason'],
+  properties: { env: { enum: ['qa', 'production'] }, revision: REVISION, reason: REASON, issueKey: ISSUE_KEY },
+};
+
+export const STOP_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: REASON, issueKey: ISSUE_KEY },
 };
 
 export const BUCKET_CHECK_BODY: JsonSchema = {

@@ -5,7 +5,7 @@
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { INITIAL_STATUS, transitionsFrom, type WorkflowTransition } from './builtin-workflow';
-import type { CreateIssueInput, IssueTracker, IssueTransition, TrackedIssue, TransitionRequest, TransitionResult } from './issue-tracker';
+import type { CreateIssueInput, IssueTracker, IssueTransition, StatusChange, TrackedIssue, TransitionRequest, TransitionResult } from './issue-tracker';
 
 export const DEFAULT_PROJECT_KEY = 'PROTEST';
 const MAX_SUMMARY = 255;
@@ -120,6 +120,11 @@ export class BuiltinIssueTracker implements IssueTracker {
       await tx.issueEvent.create({ data: { issueKey: key, from: row.status, to: chosen.to, actor } });
     });
     return { key, from: row.status, to: chosen.to, transition: chosen.name };
+  }
+
+  async statusHistory(key: string): Promise<StatusChange[]> {
+    const events = await this.prisma.issueEvent.findMany({ where: { issueKey: key }, orderBy: { id: 'asc' } });
+    return events.map(({ from, to, actor, at }) => ({ from, to, by: actor, at }));
   }
 
   async comment(key: string, body: string, actor: string): Promise<void> {

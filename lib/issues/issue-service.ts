@@ -6,11 +6,19 @@ import { requireReader, type Actor, type Reader } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { BuiltinIssueTracker, IssueChangeLink, IssueDetail } from './builtin-tracker';
-import type { CreateIssueInput, IssueTracker, TrackedIssue, TransitionResult } from './issue-tracker';
+import type { CreateIssueInput, IssueTracker, IssueTransition, TrackedIssue, TransitionResult } from './issue-tracker';
+import { DEFAULT_WORKFLOW_RULES, manualTransitionRefusal, type WorkflowRules } from './workflow';
 
 export interface IssueDeps {
   prisma: PrismaClient;
   tracker: IssueTracker;
+  rules?: WorkflowRules;
+}
+
+/** The transitions a person may take by hand: without the promotion and verification steps (workflow.ts). */
+function manualTransitions(deps: IssueDeps, status: string, transitions: IssueTransition[]): IssueTransition[] {
+  const rules = deps.rules ?? DEFAULT_WORKFLOW_RULES;
+  return transitions.filter((t) => manualTransitionRefusal(rules, status, t.to) === null);
 }
 
 /** Route params arrive decoded; a key still percent-encoded (an older client) is decoded, anything else kept as typed. */
@@ -45,7 +53,11 @@ export async function getIssueDetail(deps: IssueDeps, reader: Reader, input: { k
   const detail =
     isBuiltinTracker(deps.tracker) ? await deps.tracker.getIssueDetail(key) : await genericDetail(deps, key);
   if (!detail) throw new AppError('NOT_FOUND', `Issue ${key} does not exist.`);
-  return { ...detail, links: mergeLinks(detail.links ?? [], await historyLinks(deps.prisma, key)) };
+  return {
+    ...detail,
+    transitions: manualTransitions(deps, detail.status, detail.transitions ?? []),
+    links: mergeLinks(detail.links ?? [], await historyLinks(deps.prisma, key)),
+  };
 }
 
 /**
@@ -88,17 +100,29 @@ export async function createIssue(deps: IssueDeps, reader: Reader, input: Create
 
 export async function listIssueTransitions(deps: IssueDeps, reader: Reader, input: { key: string }) {
   requireReader(reader);
-  return deps.tracker.listTransitions(normalizeIssueKey(input.key));
+  const key = normalizeIssueKey(input.key);
+  const [issue, transitions] = await Promise.all([deps.tracker.getIssue(key, { fresh: true }), deps.tracker.listTransitions(key)]);
+  return issue ? manualTransitions(deps, issue.status, transitions) : transitions;
 }
 
+/** A person's transition. Refuses the steps that only a promotion or QA's verification may take (workflow.ts). */
 export async function transitionIssue(deps: IssueDeps, reader: Reader, input: { key: string; to?: string; name?: string }): Promise<TransitionResult> {
   const actor = requireReader(reader, 'editor');
   const key = normalizeIssueKey(input.key);
+  if (!input.to && !input.name) {
+    throw new AppError('VALIDATION_FAILED', 'Say which status to move the issue to ("to") or which transition to take ("name").', {
+      details: [{ path: '/to', message: 'is required' }],
+    });
+  }
+  const issue = await deps.tracker.getIssue(key, { fresh: true });
+  if (issue) {
+    // By name: the status it leads to decides (an unknown name falls through to the tracker's own refusal).
+    const target = input.to ?? (await deps.tracker.listTransitions(key)).find((t) => t.name.trim().toLowerCase() === input.name!.trim().toLowerCase())?.to;
+    const refusal = target ? manualTransitionRefusal(deps.rules ?? DEFAULT_WORKFLOW_RULES, issue.status, target) : null;
+    if (refusal) throw new AppError(refusal.code, `${key}: ${refusal.message}`, { data: { key, status: issue.status, to: target } });
+  }
   if (input.to) return deps.tracker.transition(key, { to: input.to }, actor.username);
-  if (input.name) return deps.tracker.transition(key, { name: input.name }, actor.username);
-  throw new AppError('VALIDATION_FAILED', 'Say which status to move the issue to ("to") or which transition to take ("name").', {
-    details: [{ path: '/to', message: 'is required' }],
-  });
+  return deps.tracker.transition(key, { name: input.name! }, actor.username);
 }
 
 export async function commentOnIssue(deps: IssueDeps, reader: Reader, input: { key: string; body: string }): Promise<void> {

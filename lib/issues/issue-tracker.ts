@@ -33,6 +33,15 @@ export interface TransitionResult {
   transition: string;
 }
 
+/** One status change from the tracker's own record (the built-in events, JIRA's changelog), oldest first. */
+export interface StatusChange {
+  from: string | null;
+  to: string;
+  /** Who made it, as the tracker names them (JIRA: user name, or e-mail, or display name). */
+  by: string;
+  at: Date;
+}
+
 export interface CreateIssueInput {
   summary: string;
   type: string;
@@ -56,6 +65,8 @@ export interface IssueTracker {
    * Idempotent: linking the same test again updates the link.
    */
   linkTestPage?(key: string, testName: string, url: string): Promise<void>;
+  /** The issue's status changes, oldest first: who verified, even when it was done in the tracker itself. */
+  statusHistory?(key: string): Promise<StatusChange[]>;
   /** Only trackers that own their issues (the built-in one) can create them. */
   createIssue?(input: CreateIssueInput, actor: string): Promise<TrackedIssue>;
 }

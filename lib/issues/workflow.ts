@@ -20,6 +20,12 @@ export interface PromotionRule {
   hint: string;
 }
 
+/** QA's verification step: an issue in `from` is verified into `to` (seed 004 steps 3 and 5). */
+export interface VerificationRule {
+  from: string;
+  to: string;
+}
+
 export interface WorkflowRules {
   /** The issue-key grammar (lib/domain/issue-key.ts), optionally narrowed to projects. */
   issueKeys: IssueKeyGrammar;
@@ -28,6 +34,10 @@ export interface WorkflowRules {
   /** Saving is refused while the issue is in one of these statuses. */
   saveForbiddenStatuses: string[];
   promotion: Record<PromotionTarget, PromotionRule>;
+  /** Verifying: qa = In QA → Production Ready (records what is live in qa), production = In Production → Pending Closure. */
+  verification: Record<PromotionTarget, VerificationRule>;
+  /** The verifier must not have authored a change linked to the issue (config PROCTOR_SEPARATION_OF_DUTIES). */
+  separationOfDuties: boolean;
 }
 
 export const DEFAULT_WORKFLOW_RULES: WorkflowRules = {
@@ -38,7 +48,49 @@ export const DEFAULT_WORKFLOW_RULES: WorkflowRules = {
     qa: { requiredStatus: 'QA Ready', nextStatus: 'In QA', hint: 'Resolve the issue first.' },
     production: { requiredStatus: 'Production Ready', nextStatus: 'In Production', hint: 'Verify the issue in QA first.' },
   },
+  verification: {
+    qa: { from: 'In QA', to: 'Production Ready' },
+    production: { from: 'In Production', to: 'Pending Closure' },
+  },
+  separationOfDuties: true,
 };
+
+/** The rules with the deployment's settings applied (the composition root's one call). */
+export function workflowRulesFor(config: { separationOfDuties?: boolean }): WorkflowRules {
+  return { ...DEFAULT_WORKFLOW_RULES, separationOfDuties: config.separationOfDuties ?? true };
+}
+
+/**
+ * Why a person may not take a transition by hand, or null. "→ In QA" / "→ In Production" mean "promoted" and happen
+ * only through a promotion; the verification steps go through verify, which checks the role and separation of duties.
+ */
+export function manualTransitionRefusal(rules: WorkflowRules, from: string, to: string): { code: 'TRANSITION_NEEDS_PROMOTION'; message: string } | null {
+  const norm = (value: string) => value.trim().toLowerCase();
+  for (const env of ['qa', 'production'] as const) {
+    if (norm(rules.promotion[env].nextStatus) === norm(to)) {
+      return {
+        code: 'TRANSITION_NEEDS_PROMOTION',
+        message: `'${rules.promotion[env].nextStatus}' means the definition was promoted to ${env}; an issue moves there only through a promotion, not by hand. Promote the test to ${env} under this issue (a releaser's step) instead.`,
+      };
+    }
+    const verify = rules.verification[env];
+    if (norm(verify.from) === norm(from) && norm(verify.to) === norm(to)) {
+      return {
+        code: 'TRANSITION_NEEDS_PROMOTION',
+        message: `'${verify.from}' → '${verify.to}' is QA's verification: it records what was verified and who verified it. Use Verify on the issue page (POST /api/v1/issues/{key}/verify) as a QA analyst who authored none of its changes.`,
+      };
+    }
+  }
+  return null;
+}
+
+/** The verification step that starts from `status`, if any. */
+export function verificationFrom(rules: WorkflowRules, status: string): { env: PromotionTarget; rule: VerificationRule } | null {
+  for (const env of ['qa', 'production'] as const) {
+    if (rules.verification[env].from === status) return { env, rule: rules.verification[env] };
+  }
+  return null;
+}
 
 function trackerLabel(tracker: IssueTracker): string {
   return tracker.name === 'jira' ? 'JIRA' : 'the built-in tracker';

@@ -3,7 +3,9 @@
  * and production, and a brand-new test that is 100% inactive may follow it; the issue workflow is skipped for these.
  * Any refusal or failure leaves the trunk commit in place and is reported as a partial success.
  */
+import { recordAudit } from '@/lib/audit/record-audit';
 import { isAllInactive } from '@/lib/domain/test-status';
+import { definitionDrift } from '@/lib/proctor/allocation-drift';
 import { explainAllocationOnlyChange } from '@/lib/proctor/is-allocation-only-change';
 import type { TestDefinition } from '@/lib/proctor/model';
 import { assertCompatibleWithConsumers } from './check-consumers';
@@ -19,6 +21,25 @@ export interface AutoPromotionPlan {
   eligible: boolean;
   /** Proctor's reason when not eligible. */
   reason?: string;
+  /** Largest share of users (0..1) the change would move between active buckets, against trunk, qa or production. */
+  movedBetweenActiveBuckets?: number;
+  /** Set when the refusal is ours rather than Proctor's: AUTO_PROMOTION_MOVES_USERS. */
+  refusal?: { code: 'AUTO_PROMOTION_MOVES_USERS'; message: string } | null;
+}
+
+/** Below this a share is rounding noise (lengths are doubles). */
+const DRIFT_EPSILON = 1e-9;
+
+function percentOf(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
+}
+
+/** The refusal for a change that moves users between active buckets (issue #16): such a change goes through QA. */
+export function movesUsersRefusal(share: number): { code: 'AUTO_PROMOTION_MOVES_USERS'; message: string } {
+  return {
+    code: 'AUTO_PROMOTION_MOVES_USERS',
+    message: `Auto-promotion is only for changes that move no user between active buckets: ${percentOf(share)} of users would switch between active buckets; promote through QA instead (save without auto-promotion), or grow buckets only into inactive space.`,
+  };
 }
 
 export interface AutoPromotionResult extends AutoPromotionPlan {
@@ -41,14 +62,20 @@ export async function planAutoPromotion(deps: ServiceDeps, testName: TestName, p
   if (explainAllocationOnlyChange(previous, next) !== null) {
     return { eligible: false, reason: "auto-promote is prevented because it isn't an allocation-only change." };
   }
+  let moved = definitionDrift(previous, next).movedBetweenActiveBuckets;
   for (const env of ['qa', 'production'] as const) {
     const live = await deps.store.readDefinition(testName, { branch: env });
     if (!live?.definition) return { eligible: false, reason: `${env === 'qa' ? 'QA' : 'PRODUCTION'} revision is unknown` };
     if (explainAllocationOnlyChange(live.definition, next) !== null) {
       return { eligible: false, reason: `Not auto-promote to ${env === 'qa' ? 'QA' : 'PRODUCTION'} because it isn't an allocation-only change.` };
     }
+    moved = Math.max(moved, definitionDrift(live.definition, next).movedBetweenActiveBuckets);
   }
-  return { eligible: true };
+  if (moved > DRIFT_EPSILON) {
+    const refusal = movesUsersRefusal(moved);
+    return { eligible: false, reason: refusal.message, movedBetweenActiveBuckets: moved, refusal };
+  }
+  return { eligible: true, movedBetweenActiveBuckets: 0 };
 }
 
 /** Promotes the trunk revision just saved to qa, then production. Never throws: the trunk commit stands regardless. */
@@ -82,6 +109,16 @@ export async function autoPromote(
         comment: 'Automatic promotion of an allocation-only change',
       });
       promotions.push({ env, revision: promoted.revision });
+      // An auto-promotion is a promotion: the audit log shows one per environment, like a releaser's.
+      await recordAudit(deps.prisma, {
+        actor: actor.username,
+        actorKind: 'user',
+        action: 'test.promote',
+        target: `test:${input.testName}`,
+        outcome: 'success',
+        message: `Automatic promotion of ${input.testName} r${input.trunkRevision.slice(0, 7)} to ${env}`,
+        details: { from: 'trunk', to: env, automatic: true, sourceRevision: input.trunkRevision, revision: promoted.revision, issueKey: input.issueKey },
+      }, deps.logger);
       warnings.push(...(await recordChange(deps, actor, { issueKey: input.issueKey, testName: input.testName, revision: promoted.revision, env, kind: 'promotion' })));
     }
     return { eligible: true, status: 'promoted', promotions, warnings };

@@ -5,7 +5,10 @@
  */
 import { parsePromotion } from '@/lib/domain/environment';
 import { AppError } from '@/lib/errors';
-import { advanceIssueAfterPromotion, checkIssueForPromotion, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
+import { advanceIssueAfterPromotion, checkIssueForPromotion, DEFAULT_WORKFLOW_RULES, validateIssueKey, type PromotionTarget } from '@/lib/issues/workflow';
+import { notVerifiedRefusal, resolvePromotionSource } from './promotion-check';
+import { separationRefusal } from './release-gate';
+import { notePendingTransition, requireReason } from './verify-issue';
 import { validateDefinition } from '@/lib/proctor/validate-definition';
 import type { Environment } from '@/lib/store';
 import { assertCompatibleWithConsumers } from './check-consumers';
@@ -24,6 +27,8 @@ export interface PromoteInput {
   targetRevision?: unknown;
   issueKey: unknown;
   comment?: string;
+  /** Production only: promote a revision QA did not verify, with the releaser's reason (audited, said on the issue). */
+  override?: { reason?: unknown } | null;
 }
 
 export interface PromoteResult {
@@ -36,6 +41,8 @@ export interface PromoteResult {
   outcome: 'success' | 'partial-success';
   issue: { key: string; from?: string; to?: string; transitionError?: string };
   notices: string[];
+  /** Set when a revision QA had not verified went to production on a releaser's override. */
+  override?: { reason: string; verifiedRevision: string | null };
 }
 
 
@@ -48,12 +55,14 @@ export async function promoteDefinition(deps: ServiceDeps, reader: Reader, input
   const comment = assertComment(input.comment);
   const author = authorOf(actor);
 
+  const overrideReason = input.override ? requireReason(input.override.reason, 'Promoting a revision QA did not verify') : null;
+
   const live = await deps.store.liveRevisions(testName);
-  const sourceRevision = parseOptionalRevision(input.revision, 'revision') ?? live[from].revision;
+  const plan = await resolvePromotionSource(deps, { testName, from, to, revision: parseOptionalRevision(input.revision, 'revision'), issueKey, live });
+  const { sourceRevision, source } = plan;
   if (!sourceRevision) throw new AppError('NOT_FOUND', `Test ${testName} does not exist in ${from}; there is nothing to promote.`, { data: { testName, from } });
   const targetRevision = input.targetRevision === undefined ? live[to].revision : input.targetRevision === null ? null : parseRevision(input.targetRevision, 'targetRevision');
 
-  const source = await deps.store.readDefinition(testName, { revision: sourceRevision });
   if (!source?.definition) throw new AppError('NOT_FOUND', `Test ${testName} does not exist at revision ${sourceRevision.slice(0, 7)}.`);
   const errors = validateDefinition(testName, source.definition).filter((issue) => issue.severity === 'error');
   if (errors.length > 0) {
@@ -62,6 +71,15 @@ export async function promoteDefinition(deps: ServiceDeps, reader: Reader, input
     });
   }
   const issue = await checkIssueForPromotion(deps.tracker, issueKey, to, deps.rules);
+  if (to === 'production') {
+    // JIRA lets people verify in JIRA itself: the verifier read from its changelog must still not be an author.
+    if (plan.verification?.source === 'tracker' && !plan.verification.waivedSeparation) {
+      const refusal = await separationRefusal(deps, issueKey, { username: plan.verification.by });
+      if (refusal) throw new AppError(refusal.code, `${refusal.message} (${issueKey} was verified in ${deps.tracker.name === 'jira' ? 'JIRA' : 'the tracker'} by ${plan.verification.by}.) Verify it again as another QA analyst.`);
+    }
+    const notVerified = notVerifiedRefusal(plan, { testName, from, to, issueKey });
+    if (notVerified && !overrideReason) throw notVerified;
+  }
   // Distribution: refuse when an application running in `to` could not load the promoted definition (MatrixChecker).
   await assertCompatibleWithConsumers(deps, { envs: [to], testName, definition: source.definition, action: 'promote' });
 
@@ -76,14 +94,28 @@ export async function promoteDefinition(deps: ServiceDeps, reader: Reader, input
   });
   const notices = await recordChange(deps, actor, { issueKey, testName, revision: promoted.revision, env: to, kind: 'promotion' });
   const result: PromoteResult = { testName, from, to, ...promoted, outcome: 'success', issue: { key: issueKey, from: issue.status }, notices };
+  if (to === 'production' && overrideReason && !plan.matchesVerified) {
+    result.override = { reason: overrideReason, verifiedRevision: plan.verified?.revision ?? null };
+    await deps.prisma.promotionOverride.create({ data: { issueKey, testName, revision: sourceRevision, promotedRevision: promoted.revision, by: actor.username, reason: overrideReason } });
+    const verified = plan.verified ? `QA verified r${plan.verified.revision.slice(0, 7)} in qa` : 'QA had verified no revision of it';
+    try {
+      await deps.tracker.comment(issueKey, `${actor.username} promoted ${testName} r${sourceRevision.slice(0, 7)} to production although it was not verified in qa (${verified}). Reason: ${overrideReason}`, actor.username);
+    } catch (error) {
+      notices.push(`Commenting the override on ${issueKey} failed: ${(error as Error).message}`);
+    }
+  }
+  const nextStatus = (deps.rules ?? DEFAULT_WORKFLOW_RULES).promotion[to].nextStatus;
   try {
     const moved = await advanceIssueAfterPromotion(deps.tracker, issueKey, to, actor.username, deps.rules);
     result.issue.to = moved?.to ?? issue.status;
+    await notePendingTransition(deps, issueKey, null).catch(() => undefined);
   } catch (error) {
     result.outcome = 'partial-success';
     const reason = (error as Error).message;
-    const retry = /retry/i.test(reason) ? '' : ` Retry the transition alone from the issue page (POST /api/v1/issues/${issueKey}/transitions).`;
-    result.issue.transitionError = `Promoted ${testName} to ${to}, but moving ${issueKey} on failed: ${reason}${retry}`;
+    result.issue.transitionError = `Promoted ${testName} to ${to}, but moving ${issueKey} to '${nextStatus}' failed: ${reason} Retry the transition from the issue page (POST /api/v1/issues/${issueKey}/retry-transition).`;
+    await notePendingTransition(deps, issueKey, { to: nextStatus, error: reason, testName }).catch((noteError: unknown) =>
+      notices.push(`The pending transition of ${issueKey} could not be recorded: ${(noteError as Error).message}`),
+    );
   }
   return result;
 }

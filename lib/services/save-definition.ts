@@ -11,7 +11,7 @@ import { parseRevision, type Revision } from '@/lib/domain/revision';
 import { parseExistingTestName, parseNewTestName, type TestName } from '@/lib/domain/test-name';
 import type { IssueKey } from '@/lib/domain/issue-key';
 import type { TestDefinition, ValidationIssue } from '@/lib/proctor/model';
-import { autoPromote, type AutoPromotionResult } from './auto-promote';
+import { autoPromote, planAutoPromotion, type AutoPromotionResult } from './auto-promote';
 import { assertValidDefinition, readSubmittedDefinition } from './check-definition';
 import { recordChange } from './record-change';
 import { assertComment, authorOf, requireReader, type Actor, type Reader, type ServiceDeps } from './service-deps';
@@ -106,6 +106,12 @@ export async function updateDefinition(
   if (previous) definition = updateAllocationIds(previous, definition);
   const warnings = assertValidDefinition(testName, definition);
   await checkIssueForSave(deps.tracker, issueKey, deps.rules);
+  if (input.autoPromote && previous) {
+    // Asked to go straight to production while moving users between active buckets: refused before anything is
+    // committed, so the change is not left on trunk by surprise (issue #16).
+    const plan = await planAutoPromotion(deps, testName, previous, definition);
+    if (plan.refusal) throw new AppError(plan.refusal.code, plan.refusal.message, { data: { testName, movedBetweenActiveBuckets: plan.movedBetweenActiveBuckets } });
+  }
   const written = await deps.store.updateTest({ testName, definition, baseRevision, issueKey, comment, author });
   return finish(deps, actor, {
     testName,

@@ -99,10 +99,11 @@ function planPromotion(core: StoreCore, to: Environment, change: Extract<Definit
       const files = await readTestFiles(core.repo, sourceRevision, core.dirSegments, name);
       if (!files) throw new AppError('NOT_FOUND', `Test ${name} does not exist at revision ${shortRevision(sourceRevision)}.`);
       source = { text: files.text, metadataText: files.metadataText };
-      return buildPromotionMessage(
+      const message = buildPromotionMessage(
         { kind: 'promote', testName: name, issueKey: meta.issueKey, comment: meta.comment ?? '', sourceRevision, sourceBranch: from, targetBranch: to },
         entry.message,
       );
+      return meta.subject ? oneLineSubject(meta.subject) + message.slice(message.indexOf('\n')) : message;
     },
     build: async () => {
       const { definition, parseError } = parseOrError(source!.text);
@@ -111,4 +112,9 @@ function planPromotion(core: StoreCore, to: Environment, change: Extract<Definit
       return { definitionText: serializeDefinition({ ...definition, version }), metadataText: source!.metadataText ?? EMPTY_METADATA };
     },
   };
+}
+
+/** A caller's subject line: one line, as git shows it. */
+function oneLineSubject(subject: string): string {
+  return subject.replace(/\s+/g, ' ').trim();
 }

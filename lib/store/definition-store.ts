@@ -233,7 +233,8 @@ export class DefinitionStore {
    */
   async promote(
     input: ChangeMeta &
-      Promotion & {
+      // A rollback copies an earlier revision of qa or production back onto the same branch.
+      (Promotion | { from: 'qa' | 'production'; to: 'qa' | 'production' }) & {
         sourceRevision: Revision;
         /** Last-change revision of the test on the target branch the caller saw; null when absent there. */
         expectedTargetRevision: Revision | null;

@@ -1,4 +1,5 @@
 export { DefinitionStore, openDefinitionStore, definitionStoreOptionsFromConfig, REPOSITORY_FOLDER } from './definition-store';
+export { gitBlobOid } from './listing-cache';
 export type {
   DefinitionStoreOptions,
   Author,

@@ -31,7 +31,7 @@ export interface CachedListing {
 }
 
 /** The oid git gives these bytes as a blob. */
-function gitBlobOid(bytes: Buffer): string {
+export function gitBlobOid(bytes: Buffer): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 

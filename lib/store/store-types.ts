@@ -66,6 +66,8 @@ export interface ChangeMeta {
   author: Author;
   issueKey: IssueKey;
   comment?: string;
+  /** Replaces the first line of the commit message (a rollback or an emergency stop says so in the history). */
+  subject?: string;
 }
 
 export type RevisionSelector = { branch: Environment } | { revision: Revision };

@@ -10,7 +10,7 @@ import { isIssueKey } from '@/lib/domain/issue-key';
 import JiraApiModule from 'jira-client';
 import type { JiraConfig, JiraStatusNames } from '@/lib/config';
 import { AppError } from '@/lib/errors';
-import type { IssueTracker, IssueTransition, TrackedIssue, TransitionRequest, TransitionResult } from '../issue-tracker';
+import type { IssueTracker, IssueTransition, StatusChange, TrackedIssue, TransitionRequest, TransitionResult } from '../issue-tracker';
 import { toJiraAppError } from './jira-errors';
 import { buildIssueSearchJql } from './jira-jql';
 import { createJiraTransport, type JiraRequestOptions } from './jira-transport';
@@ -251,6 +251,24 @@ export class JiraIssueTracker implements IssueTracker {
       if (named) return named;
     }
     return into[0];
+  }
+
+  /** Status changes from JIRA's changelog, in canonical status names; the person as JIRA names them. */
+  async statusHistory(key: string): Promise<StatusChange[]> {
+    this.requireKey(key);
+    const { makeUri, makeRequestHeader, doRequest } = this.bound();
+    const uri = makeUri({ pathname: `/issue/${key}`, query: { fields: 'status', expand: 'changelog' } });
+    const raw = await this.call<RawJiraIssue>(() => doRequest(makeRequestHeader(uri)), { doing: `reading the changelog of ${key}`, key });
+    const changes: StatusChange[] = [];
+    for (const history of raw.changelog?.histories ?? []) {
+      for (const item of history.items ?? []) {
+        if (item.field !== 'status' || !item.toString) continue;
+        const author = history.author;
+        const by = author?.name ?? author?.emailAddress ?? author?.displayName ?? author?.accountId ?? 'unknown';
+        changes.push({ from: item.fromString ? this.canonicalStatus(item.fromString) : null, to: this.canonicalStatus(item.toString), by, at: new Date(history.created.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) });
+      }
+    }
+    return changes.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   async comment(key: string, body: string, actor: string): Promise<void> {

@@ -16,6 +16,15 @@ export interface RawJiraIssue {
     assignee?: { name?: string; accountId?: string; displayName?: string } | null;
     project?: { key: string; name?: string };
   };
+  /** With expand=changelog (Server/Data Center and Cloud alike; Cloud may cut it at 100 histories). */
+  changelog?: { histories?: RawJiraHistory[] };
+}
+
+export interface RawJiraHistory {
+  id?: string;
+  author?: { name?: string; accountId?: string; displayName?: string; emailAddress?: string };
+  created: string;
+  items?: { field?: string; fromString?: string | null; toString?: string | null }[];
 }
 
 export interface RawJiraTransition {

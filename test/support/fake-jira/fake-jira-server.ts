@@ -83,7 +83,7 @@ export interface FakeIssue {
   comments: FakeComment[];
   remoteLinks: FakeRemoteLink[];
   /** Every status change, oldest first. */
-  history: { from: string; to: string; transition: string; by: string }[];
+  history: { from: string; to: string; transition: string; by: string; at: number }[];
 }
 
 export interface FakeFault {
@@ -224,9 +224,9 @@ export class FakeJira {
   }
 
   /** Moves an issue as a person in JIRA would (no transition check). */
-  setStatus(key: string, status: string): void {
+  setStatus(key: string, status: string, by = 'admin'): void {
     const issue = this.issue(key);
-    issue.history.push({ from: issue.status, to: status, transition: '(set by test)', by: 'admin' });
+    issue.history.push({ from: issue.status, to: status, transition: '(set by test)', by, at: this.now() });
     issue.status = status;
     issue.updated = this.now();
   }
@@ -343,7 +343,11 @@ export class FakeJira {
     if ((m = new RegExp(`^${API}/issue/([^/]+)(/.*)?$`).exec(path))) {
       const issue = this.findIssue(decodeURIComponent(m[1]));
       const rest = m[2] ?? '';
-      if (rest === '' && method === 'GET') return [200, this.issueJson(issue, url.searchParams.get('fields'))];
+      if (rest === '' && method === 'GET') {
+        const json = this.issueJson(issue, url.searchParams.get('fields'));
+        const expand = (url.searchParams.get('expand') ?? '').split(',');
+        return [200, expand.includes('changelog') ? { ...json, changelog: this.changelogJson(issue) } : json];
+      }
       if (rest === '/transitions' && method === 'GET') return [200, this.transitionsJson(issue, url.searchParams.get('expand') === 'transitions.fields')];
       if (rest === '/transitions' && method === 'POST') return this.postTransition(issue, body, user);
       if (rest === '/comment' && method === 'GET') {
@@ -399,6 +403,17 @@ export class FakeJira {
     return { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${this.url}${API}/issue/${issue.id}`, key: issue.key, fields };
   }
 
+  /** JIRA's changelog of status changes (expand=changelog). */
+  private changelogJson(issue: FakeIssue) {
+    const histories = issue.history.map((h, index) => ({
+      id: String(20000 + index),
+      author: { ...this.userJson(h.by), emailAddress: `${h.by}@example.com` },
+      created: jiraTime(h.at),
+      items: [{ field: 'status', fieldtype: 'jira', from: null, fromString: h.from, to: null, toString: h.to }],
+    }));
+    return { startAt: 0, maxResults: histories.length, total: histories.length, histories };
+  }
+
   private available(issue: FakeIssue) {
     return this.workflow.transitions.filter((t) => t.from === '*' || t.from.includes(issue.status));
   }
@@ -426,7 +441,7 @@ export class FakeJira {
     if (id === undefined) throw new HttpError(400, ["Missing 'transition' identifier"]);
     const transition = this.available(issue).find((t) => t.id === String(id));
     if (!transition) throw new HttpError(400, [`Transition id '${String(id)}' is not valid for this issue.`]);
-    issue.history.push({ from: issue.status, to: transition.to, transition: transition.name, by: user });
+    issue.history.push({ from: issue.status, to: transition.to, transition: transition.name, by: user, at: this.now() });
     issue.status = transition.to;
     issue.updated = this.now();
     return [204];
