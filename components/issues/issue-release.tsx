@@ -74,10 +74,21 @@ function VerifyAction({ issueKey, status, allowed, canVerifyRole }: { issueKey: 
 
 function WaiveSeparation({ issueKey }: { issueKey: string }) {
   const { error, busy, run } = useApiAction();
+  const [done, setDone] = useState<string | null>(null);
+  if (done)
+    return (
+      <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300" data-testid="separation-waived">
+        {done}
+      </p>
+    );
   return (
     <details className="text-sm" data-testid="waive-separation">
       <summary className="cursor-pointer">Waive separation of duties for this issue (admin)…</summary>
-      <ApiForm className="mt-2 space-y-2" submit={(form) => run(() => api.issues.waiveSeparation(issueKey, { reason: field(form, 'reason').trim() }))}>
+      <ApiForm
+        className="mt-2 space-y-2"
+        submit={(form) => run(() => api.issues.waiveSeparation(issueKey, { reason: field(form, 'reason').trim() }))}
+        onSuccess={(waiver) => setDone(`Separation of duties waived by ${waiver.by}: ${waiver.reason}. An author of the change may now verify it.`)}
+      >
         <div className="flex flex-col gap-1">
           <label htmlFor="waive-reason" className="text-xs font-medium">
             Reason (required, shown on the issue)

@@ -310,7 +310,9 @@ export function PromoteDialog(props: PromoteDialogProps) {
           {notVerified && (
             <div className="rounded border border-amber-500 bg-amber-50 p-2 text-sm text-amber-950 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-100" data-testid="not-verified">
               <p className="font-medium">
-                Verified revision {shortRevision(verifiedRevision)} ≠ revision you are promoting {shortRevision(promotedRevision)}.
+                {verifiedRevision
+                  ? `Verified revision ${shortRevision(verifiedRevision)} ≠ revision you are promoting ${shortRevision(promotedRevision)}.`
+                  : `Revision ${shortRevision(promotedRevision)} was not verified in qa.`}
               </p>
               <p className="mt-1">{refusal?.message}</p>
               <div className="mt-2 flex flex-wrap items-center gap-2">

@@ -10,6 +10,7 @@ import { IssueTransitions } from '@/components/issues/issue-transitions';
 import { PageHeader } from '@/components/page-header';
 import { hasRole } from '@/lib/auth/roles';
 import { getIssueDetail } from '@/lib/issues/issue-service';
+import { issueReleaseState } from '@/lib/services/verify-issue';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
@@ -26,7 +27,10 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
   const key = decodeURIComponent((await params).key).toUpperCase();
   const user = await requirePageUser(`/issues/${encodeURIComponent(key)}`);
   const services = await getServices();
-  const loaded = await load(() => getIssueDetail(services, user, { key }));
+  const loaded = await load(async () => {
+    const detail = await getIssueDetail(services, user, { key });
+    return { ...detail, ...(await issueReleaseState(services, user, { key: detail.key, status: detail.status, transitions: detail.transitions ?? [] })) };
+  });
   if (!loaded.ok && isMissing(loaded.error.code)) notFound();
   if (!loaded.ok) {
     return (
@@ -37,10 +41,10 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
     );
   }
   const issue = loaded.value;
-  const allowedActions = issue.allowedActions ?? [];
+  const allowedActions: string[] = issue.allowedActions;
   // Only the transitions the server offers this user by hand; "→ In QA" / "→ In Production" happen through promotions.
   const transitions = (issue.transitions ?? []).filter((transition) => allowedActions.includes(`transition:${transition.to}`));
-  const verification = issue.verification ?? null;
+  const verification = issue.verification;
   return (
     <>
       <PageHeader title={<>{issue.key} <span className="font-normal">{issue.summary}</span></>}>
@@ -64,8 +68,8 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
               canVerifyRole={hasRole(user, 'qa')}
               isAdmin={hasRole(user, 'admin')}
               verification={verification ? { by: verification.by, at: new Date(verification.at).toISOString() } : null}
-              waivedSeparation={issue.waivedSeparation ?? verification?.waivedSeparation ?? null}
-              pendingTransition={issue.pendingTransition ?? null}
+              waivedSeparation={verification?.waivedSeparation ?? null}
+              pendingTransition={issue.pendingTransition}
             />
             <div className="mt-3">
               {hasRole(user, 'editor') ? (
@@ -79,7 +83,7 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
             <h2 id="issue-verification" className="mb-2 font-semibold">Verification</h2>
             <IssueVerification
               verification={verification ? { by: verification.by, at: new Date(verification.at).toISOString(), tests: verification.tests } : null}
-              overrides={(issue.promotionOverrides ?? []).map((override) => ({ ...override, at: new Date(override.at).toISOString() }))}
+              overrides={issue.promotionOverrides.map((override) => ({ ...override, at: new Date(override.at).toISOString() }))}
             />
           </section>
           <section className={cardClass} aria-labelledby="issue-changes">
