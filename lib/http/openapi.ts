@@ -181,7 +181,10 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/issues', method: 'POST', summary: 'Create an issue (built-in tracker or JIRA)', auth: 'editor', body: api.CREATE_ISSUE_BODY, responses: { 201: ref('Issue') } },
   { path: '/api/v1/issues/{key}', method: 'GET', summary: 'An issue with comments, events, linked changes and transitions', auth: 'viewer', responses: { 200: ref('Issue') } },
   { path: '/api/v1/issues/{key}/transitions', method: 'GET', summary: 'Transitions available now', auth: 'viewer', responses: { 200: obj({ transitions: { type: 'array', items: obj({ id: str, name: str, to: str }, ['name', 'to']) } }) } },
-  { path: '/api/v1/issues/{key}/transitions', method: 'POST', summary: 'Move the issue: {to: status} or {name: transition}', auth: 'editor', body: api.TRANSITION_ISSUE_BODY, responses: { 200: ref('IssueTransition') } },
+  { path: '/api/v1/issues/{key}/transitions', method: 'POST', summary: 'Move the issue: {to: status} or {name: transition} (not → In QA / → In Production, which only a promotion does, nor the verification steps)', auth: 'editor', body: api.TRANSITION_ISSUE_BODY, responses: { 200: ref('IssueTransition') } },
+  { path: '/api/v1/issues/{key}/verify', method: 'POST', summary: "QA's verification: In QA → Production Ready (records the definition live in qa), In Production → Pending Closure", auth: 'qa', body: api.VERIFY_ISSUE_BODY, responses: { 200: obj({ key: str, from: str, to: str, verification: nullable(anyObject), notices: { type: 'array', items: str } }, ['key', 'from', 'to']) } },
+  { path: '/api/v1/issues/{key}/waive-separation', method: 'POST', summary: 'Let an author of the issue verify it (admin; reason recorded)', auth: 'admin', body: api.WAIVE_SEPARATION_BODY, responses: { 200: obj({ key: str, by: str, reason: str }, ['key', 'by', 'reason']) } },
+  { path: '/api/v1/issues/{key}/retry-transition', method: 'POST', summary: 'Retry the transition a committed promotion could not make', auth: 'releaser', body: api.RETRY_TRANSITION_BODY, responses: { 200: ref('IssueTransition') } },
   { path: '/api/v1/issues/{key}/comments', method: 'POST', summary: 'Comment on the issue', auth: 'editor', body: api.COMMENT_ISSUE_BODY, responses: { 204: null } },
 
   {
@@ -205,7 +208,18 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/tests/{name}/diff', method: 'GET', summary: 'Text and semantic diff between two environments or revisions (default production → trunk)', auth: 'viewer', query: [q('from', str, 'trunk|qa|production or a revision'), q('to', str, 'trunk|qa|production or a revision')], responses: { 200: anyObject } },
   { path: '/api/v1/tests/{name}/environments', method: 'GET', summary: 'The test in trunk, qa and production side by side', auth: 'viewer', responses: { 200: obj({ name: str, envs: obj({ trunk: nullable(anyObject), qa: nullable(anyObject), production: nullable(anyObject) }), live: anyObject }) } },
   { path: '/api/v1/tests/{name}/bucket-check', method: 'POST', summary: 'Which bucket an identifier gets in each environment, and why', auth: 'viewer', body: tests.BUCKET_CHECK_BODY, responses: { 200: obj({ testName: str, identifier: str, results: anyObject }) } },
-  { path: '/api/v1/tests/{name}/auto-promotion', method: 'POST', summary: 'Whether saving this definition would be auto-promoted', auth: 'viewer', body: tests.VALIDATE_BODY, responses: { 200: obj({ eligible: bool, reason: str }, ['eligible']) } },
+  { path: '/api/v1/tests/{name}/auto-promotion', method: 'POST', summary: 'Whether saving this definition would be auto-promoted (allocation-only, and moving no user between active buckets)', auth: 'viewer', body: tests.VALIDATE_BODY, responses: { 200: obj({ eligible: bool, reason: str, movedBetweenActiveBuckets: { type: 'number' }, refusal: nullable(anyObject) }, ['eligible']) } },
+  {
+    path: '/api/v1/tests/{name}/promotions/preview',
+    method: 'GET',
+    summary: 'What a promotion would copy (production: the QA-verified revision by default), its drift and changes, and its refusal',
+    auth: 'viewer',
+    query: [q('from', { enum: ['trunk', 'qa'] }), q('to', { enum: ['qa', 'production'] }), q('revision', str), q('issueKey', str)],
+    responses: { 200: obj({ from: str, to: str, sourceRevision: nullable(str), verifiedRevision: nullable(str), targetRevision: nullable(str), drift: nullable(anyObject), changes: { type: 'array', items: anyObject }, refusal: nullable(anyObject), issueKey: nullable(str) }, ['sourceRevision', 'verifiedRevision', 'targetRevision', 'drift', 'changes', 'refusal']) },
+  },
+  { path: '/api/v1/tests/{name}/rollback-targets', method: 'GET', summary: 'Revisions that were live in qa or production before, newest first', auth: 'viewer', query: [q('env', { enum: ['qa', 'production'] })], responses: { 200: obj({ env: str, current: nullable(str), targets: { type: 'array', items: anyObject } }, ['env', 'targets']) } },
+  { path: '/api/v1/tests/{name}/rollback', method: 'POST', summary: 'Roll qa or production back to a revision that was live there before (any issue status; reason required)', auth: 'releaser', body: tests.ROLLBACK_BODY, responses: { 201: obj({ testName: str, commits: { type: 'array', items: anyObject }, issueKey: nullable(str), notices: { type: 'array', items: str } }, ['testName', 'commits']) } },
+  { path: '/api/v1/tests/{name}/stop', method: 'POST', summary: 'Emergency stop: 100% inactive on trunk, qa and production in one action (reason required)', auth: 'releaser', body: tests.STOP_BODY, responses: { 201: obj({ testName: str, commits: { type: 'array', items: anyObject }, issueKey: nullable(str), notices: { type: 'array', items: str } }, ['testName', 'commits']) } },
 
   { path: '/api/v1/validate', method: 'POST', summary: "Dry run of Proctor's and the webapp's checks", auth: 'viewer', body: tests.VALIDATE_BODY, responses: { 200: obj({ valid: bool, issues: { type: 'array', items: ref('ValidationIssue') } }) } },
   { path: '/api/v1/drift', method: 'GET', summary: 'Per test: whether qa and production hold the current trunk revision', auth: 'viewer', responses: { 200: obj({ tests: { type: 'array', items: anyObject } }) } },

@@ -112,7 +112,7 @@ export async function promoteDefinition(deps: ServiceDeps, reader: Reader, input
   } catch (error) {
     result.outcome = 'partial-success';
     const reason = (error as Error).message;
-    result.issue.transitionError = `Promoted ${testName} to ${to}, but moving ${issueKey} to '${nextStatus}' failed: ${reason} Retry the transition from the issue page (POST /api/v1/issues/${issueKey}/retry-transition).`;
+    result.issue.transitionError = `Promoted ${testName} to ${to}, but moving ${issueKey} on failed: ${reason} Retry the transition to '${nextStatus}' from the issue page (POST /api/v1/issues/${issueKey}/retry-transition).`;
     await notePendingTransition(deps, issueKey, { to: nextStatus, error: reason, testName }).catch((noteError: unknown) =>
       notices.push(`The pending transition of ${issueKey} could not be recorded: ${(noteError as Error).message}`),
     );

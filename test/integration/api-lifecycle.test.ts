@@ -68,14 +68,17 @@ describe('test lifecycle', () => {
   });
 
   it('promotes trunk→production in one step when the issue is Production Ready', async () => {
-    for (const to of ['In Progress', 'QA Ready', 'In QA', 'Production Ready']) {
+    // Production Ready comes from QA verifying what a promotion put in qa (issue #16), never from a hand transition.
+    for (const to of ['In Progress', 'QA Ready']) {
       expect((await erin.post(`/api/v1/issues/${issueKey}/transitions`, { to })).status, to).toBe(200);
     }
+    expect((await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'trunk', to: 'qa', issueKey })).status).toBe(201);
+    const quinn = await new ApiClient(app.baseUrl).login('quinn');
+    expect((await quinn.post(`/api/v1/issues/${issueKey}/verify`, {})).status).toBe(200);
     const response = await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'trunk', to: 'production', issueKey });
     expect(response.status).toBe(201);
     expect(response.json).toMatchObject({ from: 'trunk', to: 'production', issue: { to: 'In Production' } });
     expect((await erin.get(`/api/v1/tests/${TEST}?env=production`)).json.definition.description).toBe('version one');
-    expect((await erin.get(`/api/v1/tests/${TEST}?env=qa`)).status).toBe(404);
   });
 
   it('deletes the test from trunk only', async () => {

@@ -14,6 +14,7 @@ let app: AppServer;
 let erin: ApiClient;
 let rex: ApiClient;
 let avery: ApiClient;
+let quinn: ApiClient;
 
 const TEST = 'api_workflow_checkout';
 const SEED = JSON.parse(readFileSync(path.join(REPO_ROOT, 'proctor-data/test-definitions/checkout_button_color/definition.json'), 'utf8'));
@@ -32,6 +33,7 @@ beforeAll(async () => {
   erin = await new ApiClient(app.baseUrl).login('erin');
   rex = await new ApiClient(app.baseUrl).login('rex');
   avery = await new ApiClient(app.baseUrl).login('avery');
+  quinn = await new ApiClient(app.baseUrl).login('quinn');
 }, 900_000);
 afterAll(async () => {
   await app?.stop();
@@ -123,7 +125,12 @@ describe('workflow over HTTP', () => {
     expect(early.json.code).toBe('ISSUE_STATE_NOT_ALLOWED');
     expect(early.json.message).toBe(`${issueKey} is in status 'In QA'; promoting to production needs 'Production Ready'. Verify the issue in QA first.`);
 
-    expect((await erin.post(`/api/v1/issues/${issueKey}/transitions`, { to: 'Production Ready' })).status).toBe(200);
+    // QA verifies (issue #16): the editor who made the change may not, and a hand transition is refused.
+    expect((await erin.post(`/api/v1/issues/${issueKey}/transitions`, { to: 'Production Ready' })).json.code).toBe('TRANSITION_NEEDS_PROMOTION');
+    expect((await erin.post(`/api/v1/issues/${issueKey}/verify`, {})).json.code).toBe('SEPARATION_OF_DUTIES');
+    const verified = await quinn.post(`/api/v1/issues/${issueKey}/verify`, {});
+    expect(verified.status).toBe(200);
+    assertDocumented('POST', '/api/v1/issues/{key}/verify', verified);
     const matrixBefore = await erin.get('/api/v1/matrix/production');
     const response = await rex.post(`/api/v1/tests/${TEST}/promotions`, { from: 'qa', to: 'production', issueKey });
     expect(response.status).toBe(201);
@@ -311,12 +318,16 @@ describe('audit, health and logs', () => {
       'rex test.promote success',
       'rex test.promote refused',
       'rex test.promote success',
+      // The auto-promotion is audited as promotions, one per environment (issue #16), before the save's own entry.
+      'erin test.promote success',
+      'erin test.promote success',
       'erin test.update success',
       'erin test.update success',
     ]);
     expect(forTest[2].message).toContain("promoting to qa needs 'QA Ready'");
     expect(entries.some((entry) => entry.action === 'issue.create' && entry.target === `issue:${issueKey}` && entry.actor === 'erin')).toBe(true);
-    expect(entries.filter((entry) => entry.action === 'issue.transition' && entry.target === `issue:${issueKey}`)).toHaveLength(3);
+    expect(entries.filter((entry) => entry.action === 'issue.transition' && entry.target === `issue:${issueKey}` && entry.outcome === 'success')).toHaveLength(2);
+    expect(entries.filter((entry) => entry.action === 'issue.verify' && entry.target === `issue:${issueKey}`).map((entry) => `${entry.actor} ${entry.outcome}`)).toEqual(['quinn success', 'erin refused']);
   });
 
   it('reports health 200 with the index ready (the details to signed-in users only)', async () => {

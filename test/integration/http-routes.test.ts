@@ -200,7 +200,7 @@ describe('user and audit routes', () => {
     const last = await patchUser(request('PATCH', '/api/v1/users/avery', { body: { role: 'editor' }, headers: avery }), params({ username: 'avery' }));
     expect(last.status).toBe(403);
     const bad = await patchUser(request('PATCH', '/api/v1/users/olga', { body: { role: 'superuser' }, headers: avery }), params({ username: 'olga' }));
-    expect((await bad.json()).details).toEqual([{ path: '/role', message: 'must be one of "viewer", "editor", "releaser", "admin"' }]);
+    expect((await bad.json()).details).toEqual([{ path: '/role', message: 'must be one of "viewer", "qa", "editor", "releaser", "admin"' }]);
 
     const page = await (await auditRoute(request('GET', '/api/v1/audit?limit=2', { headers: avery }))).json();
     expect(page.entries).toHaveLength(2);

@@ -293,7 +293,7 @@ describe('failures keep their HTTP status', () => {
     const failed = await caught(() => tracker.transition(key, { to: 'In QA' }, 'rex'));
     expect(failed.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(failed.message).toBe(
-      `JIRA unavailable (HTTP 503) while moving ${key} to 'In QA'. Retry the transition alone with POST /api/v1/issues/${key}/transitions {"to": "In QA"} or from the issue page.`,
+      `JIRA unavailable (HTTP 503) while moving ${key} to 'In QA'. Retry the transition alone from the issue page: POST /api/v1/issues/${key}/retry-transition after a promotion, otherwise POST /api/v1/issues/${key}/transitions {"to": "In QA"}.`,
     );
     expect(fake.issue(key).status).toBe('QA Ready');
   });

@@ -12,6 +12,7 @@ import { transitionIssue } from '@/lib/issues/issue-service';
 import { JiraIssueTracker, type JiraTrackerOptions } from '@/lib/issues/jira/jira-issue-tracker';
 import { createDefinition, updateDefinition } from '@/lib/services/save-definition';
 import { promoteDefinition } from '@/lib/services/promote-definition';
+import { retryTransition, verifyIssue } from '@/lib/services/verify-issue';
 import type { Actor, ServiceDeps } from '@/lib/services/service-deps';
 import { createTestDatabase } from '@/test/support/db';
 import { PROTEST_WORKFLOW, startFakeJira, type FakeJira } from '@/test/support/fake-jira/fake-jira-server';
@@ -196,9 +197,12 @@ describe('promotion committed, transition failed', () => {
     const result = await promoteDefinition(deps(), rex, { name, from: 'trunk', to: 'qa', issueKey: 'PROTEST-105' });
     expect(result.outcome).toBe('partial-success');
     expect(await head('qa')).toBe(result.revision);
-    expect(result.issue.transitionError).toContain('JIRA unavailable (HTTP 500) while moving PROTEST-105 to \'In QA\'. Retry the transition alone with POST /api/v1/issues/PROTEST-105/transitions {"to": "In QA"}');
+    expect(result.issue.transitionError).toContain("JIRA unavailable (HTTP 500) while moving PROTEST-105 to 'In QA'. Retry the transition alone from the issue page: POST /api/v1/issues/PROTEST-105/retry-transition after a promotion");
     expect(fake.issue('PROTEST-105').status).toBe('QA Ready');
-    const retried = await transitionIssue({ prisma: db.prisma, tracker: tracker() }, rex, { key: 'PROTEST-105', to: 'In QA' });
+    // "In QA" is never set by hand (issue #16): the retry is its own action, which knows the pending transition.
+    const manual = await caught(() => transitionIssue({ prisma: db.prisma, tracker: tracker() }, rex, { key: 'PROTEST-105', to: 'In QA' }));
+    expect(manual.code).toBe('TRANSITION_NEEDS_PROMOTION');
+    const retried = await retryTransition(deps(), rex, { key: 'PROTEST-105' });
     expect(retried).toEqual({ key: 'PROTEST-105', from: 'QA Ready', to: 'In QA', transition: 'Promote to QA' });
     expect(fake.issue('PROTEST-105').status).toBe('In QA');
   });
@@ -219,5 +223,49 @@ describe('promotion committed, transition failed', () => {
     } finally {
       fake.workflow = saved;
     }
+  });
+});
+
+describe('release safety in JIRA mode (issue #16)', () => {
+  const quinn: Actor = { username: 'quinn', displayName: 'Quinn QA', email: 'quinn@example.com', role: 'qa' };
+
+  it('reads who verified from JIRA’s changelog: an author who verified in JIRA is refused at the production promotion', async () => {
+    const name = 'jira_sod_tst';
+    const key = fake.createIssue({ summary: 'Self-verified in JIRA', status: 'In Progress' }).key;
+    await createDefinition(deps(), erin, { name, definition, issueKey: key });
+    fake.setStatus(key, 'QA Ready');
+    expect((await promoteDefinition(deps(), rex, { name, from: 'trunk', to: 'qa', issueKey: key })).issue.to).toBe('In QA');
+    // JIRA lets erin take "Verify" herself; we cannot stop that, but the promotion checks still refuse.
+    fake.setStatus(key, 'Production Ready', 'erin');
+    const before = await heads();
+    const refused = await caught(() => promoteDefinition(deps(), rex, { name, from: 'qa', to: 'production', issueKey: key }));
+    expect(refused.code).toBe('SEPARATION_OF_DUTIES');
+    expect(refused.message).toContain(`erin authored a change linked to ${key}, so erin cannot verify it.`);
+    expect(refused.message).toContain(`(${key} was verified in JIRA by erin.) Verify it again as another QA analyst.`);
+    expect(await heads()).toEqual(before);
+  });
+
+  it('verifies through Proctor Studio in JIRA (transition + the blob live in qa), then production gets exactly that', async () => {
+    const name = 'jira_verified_tst';
+    const key = fake.createIssue({ summary: 'Verified by QA', status: 'In Progress' }).key;
+    await createDefinition(deps(), erin, { name, definition, issueKey: key });
+    fake.setStatus(key, 'QA Ready');
+    const toQa = await promoteDefinition(deps(), rex, { name, from: 'trunk', to: 'qa', issueKey: key });
+    const ownVerify = await caught(() => verifyIssue(deps(), erin, { key }));
+    expect(ownVerify.code).toBe('SEPARATION_OF_DUTIES');
+    const verified = await verifyIssue(deps(), quinn, { key });
+    expect(verified).toMatchObject({ from: 'In QA', to: 'Production Ready' });
+    const qaBlob = (await git(['--git-dir', t.gitdir, 'rev-parse', `qa:test-definitions/${name}/definition.json`])).trim();
+    expect(verified.verification?.tests).toEqual([{ testName: name, revision: toQa.revision, blob: qaBlob }]);
+    expect(fake.issue(key).status).toBe('Production Ready');
+    expect(fake.issue(key).comments.some((c) => c.body.includes(`quinn verified ${key} in qa: ${name} r${toQa.revision.slice(0, 7)}`))).toBe(true);
+
+    // An edit after QA verified: promoting it is NOT_VERIFIED; the default source is what QA verified.
+    const edited = await updateDefinition(deps(), erin, { name, definition: { ...definition, description: 'after QA' }, baseRevision: (await head('trunk')), issueKey: key });
+    const notVerified = await caught(() => promoteDefinition(deps(), rex, { name, from: 'trunk', to: 'production', revision: edited.revision, issueKey: key }));
+    expect(notVerified.code).toBe('NOT_VERIFIED');
+    const promoted = await promoteDefinition(deps(), rex, { name, from: 'qa', to: 'production', issueKey: key });
+    expect(promoted).toMatchObject({ sourceRevision: toQa.revision, outcome: 'success', issue: { to: 'In Production' } });
+    expect((await git(['--git-dir', t.gitdir, 'rev-parse', `production:test-definitions/${name}/definition.json`])).trim()).toBe(qaBlob);
   });
 });

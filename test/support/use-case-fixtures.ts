@@ -29,3 +29,16 @@ export function withMoreGreen(definition: Record<string, any>): Record<string, a
   us.find((r) => r.bucketValue === 1)!.length = 0.3;
   return next;
 }
+
+/** Green grows by 10% of US users taken from the inactive range only (split bucket, FACTS / seed 004): nobody switches. */
+export function withMoreGreenNoDrift(definition: Record<string, any>): Record<string, any> {
+  const next = structuredClone(definition);
+  next.allocations[0].ranges = [
+    { bucketValue: -1, length: 0.3 },
+    { bucketValue: 1, length: 0.1 },
+    { bucketValue: 0, length: 0.2 },
+    { bucketValue: 1, length: 0.2 },
+    { bucketValue: 2, length: 0.2 },
+  ];
+  return next;
+}

@@ -32,8 +32,11 @@ describe('issue workflow use cases', () => {
   it('refuses a viewer (FORBIDDEN) and a transition the status does not offer (ISSUE_STATE_NOT_ALLOWED)', async () => {
     const { key } = services.tracker.add({ status: 'Open' });
     expect((await caught(transitionIssue(services, val, { key, to: 'In Progress' }))).code).toBe('FORBIDDEN');
-    const error = await caught(transitionIssue(services, erin, { key, to: 'In Production' }));
+    const error = await caught(transitionIssue(services, erin, { key, to: 'Closed' }));
     expect(error.code).toBe('ISSUE_STATE_NOT_ALLOWED');
+    // "In Production" is never a hand transition (issue #16): refused before the tracker is asked, naming the promotion.
+    const promoted = await caught(transitionIssue(services, erin, { key, to: 'In Production' }));
+    expect(promoted.code).toBe('TRANSITION_NEEDS_PROMOTION');
     expect(services.tracker.issues.get(key)!.status).toBe('Open');
   });
 

@@ -10,7 +10,7 @@ import { forecastAutoPromotion } from '@/lib/services/validate-submission';
 import { caught } from '@/test/support/caught';
 import { createTestServices, type TestServices } from '@/test/support/test-services';
 import { name } from '@/test/support/typed-values';
-import { erin, inactiveDefinition, rex, runningDefinition, withMoreGreen } from '@/test/support/use-case-fixtures';
+import { erin, inactiveDefinition, rex, runningDefinition, withMoreGreen, withMoreGreenNoDrift } from '@/test/support/use-case-fixtures';
 
 let services: TestServices;
 const NAME = 'checkout_colour';
@@ -111,17 +111,19 @@ describe('auto-promotion after a save', () => {
 
   it('promotes an allocation-only change of a live test, and refuses any other change', async () => {
     const { key, revision } = await createOnTrunk();
-    for (const [from, to, need] of [['trunk', 'qa', 'QA Ready'], ['qa', 'production', 'Production Ready']] as const) {
-      services.tracker.issues.get(key)!.status = need;
-      await promoteDefinition(services, rex, { name: NAME, from, to, issueKey: key });
+    // Live in qa and production (put there by the store directly: a production promotion needs QA's verification,
+    // which lives in the database these use-case tests do not have; release-safety.test.ts covers that path).
+    for (const [from, to] of [['trunk', 'qa'], ['qa', 'production']] as const) {
+      const live = await services.store.liveRevisions(TEST);
+      await services.store.promote({ testName: TEST, from, to, sourceRevision: live[from].revision!, expectedTargetRevision: live[to].revision, author: { name: 'Rex', email: 'rex@example.com' }, issueKey: key as never });
     }
-    const allocationOnly = await updateDefinition(services, erin, { name: NAME, definition: withMoreGreen(runningDefinition(NAME)), baseRevision: revision, issueKey: key, autoPromote: true });
+    const allocationOnly = await updateDefinition(services, erin, { name: NAME, definition: withMoreGreenNoDrift(runningDefinition(NAME)), baseRevision: revision, issueKey: key, autoPromote: true });
     expect(allocationOnly.autoPromotion?.status).toBe('promoted');
     expect((await services.store.readDefinition(TEST, { branch: 'production' }))?.definition?.version).toBe(allocationOnly.revision);
 
     const ruled = await updateDefinition(services, erin, {
       name: NAME,
-      definition: { ...withMoreGreen(runningDefinition(NAME)), rule: "lang == 'en'" },
+      definition: { ...withMoreGreenNoDrift(runningDefinition(NAME)), rule: "lang == 'en'" },
       baseRevision: allocationOnly.revision,
       issueKey: key,
       autoPromote: true,
@@ -145,6 +147,26 @@ describe('auto-promotion after a save', () => {
     expect(saved.autoPromotion?.status).toBe('failed');
     expect(await services.store.head('qa')).toBeNull();
     expect((await services.store.readDefinition(TEST, { branch: 'trunk' }))?.revision).toBe(saved.revision);
+  });
+
+  it('refuses auto-promotion of a change that moves users between active buckets, naming the share, before anything is committed', async () => {
+    const { key, revision } = await createOnTrunk();
+    for (const [from, to] of [['trunk', 'qa'], ['qa', 'production']] as const) {
+      const live = await services.store.liveRevisions(TEST);
+      await services.store.promote({ testName: TEST, from, to, sourceRevision: live[from].revision!, expectedTargetRevision: live[to].revision, author: { name: 'Rex', email: 'rex@example.com' }, issueKey: key as never });
+    }
+    const heads = { trunk: await services.store.head('trunk'), qa: await services.store.head('qa'), production: await services.store.head('production') };
+    // US: control's upper 10% of users becomes green (withMoreGreen moves ranges, not just inactive space).
+    const forecast = await forecastAutoPromotion(services, erin, { name: NAME, definition: withMoreGreen(runningDefinition(NAME)) });
+    expect(forecast).toMatchObject({ eligible: false, refusal: { code: 'AUTO_PROMOTION_MOVES_USERS' } });
+    expect(forecast.movedBetweenActiveBuckets).toBeCloseTo(0.1, 9);
+    const error = await caught(updateDefinition(services, erin, { name: NAME, definition: withMoreGreen(runningDefinition(NAME)), baseRevision: revision, issueKey: key, autoPromote: true }));
+    expect(error.code).toBe('AUTO_PROMOTION_MOVES_USERS');
+    expect(error.message).toContain('10% of users would switch between active buckets; promote through QA instead');
+    expect({ trunk: await services.store.head('trunk'), qa: await services.store.head('qa'), production: await services.store.head('production') }).toEqual(heads);
+    // Without auto-promotion the same change is an ordinary save.
+    const saved = await updateDefinition(services, erin, { name: NAME, definition: withMoreGreen(runningDefinition(NAME)), baseRevision: revision, issueKey: key });
+    expect(saved.outcome).toBe('success');
   });
 
   it('forecasts the same answer before saving', async () => {

@@ -207,7 +207,9 @@ export class JiraIssueTracker implements IssueTracker {
     void actor; // JIRA records the integration account; the promotion comment names the person.
     this.requireKey(key);
     const wanted = 'to' in request ? request.to.trim() : request.name.trim();
-    const retry = `Retry the transition alone with POST /api/v1/issues/${key}/transitions {"${'to' in request ? 'to' : 'name'}": "${wanted}"} or from the issue page.`;
+    // After a promotion the issue page's "Retry transition" (retry-transition) is the way: → In QA / → In Production
+    // are refused as manual transitions (workflow.ts).
+    const retry = `Retry the transition alone from the issue page: POST /api/v1/issues/${key}/retry-transition after a promotion, otherwise POST /api/v1/issues/${key}/transitions {"${'to' in request ? 'to' : 'name'}": "${wanted}"}.`;
     this.forget(key);
     const { makeUri, makeRequestHeader, doRequest } = this.bound();
     const [current, available] = await Promise.all([
