@@ -280,6 +280,11 @@ export function SaveDialog({
               </label>
             </div>
           )}
+          {!canSave && !saving && (
+            <p className="text-right text-xs text-slate-700 dark:text-slate-300" data-testid="save-blocked">
+              Save is possible once {[!issueValid && 'the issue is valid', warnings.length > 0 && !acknowledged && 'the warnings are acknowledged', promoting && !productionConfirmed && 'production is confirmed'].filter(Boolean).join(', ')}.
+            </p>
+          )}
           <div className="flex justify-end gap-2">
             <button type="button" className={buttonClass} onClick={onClose}>
               Cancel

@@ -31,6 +31,13 @@ function VerifyAction({ issueKey, status, allowed, canVerifyRole }: { issueKey: 
   const { error, busy, run } = useApiAction();
   const [done, setDone] = useState<string | null>(null);
   const to = VERIFY_STEPS[status];
+  // After verifying, the refreshed page has moved on; the confirmation stays.
+  if (done)
+    return (
+      <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
+        {done}
+      </p>
+    );
   if (!to) return null;
   const where = status === 'In QA' ? 'qa' : 'production';
   return (
@@ -51,23 +58,18 @@ function VerifyAction({ issueKey, status, allowed, canVerifyRole }: { issueKey: 
             </label>
             <input id="verify-comment" name="comment" className={inputClass} placeholder="e.g. verified fr-CA excluded" disabled={!allowed} />
           </div>
-          <button type="submit" className={primaryButtonClass} disabled={!allowed || busy || !!done}>
+          <button type="submit" className={primaryButtonClass} disabled={!allowed || busy}>
             {busy ? 'Verifying…' : `Verify → ${to}`}
           </button>
         </ApiForm>
       )}
-      {canVerifyRole && !allowed && !done && (
+      {canVerifyRole && !allowed && (
         <p className="rounded bg-amber-50 p-2 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100" data-testid="separation-of-duties">
           You cannot verify this issue: you authored a change linked to it, and separation of duties means someone else (a QA analyst) verifies
           it. Ask a QA analyst, or an admin can waive the rule for this issue with a recorded reason.
         </p>
       )}
       {error && <ErrorPanel error={error} title="Not verified" />}
-      {done && (
-        <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
-          {done}
-        </p>
-      )}
     </div>
   );
 }

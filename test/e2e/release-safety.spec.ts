@@ -141,6 +141,8 @@ test('an allocation-only change that moves nobody auto-promotes after the produc
   // The production confirmation comes first.
   await expect(save).toBeDisabled();
   await dialog.getByRole('checkbox', { name: /this changes what real users get in PRODUCTION/ }).check();
+  // Control now differs in size from green and orange: Proctor warns, and the warnings are acknowledged as usual.
+  await dialog.getByRole('checkbox', { name: 'I have read the warnings and want to save anyway' }).check();
   await save.click();
   const confirmation = dialog.getByTestId('save-confirmation');
   const [qa, production] = [await liveRevision(request, name, 'qa'), await liveRevision(request, name, 'production')];
@@ -184,7 +186,8 @@ test('production promotion defaults to the QA-verified revision; another one nee
   const newest = await dialog.locator('#promote-source option', { hasText: `trunk ${edited.revision.slice(0, 7)}` }).getAttribute('value');
   await dialog.locator('#promote-source').selectOption(newest!);
   const warning = dialog.getByTestId('not-verified');
-  await expect(warning).toContainText(`Verified revision ${verified.slice(0, 7)}`);
+  // (As a trunk revision: the one qa was promoted from.)
+  await expect(warning).toContainText(`Verified revision ${trunk.revision.slice(0, 7)} ≠ revision you are promoting ${edited.revision.slice(0, 7)}`);
   await dialog.getByRole('checkbox', { name: /PRODUCTION/ }).check();
   await expect(dialog.getByRole('button', { name: /PRODUCTION/ })).toBeDisabled();
   await warning.getByText('Promote this unverified revision anyway…').click();
