@@ -1,6 +1,6 @@
 // Screenshots of the release-safety pages (issue #16): the save dialog refusing auto-promotion for a drift-moving
 // change, the promote dialog when the chosen revision is not the one QA verified, and the issue page when the author
-// may not verify. 1280×800 and 390×844, light and dark: docs/screenshots/release-*.png.
+// may not verify (and once QA verified). 1280×800 and 390×844, light and dark: docs/screenshots/release-*.png.
 // Called by scripts/screenshots.mjs; alone: SCREENSHOT_BASE_URL=http://127.0.0.1:3000 node scripts/screenshots-release.mjs
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +35,11 @@ async function prepare(browser, base) {
   await erin.call('post', `/api/v1/issues/${key}/transitions`, { to: 'QA Ready' });
   const trunk = await rex.call('get', `/api/v1/tests/${name}?env=trunk`);
   await rex.call('post', `/api/v1/tests/${name}/promotions`, { from: 'trunk', to: 'qa', revision: trunk.revision, targetRevision: null, issueKey: key });
-  const issueInQa = key;
+  // QA verifies and production gets it: the save dialog's drift panel compares against production.
+  await quinn.call('post', `/api/v1/issues/${key}/verify`, { comment: 'Orange shows in qa for US users' });
+  const qa = await rex.call('get', `/api/v1/tests/${name}?env=qa`);
+  await rex.call('post', `/api/v1/tests/${name}/promotions`, { from: 'qa', to: 'production', revision: qa.revision, targetRevision: null, issueKey: key });
+  const issueInProduction = key;
   // A second issue verified in qa, then trunk edited: the promote dialog's "not verified" case.
   const second = await erin.call('post', '/api/v1/issues', { type: 'ProTest', summary: 'Checkout button: new description' });
   const current = await erin.call('get', `/api/v1/tests/${name}?env=trunk`);
@@ -49,7 +53,7 @@ async function prepare(browser, base) {
   const again = await erin.call('get', `/api/v1/tests/${name}?env=trunk`);
   const unverified = await erin.call('put', `/api/v1/tests/${name}`, { definition: { ...again.definition, description: 'Green or orange Place order button (copy edit)' }, baseRevision: again.revision, issueKey: second.key });
   for (const who of [erin, rex, quinn]) await who.context.close();
-  return { name, issueInQa, verifiedIssue: second.key, unverifiedRevision: unverified.revision };
+  return { name, issueInProduction, verifiedIssue: second.key, unverifiedRevision: unverified.revision };
 }
 
 export async function releaseShots({ browser, base, outDir, schemes }) {
@@ -78,7 +82,6 @@ export async function releaseShots({ browser, base, outDir, schemes }) {
         await dialog.locator('#save-issue').fill(state.verifiedIssue);
         await dialog.locator('[data-issue-valid]').waitFor();
         await dialog.getByTestId('auto-promotion-plan').locator('xpath=self::*[@data-eligible]').waitFor();
-        await page.keyboard.press('Tab');
         await page.waitForTimeout(400);
         await save(page, 'release-save-dialog');
         await dialog.getByTestId('auto-promotion-plan').scrollIntoViewIfNeeded();
@@ -102,10 +105,10 @@ export async function releaseShots({ browser, base, outDir, schemes }) {
         await save(page, 'release-promote-dialog-changes');
         await context.close();
       }
-      // Issue page: In QA, seen by its author (who may not verify) — the separation-of-duties refusal in words.
+      // Issue page: In Production, seen by its author (who may not verify) — the separation-of-duties refusal in words.
       {
         const { context, page } = await as('erin');
-        await page.goto(`/issues/${state.issueInQa}`);
+        await page.goto(`/issues/${state.issueInProduction}`);
         await page.locator('main h1').first().waitFor();
         await save(page, 'release-issue-author');
         await context.close();

@@ -95,6 +95,8 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
     expect(recorded.comments.map((comment) => comment.body.split('\n')[0])).toEqual([
       expect.stringMatching(new RegExp(`^erin committed test definition '${name}' to trunk as revision [0-9a-f]{12}\\.$`)),
       expect.stringMatching(new RegExp(`^rex promoted test definition '${name}' to qa as revision [0-9a-f]{12}\\.$`)),
+      // QA's verification is on the issue too, naming what was verified.
+      expect.stringMatching(new RegExp(`^quinn verified ${issueKey} in qa: ${name} r[0-9a-f]{7} \\(blob [0-9a-f]{12}\\)\\.$`)),
       expect.stringMatching(new RegExp(`^rex promoted test definition '${name}' to production as revision [0-9a-f]{12}\\.$`)),
     ]);
     expect(recorded.remoteLinks.map((link) => link.object.title)).toEqual([`Proctor test ${name}`]);

@@ -145,6 +145,7 @@ test('an allocation-only change that moves nobody auto-promotes after the produc
   await dialog.getByRole('checkbox', { name: 'I have read the warnings and want to save anyway' }).check();
   await save.click();
   const confirmation = dialog.getByTestId('save-confirmation');
+  await expect(confirmation).toContainText('Auto-promoted to PRODUCTION');
   const [qa, production] = [await liveRevision(request, name, 'qa'), await liveRevision(request, name, 'production')];
   await expect(confirmation).toContainText(`Auto-promoted to qa: now at ${qa.slice(0, 7)}`);
   await expect(confirmation).toContainText(`Auto-promoted to PRODUCTION: now at ${production.slice(0, 7)}`);
