@@ -4,12 +4,13 @@
 //        SCREENSHOT_DARK=1 … also writes *-dark.png
 //        SCREENSHOT_ONLY=issue,activity … only these shots (names without -dark / -390)
 // Pages people read on a phone are also taken 390 px wide, the whole page: *-390.png (and *-390-dark.png).
-//        SCREENSHOT_SET=editor … only the editor at 1280 and 390 px, light and dark (docs/screenshots/editor-*.png)
+//        SCREENSHOT_SET=editor or release … only the editor or the release pages at 1280 and 390 px, light and dark (docs/screenshots/editor-*.png)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { releaseShots } from './screenshots-release.mjs';
 
 const outDir = process.env.SCREENSHOT_DIR || 'docs/screenshots';
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -195,6 +196,8 @@ try {
     await context.close();
   }
   if (!shotSet || shotSet === 'editor') await editorShots(browser, server.base);
+  // The release-safety dialogs and issue page, at 1280 and 390 px (they change state: last).
+  if (!shotSet || shotSet === 'release') await releaseShots({ browser, base: server.base, outDir, schemes: process.env.SCREENSHOT_DARK ? ['light', 'dark'] : ['light'] });
 } finally {
   await browser.close();
   server.stop();

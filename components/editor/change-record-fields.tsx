@@ -10,6 +10,8 @@ export function ChangeRecordFields({
   comment,
   onComment,
   rows,
+  linked,
+  issueStatus,
 }: {
   idPrefix: string;
   issueKey: string;
@@ -17,6 +19,10 @@ export function ChangeRecordFields({
   comment: string;
   onComment: (comment: string) => void;
   rows: number;
+  /** Issue keys linked to this test, offered first. */
+  linked?: string[];
+  /** The form's own check of the key (shown under the field instead of the picker's description). */
+  issueStatus?: React.ReactNode;
 }) {
   return (
     <>
@@ -24,7 +30,12 @@ export function ChangeRecordFields({
         <label htmlFor={`${idPrefix}-issue`} className="block text-sm font-medium">
           Issue key
         </label>
-        <IssuePicker id={`${idPrefix}-issue`} value={issueKey} onChange={onIssueKey} />
+        <IssuePicker id={`${idPrefix}-issue`} value={issueKey} onChange={onIssueKey} linked={linked} describe={issueStatus === undefined} describedBy={issueStatus === undefined ? undefined : `${idPrefix}-issue-check`} />
+        {issueStatus !== undefined && (
+          <div id={`${idPrefix}-issue-check`} aria-live="polite" className="mt-0.5 text-xs">
+            {issueStatus}
+          </div>
+        )}
       </div>
       <div>
         <label htmlFor={`${idPrefix}-comment`} className="block text-sm font-medium">

@@ -36,7 +36,8 @@ export function DriftPreview({
   after: Range[];
   buckets: TestBucket[];
   running: boolean;
-  onApply: (ranges: Range[]) => void;
+  /** Without it (read-only places: the save and promote dialogs) the suggested layout is not offered. */
+  onApply?: (ranges: Range[]) => void;
 }) {
   // Drift and the stable-growth suggestion follow the typed ranges without holding up the keystroke.
   const after = useDeferredValue(typedAfter);
@@ -44,7 +45,7 @@ export function DriftPreview({
   const drift = useMemo(() => allocationDrift(before, after), [before, after]);
   const suggestion = useMemo(() => {
     // Only a whole allocation (100%) has a layout to suggest: while the shares do not add up, there is nothing to keep.
-    if (activeDrift(before, after) === 0 || !sumsToWhole(after)) return null;
+    if (!onApply || activeDrift(before, after) === 0 || !sumsToWhole(after)) return null;
     const targets: Record<number, number> = {};
     for (const [bucket, share] of bucketShares(after)) if (bucket !== -1) targets[bucket] = share;
     try {
@@ -53,7 +54,7 @@ export function DriftPreview({
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
-  }, [before, after]);
+  }, [before, after, onApply]);
   if (drift.moved <= 1e-12) return null;
   const toBar = (ranges: Range[]) => ranges.map((r) => ({ bucketValue: r.bucketValue, bucketName: nameOf(r.bucketValue), length: r.length }));
   const moved = activeDrift(before, after);
@@ -78,7 +79,7 @@ export function DriftPreview({
           bucket. Grow buckets only into inactive space instead.
         </p>
       )}
-      {suggestion && 'ranges' in suggestion && (
+      {suggestion && 'ranges' in suggestion && onApply && (
         <div className="mt-2 flex flex-wrap items-center gap-2">
           <span className="text-xs">
             Suggested layout ({suggestion.strategy === 'room-to-grow' ? 'room to grow' : 'split bucket'}): same shares, nobody switches between active buckets.

@@ -15,7 +15,7 @@ export function ModalDialog({ open, onClose, title, children }: { open: boolean;
       ref={ref}
       aria-labelledby="modal-title"
       onClose={onClose}
-      className="m-auto w-[36rem] max-w-[95vw] rounded-lg border border-slate-300 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
+      className="m-auto max-h-[94vh] w-[40rem] max-w-[95vw] overflow-y-auto rounded-lg border border-slate-300 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
     >
       {open && (
         <div className="p-5">

@@ -27,7 +27,7 @@ import { DeleteDialog } from './delete-dialog';
 import { FieldErrorsContext, fieldId, groupIssues, IssuesContext, ProctorSays, type FieldError, type ShownIssue } from './editor-fields';
 import { JsonEditor, type JsonDiagnostic } from './json-editor';
 import { RuleHelper } from './rule-helper';
-import { SaveDialog, type SaveRequest } from './save-dialog';
+import { SaveDialog, type SavedChange, type SaveRequest } from './save-dialog';
 
 export interface TestEditorProps {
   mode: 'create' | 'edit';
@@ -268,8 +268,8 @@ export function TestEditor(props: TestEditorProps) {
 
   const currentRevision = async () => (await api.tests.read(props.testName, { env: 'trunk' })).revision;
 
-  const save = async (request: SaveRequest) => {
-    if (!doc.definition) return;
+  const save = async (request: SaveRequest): Promise<SavedChange | undefined> => {
+    if (!doc.definition) return undefined;
     const text = docText(doc);
     setBusy(true);
     setError(null);
@@ -277,15 +277,14 @@ export function TestEditor(props: TestEditorProps) {
     setLastIssueKey(request.issueKey);
     const testName = mode === 'edit' ? props.testName : name.trim();
     try {
-      if (mode === 'create') {
-        await api.tests.create({ name: testName, definition: text, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote });
-      } else {
-        await api.tests.update(testName, { definition: text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote });
-      }
+      const saved =
+        mode === 'create'
+          ? await api.tests.create({ name: testName, definition: text, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote })
+          : await api.tests.update(testName, { definition: text, baseRevision, issueKey: request.issueKey, comment: request.comment, autoPromote: request.autoPromote });
       drafts.current?.saved();
       setSavedText(text);
-      setSaveOpen(false);
-      router.push(`/tests/${encodeURIComponent(testName)}`);
+      // The dialog shows the revision(s) and the issue; its "Open the test" goes on to the test page.
+      return saved as SavedChange;
     } catch (e) {
       const body = e as ApiErrorBody;
       setSaveOpen(false);
@@ -311,6 +310,7 @@ export function TestEditor(props: TestEditorProps) {
           );
         }
       }
+      return undefined;
     } finally {
       setBusy(false);
     }
@@ -575,9 +575,15 @@ export function TestEditor(props: TestEditorProps) {
         <SaveDialog
           open={saveOpen}
           onClose={() => setSaveOpen(false)}
-          onSave={(r) => void save(r)}
+          onSave={save}
+          onDone={(saved) => {
+            setSaveOpen(false);
+            router.push(`/tests/${encodeURIComponent(saved)}`);
+          }}
           testName={mode === 'edit' ? props.testName : name.trim()}
           text={liveText ?? text}
+          baseText={baseText}
+          existing={mode === 'edit'}
           warnings={warnings}
           saving={busy}
           initialIssueKey={lastIssueKey}

@@ -12,7 +12,7 @@ export function IssueTransitions({ issueKey, transitions }: { issueKey: string; 
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (transitions.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">No transitions from this status.</p>;
+  if (transitions.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing to move by hand from this status.</p>;
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2" role="group" aria-label="Move the issue">

@@ -229,6 +229,9 @@ export const api = {
     stop: (name: string, body: { reason: string; issueKey?: string }) => call<ReleaseActionResult>(`${test(name)}/stop`, { body }),
     /** What changes between an environment (or revision) and another. */
     diff: (name: string, from: string, to: string) => call<{ changes: DefinitionChange[] }>(`${test(name)}/diff?from=${segment(from)}&to=${segment(to)}`),
+    /** An environment's history of the test, newest first (the save dialog offers the issues it names first). */
+    history: (name: string, query: { env: Environment; limit: number }) =>
+      call<{ total: number; entries: { revision: string; message: string; issueKey: string | null; authorName: string }[] }>(`${test(name)}/history?env=${query.env}&limit=${query.limit}`),
     /** Whether saving `definition` would qualify for auto-promotion, said before the save. */
     autoPromotion: (name: string, definition: string) => call<AutoPromotionForecast>(`${test(name)}/auto-promotion`, { body: { name, definition } }),
     bucketCheck: (name: string, body: { identifier: string; idType?: string; context: unknown }) => call<BucketCheckResult>(`${test(name)}/bucket-check`, { body }),

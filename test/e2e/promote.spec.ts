@@ -36,13 +36,12 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
   const releaser = await (await browser.newContext()).newPage();
   await signIn(releaser, 'rex');
 
-  // Production first: the issue is QA Ready, so the dialog warns and the server refuses.
+  // Production first: the issue is QA Ready, so the dialog's pre-check refuses, naming the rule, and Promote stays off.
   let dialog = await openPromote(releaser, name, 'production', issueKey);
   await expect(dialog.locator('[data-issue-allows="no"]')).toContainText("needs 'Production Ready'");
   await dialog.getByRole('checkbox', { name: /PRODUCTION/ }).check();
-  await dialog.getByRole('button', { name: 'Promote to PRODUCTION' }).click();
-  await expect(dialog.getByRole('alert')).toContainText(`${issueKey} is in status 'QA Ready'`);
-  await expect(dialog.getByRole('alert')).toContainText('/issueKey');
+  await expect(dialog.getByTestId('promote-refusal')).toContainText('QA Ready');
+  await expect(dialog.getByRole('button', { name: 'Promote to PRODUCTION' })).toBeDisabled();
   await expectAccessible(releaser, 'promote dialog');
   await expectTrackerStatus('QA Ready');
 
@@ -52,11 +51,17 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
   await expect(dialog.locator('[data-issue-allows="yes"]')).toBeVisible();
   await dialog.getByRole('button', { name: 'Promote to qa' }).click();
   await expect(dialog.getByRole('status').filter({ hasText: 'Promoted to qa' })).toContainText('QA Ready → In QA');
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  // After success the dialog shows the result, then closes by itself.
+  await expect(dialog).toBeHidden();
   await expect(releaser.locator('[data-live-env="qa"]')).toContainText('in sync with trunk');
   await expectTrackerStatus('In QA');
 
-  await moveIssue(editor, issueKey, /Verify/);
+  // Verifying is the QA analyst's step (the author erin cannot: separation of duties).
+  const qa = await (await browser.newContext()).newPage();
+  await signIn(qa, 'quinn');
+  await qa.goto(`/issues/${issueKey}`);
+  await qa.getByRole('button', { name: 'Verify → Production Ready' }).click();
+  await expect(qa.getByRole('status').filter({ hasText: `${issueKey} verified` })).toBeVisible();
   await expectTrackerStatus('Production Ready');
 
   // Production needs the explicit confirmation before the button works.
@@ -66,7 +71,7 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
   await dialog.getByRole('checkbox', { name: /PRODUCTION/ }).check();
   await dialog.getByRole('button', { name: 'Promote to PRODUCTION' }).click();
   await expect(dialog.getByRole('status').filter({ hasText: 'Promoted to production' })).toContainText('Production Ready → In Production');
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
   await expect(releaser.locator('[data-live-env="production"]')).toContainText('in sync with trunk');
   await expectTrackerStatus('In Production');
 
@@ -90,16 +95,18 @@ test('an editor moves the issue, a releaser promotes to qa and production; the w
     expect(recorded.comments.map((comment) => comment.body.split('\n')[0])).toEqual([
       expect.stringMatching(new RegExp(`^erin committed test definition '${name}' to trunk as revision [0-9a-f]{12}\\.$`)),
       expect.stringMatching(new RegExp(`^rex promoted test definition '${name}' to qa as revision [0-9a-f]{12}\\.$`)),
+      // QA's verification is on the issue too, naming what was verified.
+      expect.stringMatching(new RegExp(`^quinn verified ${issueKey} in qa: ${name} r[0-9a-f]{7} \\(blob [0-9a-f]{12}\\)\\.$`)),
       expect.stringMatching(new RegExp(`^rex promoted test definition '${name}' to production as revision [0-9a-f]{12}\\.$`)),
     ]);
     expect(recorded.remoteLinks.map((link) => link.object.title)).toEqual([`Proctor test ${name}`]);
   }
 });
 
-test('a viewer cannot promote: no promote button, the reason is shown', async ({ page }) => {
+test('a QA analyst cannot promote: no promote button, the reason is shown', async ({ page }) => {
   await signIn(page, 'quinn');
   await page.goto('/tests/checkout_button_color');
   await expect(page.getByRole('button', { name: 'Promote…' })).toHaveCount(0);
-  await expect(page.getByTestId('promote-not-allowed')).toContainText('needs the releaser role; you are a viewer');
+  await expect(page.getByTestId('promote-not-allowed')).toContainText('need the releaser role; you are a qa');
   await expect(page.getByRole('link', { name: 'Edit' })).toHaveCount(0);
 });

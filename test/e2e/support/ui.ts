@@ -30,7 +30,12 @@ export async function saveWithIssue(page: Page, issueKey: string): Promise<void>
   const dialog = page.getByRole('dialog');
   await dialog.locator('#save-issue').fill(issueKey);
   await expect(dialog.getByTestId('auto-promotion-plan')).not.toHaveText(/Checking/);
+  await expect(dialog.locator('[data-issue-valid="yes"]')).toBeVisible();
   const acknowledge = dialog.getByLabel('I have read the warnings and want to save anyway');
   if (await acknowledge.count()) await acknowledge.check();
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  // A saved change is confirmed in the dialog (revision and issue) before the test page opens; a refused one closes it.
+  const open = dialog.getByRole('button', { name: 'Open the test' });
+  await expect.poll(async () => (await open.isVisible()) || !(await dialog.isVisible())).toBe(true);
+  if (await open.isVisible()) await open.click();
 }

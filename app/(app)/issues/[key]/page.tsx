@@ -7,12 +7,14 @@ import { ErrorPanel } from '@/components/error-panel';
 import { IssueComments } from '@/components/issues/issue-comments';
 import { IssueDetailsForm } from '@/components/issues/issue-details-form';
 import { IssueStatusBadge } from '@/components/issues/issue-status-badge';
+import { IssueRelease, IssueVerification } from '@/components/issues/issue-release';
 import { IssueTests } from '@/components/issues/issue-tests';
 import { IssueTransitions } from '@/components/issues/issue-transitions';
 import { PageHeader } from '@/components/page-header';
 import { mayDiscussIssues } from '@/lib/auth/issue-permissions';
 import { hasRole } from '@/lib/auth/roles';
 import { getIssueDetail } from '@/lib/issues/issue-service';
+import { issueReleaseState } from '@/lib/services/verify-issue';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
@@ -29,7 +31,10 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
   const key = decodeURIComponent((await params).key).toUpperCase();
   const user = await requirePageUser(`/issues/${encodeURIComponent(key)}`);
   const services = await getServices();
-  const loaded = await load(() => getIssueDetail(services, user, { key }));
+  const loaded = await load(async () => {
+    const detail = await getIssueDetail(services, user, { key });
+    return { ...detail, ...(await issueReleaseState(services, user, { key: detail.key, status: detail.status, transitions: detail.transitions ?? [] })) };
+  });
   if (!loaded.ok && isMissing(loaded.error.code)) notFound();
   if (!loaded.ok) {
     return (
@@ -40,6 +45,10 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
     );
   }
   const issue = loaded.value;
+  const allowedActions: string[] = issue.allowedActions;
+  // Only the transitions the server offers this user by hand; "→ In QA" / "→ In Production" happen through promotions.
+  const transitions = (issue.transitions ?? []).filter((transition) => allowedActions.includes(`transition:${transition.to}`));
+  const verification = issue.verification;
   return (
     <>
       <PageHeader title={<>{issue.key} <span className="font-normal">{issue.summary}</span></>}>
@@ -53,12 +62,33 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
             <h2 id="issue-workflow" className="mb-2 font-semibold">Workflow</h2>
             <p className="mb-2 text-sm">
               Status: <IssueStatusBadge status={issue.status} /> · promoting to qa needs <strong>QA Ready</strong>, to production <strong>Production Ready</strong>.
+              The issue moves to <strong>In QA</strong> and <strong>In Production</strong> only when a releaser promotes; a QA analyst who did not
+              author the change verifies it.
             </p>
-            {hasRole(user, 'editor') ? (
-              <IssueTransitions issueKey={issue.key} transitions={issue.transitions ?? []} />
-            ) : (
-              <p className="text-sm text-slate-600 dark:text-slate-400">Moving issues needs the editor role.</p>
-            )}
+            <IssueRelease
+              issueKey={issue.key}
+              status={issue.status}
+              allowedActions={allowedActions}
+              canVerifyRole={hasRole(user, 'qa')}
+              isAdmin={hasRole(user, 'admin')}
+              verification={verification ? { by: verification.by, at: new Date(verification.at).toISOString() } : null}
+              waivedSeparation={verification?.waivedSeparation ?? null}
+              pendingTransition={issue.pendingTransition}
+            />
+            <div className="mt-3">
+              {hasRole(user, 'editor') ? (
+                <IssueTransitions issueKey={issue.key} transitions={transitions} />
+              ) : (
+                <p className="text-sm text-slate-600 dark:text-slate-400">Moving the issue by hand (start, resolve, close) needs the editor role.</p>
+              )}
+            </div>
+          </section>
+          <section className={cardClass} aria-labelledby="issue-verification">
+            <h2 id="issue-verification" className="mb-2 font-semibold">Verification</h2>
+            <IssueVerification
+              verification={verification ? { by: verification.by, at: new Date(verification.at).toISOString(), tests: verification.tests } : null}
+              overrides={issue.promotionOverrides.map((override) => ({ ...override, at: new Date(override.at).toISOString() }))}
+            />
           </section>
           <section className={cardClass} aria-labelledby="issue-changes">
             <h2 id="issue-changes" className="mb-2 font-semibold">Commits and promotions</h2>

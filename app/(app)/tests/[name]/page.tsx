@@ -12,11 +12,13 @@ import { DiffPanel } from '@/components/test-page/diff-panel';
 import { HistoryPanel } from '@/components/test-page/history-panel';
 import { OverviewPanel } from '@/components/test-page/overview-panel';
 import { PromoteDialog } from '@/components/test-page/promote-dialog';
+import { ReleaseActions } from '@/components/test-page/release-actions';
 import { UsagePanel } from '@/components/test-page/usage-panel';
 import { isTestTab, TestTabs, type TestTab } from '@/components/test-page/test-tabs';
 import { hasRole } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
 import { driftState } from '@/lib/domain/drift';
+import { leadingIssueKey } from '@/lib/domain/issue-key';
 import { DEFAULT_WORKFLOW_RULES } from '@/lib/issues/workflow';
 import { getServices, type Services } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
@@ -130,9 +132,16 @@ export default async function TestPage({ params, searchParams }: { params: Promi
         ) : (
           !canPromote && (
             <p className="self-center text-sm text-slate-600 dark:text-slate-400" data-testid="promote-not-allowed">
-              Promoting needs the releaser role; you are {user.role === 'admin' || user.role === 'editor' ? 'an' : 'a'} {user.role}.
+              Promoting, rolling back and stopping the test need the releaser role; you are {user.role === 'admin' || user.role === 'editor' ? 'an' : 'a'} {user.role}.
             </p>
           )
+        )}
+        {canPromote && view.envs.trunk && (
+          <ReleaseActions
+            testName={name}
+            liveProduction={view.live.production.revision}
+            issueKey={(trunkHistory?.ok && trunkHistory.value.entries[0] ? leadingIssueKey(trunkHistory.value.entries[0].message) : null) ?? ''}
+          />
         )}
       </PageHeader>
       <div className="mb-4 flex flex-wrap items-center gap-x-5 gap-y-2 text-sm" aria-label="What is live where">
