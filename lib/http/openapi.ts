@@ -236,7 +236,7 @@ export const API_OPERATIONS: OperationSpec[] = [
 
   { path: '/api/v1/validate', method: 'POST', summary: "Dry run of Proctor's and the webapp's checks", auth: 'viewer', body: tests.VALIDATE_BODY, responses: { 200: obj({ valid: bool, issues: { type: 'array', items: ref('ValidationIssue') } }) } },
   { path: '/api/v1/drift', method: 'GET', summary: 'Per test: whether qa and production hold the current trunk revision', auth: 'viewer', responses: { 200: obj({ tests: { type: 'array', items: anyObject } }) } },
-  { path: '/api/v1/matrix-diff', method: 'GET', summary: "Two environments' matrices compared: tests added, removed and changed (semantic changes)", auth: 'viewer', query: [q('from', env), q('to', env)], responses: { 200: obj({ from: anyObject, to: anyObject, diff: obj({ added: { type: 'array', items: str }, removed: { type: 'array', items: str }, changed: { type: 'array', items: anyObject }, unchanged: int }) }) } },
+  { path: '/api/v1/matrix-diff', method: 'GET', summary: "Two builds compared (each an environment now, or at one of its recent revisions): tests added, removed and changed (semantic changes)", auth: 'viewer', query: [q('from', env), q('to', env), q('fromRevision', revision), q('toRevision', revision)], responses: { 200: obj({ from: anyObject, to: anyObject, diff: obj({ added: { type: 'array', items: str }, removed: { type: 'array', items: str }, changed: { type: 'array', items: anyObject }, unchanged: int }) }) } },
   {
     path: '/api/v1/matrix/{env}',
     method: 'GET',

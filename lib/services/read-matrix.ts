@@ -2,6 +2,7 @@
 import type { Environment } from '@/lib/domain/environment';
 import { servedMatrix, type BuiltMatrix, type MatrixState, type ServedMatrix } from '@/lib/distribution/matrix-cache';
 import { AppError } from '@/lib/errors';
+import { isRevision, type Revision } from '@/lib/domain/revision';
 import type { EnvironmentMatrixStatus } from '@/lib/distribution/matrix-status';
 import { diffMatrices, type MatrixDiff } from '@/lib/proctor/diff-matrices';
 import type { Reader, ServiceDeps } from './service-deps';
@@ -33,24 +34,31 @@ export interface MatrixComparison {
   diff: MatrixDiff;
 }
 
-/**
- * Two environments' matrices as applications get them (each the last good build), compared: which tests `to` adds,
- * removes and changes relative to `from` (e.g. from production to qa: what promoting qa would change).
- */
-export async function compareMatrices(deps: Pick<ServiceDeps, 'matrices'>, reader: Reader, input: { from: Environment; to: Environment }): Promise<MatrixComparison> {
-  requireReader(reader);
-  const [from, to] = await Promise.all([deps.matrices.get(input.from).then((state) => servedMatrix(input.from, state)), deps.matrices.get(input.to).then((state) => servedMatrix(input.to, state))]);
-  return { from: { env: input.from, revision: from.revision }, to: { env: input.to, revision: to.revision }, diff: diffMatrices(from.artifact, to.artifact) };
+/** One side of a comparison: an environment's matrix as applications get it now, or the build of one of its revisions. */
+export interface MatrixSide {
+  env: Environment;
+  /** A recent revision of the environment's branch (its immutable matrix URL); absent = what is served now. */
+  revision?: Revision | null;
 }
 
-const REVISION = /^[0-9a-f]{40}$/;
+/**
+ * Two builds compared: which tests `to` adds, removes and changes relative to `from` (e.g. production now against qa
+ * now: what promoting qa would change; or production now against production a few promotions ago: what changed since).
+ */
+export async function compareMatrices(deps: Pick<ServiceDeps, 'matrices'>, reader: Reader, input: { from: MatrixSide; to: MatrixSide }): Promise<MatrixComparison> {
+  requireReader(reader);
+  const build = async (side: MatrixSide) =>
+    side.revision ? readMatrixAtRevision(deps, reader, { env: side.env, revision: side.revision }) : servedMatrix(side.env, await deps.matrices.get(side.env));
+  const [from, to] = await Promise.all([build(input.from), build(input.to)]);
+  return { from: { env: input.from.env, revision: from.revision }, to: { env: input.to.env, revision: to.revision }, diff: diffMatrices(from.artifact, to.artifact) };
+}
 
 /**
  * The matrix of one revision of `env`'s branch, for its immutable URL: NOT_FOUND unless it is a full commit id among the
  * branch's recent first-parent history whose definitions validate (the revisions the branch URL served or would have).
  */
 export async function readMatrixAtRevision(deps: Pick<ServiceDeps, 'matrices'>, _reader: Reader, input: { env: Environment; revision: string }): Promise<BuiltMatrix> {
-  if (!REVISION.test(input.revision)) {
+  if (!isRevision(input.revision)) {
     throw new AppError('NOT_FOUND', `'${input.revision.slice(0, 60)}' is not a revision: a per-revision matrix URL names a full 40-character commit id.`);
   }
   const matrix = await deps.matrices.atRevision(input.env, input.revision);

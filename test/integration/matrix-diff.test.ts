@@ -70,6 +70,19 @@ describe('GET /api/v1/matrix-diff', () => {
     expect(reverse.diff.added).toEqual([]);
   });
 
+  it('takes a build by revision (fromRevision/toRevision): a revision the branch does not hold is 404, a malformed one 400', async () => {
+    // The fake store keeps no history, so the only build it holds by revision is the head's (the real cache's history
+    // lookup is covered by matrix-serving.test.ts); what is checked here is that the revisions reach it.
+    const trunkHead = (await services.store.head('trunk'))!;
+    const byRevision = await (await diff(`from=qa&to=trunk&toRevision=${trunkHead}`)).json();
+    expect(byRevision.to).toEqual({ env: 'trunk', revision: trunkHead });
+    expect(byRevision.diff.added).toEqual(['brand_new']);
+    const unknown = await diff(`from=trunk&fromRevision=${'0'.repeat(40)}&to=trunk`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).message).toMatch(/not a recent revision of trunk/);
+    expect((await diff('from=trunk&fromRevision=abc&to=trunk')).status).toBe(400);
+  });
+
   it('refuses a missing or unknown environment (422) and an environment with no matrix yet (NOT_READY)', async () => {
     expect((await diff('from=qa')).status).toBe(422);
     expect((await diff('from=qa&to=prod')).status).toBe(422);

@@ -6,6 +6,7 @@ import { MatrixTests } from '@/components/matrix/matrix-tests';
 import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
 import { getServices } from '@/lib/composition/services';
+import { isRevision, type Revision } from '@/lib/domain/revision';
 import { requirePageUser } from '@/lib/server/current-user';
 import { compareMatrices, readMatrixState, readMatrixStatus } from '@/lib/services/read-matrix';
 import { ENV_BORDER, ENV_NAMES, isEnvName, type EnvName } from '@/lib/ui/environments';
@@ -30,7 +31,12 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
   const services = await getServices();
   const states = await Promise.all(ENV_NAMES.map((env) => load(() => readMatrixState(services, user, { env }))));
   const statuses = await load(() => readMatrixStatus(services, user, { envs: ENV_NAMES }));
-  const comparison = from === to ? null : await load(() => compareMatrices(services, user, { from, to }));
+  // An earlier build of either side: one of its branch's recent revisions (full id, as the History tab shows it).
+  const revisionParam = (name: string) => (isRevision(firstParam(sp[name])?.trim()) ? (firstParam(sp[name])!.trim() as Revision) : null);
+  const fromRevision = revisionParam('fromRevision');
+  const toRevision = revisionParam('toRevision');
+  const sameBuild = from === to && fromRevision === toRevision;
+  const comparison = sameBuild ? null : await load(() => compareMatrices(services, user, { from: { env: from, revision: fromRevision }, to: { env: to, revision: toRevision } }));
   const browsed = states[ENV_NAMES.indexOf(browse)];
   const here = (params: Record<string, string | undefined>) => `/matrix?${new URLSearchParams(Object.entries({ env: browse, q, from, to, ...params }).filter((e): e is [string, string] => !!e[1]))}`;
   return (
@@ -137,7 +143,7 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
         {!browsed.ok ? <ErrorPanel error={browsed.error} /> : browsed.value.current ? <MatrixTests artifact={browsed.value.current.artifact} env={browse} q={q} /> : <p className="text-sm">No {browse} matrix has been built yet.</p>}
       </section>
       <section className={`${cardClass} mt-6`} aria-labelledby="matrix-compare">
-        <h2 id="matrix-compare" className="mb-3 font-semibold">Compare two environments</h2>
+        <h2 id="matrix-compare" className="mb-3 font-semibold">Compare two builds</h2>
         <form action="/matrix#matrix-compare" method="get" className="mb-3 flex flex-wrap items-end gap-2">
           <input type="hidden" name="env" value={browse} />
           {q && <input type="hidden" name="q" value={q} />}
@@ -149,11 +155,20 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
                   <option key={env} value={env}>{env}</option>
                 ))}
               </select>
+              <label htmlFor={`matrix-${name}-revision`} className="text-xs font-medium">{name === 'from' ? 'From' : 'To'} revision (empty = current build)</label>
+              <input
+                id={`matrix-${name}-revision`}
+                name={`${name}Revision`}
+                defaultValue={(name === 'from' ? fromRevision : toRevision) ?? ''}
+                placeholder="40-character revision"
+                className={`${inputClass} font-mono text-xs`}
+                size={42}
+              />
             </div>
           ))}
           <button type="submit" className={buttonClass}>Compare</button>
         </form>
-        {!comparison ? <p className="text-sm">Pick two different environments.</p> : !comparison.ok ? <ErrorPanel error={comparison.error} /> : <MatrixComparison comparison={comparison.value} />}
+        {!comparison ? <p className="text-sm">Pick two different builds: two environments, or one environment at an earlier revision.</p> : !comparison.ok ? <ErrorPanel error={comparison.error} /> : <MatrixComparison comparison={comparison.value} />}
       </section>
     </>
   );
