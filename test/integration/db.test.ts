@@ -39,7 +39,8 @@ function copyMigrations(): string {
 
 /** Models, their scalar fields and their index names, read from schema.prisma with Prisma's naming conventions. */
 function readSchema() {
-  const text = readFileSync(path.join(root, 'prisma', 'schema.prisma'), 'utf8');
+  // Comments first: a doc comment may hold braces that would end a block early.
+  const text = readFileSync(path.join(root, 'prisma', 'schema.prisma'), 'utf8').replace(/\/\/.*$/gm, '');
   const enums = [...text.matchAll(/^enum (\w+) \{([^}]*)\}/gm)].map((m) => ({
     name: m[1],
     values: m[2].split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('//')),
