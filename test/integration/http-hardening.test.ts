@@ -205,13 +205,15 @@ describe('pages for things that do not exist', () => {
 });
 
 describe('icon', () => {
-  it('is declared by every page and served', async () => {
+  it('is declared by every page and served: the SVG, and /favicon.ico for browsers that ask for it anyway', async () => {
     const page = await erin.get('/tests');
-    const href = /<link rel="icon" href="([^"]+)"/.exec(page.text)?.[1];
-    expect(href, page.text.slice(0, 2000)).toMatch(/^\/icon\.svg/);
-    const icon = await anonymous.get(href!);
-    expect(icon.status).toBe(200);
-    expect(icon.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    const hrefs = [...page.text.matchAll(/<link rel="icon" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(hrefs.map((href) => href.replace(/\?.*$/, '')).sort(), page.text.slice(0, 2000)).toEqual(['/favicon.ico', '/icon.svg']);
+    for (const href of hrefs) {
+      const icon = await anonymous.get(href);
+      expect(icon.status, href).toBe(200);
+      expect(icon.headers.get('content-type'), href).toMatch(href.startsWith('/icon.svg') ? /^image\/svg\+xml/ : /^image\/(x-icon|vnd\.microsoft\.icon)/);
+    }
   });
 });
 
