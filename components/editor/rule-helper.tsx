@@ -98,7 +98,7 @@ export const RuleHelper = memo(function RuleHelper({ definition, saved }: { defi
         </div>
       )}
       <p className="mt-3 text-xs text-slate-600 dark:text-slate-400">
-        Variables are checked against the <Link href="/context-schema" className={linkClass}>rule context</Link>: what applications provide plus the team&apos;s list.
+        Variables are checked against the <Link href="/context-schema" className={`underline ${linkClass}`}>rule context</Link>: what applications provide plus the team&apos;s list.
       </p>
     </Section>
   );

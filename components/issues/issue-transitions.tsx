@@ -12,10 +12,11 @@ export function IssueTransitions({ issueKey, transitions }: { issueKey: string; 
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (transitions.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing to move by hand from this status.</p>;
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap gap-2" role="group" aria-label="Move the issue">
+      {/* The last move's result stays readable when the new status offers nothing more to do by hand. */}
+      {transitions.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">Nothing to move by hand from this status.</p>}
+      <div className="flex flex-wrap gap-2" role="group" aria-label="Move the issue" hidden={transitions.length === 0}>
         {transitions.map((transition) => (
           <button
             key={transition.id}

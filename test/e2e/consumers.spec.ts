@@ -169,12 +169,12 @@ test('a running application shows on Consumers and the Usage tab; a promotion it
   await dialog.getByRole('radio', { name: /qa/i }).check();
   await dialog.getByLabel('Issue key').fill(issueKey);
   await expect(dialog.locator('[data-issue-allows="yes"]')).toBeVisible();
-  await dialog.getByRole('button', { name: `Promote to ${ENV}` }).click();
-  const alert = dialog.getByRole('alert');
-  await expect(alert).toContainText('Test Promotion not compatible, errors:');
-  await expect(alert).toContainText(refusal);
-  await expect(alert).toContainText('INCOMPATIBLE_WITH_CONSUMERS');
-  await expect(alert).toContainText(application);
+  // The pre-check refuses before anyone clicks (issue #16): Promote stays disabled, and the dialog names the application.
+  const refused = dialog.getByTestId('promote-refusal');
+  await expect(refused).toHaveAttribute('data-refusal-code', 'INCOMPATIBLE_WITH_CONSUMERS');
+  await expect(refused).toContainText(refusal);
+  await expect(refused).toContainText(application);
+  await expect(dialog.getByRole('button', { name: `Promote to ${ENV}` })).toBeDisabled();
   await releaser.screenshot({ path: 'test-results/consumers/promote-refused.png' });
 
   // qa did not move: the application still holds the revision it started with, and it is still current.

@@ -54,7 +54,9 @@ test.describe('deleting a test in the editor', () => {
     const rex = { authorization: `Bearer ${await apiToken(request, 'rex')}` };
     for (const to of ['In Progress', 'QA Ready']) await json(await request.post(`/api/v1/issues/${issueKey}/transitions`, { headers: editor, data: { to } }), `issue → ${to}`);
     await json(await request.post(`/api/v1/tests/${name}/promotions`, { headers: rex, data: { from: 'trunk', to: 'qa', issueKey } }), 'promote to qa');
-    await json(await request.post(`/api/v1/issues/${issueKey}/transitions`, { headers: editor, data: { to: 'Production Ready' } }), 'issue → Production Ready');
+    // QA verifies what is live in qa (issue #16: Production Ready is QA's step, not a hand transition).
+    const quinn = { authorization: `Bearer ${await apiToken(request, 'quinn')}` };
+    await json(await request.post(`/api/v1/issues/${issueKey}/verify`, { headers: quinn, data: {} }), 'QA verifies');
     await json(await request.post(`/api/v1/tests/${name}/promotions`, { headers: rex, data: { from: 'qa', to: 'production', issueKey } }), 'promote to production');
 
     const deleteKey = await createIssue(request, token, `e2e delete ${name}`);

@@ -31,6 +31,19 @@ async function createTest(request: APIRequestContext, token: string, name: strin
   expect(created.status(), await created.text()).toBe(201);
 }
 
+async function ensureTeamVariables(request: APIRequestContext, token: string, names: string[]): Promise<void> {
+  const headers = { authorization: `Bearer ${token}` };
+  const schema = await (await request.get('/api/v1/context-schema', { headers })).json();
+  const variables: { name: string; type: string; description?: string }[] = schema.variables;
+  const missing = names.filter((name) => !variables.some((variable) => variable.name === name));
+  if (missing.length === 0) return;
+  const saved = await request.put('/api/v1/context-schema', {
+    headers,
+    data: { baseRevision: schema.revision, variables: [...variables, ...missing.map((name) => ({ name, type: 'String', description: `the user's ${name}` }))] },
+  });
+  expect(saved.status(), await saved.text()).toBe(200);
+}
+
 async function typeRule(page: Page, rule: string): Promise<void> {
   const field = page.locator('#field-rule');
   await field.fill('');
@@ -41,6 +54,9 @@ test.describe('rule lint', () => {
   let token: string;
   test.beforeAll(async ({ request }) => {
     token = await apiToken(request, 'priya');
+    // The server is shared with other specs, whose applications may register a providedContext without lang: the
+    // team's list names the variables these rules use, so only the misspelling is unknown.
+    await ensureTeamVariables(request, token, ['country', 'lang']);
   });
 
   test("seed 004's rule: the lint warns at the field and in Problems, and the helper shows fr-CA newly admitted", async ({ page, request }) => {

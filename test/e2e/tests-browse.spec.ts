@@ -70,12 +70,12 @@ test('review the history and diff two revisions; deep links open the diff and a 
 test('bucket check shows the bucket per environment; errors are shown readably', async ({ page }) => {
   await page.goto('/tests/checkout_button_color?tab=bucket-check');
   await page.getByLabel('Identifier', { exact: true }).fill('user-42');
-  await page.getByLabel('Context variables (JSON object)').fill('{"country": "US"}');
+  await page.getByLabel('Context variables', { exact: true }).fill('{"country": "US"}');
   await page.getByRole('button', { name: 'Check bucket' }).click();
   const table = page.getByRole('table', { name: 'Bucket per environment' });
   await expect(table.locator('[data-bucket-env="production"]')).toContainText(/allocation 1/);
   await expectAccessible(page, 'bucket check');
-  await page.getByLabel('Context variables (JSON object)').fill('[1, 2]');
+  await page.getByLabel('Context variables', { exact: true }).fill('[1, 2]');
   await page.getByRole('button', { name: 'Check bucket' }).click();
   await expect(page.locator('[data-error-code]')).toContainText('/context');
 });
