@@ -114,29 +114,29 @@ test.describe('rule lint', () => {
     const name = uniqueTestName('lintvar');
     await createTest(request, token, name);
     await signIn(page, 'erin');
-    // The team's list, edited on the Rule context page (saved through PUT /api/v1/context-schema).
+    // The team's list, edited on the Rule context page (saved through PUT /api/v1/context-schema): cohort is added
+    // there (country and lang were listed by beforeAll).
     await page.goto('/context-schema');
     const editor = page.getByTestId('context-schema-editor');
-    for (const variable of ['country', 'lang']) {
+    const listed = await editor.locator('input[aria-label$=" name"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    if (!listed.includes('cohort')) {
       const rows = await editor.locator('[data-variable-row]').count();
-      const existing = await editor.locator('input[aria-label$=" name"]').evaluateAll((inputs, v) => inputs.some((i) => (i as HTMLInputElement).value === v), variable);
-      if (existing) continue;
       await editor.getByRole('button', { name: 'Add a variable' }).click();
-      await editor.getByLabel(`Variable ${rows + 1} name`).fill(variable);
-      await editor.getByLabel(`Variable ${rows + 1} description`).fill(`the user's ${variable}`);
+      await editor.getByLabel(`Variable ${rows + 1} name`).fill('cohort');
+      await editor.getByLabel(`Variable ${rows + 1} description`).fill('the beta cohort the user belongs to');
+      await editor.getByRole('button', { name: 'Save the list' }).click();
+      await expect(page.getByTestId('context-schema-status')).toContainText('Saved (revision');
     }
-    await editor.getByRole('button', { name: 'Save the list' }).click();
-    await expect(page.getByTestId('context-schema-status')).toContainText('Saved (revision');
     const schema = await request.get('/api/v1/context-schema', { headers: { authorization: `Bearer ${token}` } });
-    expect((await schema.json()).known).toEqual(expect.arrayContaining(['country', 'lang']));
+    expect((await schema.json()).known).toEqual(expect.arrayContaining(['country', 'lang', 'cohort']));
 
     await page.goto(`/tests/${name}/edit`);
-    await typeRule(page, "lang=='en' && contry=='US'");
+    await typeRule(page, "cohort=='beta' && contry=='US'");
     const field = page.locator('#field-rule').locator('xpath=..');
     await expect(field.getByTestId('field-issues')).toContainText('Unknown variable contry');
     await expect(field.getByTestId('field-issues')).toContainText('Did you mean country?');
     await expect(page.getByTestId('issue-summary')).toContainText('Did you mean country?');
-    await typeRule(page, "lang=='en' && country=='US'");
+    await typeRule(page, "cohort=='beta' && country=='US'");
     await expect(field.getByTestId('field-issues')).toHaveCount(0);
   });
 
