@@ -81,6 +81,42 @@ function ReasonFields({ id, reason, setReason, issueKey, setIssueKey }: { id: st
   );
 }
 
+/** The end of a production action's form: the explicit confirmation, the outcome, and Cancel beside the action. */
+function ConfirmAndSubmit(props: {
+  confirmation: string;
+  confirmed: boolean;
+  setConfirmed: (value: boolean) => void;
+  error: ApiErrorBody | null;
+  errorTitle: string;
+  done: string | null;
+  busy: boolean;
+  canSubmit: boolean;
+  submitLabel: string;
+}) {
+  return (
+    <>
+      <label className="flex items-start gap-2 rounded border border-red-400 bg-red-50 p-2 text-sm text-red-950 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
+        <input type="checkbox" className="mt-1" checked={props.confirmed} onChange={(event) => props.setConfirmed(event.target.checked)} />
+        <span>{props.confirmation}</span>
+      </label>
+      {props.error && <ErrorPanel error={props.error} title={props.errorTitle} />}
+      {props.done && (
+        <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
+          {props.done}
+        </p>
+      )}
+      <div className="flex justify-end gap-2">
+        <button type="button" className={buttonClass} onClick={closeDialog}>
+          {props.done ? 'Close' : 'Cancel'}
+        </button>
+        <button type="submit" className={dangerButtonClass} disabled={!props.canSubmit}>
+          {props.submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
 function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey }: { testName: string; liveRevision: string | null; issueKey: string }) {
   const [targets, setTargets] = useState<RollbackTarget[] | null>(null);
   const [loadError, setLoadError] = useState<ApiErrorBody | null>(null);
@@ -140,24 +176,12 @@ function RollbackForm({ testName, liveRevision, issueKey: initialIssueKey }: { t
         </div>
       )}
       <ReasonFields id="rollback" reason={reason} setReason={setReason} issueKey={issueKey} setIssueKey={setIssueKey} />
-      <label className="flex items-start gap-2 rounded border border-red-400 bg-red-50 p-2 text-sm text-red-950 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
-        <input type="checkbox" className="mt-1" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} />
-        <span>I confirm: this changes what real users get in PRODUCTION.</span>
-      </label>
-      {error && <ErrorPanel error={error} title="Not rolled back" />}
-      {done && (
-        <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
-          {done}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass} onClick={closeDialog}>
-          {done ? 'Close' : 'Cancel'}
-        </button>
-        <button type="submit" className={dangerButtonClass} disabled={!canSubmit}>
-          {busy ? 'Rolling back…' : `Roll back production to ${revision ? shortRevision(revision) : '…'}`}
-        </button>
-      </div>
+      <ConfirmAndSubmit
+        confirmation="I confirm: this changes what real users get in PRODUCTION."
+        {...{ confirmed, setConfirmed, error, done, busy, canSubmit }}
+        errorTitle="Not rolled back"
+        submitLabel={busy ? 'Rolling back…' : `Roll back production to ${revision ? shortRevision(revision) : '…'}`}
+      />
     </form>
   );
 }
@@ -184,24 +208,12 @@ function StopForm({ testName, issueKey: initialIssueKey }: { testName: string; i
         their inactive behaviour within a minute or two.
       </p>
       <ReasonFields id="stop" reason={reason} setReason={setReason} issueKey={issueKey} setIssueKey={setIssueKey} />
-      <label className="flex items-start gap-2 rounded border border-red-400 bg-red-50 p-2 text-sm text-red-950 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
-        <input type="checkbox" className="mt-1" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} />
-        <span>I confirm: stop this test for every user, in PRODUCTION too.</span>
-      </label>
-      {error && <ErrorPanel error={error} title="Not stopped" />}
-      {done && (
-        <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
-          {done}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass} onClick={closeDialog}>
-          {done ? 'Close' : 'Cancel'}
-        </button>
-        <button type="submit" className={dangerButtonClass} disabled={!canSubmit}>
-          {busy ? 'Stopping…' : 'Stop test: 100% inactive everywhere'}
-        </button>
-      </div>
+      <ConfirmAndSubmit
+        confirmation="I confirm: stop this test for every user, in PRODUCTION too."
+        {...{ confirmed, setConfirmed, error, done, busy, canSubmit }}
+        errorTitle="Not stopped"
+        submitLabel={busy ? 'Stopping…' : 'Stop test: 100% inactive everywhere'}
+      />
     </form>
   );
 }

@@ -10,7 +10,7 @@
  *   known one.
  */
 import { parseRuleCached, RuleSyntaxError, type RuleAst, type RuleNode } from '../proctor/rules';
-import { collectIdentifierNodes } from '../proctor/rules';
+import { collectIdentifierNodes, ruleChildren } from '../proctor/rules';
 import type { TestDefinition, ValidationIssue } from '../proctor';
 
 export type RuleLintKind = 'mixed-and-or' | 'partial-condition' | 'unknown-variable';
@@ -193,7 +193,7 @@ export function lintRule(rule: string | null | undefined, options: RuleLintOptio
           if (partial) partials.push(partial);
         }
       }
-      for (const child of childrenOf(node)) visit(child, isLogical(node, '||') && isLogical(child, '||'));
+      for (const child of ruleChildren(node)) visit(child, isLogical(node, '||') && isLogical(child, '||'));
     };
     visit(root, false);
     if (mixed) {
@@ -226,25 +226,6 @@ export function lintRule(rule: string | null | undefined, options: RuleLintOptio
     }
   }
   return lints;
-}
-
-function childrenOf(node: RuleNode): RuleNode[] {
-  switch (node.type) {
-    case 'unary':
-      return [node.operand];
-    case 'binary':
-      return [node.left, node.right];
-    case 'ternary':
-      return [node.test, node.consequent, node.alternate];
-    case 'member':
-      return [node.object, node.property];
-    case 'call':
-      return [node.object, node.property, ...node.args];
-    case 'function':
-      return node.args;
-    default:
-      return [];
-  }
 }
 
 /** Every rule of a definition linted, as editor warnings at the rule's JSON path. */

@@ -19,6 +19,6 @@ export {
   type RuleProblem,
   type RuleProblemKind,
 } from './verify-rule';
-export { collectIdentifierNodes, collectIdentifiers, printNode, printRule, walkRule } from './print-rule';
+export { collectIdentifierNodes, collectIdentifiers, printNode, printRule, ruleChildren, walkRule } from './print-rule';
 export { lookupFunction, ruleFunctionNames, type RuleFunction } from './functions';
 export { JavaArray, JavaClassRef, JavaInt, MaybeBool, ReleaseVersion, RuleEvaluationError } from './values';

@@ -93,7 +93,8 @@ export function printRule(ast: RuleAst | RuleNode): string {
   return root.type === 'composite' ? printComposite(root) : '${' + printNode(root) + '}';
 }
 
-function children(node: RuleNode | CompositeNode): RuleNode[] {
+/** The direct sub-expressions of a node (a template's embedded expressions), left to right. */
+export function ruleChildren(node: RuleNode | CompositeNode): RuleNode[] {
   switch (node.type) {
     case 'composite':
       return node.parts.filter((p): p is RuleNode => p.type !== 'text');
@@ -120,7 +121,7 @@ export function walkRule(ast: RuleAst, visit: (node: RuleNode) => void): void {
   while (stack.length > 0) {
     const node = stack.pop() as RuleNode | CompositeNode;
     if (node.type !== 'composite') visit(node);
-    const kids = children(node);
+    const kids = ruleChildren(node);
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
 }
