@@ -138,6 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   const gitUrl = env.PROCTOR_GIT_URL?.trim() || undefined;
   const logLevel = (env.PROCTOR_LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
+  const trustedUserHeader = env.PROCTOR_TRUSTED_USER_HEADER?.trim().toLowerCase() || undefined;
+  const trustedProxies = parseTrustedProxies(env.PROCTOR_TRUSTED_PROXIES);
+  if (trustedUserHeader && trustedProxies.length === 0) {
+    // Without a list of proxies, anyone who can reach the app could send the header and be any user.
+    throw new Error(
+      `PROCTOR_TRUSTED_USER_HEADER (${trustedUserHeader}) is set but PROCTOR_TRUSTED_PROXIES is empty: set it to the address of the sign-in proxy (e.g. 127.0.0.1 when it runs on this machine), the only peer whose header is believed.`,
+    );
+  }
   return {
     port,
     dataDir: path.resolve(/*turbopackIgnore: true*/ env.PROCTOR_DATA_DIR?.trim() || '.data'),
@@ -159,8 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoMode: readBool(env.PROCTOR_DEMO) ?? (!databaseUrl && !gitUrl),
     publicUrl: (env.PROCTOR_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     separationOfDuties: readBool(env.PROCTOR_SEPARATION_OF_DUTIES) ?? true,
-    trustedUserHeader: env.PROCTOR_TRUSTED_USER_HEADER?.toLowerCase() || undefined,
-    trustedProxies: parseTrustedProxies(env.PROCTOR_TRUSTED_PROXIES),
+    trustedUserHeader,
+    trustedProxies,
     committer: {
       name: env.PROCTOR_COMMITTER_NAME || 'Proctor Studio',
       email: env.PROCTOR_COMMITTER_EMAIL || 'proctor-studio@localhost',

@@ -2,10 +2,12 @@
  * Who is making this request: an API token (Authorization: Bearer pst_…), the session cookie, or — only when
  * PROCTOR_TRUSTED_USER_HEADER is set — a username header added by an authenticating reverse proxy.
  *
- * Trust assumption of the proxy header: the app must be reachable ONLY through that proxy, and the proxy must strip the
- * header from incoming requests before setting it. Anyone who can reach the app directly can otherwise claim to be any
- * user. It is off by default. The named user must already exist (admins create accounts); unknown names are refused.
+ * The proxy header is believed only from the socket peers listed in PROCTOR_TRUSTED_PROXIES (the config refuses the
+ * header without them): anyone else who can reach the app could claim to be any user with it. The proxy must still
+ * strip the header from incoming requests before setting it. It is off by default. The named user must already exist
+ * (admins create accounts); unknown names are refused.
  */
+import { isTrustedProxy, PEER_ADDRESS_HEADER } from '@/lib/client-address';
 import type { AppConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
@@ -30,7 +32,7 @@ export interface Authentication {
 export async function authenticate(
   prisma: PrismaClient,
   request: Request,
-  config: Pick<AppConfig, 'trustedUserHeader'>,
+  config: Pick<AppConfig, 'trustedUserHeader' | 'trustedProxies'>,
   now: Date = new Date(),
 ): Promise<Authentication | null> {
   const authorization = request.headers.get('authorization');
@@ -45,6 +47,13 @@ export async function authenticate(
   if (config.trustedUserHeader) {
     const username = request.headers.get(config.trustedUserHeader)?.trim();
     if (username) {
+      const peer = request.headers.get(PEER_ADDRESS_HEADER);
+      if (!isTrustedProxy(peer, config.trustedProxies)) {
+        throw new AppError(
+          'FORBIDDEN',
+          `The ${config.trustedUserHeader} header is believed only from the proxies in PROCTOR_TRUSTED_PROXIES, and this request came from ${peer ?? 'an unknown address'}. Go through the sign-in proxy, or sign in with a password or an API token.`,
+        );
+      }
       // Checked before the lookup: PostgreSQL cannot take a NUL, and the name can become a git author (git-text.ts).
       assertGitText(username, { path: config.trustedUserHeader, label: `The user name in the ${config.trustedUserHeader} header`, kind: 'identName', fix: 'the proxy must send a plain user name' });
       const user = await prisma.user.findUnique({ where: { username } });

@@ -7,6 +7,7 @@ import { redirect } from 'next/navigation';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
 import { databaseUnavailableError, isDatabaseUnavailable } from '@/lib/db/unavailable';
+import { PEER_ADDRESS_HEADER } from '@/lib/client-address';
 import { getServices } from '@/lib/composition/services';
 
 /**
@@ -25,6 +26,9 @@ export async function getCurrentUser(): Promise<AuthUser | null> {
     if (trustedUserHeader) {
       const proxied = incoming.get(trustedUserHeader);
       if (proxied) forwarded.set(trustedUserHeader, proxied);
+      // The socket peer stamped at the request edge: the header is believed only from a trusted proxy.
+      const peer = incoming.get(PEER_ADDRESS_HEADER);
+      if (peer) forwarded.set(PEER_ADDRESS_HEADER, peer);
     }
     const auth = await services.authenticate(new Request('http://localhost/', { headers: forwarded }));
     return auth?.user ?? null;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, listApiTokens, resolveApiToken, revokeApiToken } from '@/lib/auth/api-tokens';
 import { authenticate } from '@/lib/auth/authenticate';
+import { loadConfig } from '@/lib/config';
 import { DEMO_ACCOUNTS, ensureAccounts } from '@/lib/auth/ensure-accounts';
 import { login, LOGIN_FAILED_MESSAGE } from '@/lib/auth/login';
 import { DEFAULT_LOGIN_RATE_LIMIT } from '@/lib/auth/rate-limit';
@@ -207,16 +208,32 @@ describe('roles', () => {
 });
 
 describe('authenticate', () => {
-  const config = { trustedUserHeader: undefined };
+  const config = { trustedUserHeader: undefined, trustedProxies: [] };
+  const sso = { trustedUserHeader: 'x-remote-user', trustedProxies: ['10.0.0.5'] };
+  const fromProxy = { 'x-remote-user': 'rex', 'x-proctor-peer-address': '10.0.0.5' };
   it('accepts a Bearer token, a session cookie, and the proxy header only when configured', async () => {
     const { token } = await createApiToken({ prisma: db.prisma }, erin, { name: 'auth' });
     expect(await authenticate(db.prisma, new Request('http://h/', { headers: { authorization: `Bearer ${token}` } }), config)).toMatchObject({ via: 'token', user: { username: 'erin' } });
     const session = await createSession(db.prisma, admin.id);
     expect(await authenticate(db.prisma, new Request('http://h/', { headers: { cookie: `a=b; proctor_session=${session.token}` } }), config)).toMatchObject({ via: 'session', user: { username: 'root' } });
-    const proxied = new Request('http://h/', { headers: { 'x-remote-user': 'rex' } });
+    const proxied = new Request('http://h/', { headers: fromProxy });
     expect(await authenticate(db.prisma, proxied, config)).toBeNull();
-    expect(await authenticate(db.prisma, proxied, { trustedUserHeader: 'x-remote-user' })).toMatchObject({ via: 'proxy', user: { username: 'rex', role: 'releaser' } });
-    expect((await caught(authenticate(db.prisma, new Request('http://h/', { headers: { 'x-remote-user': 'mallory' } }), { trustedUserHeader: 'x-remote-user' }))).code).toBe('FORBIDDEN');
+    expect(await authenticate(db.prisma, proxied, sso)).toMatchObject({ via: 'proxy', user: { username: 'rex', role: 'releaser' } });
+    expect((await caught(authenticate(db.prisma, new Request('http://h/', { headers: { ...fromProxy, 'x-remote-user': 'mallory' } }), sso))).code).toBe('FORBIDDEN');
+  });
+  it('believes the proxy header only from a trusted proxy: any other peer is refused, naming the rule', async () => {
+    for (const peer of ['10.0.0.6', undefined]) {
+      const headers: Record<string, string> = { 'x-remote-user': 'rex' };
+      if (peer) headers['x-proctor-peer-address'] = peer;
+      const error = await caught(authenticate(db.prisma, new Request('http://h/', { headers }), sso));
+      expect(error.code).toBe('FORBIDDEN');
+      expect(error.message).toContain('PROCTOR_TRUSTED_PROXIES');
+      expect(error.message).toContain(peer ?? 'an unknown address');
+    }
+  });
+  it('the configuration refuses the proxy header without a list of trusted proxies', () => {
+    expect(() => loadConfig({ PROCTOR_TRUSTED_USER_HEADER: 'X-Remote-User' } as unknown as NodeJS.ProcessEnv)).toThrow(/PROCTOR_TRUSTED_PROXIES is empty/);
+    expect(loadConfig({ PROCTOR_TRUSTED_USER_HEADER: 'X-Remote-User', PROCTOR_TRUSTED_PROXIES: '127.0.0.1' } as unknown as NodeJS.ProcessEnv)).toMatchObject({ trustedUserHeader: 'x-remote-user', trustedProxies: ['127.0.0.1'] });
   });
   it('fails loudly for a bad Bearer token but treats a stale cookie as anonymous', async () => {
     const error = await caught(authenticate(db.prisma, new Request('http://h/', { headers: { authorization: 'Bearer pst_' + 'y'.repeat(43) } }), config));

@@ -154,8 +154,8 @@ describe('accounts cannot be given names or e-mails git refuses', () => {
   });
 
   it('the SSO header path refuses a user name with characters git or the database cannot take', async () => {
-    const request = new Request('http://h/', { headers: { 'x-remote-user': 'rex<x>' } });
-    const error = await caught(authenticate(db.prisma, request, { trustedUserHeader: 'x-remote-user' }));
+    const request = new Request('http://h/', { headers: { 'x-remote-user': 'rex<x>', 'x-proctor-peer-address': '127.0.0.1' } });
+    const error = await caught(authenticate(db.prisma, request, { trustedUserHeader: 'x-remote-user', trustedProxies: ['127.0.0.1'] }));
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details[0].path).toBe('x-remote-user');
   });

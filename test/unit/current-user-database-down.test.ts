@@ -24,7 +24,7 @@ let cookie: string;
 
 /** The process's services as pages see them, with authentication over `prisma` (the rest is not used here). */
 function useDatabase(prisma: PrismaClient): void {
-  const config = { trustedUserHeader: undefined } as unknown as Services['config'];
+  const config = { trustedUserHeader: undefined, trustedProxies: [] } as unknown as Services['config'];
   const services = { prisma, config, authenticate: (request: Request) => authenticate(prisma, request, config) } as unknown as Services;
   setServicesProvider(async () => services);
 }
