@@ -2,6 +2,7 @@
  * Cookie sessions. The cookie holds 32 random bytes; the database holds only their sha256 (Session.id). Sessions slide:
  * each use pushes expiry to 12 hours from now (written at most once a minute to spare the database).
  */
+import { isTrustedProxy, PEER_ADDRESS_HEADER } from '@/lib/client-address';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { randomToken, sha256Hex } from './tokens';
 import { toAuthUser, type AuthUser } from './user-view';
@@ -90,14 +91,20 @@ export function readSessionCookie(cookieHeader: string | null | undefined): stri
   return undefined;
 }
 
-/** Whether cookies must be Secure: the request came over https (directly or via a proxy) or the public URL is https. */
-export function isSecureRequest(request: Request, publicUrl?: string): boolean {
-  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded === 'https';
+/**
+ * Whether cookies must be Secure: the public URL is https, or the request came over https — directly, or by the
+ * X-Forwarded-Proto of a trusted proxy (anyone else's header proves nothing).
+ */
+export function isSecureRequest(request: Request, publicUrl?: string, trustedProxies: readonly string[] = []): boolean {
+  if (publicUrl?.startsWith('https:')) return true;
+  if (isTrustedProxy(request.headers.get(PEER_ADDRESS_HEADER), trustedProxies)) {
+    const forwarded = request.headers.get('x-forwarded-proto')?.split(',').pop()?.trim();
+    if (forwarded) return forwarded === 'https';
+  }
   try {
     if (new URL(request.url).protocol === 'https:') return true;
   } catch {
-    // Relative URLs only happen in tests; fall through to publicUrl.
+    // Relative URLs only happen in tests.
   }
-  return !!publicUrl && publicUrl.startsWith('https:');
+  return false;
 }

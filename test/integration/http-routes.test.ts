@@ -25,7 +25,7 @@ type Db = Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
 const logLines: string[] = [];
 const BASE = 'http://studio.test';
-const config = { ...loadConfig({} as NodeJS.ProcessEnv), publicUrl: BASE, demoMode: true };
+const config = { ...loadConfig({} as NodeJS.ProcessEnv), publicUrl: BASE, demoMode: true, trustedProxies: ['10.9.9.9'] };
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -137,9 +137,12 @@ describe('session routes', () => {
     expect(await (await whoAmI(request('GET', '/api/v1/session', { headers: { cookie: `proctor_session=${cookie}` } }))).json()).toEqual({ user: null, via: null });
   });
 
-  it('sets Secure behind an https proxy', async () => {
-    const login = await loginRoute(request('POST', '/api/v1/session', { body: { username: 'erin', password: 'demo' }, headers: { origin: BASE, 'x-forwarded-proto': 'https' } }));
-    expect(login.headers.get('set-cookie')).toMatch(/; Secure$/);
+  it('sets Secure behind a trusted https proxy, and believes nobody else\'s X-Forwarded-Proto', async () => {
+    const viaProxy = await loginRoute(request('POST', '/api/v1/session', { body: { username: 'erin', password: 'demo' }, headers: { origin: BASE, 'x-forwarded-proto': 'https', 'x-proctor-peer-address': '10.9.9.9' } }));
+    expect(viaProxy.headers.get('set-cookie')).toMatch(/; Secure$/);
+    const direct = await loginRoute(request('POST', '/api/v1/session', { body: { username: 'erin', password: 'demo' }, headers: { origin: BASE, 'x-forwarded-proto': 'https', 'x-proctor-peer-address': '192.0.2.50' } }));
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get('set-cookie')).not.toContain('Secure');
   });
 
   it('answers wrong passwords with 401 and repeated ones with 429 and Retry-After', async () => {
