@@ -242,7 +242,8 @@ async function polling(demo: DemoApp, n: number, log: (line: string) => void, ad
       );
     }
     const current = (await get(agents[0], `${url}/current`, {})).headers['x-proctor-revision'] as string;
-    while (held.some((h) => h.revision !== current)) await new Promise((resolve) => setTimeout(resolve, 50));
+    const warm = performance.now() + POLL_MS + 30_000;
+    while (held.some((h) => h.revision !== current) && performance.now() < warm) await new Promise((resolve) => setTimeout(resolve, 50));
     const promoted = await promote(erin, rex, demo.seed++);
     const target = promoted.revision;
     const deadline = performance.now() + POLL_MS + 30_000;
