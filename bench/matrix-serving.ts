@@ -6,7 +6,8 @@
  * - 200 with gzip, the same precompressed bytes (goal: ≥ 0.8×), and the compressed sizes;
  * - 200 with brotli and uncompressed, for the record;
  * - 1,000 change streams on the seeded demo app: a promotion's event and the new matrix held, p50/p95 from sending
- *   the promotion request (an upper bound of "from its commit"; goal p95 < 1 s), and the server's RSS with the streams.
+ *   the promotion request (an upper bound of "from its commit"; goal p95 < 1 s), and the server's RSS with the streams;
+ * - 1,000 pollers revalidating every 15 s with their ETag: a promotion's matrix held, p95 from sending it (goal < 16 s).
  * Both are driven by the same node:http keep-alive client (no decoding: the bytes are read as sent), 16 at a time.
  * `benchMatrixServing(context)` is a BenchModule (bench/report.ts). Standalone: `npx tsx bench/matrix-serving.ts [--quick]`.
  */
