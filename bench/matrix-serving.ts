@@ -6,7 +6,8 @@
  * - 200 with gzip, the same precompressed bytes (goal: ≥ 0.8×), and the compressed sizes;
  * - 200 with brotli and uncompressed, for the record;
  * - 1,000 change streams on the seeded demo app: a promotion's event and the new matrix held, p50/p95 from sending
- *   the promotion request (an upper bound of "from its commit"; goal p95 < 1 s), and the server's RSS with the streams.
+ *   the promotion request (an upper bound of "from its commit"; goal p95 < 1 s), and the server's RSS with the streams;
+ * - 1,000 pollers revalidating every 15 s with their ETag: a promotion's matrix held, p95 from sending it (goal < 16 s).
  * Both are driven by the same node:http keep-alive client (no decoding: the bytes are read as sent), 16 at a time.
  * `benchMatrixServing(context)` is a BenchModule (bench/report.ts). Standalone: `npx tsx bench/matrix-serving.ts [--quick]`.
  */
@@ -14,7 +15,7 @@ import http from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiClient, REPO_ROOT, startAppServer } from '../test/support/app-server';
+import { ApiClient, REPO_ROOT, startAppServer, type AppServer } from '../test/support/app-server';
 import { promoteToQa } from '../test/support/promote-to-qa';
 import { ensureBenchRepo } from './generate-repo';
 import type { BenchContext, BenchFigure } from './report';
@@ -60,7 +61,7 @@ async function load(url: string, headers: Record<string, string>, expectStatus: 
 }
 
 /** The floor: node:http answering from the same bytes in memory, 304 on the same ETag. */
-async function staticServer(variants: Record<string, { body: Buffer; etag: string }>): Promise<{ url: string; close(): Promise<void> }> {
+async function staticServer(variants: Record<string, { body: Buffer; etag: string }>, listenPort = 0): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const coding = req.headers['accept-encoding'] ?? 'identity';
     const variant = variants[coding] ?? variants.identity;
@@ -70,7 +71,7 @@ async function staticServer(variants: Record<string, { body: Buffer; etag: strin
     headers['content-length'] = variant.body.length;
     res.writeHead(200, headers).end(variant.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}/matrix.json`,
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
@@ -119,13 +120,11 @@ const STREAM_TEST = 'bench_serving_stream_test';
  * `n` change streams (raw node:http, as an EventSource holds one) on qa of the seeded demo app; a promotion; for each
  * stream, when the new revision's event arrived and when it then held the new matrix (gzip GET, 64 sockets shared).
  */
-async function streams(n: number, log: (line: string) => void, add: (figure: BenchFigure) => void): Promise<void> {
-  const app = await startAppServer();
+async function streams(demo: DemoApp, n: number, log: (line: string) => void, add: (figure: BenchFigure) => void): Promise<void> {
+  const { app, erin, rex } = demo;
   const sockets: http.ClientRequest[] = [];
   try {
-    const erin = await new ApiClient(app.baseUrl).login('erin');
-    const rex = await new ApiClient(app.baseUrl).login('rex');
-    await promote(erin, rex, 0);
+    await promote(erin, rex, demo.seed++);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const idle = rssMb(app.pid);
     const fetchAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -167,7 +166,7 @@ async function streams(n: number, log: (line: string) => void, add: (figure: Ben
     );
     const open = rssMb(app.pid);
     log(`  matrix serving: ${n} streams open; server RSS ${idle.toFixed(0)} MB idle → ${open.toFixed(0)} MB (${(((open - idle) * 1024) / n).toFixed(1)} KB per stream)`);
-    const promoted = await promote(erin, rex, 1);
+    const promoted = await promote(erin, rex, demo.seed++);
     const target = promoted.revision;
     const deadline = performance.now() + 30_000;
     while (heldAt.some((held) => !held.has(target)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -185,8 +184,94 @@ async function streams(n: number, log: (line: string) => void, add: (figure: Ben
     add({ name: `server RSS with ${n} open change streams`, ours: open, unit: 'MB', note: `${idle.toFixed(0)} MB before they opened` });
   } finally {
     for (const socket of sockets) socket.destroy();
-    await app.stop();
   }
+}
+
+interface DemoApp {
+  app: AppServer;
+  erin: ApiClient;
+  rex: ApiClient;
+  /** The next promotion's seed (each promotion changes the bench test). */
+  seed: number;
+}
+
+/** Poll period of the simulated fleet (issue #21's figure: every 15 s). */
+const POLL_MS = 15_000;
+
+/**
+ * `n` pollers, each on its own keep-alive connection, revalidating qa's matrix every POLL_MS with the gzip ETag it holds
+ * (If-None-Match), their phases spread evenly over the period as a fleet's are. Once every poller holds the current
+ * matrix, a promotion; for each poller, when it then held the new revision (a 200 with the new bytes, read whole),
+ * counted from sending the promotion request. Expected: spread over one period, p95 ≈ 0.95 × POLL_MS plus the answer.
+ */
+async function polling(demo: DemoApp, n: number, log: (line: string) => void, add: (figure: BenchFigure) => void): Promise<void> {
+  const { app, erin, rex } = demo;
+  const url = `${app.baseUrl}/api/v1/matrix/qa`;
+  const agents = Array.from({ length: n }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const held: Array<{ etag: string | null; revision: string | null }> = agents.map(() => ({ etag: null, revision: null }));
+  const heldAt = Array.from({ length: n }, () => new Map<string, number>());
+  let answers304 = 0;
+  let answers200 = 0;
+  let failures = 0;
+  let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
+  const poll = async (i: number) => {
+    if (stopped) return;
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
+    if (held[i].etag) headers['if-none-match'] = held[i].etag!;
+    try {
+      const response = await get(agents[i], url, headers);
+      if (response.status === 304) answers304++;
+      else if (response.status === 200) {
+        answers200++;
+        const revision = response.headers['x-proctor-revision'] as string;
+        held[i] = { etag: response.headers.etag as string, revision };
+        if (!heldAt[i].has(revision)) heldAt[i].set(revision, performance.now());
+      } else failures++;
+    } catch {
+      failures++;
+    }
+  };
+  try {
+    // Each poller's first poll at its phase in the period, then every POLL_MS (timer-driven, as a client's would be).
+    for (let i = 0; i < n; i++) {
+      timers.push(
+        setTimeout(() => {
+          void poll(i);
+          timers.push(setInterval(() => void poll(i), POLL_MS));
+        }, (i * POLL_MS) / n),
+      );
+    }
+    const current = (await get(agents[0], `${url}/current`, {})).headers['x-proctor-revision'] as string;
+    const warm = performance.now() + POLL_MS + 30_000;
+    while (held.some((h) => h.revision !== current) && performance.now() < warm) await new Promise((resolve) => setTimeout(resolve, 50));
+    const promoted = await promote(erin, rex, demo.seed++);
+    const target = promoted.revision;
+    const deadline = performance.now() + POLL_MS + 30_000;
+    while (held.some((h) => h.revision !== target) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const times = heldAt.map((map) => (map.get(target) ?? Infinity) - promoted.sentAt);
+    const missing = times.filter((t) => t === Infinity).length;
+    if (missing) log(`  matrix serving: ${missing} of ${n} pollers never held ${target.slice(0, 7)}`);
+    log(`  matrix serving: ${n} pollers every ${POLL_MS / 1000} s (${answers304} × 304, ${answers200} × 200, ${failures} failed): new matrix held p50 ${percentile(times, 50).toFixed(0)} / p95 ${percentile(times, 95).toFixed(0)} / max ${percentile(times, 100).toFixed(0)} ms from sending the promotion (request ${promoted.requestMs.toFixed(0)} ms)`);
+    add({ name: `propagation p95, ${n} polling clients every ${POLL_MS / 1000} s, new matrix held, from sending the promotion`, ours: percentile(times, 95), unit: 'ms', goal: POLL_MS + 1000, note: `p50 ${percentile(times, 50).toFixed(0)} ms, max ${percentile(times, 100).toFixed(0)} ms; ${answers304} revalidations answered 304, ${failures} failed` });
+  } finally {
+    stopped = true;
+    for (const timer of timers) clearTimeout(timer);
+    for (const agent of agents) agent.destroy();
+  }
+}
+
+/**
+ * Which parts to run: MATRIX_BENCH_PARTS=streams,polling,serving (default all), so one part can be profiled alone.
+ * MATRIX_BENCH_PORT: the first of the ports the bench's servers listen on (default: free ports).
+ */
+function parts(): Set<string> {
+  return new Set((process.env.MATRIX_BENCH_PARTS ?? 'streams,polling,serving').split(',').map((p) => p.trim()));
+}
+
+function port(offset: number): number | undefined {
+  const base = Number(process.env.MATRIX_BENCH_PORT);
+  return base > 0 ? base + offset : undefined;
 }
 
 export async function benchMatrixServing(context: BenchContext): Promise<BenchFigure[]> {
@@ -196,12 +281,23 @@ export async function benchMatrixServing(context: BenchContext): Promise<BenchFi
     context.report?.(figure);
   };
   const log = context.log;
-  await streams(context.quick ? 200 : 1000, log, add);
+  const run = parts();
+  if (run.has('streams') || run.has('polling')) {
+    const app = await startAppServer({ port: port(0) });
+    try {
+      const demo: DemoApp = { app, erin: await new ApiClient(app.baseUrl).login('erin'), rex: await new ApiClient(app.baseUrl).login('rex'), seed: 0 };
+      if (run.has('streams')) await streams(demo, context.quick ? 200 : 1000, log, add);
+      if (run.has('polling')) await polling(demo, context.quick ? 200 : 1000, log, add);
+    } finally {
+      await app.stop();
+    }
+  }
+  if (!run.has('serving')) return figures;
   const repo = await ensureBenchRepo({ tests: 5000, commits: 5000, seed: 11 });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-bench-serving-'));
   mkdirSync(dataDir, { recursive: true });
   cpSync(repo.dir, path.join(dataDir, 'proctor-data.git'), { recursive: true });
-  const app = await startAppServer({ dataDir, timeoutMs: 600_000 });
+  const app = await startAppServer({ dataDir, timeoutMs: 600_000, port: port(1) });
   try {
     const url = `${app.baseUrl}/api/v1/matrix/trunk`;
     const agent = new http.Agent({ keepAlive: false });
@@ -215,7 +311,7 @@ export async function benchMatrixServing(context: BenchContext): Promise<BenchFi
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
     log(`  matrix serving: trunk matrix ${testCount} tests, identity ${mb(variants.identity.body.length)}, gzip ${mb(variants.gzip.body.length)}, br ${mb(variants.br.body.length)}`);
 
-    const floor = await staticServer(variants);
+    const floor = await staticServer(variants, port(2));
     const concurrency = 16;
     try {
       const total304 = context.quick ? 2000 : 8000;
@@ -228,7 +324,10 @@ export async function benchMatrixServing(context: BenchContext): Promise<BenchFi
       await load(url, { 'accept-encoding': 'gzip' }, 200, 50, concurrency);
 
       const pair = async (name: string, headers: Record<string, string>, status: number, total: number, note: string, goalRatio?: number) => {
+        const from = process.hrtime.bigint();
         const ours = await load(url, headers, status, total, concurrency);
+        // Monotonic µs, the clock of a --cpu-prof profile's timestamps: to cut the server's profile to this phase.
+        if (process.env.MATRIX_BENCH_PHASES) log(`  phase ${name}: ${from / 1000n}–${process.hrtime.bigint() / 1000n} µs`);
         const base = await load(floor.url, headers, status, total, concurrency);
         const ratio = ours / base;
         log(`  matrix serving: ${name}: ${ours.toFixed(0)} req/s, node:http ${base.toFixed(0)} req/s, ${ratio.toFixed(2)}× of node:http${goalRatio ? ` (goal ≥ ${goalRatio}×)` : ''}`);

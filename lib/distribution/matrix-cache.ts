@@ -58,6 +58,13 @@ export const LAST_GOOD_SEARCH_COMMITS = 50;
  */
 const HELD_REVISIONS = 4;
 
+/**
+ * How long the request edge reuses a head read when nothing says a branch moved. This process's own moves are seen at
+ * once (DefinitionStore.branchMoves) and another process's as soon as the ref watch reports them (headsMayHaveMoved);
+ * this bounds the wait when the platform cannot watch or a report is late: the same as the distribution's poll.
+ */
+export const HEAD_REUSE_MS = 250;
+
 type Listing = Array<{ testName: string; definition: TestDefinition | null; parseError?: string }>;
 
 /** The matrix of one revision; throws VALIDATION_FAILED naming every unreadable or invalid test. */
@@ -105,6 +112,10 @@ export class MatrixCache {
   private readonly buildingAt = new Map<string, Promise<BuiltMatrix | null>>();
   /** Per environment: the head read in flight and the one queued to start after it (see headReadAfterNow). */
   private readonly headReads = new Map<Environment, { running: Promise<Revision | null> | null; queued: Promise<Revision | null> | null }>();
+  /** Per environment, the last head read for the edge: its answer, the move count before it began, when it began. */
+  private readonly knownHeads = new Map<Environment, { head: Revision | null; moves: number; at: number }>();
+  /** Reports that another process may have moved a branch (the ref watch). */
+  private foreignMoves = 0;
 
   constructor(readonly store: DefinitionStore) {}
 
@@ -133,7 +144,37 @@ export class MatrixCache {
    * and nothing is built for it yet (then the route builds it). Reads the head, builds nothing.
    */
   async fresh(env: Environment): Promise<MatrixState | null> {
+    const known = this.freshNow(env);
+    if (known !== undefined) return known;
+    // Counted before the read begins: a move during the read leaves its answer unreused.
+    const moves = this.moves();
+    const at = performance.now();
     const head = await this.headReadAfterNow(env);
+    this.knownHeads.set(env, { head, moves, at });
+    return this.stateAt(env, head);
+  }
+
+  /**
+   * fresh() without reading: the state for the head last read, while no branch has moved since (by this process, or
+   * by another as far as the ref watch has told) and for at most HEAD_REUSE_MS; undefined when the head must be read.
+   * A fleet's revalidations then cost no file system call each.
+   */
+  freshNow(env: Environment): MatrixState | null | undefined {
+    const known = this.knownHeads.get(env);
+    if (!known || known.moves !== this.moves() || performance.now() - known.at > HEAD_REUSE_MS) return undefined;
+    return this.stateAt(env, known.head);
+  }
+
+  /** Another process (or the git CLI) may have moved a branch: the next fresh() reads the heads again. */
+  headsMayHaveMoved(): void {
+    this.foreignMoves++;
+  }
+
+  private moves(): number {
+    return this.store.branchMoves() + this.foreignMoves;
+  }
+
+  private stateAt(env: Environment, head: Revision | null): MatrixState | null {
     const state = this.states.get(env);
     return head && state && (state.current?.revision === head || state.failure?.revision === head) ? state : null;
   }

@@ -73,7 +73,10 @@ export class MatrixDistribution {
     this.timer = setInterval(() => this.check(), this.options.pollIntervalMs ?? 250);
     this.timer.unref();
     // Null when the platform cannot watch: the poll still works.
-    this.watcher = this.store.watchBranches(() => this.check());
+    this.watcher = this.store.watchBranches(() => {
+      this.matrices.headsMayHaveMoved();
+      void this.check();
+    });
     await this.check();
   }
 

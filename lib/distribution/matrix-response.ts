@@ -37,13 +37,16 @@ export interface MatrixRequest {
 
 export interface MatrixAnswer {
   status: 200 | 304;
-  headers: Record<string, string>;
+  /** Shared by every request given the same answer: read it, never change it. */
+  headers: Readonly<Record<string, string>>;
   /** null for 304 and HEAD. */
   body: Buffer | null;
 }
 
 /** Per built matrix, the headers that do not depend on the request (computed once, not per request). */
 const fixedHeaders = new WeakMap<BuiltMatrix, { testCount: string; lastModified: string }>();
+/** Per built matrix, each distinct answer made once (a handful: coding × 200/304 × GET/HEAD × cache policy). */
+const answers = new WeakMap<BuiltMatrix, Map<string, MatrixAnswer>>();
 
 function fixedHeadersOf(matrix: BuiltMatrix): { testCount: string; lastModified: string } {
   let fixed = fixedHeaders.get(matrix);
@@ -64,6 +67,23 @@ function fixedHeadersOf(matrix: BuiltMatrix): { testCount: string; lastModified:
  */
 export function answerMatrix(request: MatrixRequest, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): MatrixAnswer {
   const variant = matrix.variants[negotiateEncoding(request.acceptEncoding)];
+  const status = etagMatches(request.ifNoneMatch ?? null, variant.etag) ? 304 : 200;
+  const key = `${variant.encoding} ${status} ${request.method === 'HEAD'} ${cacheControl} ${failure?.revision ?? ''}`;
+  let made = answers.get(matrix);
+  if (!made) answers.set(matrix, (made = new Map()));
+  let answer = made.get(key);
+  if (!answer) made.set(key, (answer = makeAnswer(matrix, variant, status, request.method === 'HEAD', failure, cacheControl)));
+  return answer;
+}
+
+function makeAnswer(
+  matrix: BuiltMatrix,
+  variant: BuiltMatrix['variants'][keyof BuiltMatrix['variants']],
+  status: 200 | 304,
+  head: boolean,
+  failure: MatrixState['failure'],
+  cacheControl: string,
+): MatrixAnswer {
   const fixed = fixedHeadersOf(matrix);
   const headers: Record<string, string> = {
     etag: variant.etag,
@@ -75,23 +95,25 @@ export function answerMatrix(request: MatrixRequest, matrix: BuiltMatrix, failur
     'content-type': 'application/json;charset=utf-8',
   };
   if (failure) headers['x-proctor-matrix-warning'] = `Newest revision ${failure.revision.slice(0, 7)} failed validation; serving the last good matrix.`;
-  if (etagMatches(request.ifNoneMatch ?? null, variant.etag)) return { status: 304, headers, body: null };
+  if (status === 304) return Object.freeze({ status, headers: Object.freeze(headers), body: null });
   if (variant.encoding !== 'identity') headers['content-encoding'] = variant.encoding;
   headers['content-length'] = String(variant.bytes.byteLength);
-  return { status: 200, headers, body: request.method === 'HEAD' ? null : variant.bytes };
+  return Object.freeze({ status, headers: Object.freeze(headers), body: head ? null : variant.bytes });
 }
 
 /**
  * The same answer as a Web Response, for the routes: always the identity variant, because Next's route layer drops a
- * handler's Content-Encoding (the compressed bytes would reach the client undeclared) and compresses on the fly itself.
- * The precompressed variants are served by the request edge (lib/http/matrix-edge.ts), which answers the hot path.
+ * handler's Content-Encoding (the compressed bytes would reach the client undeclared). And `no-transform`, because
+ * that layer would otherwise gzip the identity bytes on the fly: other bytes under the identity variant's strong ETag
+ * (a cache holding both would mix them up). The precompressed variants are served by the request edge
+ * (lib/http/matrix-edge.ts), which answers the hot path.
  */
 export function matrixResponse(request: Request, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): Response {
   const answer = answerMatrix(
     { method: request.method, ifNoneMatch: request.headers.get('if-none-match'), acceptEncoding: 'identity' },
     matrix,
     failure,
-    cacheControl,
+    `${cacheControl}, no-transform`,
   );
   return new Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
 }

@@ -51,6 +51,19 @@ export async function buildVariants(tag: string, bytes: Buffer): Promise<MatrixV
  */
 export function negotiateEncoding(acceptEncoding: string | null | undefined): MatrixEncoding {
   if (!acceptEncoding) return 'identity';
+  let encoding = negotiated.get(acceptEncoding);
+  if (encoding === undefined) {
+    // A fleet sends a handful of distinct headers: each parsed once. Bounded, so odd headers cannot grow it.
+    if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+    negotiated.set(acceptEncoding, (encoding = parseAndNegotiate(acceptEncoding)));
+  }
+  return encoding;
+}
+
+const NEGOTIATED_MAX = 256;
+const negotiated = new Map<string, MatrixEncoding>();
+
+function parseAndNegotiate(acceptEncoding: string): MatrixEncoding {
   const q: Partial<Record<string, number>> = {};
   for (const part of acceptEncoding.split(',')) {
     const [rawName, ...params] = part.split(';');

@@ -1,6 +1,7 @@
 /**
  * The matrix endpoint's hot path, answered at the request edge (lib/http/request-edge.ts) before Next's route layer:
- * a fleet revalidating every few seconds costs one head read, an ETag comparison and a write of precomputed bytes, and
+ * a fleet revalidating every few seconds costs an ETag comparison and a write of precomputed headers and bytes (the
+ * branch head is read again only when a branch may have moved, see MatrixCache.freshNow), and
  * a change stream is one raw response in a shared hub (lib/distribution/matrix-streams.ts) instead of a Web stream.
  * Only answers that the route would give the same way and that are never audited (GET/HEAD → 200 or 304) are taken
  * here; anything else — no matrix built for the head yet, a revision not held, credentials that do not authenticate —
@@ -10,10 +11,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readSessionCookie } from '@/lib/auth/sessions';
 import { getServices, type Services } from '@/lib/composition/services';
-import { answerMatrix, BRANCH_CACHE_CONTROL, REVISION_CACHE_CONTROL } from '@/lib/distribution/matrix-response';
+import { answerMatrix, BRANCH_CACHE_CONTROL, REVISION_CACHE_CONTROL, type MatrixAnswer } from '@/lib/distribution/matrix-response';
 import { EVENT_STREAM_HEADERS, matrixStreamsFor } from '@/lib/distribution/matrix-streams';
 import type { Environment } from '@/lib/domain/environment';
-import { getLogger, withRequestId } from '@/lib/log/logger';
+import { getLogger } from '@/lib/log/logger';
 import { requestIdFrom } from './api-route';
 import { API_CSP, STATIC_SECURITY_HEADERS } from './security-headers';
 
@@ -21,6 +22,23 @@ const MATRIX_PATH = /^\/api\/v1\/matrix\/(trunk|qa|production)(?:\/([0-9a-f]{40}
 
 /** Headers every edge answer carries, as Next would add them (next.config.ts): flat name/value pairs. */
 const SECURITY_HEADERS: string[] = [...STATIC_SECURITY_HEADERS.flatMap(({ key, value }) => [key, value]), 'Content-Security-Policy', API_CSP];
+
+/** Where the request id goes in a raw header list made by rawHeaders. */
+const REQUEST_ID_SLOT = SECURITY_HEADERS.length + 1;
+/** Per answer (shared, see answerMatrix), its raw header list made once; each request copies it and sets its id. */
+const rawHeaderLists = new WeakMap<MatrixAnswer, string[]>();
+
+function rawHeaders(answer: MatrixAnswer, requestId: string): string[] {
+  let list = rawHeaderLists.get(answer);
+  if (!list) {
+    list = [...SECURITY_HEADERS, 'x-request-id', ''];
+    for (const name in answer.headers) list.push(name, answer.headers[name]);
+    rawHeaderLists.set(answer, list);
+  }
+  const raw = list.slice();
+  raw[REQUEST_ID_SLOT] = requestId;
+  return raw;
+}
 
 /** The environment and revision of a matrix URL the edge may answer, or null. */
 export function matrixEdgeTarget(method: string | undefined, url: string | undefined): MatrixEdgeTarget | null {
@@ -67,8 +85,10 @@ export async function answerMatrixAtEdge(request: IncomingMessage, response: Ser
   const who = await caller(request, services);
   if (who === undefined) return false;
   const requestId = requestIdFrom(request.headers['x-request-id']);
+  // The same line as apiRoute's (requestId first, as its request logger adds it), without making a child logger.
   const log = (status: number) =>
-    withRequestId(getLogger(), requestId).info('request', {
+    getLogger().info('request', {
+      requestId,
       method: request.method,
       path: (request.url ?? '').split('?')[0],
       status,
@@ -96,9 +116,7 @@ export async function answerMatrixAtEdge(request: IncomingMessage, response: Ser
     if (!state?.current) return false;
     answer = answerMatrix({ method: request.method!, ifNoneMatch: header(request, 'if-none-match'), acceptEncoding: header(request, 'accept-encoding') }, state.current, state.failure, BRANCH_CACHE_CONTROL);
   }
-  const raw = [...SECURITY_HEADERS, 'x-request-id', requestId];
-  for (const name in answer.headers) raw.push(name, answer.headers[name]);
-  response.writeHead(answer.status, raw);
+  response.writeHead(answer.status, rawHeaders(answer, requestId));
   response.end(answer.body ?? undefined);
   log(answer.status);
   return true;

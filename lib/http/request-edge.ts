@@ -56,16 +56,8 @@ export function installRequestEdge(): void {
     if (event === 'request') {
       const [request, response] = args as [IncomingMessage, http.ServerResponse];
       stampPeerAddress(request);
-      const refusal = refusalFor(request.method ?? 'GET', request.url ?? '/');
-      if (refusal) {
-        answerRefusal(request, response, refusal)
-          .then(({ requestId, status }) => auditRefusal(request, requestId, refusal, status))
-          .catch((error: unknown) => {
-            getLogger().warn('request edge: refusal not answered or audited', { error: (error as Error).message });
-            if (!response.headersSent) response.destroy();
-          });
-        return true;
-      }
+      // First the matrix URLs (a strict pattern of GET/HEAD on paths we serve, so never one refusalFor refuses): a
+      // fleet's revalidations then skip parsing the URL.
       const matrix = matrixEdgeTarget(request.method, request.url);
       if (matrix) {
         answerMatrixAtEdge(request, response, matrix).then(
@@ -77,6 +69,16 @@ export function installRequestEdge(): void {
             if (!response.headersSent) emit.call(this, event, ...args);
           },
         );
+        return true;
+      }
+      const refusal = refusalFor(request.method ?? 'GET', request.url ?? '/');
+      if (refusal) {
+        answerRefusal(request, response, refusal)
+          .then(({ requestId, status }) => auditRefusal(request, requestId, refusal, status))
+          .catch((error: unknown) => {
+            getLogger().warn('request edge: refusal not answered or audited', { error: (error as Error).message });
+            if (!response.headersSent) response.destroy();
+          });
         return true;
       }
     }

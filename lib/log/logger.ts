@@ -28,8 +28,32 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+/**
+ * stdout lines of this turn of the event loop, written together at its end: one system call for a burst of request
+ * lines (a fleet revalidating) instead of one each. The same lines in the same order; a warning or error first writes
+ * what is waiting, and whatever is waiting is written when the process exits.
+ */
+let waiting: string[] = [];
+let flushHooked = false;
+
+function flushStdout(): void {
+  if (waiting.length === 0) return;
+  const text = `${waiting.join('\n')}\n`;
+  waiting = [];
+  process.stdout.write(text);
+}
+
 function defaultWrite(line: string, level: LogLevel): void {
-  (level === 'warn' || level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+  if (level === 'warn' || level === 'error') {
+    flushStdout();
+    process.stderr.write(`${line}\n`);
+    return;
+  }
+  if (!flushHooked) {
+    flushHooked = true;
+    process.on('exit', flushStdout);
+  }
+  if (waiting.push(line) === 1) setImmediate(flushStdout);
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -41,11 +65,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   function log(lineLevel: LogLevel, msg: string, fields?: LogFields): void {
     if (LEVEL_ORDER[lineLevel] < LEVEL_ORDER[level]) return;
     // time/level/msg first and not overridable by fields, so every line has the same head.
-    const extra = redact({ ...base, ...fields }) as LogFields;
-    delete extra.time;
-    delete extra.level;
-    delete extra.msg;
-    const entry = { time: now().toISOString(), level: lineLevel, msg: redact(msg) as string, ...extra };
+    const extra = redact(fields ? { ...base, ...fields } : base) as LogFields;
+    const entry: LogFields = { time: now().toISOString(), level: lineLevel, msg: redact(msg) as string };
+    for (const key in extra) if (key !== 'time' && key !== 'level' && key !== 'msg') entry[key] = extra[key];
     let line: string;
     try {
       line = JSON.stringify(entry);

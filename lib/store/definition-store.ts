@@ -143,6 +143,14 @@ export class DefinitionStore {
     return this.#branches.head(env);
   }
 
+  /**
+   * How many times this process has moved a branch (its own commits, promotions, adopted upstream heads): a head read
+   * stays current while this is unchanged and no other process moved a branch (watchBranches tells of those).
+   */
+  branchMoves(): number {
+    return this.#repo.refMoves;
+  }
+
   /** Fetches upstream (when configured) and brings the history index up to the branch heads. The webhook calls this. */
   sync(): Promise<{ heads: Record<Environment, string | null> }> {
     return this.#branches.sync();

@@ -14,6 +14,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 export class RefFiles {
+  /** Refs this process has moved so far: a head read is current until this changes (or another process moves one). */
+  moves = 0;
+
   constructor(private readonly gitdir: string) {}
 
   /** Current value of a full ref name (`refs/heads/trunk`): loose file first, then packed-refs, like git. */
@@ -61,6 +64,8 @@ export class RefFiles {
       await handle.close();
       await fs.promises.rename(lockPath, refPath);
       renamed = true;
+      // After the rename: a head read begun once this is counted sees the new value.
+      this.moves++;
       return true;
     } finally {
       if (!renamed) {

@@ -91,6 +91,11 @@ export class GitRepository {
     return this.refs.read(ref);
   }
 
+  /** How many refs this process has moved (compareAndSwapRef), e.g. to know a head read is still current. */
+  get refMoves(): number {
+    return this.refs.moves;
+  }
+
   /** Moves `ref` from `expected` (null = must not exist) to `next` under `<ref>.lock`; false when it was not at `expected`. */
   compareAndSwapRef(ref: string, expected: string | null, next: string): Promise<boolean> {
     return this.refs.compareAndSwap(ref, expected, next);

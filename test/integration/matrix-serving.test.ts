@@ -146,10 +146,24 @@ describe('per-revision URLs', () => {
     const branch = await raw(`${app.baseUrl}/api/v1/matrix/qa`, { 'accept-encoding': 'gzip' });
     expect(pinned.headers.etag).toBe(branch.headers.etag);
     expect(Buffer.compare(pinned.body, branch.body)).toBe(0);
-    expect((await raw(location, { 'accept-encoding': 'gzip', 'if-none-match': pinned.headers.etag! })).status).toBe(304);
+    for (const coding of ['identity', 'gzip', 'br']) {
+      const variant = await raw(location, { 'accept-encoding': coding });
+      expect(variant.status).toBe(200);
+      expect(variant.headers.etag).toBe(coding === 'identity' ? `"${before}"` : `"${before}-${coding}"`);
+      const revalidated = await raw(location, { 'accept-encoding': coding, 'if-none-match': variant.headers.etag! });
+      expect(revalidated.status, coding).toBe(304);
+      expect(revalidated.headers.etag).toBe(variant.headers.etag);
+      expect(revalidated.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      const head = await raw(location, { 'accept-encoding': coding }, 'HEAD');
+      expect(head.status).toBe(200);
+      expect(head.headers['content-length']).toBe(variant.headers['content-length']);
+      expect(head.body.byteLength).toBe(0);
+    }
 
     const after = await promote(1);
     expect(after).not.toBe(before);
+    // The request right after the promotion's answer has the new matrix (the edge reuses no head read across it).
+    expect((await raw(`${app.baseUrl}/api/v1/matrix/qa`, { 'accept-encoding': 'gzip' })).headers['x-proctor-revision']).toBe(after);
     const moved = await raw(`${app.baseUrl}/api/v1/matrix/qa/current`);
     expect(new URL(moved.headers.location!, app.baseUrl).href).toBe(`${app.baseUrl}/api/v1/matrix/qa/${after}`);
     const newer = await raw(`${app.baseUrl}/api/v1/matrix/qa/${after}`, { 'accept-encoding': 'identity' });
@@ -158,6 +172,21 @@ describe('per-revision URLs', () => {
     const old = await raw(`${app.baseUrl}/api/v1/matrix/qa/${before}`, { 'accept-encoding': 'gzip' });
     expect(old.status).toBe(200);
     expect(Buffer.compare(old.body, pinned.body)).toBe(0);
+  });
+
+  it('the route (a revision no longer held, built on request) answers with the identity bytes under their ETag, not re-encoded', async () => {
+    const old = (await raw(`${app.baseUrl}/api/v1/matrix/qa/current`)).headers['x-proctor-revision'] as string;
+    const identity = await raw(`${app.baseUrl}/api/v1/matrix/qa/${old}`, { 'accept-encoding': 'identity' });
+    // Enough promotions that `old` is no longer held in memory: the edge passes its URL on to the route.
+    for (let seed = 10; seed < 15; seed++) await promote(seed);
+    const requestId = 'route-fallback-1';
+    const routed = await raw(`${app.baseUrl}/api/v1/matrix/qa/${old}`, { 'accept-encoding': 'gzip, br', 'x-request-id': requestId });
+    expect(await edgeLines(requestId)).toBe(0); // answered by the route
+    expect(routed.status).toBe(200);
+    expect(routed.headers['content-encoding']).toBeUndefined();
+    expect(routed.headers.etag).toBe(`"${old}"`);
+    expect(routed.headers['cache-control']).toBe('public, max-age=31536000, immutable, no-transform');
+    expect(Buffer.compare(routed.body, identity.body)).toBe(0);
   });
 
   it('refuses what is not a recent revision of that branch', async () => {
@@ -232,9 +261,10 @@ describe('per-application matrices', () => {
 
     const ok = await raw(`${own}?version=1`, { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' });
     expect(ok.status).toBe(200);
-    expect(ok.headers['cache-control']).toBe('private, no-cache');
-    // Answered by the route (token-authenticated), which sends the identity variant; Next compresses it on the way.
+    expect(ok.headers['cache-control']).toBe('private, no-cache, no-transform');
+    // Answered by the route (token-authenticated): the identity bytes its strong ETag names, not re-encoded by Next.
     expect(ok.headers.etag).toMatch(/^"[0-9a-f]{40}-[0-9a-f]{16}"$/);
+    expect(ok.headers['content-encoding']).toBeUndefined();
     expect(Object.keys(JSON.parse(decode(ok)).tests)).toEqual([TEST]);
     expect((await raw(`${own}?version=1`, { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip', 'if-none-match': ok.headers.etag! })).status).toBe(304);
 

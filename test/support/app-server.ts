@@ -144,7 +144,9 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
     NEXT_TELEMETRY_DISABLED: '1',
     ...options.env,
   });
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // APP_SERVER_NODE_FLAGS: node flags for the server alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench.
+  const nodeFlags = (process.env.APP_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   collectLines(child.stdout!, stdout);

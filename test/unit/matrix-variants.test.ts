@@ -5,7 +5,7 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { BuiltMatrix } from '@/lib/distribution/matrix-cache';
-import { answerMatrix, BRANCH_CACHE_CONTROL, REVISION_CACHE_CONTROL } from '@/lib/distribution/matrix-response';
+import { answerMatrix, BRANCH_CACHE_CONTROL, matrixResponse, REVISION_CACHE_CONTROL } from '@/lib/distribution/matrix-response';
 import { buildVariants, negotiateEncoding, type MatrixEncoding } from '@/lib/distribution/matrix-variants';
 import { matrixEdgeTarget } from '@/lib/http/matrix-edge';
 import { serializeMatrix } from '@/lib/proctor/serialize-definition';
@@ -90,6 +90,34 @@ describe('answerMatrix', () => {
     expect(head.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const warned = answerMatrix({ method: 'GET', acceptEncoding: null, ifNoneMatch: null }, matrix, { revision: 'b'.repeat(40), message: 'bad', details: [], at: 0 });
     expect(warned.headers['x-proctor-matrix-warning']).toContain('bbbbbbb failed validation');
+  });
+
+  it('makes each distinct answer once: the same request shares it; another method, coding, policy or failure does not', async () => {
+    const matrix = await built();
+    const get = { method: 'GET', acceptEncoding: 'gzip', ifNoneMatch: null };
+    const first = answerMatrix(get, matrix, null);
+    expect(answerMatrix({ ...get }, matrix, null)).toBe(first);
+    expect(Object.isFrozen(first.headers)).toBe(true);
+    const head = answerMatrix({ ...get, method: 'HEAD' }, matrix, null);
+    expect(head.body).toBeNull();
+    expect(answerMatrix(get, matrix, null).body).toBe(matrix.variants.gzip.bytes);
+    expect(answerMatrix({ ...get, acceptEncoding: 'br' }, matrix, null).headers.etag).toBe(`"${REVISION}-br"`);
+    expect(answerMatrix(get, matrix, null, REVISION_CACHE_CONTROL).headers['cache-control']).toBe(REVISION_CACHE_CONTROL);
+    expect(answerMatrix(get, matrix, null).headers['cache-control']).toBe(BRANCH_CACHE_CONTROL);
+    const failure = { revision: 'b'.repeat(40), message: 'bad', details: [], at: 0 };
+    expect(answerMatrix(get, matrix, failure).headers['x-proctor-matrix-warning']).toContain('bbbbbbb');
+    expect(answerMatrix(get, matrix, null).headers['x-proctor-matrix-warning']).toBeUndefined();
+    expect(answerMatrix({ ...get, ifNoneMatch: first.headers.etag }, matrix, null).status).toBe(304);
+    expect(answerMatrix(get, matrix, null).status).toBe(200);
+  });
+
+  it("the routes' answer: identity bytes under the identity ETag, marked no-transform so Next does not gzip them", async () => {
+    const matrix = await built();
+    const response = matrixResponse(new Request('http://x/api/v1/matrix/qa', { headers: { 'accept-encoding': 'gzip' } }), matrix, null);
+    expect(response.headers.get('etag')).toBe(`"${REVISION}"`);
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe(`${BRANCH_CACHE_CONTROL}, no-transform`);
+    expect(Buffer.from(await response.arrayBuffer()).equals(matrix.variants.identity.bytes)).toBe(true);
   });
 
   it('the same revision compresses to the same bytes every time (instances behind one balancer agree on ETags)', async () => {
