@@ -9,3 +9,4 @@ export { sampleRatioCheck, SRM_MISMATCH_P, SRM_WARNING_P, type SrmLevel, type Sr
 export { enoughData, MIN_CONVERSIONS, MIN_UNITS_PER_ARM, type EnoughData } from './enough-data';
 export { verdictOf, type Verdict } from './verdict';
 export { DEFAULT_SEQUENTIAL_N, sequentialRho, sequentialHalfWidth, sequentialPValue } from './sequential';
+export type * from './results-view';
