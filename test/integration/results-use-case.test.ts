@@ -92,6 +92,13 @@ beforeAll(async () => {
   versions.srm = await release('srm_test', [R(0, 0.5), R(1, 0.5)], '#A1', issues.srm);
   await aggregate('srm_test', versions.srm, '#A1', 0, 5000, { purchase: 500 });
   await aggregate('srm_test', versions.srm, '#A1', 1, 4000, { purchase: 400 });
+  // A split-bucket growth (seed 004): the treatment grows from the inactive range, arms' ratio goes from 2:1 to 2:3.
+  versions.g1 = await release('grown', [R(0, 0.2), R(1, 0.1), R(-1, 0.7)], '#A1', issues.start);
+  await aggregate('grown', versions.g1, '#A1', 0, 2000, { purchase: 200 });
+  await aggregate('grown', versions.g1, '#A1', 1, 1000, { purchase: 100 });
+  versions.g2 = await release('grown', [R(0, 0.2), R(1, 0.1), R(1, 0.2), R(-1, 0.5)], '#A2', issues.grow);
+  await aggregate('grown', versions.g2, '#A2', 0, 2000, { purchase: 200 });
+  await aggregate('grown', versions.g2, '#A2', 1, 3000, { purchase: 300 });
   // Too little data for a verdict.
   versions.small = await release('small_test', [R(0, 0.5), R(1, 0.5)], '#A1', issues.start);
   await aggregate('small_test', versions.small, '#A1', 0, 100, { purchase: 10 });
@@ -116,6 +123,15 @@ describe('phases', () => {
     expect(second.arms.map((a) => a.exposedUnits)).toEqual([6000, 6000]);
     expect(first.srm.level).toBe('ok');
     expect(first.srm.expected).toEqual({ 0: 7500, 1: 7500 });
+  });
+
+  it('expects each revision\'s units at the shares of the allocation they were exposed under', async () => {
+    const results = await readResults(services, val, { name: 'grown', environment: 'production' });
+    expect(results.phases).toHaveLength(1);
+    const phase = results.phases[0];
+    expect(phase.srm.expected).toEqual({ 0: 4000, 1: 4000 });
+    expect(phase.srm.level).toBe('ok');
+    expect(phase.arms.map((a) => a.expectedShare)).toEqual([0.5, 0.5]);
   });
 
   it('says which phase was asked for, and refuses one that does not exist', async () => {
@@ -165,7 +181,7 @@ describe('sample-ratio mismatch', () => {
 
   it('the health list has a badge per test', async () => {
     const health = await readResultsHealth(services, val);
-    expect(Object.fromEntries(health.tests.map((t) => [t.testName, t.health]))).toEqual({ phased: 'significant', small_test: 'not-enough-data', srm_test: 'srm' });
+    expect(Object.fromEntries(health.tests.map((t) => [t.testName, t.health]))).toEqual({ grown: 'ok', phased: 'significant', small_test: 'not-enough-data', srm_test: 'srm' });
   });
 });
 
