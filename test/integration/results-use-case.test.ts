@@ -223,5 +223,6 @@ describe('conclusion', () => {
     expect(second.revision).toBe(2);
     await expect(saveConclusion(services, erin, { name: 'phased', conclusion: { hypothesis: 'x', result: 'y', decision: 'z', expectedRevision: 1 } })).rejects.toMatchObject({ code: 'STALE_REVISION' });
     expect((await readConclusion(services, val, { name: 'phased' })).decision).toBe('Ship');
+    await expect(saveConclusion(services, erin, { name: 'phased', conclusion: { hypothesis: 'a\u0000b', result: 'y', decision: 'z', expectedRevision: 2 } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
