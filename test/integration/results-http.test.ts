@@ -51,7 +51,10 @@ describe('results of the demo traffic', () => {
     expect(response.status, response.text).toBe(200);
     const current = response.json.phases.at(-1);
     expect(current.arms.every((a: any) => a.exposedUnits > 0)).toBe(true);
-    for (const c of current.comparisons) expect([c.goal, c.bucket, c.verdict]).toEqual([c.goal, c.bucket, expect.stringMatching(/^(inconclusive|not-enough-data)$/)]);
+    // The simulator's flat goals for this test: the learned weights change neither applies nor refined searches.
+    const flat = current.comparisons.filter((c: any) => c.goal === 'apply' || c.goal === 'search_refined');
+    expect(flat.map((c: any) => c.goal).sort()).toEqual(['apply', 'search_refined']);
+    for (const c of flat) expect([c.goal, c.verdict]).toEqual([c.goal, 'inconclusive']);
     expect(current.srm.level).not.toBe('mismatch');
   });
 
