@@ -18,15 +18,18 @@ const results = (test: string) => admin.get(`/api/v1/tests/${test}/results?envir
 
 beforeAll(async () => {
   app = await startAppServer({ env: { PROCTOR_DEMO_TRAFFIC: '0' } });
-  admin = await new ApiClient(app.baseUrl).login('avery');
-  quinn = await new ApiClient(app.baseUrl).login('quinn');
-  erin = await new ApiClient(app.baseUrl).login('erin');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'simulate.ts'), '--url', app.baseUrl, '--days', '14', '--users', '6000', '--seed', '20'], {
+  // A week of many users: the planted mismatch (20% of one arm's exposure logs lost per visit) is diluted by every
+  // return visit that logs the unit after all, so few visits per user keep it visible.
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'simulate.ts'), '--url', app.baseUrl, '--days', '7', '--users', '30000', '--seed', '20'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 900_000,
   });
   expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+  // Signed in after the traffic: a keep-alive socket left idle through the run can be closed under the first request.
+  admin = await new ApiClient(app.baseUrl).login('avery');
+  quinn = await new ApiClient(app.baseUrl).login('quinn');
+  erin = await new ApiClient(app.baseUrl).login('erin');
 }, 1_200_000);
 afterAll(async () => {
   await app?.stop();
@@ -80,7 +83,7 @@ describe('results of the demo traffic', () => {
     const history = await quinn.get('/api/v1/tests/checkout_button_color/results/history?environment=production&goal=purchase');
     expect(history.status, history.text).toBe(200);
     const green = history.json.buckets.find((b: any) => b.bucket === 1);
-    expect(green.points.length).toBeGreaterThan(7);
+    expect(green.points.length).toBeGreaterThan(5);
     const last = green.points.at(-1);
     expect(last.cumulativeUnits).toBe(green.points.filter((p: any) => p.phase === last.phase).reduce((s: number, p: any) => s + p.exposedUnits, 0));
   });
