@@ -201,6 +201,26 @@ describe('two instances on one PostgreSQL and one upstream', () => {
     upstreamGit(repo, 'fsck', '--strict', '--no-dangling');
   }, 300_000);
 
+  it('an instance whose start-up failed (its database missing) recovers by itself once the database is there', async () => {
+    const name = `instances_late_${randomBytes(4).toString('hex')}`;
+    const url = new URL(SERVER_URL!);
+    url.pathname = `/${name}`;
+    await upstream.createRepository('late.git');
+    const starting = startAppServer({
+      env: { DATABASE_URL: url.toString(), PROCTOR_GIT_URL: proxy.url('late.git'), PROCTOR_DEMO: '1', PROCTOR_GIT_FETCH_INTERVAL: '0' },
+      timeoutMs: 120_000,
+    });
+    // Let the first start-up attempt fail, then create the database.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+    databases.push(name);
+    const late = await starting;
+    instances.push(late);
+    expect((await fetch(`${late.baseUrl}/api/health`)).status).toBe(200);
+    await new ApiClient(late.baseUrl).login('erin');
+    expect([...late.stdout, ...late.stderr].some((line) => /start-up failed/.test(line))).toBe(true);
+  }, 300_000);
+
   // Issue #22 item 2 (branch h/truth): a push the upstream applied but answered slowly (here: never, the connection
   // drops after 8 s) is a saved change, and the user, the workflow and the audit say so.
   it('a slow-answering upstream: the user is told the truth, and workflow and audit match git', async () => {
