@@ -14,9 +14,15 @@ export async function register(): Promise<void> {
   try {
     await start();
   } catch (error) {
-    console.error(`[proctor-studio] start-up failed, trying again in 1 s: ${(error as Error).message}`);
+    console.error(`[proctor-studio] start-up failed, trying again in 1 s: ${describe(error)}`);
     void retryInBackground(1000);
   }
+}
+
+/** Prisma's errors can have an empty message: the code says what happened (e.g. P2002, a unique constraint). */
+function describe(error: unknown): string {
+  const { message, code } = error as { message?: string; code?: string };
+  return [code, message?.trim()].filter(Boolean).join(' ') || String(error);
 }
 
 async function retryInBackground(firstDelay: number): Promise<void> {
@@ -26,7 +32,7 @@ async function retryInBackground(firstDelay: number): Promise<void> {
       await start();
       return;
     } catch (error) {
-      console.error(`[proctor-studio] start-up failed (attempt ${attempt}): ${(error as Error).message}`);
+      console.error(`[proctor-studio] start-up failed (attempt ${attempt}): ${describe(error)}`);
     }
   }
 }
