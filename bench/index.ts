@@ -93,6 +93,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'distribution', load: () => import('./distribution'), exportName: 'benchDistribution', isolate: true },
   // The matrix endpoint (304, gzip, brotli, identity) beside node:http serving the same bytes: isolated likewise.
   { name: 'matrix-serving', load: () => import('./matrix-serving'), exportName: 'benchMatrixServing', isolate: true },
+  // Two app instances on one PostgreSQL and one upstream: a promotion on one announced on the other's change streams.
+  { name: 'instances', load: () => import('./instances'), exportName: 'benchInstances', isolate: true },
   // activate vs getGroups per call, and the heap with the event queue full: isolated so the heap figure is its own.
   { name: 'client', load: () => import('./client'), exportName: 'benchClient', isolate: true },
   // Results of a 10,000,000-unit test from the aggregates vs from the raw rows (embedded database, on disk): isolated.

@@ -38,13 +38,12 @@ export async function ensureAccounts(
   if (config.adminUser && config.adminPassword) {
     // The name is also the admin's display name, the git author of their changes: refused at start, not at the first save.
     const username = assertGitText(config.adminUser.trim(), { path: 'PROCTOR_ADMIN_USER', label: 'PROCTOR_ADMIN_USER', kind: 'identName', fix: 'set it to a plain user name such as "admin"' });
-    const existing = await prisma.user.findUnique({ where: { username } });
-    if (!existing) {
-      await prisma.user.create({
-        data: { username, displayName: username, role: 'admin', passwordHash: await hashPassword(config.adminPassword) },
-      });
+    let existing = await prisma.user.findUnique({ where: { username } });
+    if (!existing && (await createIfAbsent(prisma, { username, displayName: username, role: 'admin', passwordHash: await hashPassword(config.adminPassword) }))) {
       result.push({ username, displayName: username, role: 'admin', source: 'admin', action: 'created' });
     } else {
+      // Another instance starting at the same moment may have created it between the look-up and the insert.
+      existing ??= await prisma.user.findUniqueOrThrow({ where: { username } });
       const passwordOk = await verifyPassword(config.adminPassword, existing.passwordHash);
       const changed = !passwordOk || existing.role !== 'admin' || existing.disabled;
       if (changed) {
@@ -63,22 +62,34 @@ export async function ensureAccounts(
   if (config.demoMode) {
     let demoHash: string | undefined;
     for (const account of DEMO_ACCOUNTS) {
-      const existing = await prisma.user.findUnique({ where: { username: account.username } });
-      // Existing demo users keep whatever an admin changed (role, password): demo data is a starting point.
-      if (existing) {
-        // quinn was a viewer before the qa role existed: an untouched demo quinn (still the old default) becomes qa.
-        if (existing.username === 'quinn' && account.role === 'qa' && existing.role === 'viewer' && existing.displayName === account.displayName) {
-          await prisma.user.update({ where: { username: 'quinn' }, data: { role: 'qa' } });
-          result.push({ ...account, password: DEMO_PASSWORD, source: 'demo', action: 'updated' });
+      let existing = await prisma.user.findUnique({ where: { username: account.username } });
+      if (!existing) {
+        demoHash ??= await hashPassword(DEMO_PASSWORD);
+        if (await createIfAbsent(prisma, { ...account, passwordHash: demoHash })) {
+          result.push({ ...account, password: DEMO_PASSWORD, source: 'demo', action: 'created' });
           continue;
         }
-        result.push({ ...account, role: existing.role, password: DEMO_PASSWORD, source: 'demo', action: 'unchanged' });
+        // Created meanwhile by another instance starting at the same moment: theirs is as good as ours.
+        existing = await prisma.user.findUniqueOrThrow({ where: { username: account.username } });
+      }
+      // Existing demo users keep whatever an admin changed (role, password): demo data is a starting point.
+      // quinn was a viewer before the qa role existed: an untouched demo quinn (still the old default) becomes qa.
+      if (existing.username === 'quinn' && account.role === 'qa' && existing.role === 'viewer' && existing.displayName === account.displayName) {
+        await prisma.user.update({ where: { username: 'quinn' }, data: { role: 'qa' } });
+        result.push({ ...account, password: DEMO_PASSWORD, source: 'demo', action: 'updated' });
         continue;
       }
-      demoHash ??= await hashPassword(DEMO_PASSWORD);
-      await prisma.user.create({ data: { ...account, passwordHash: demoHash } });
-      result.push({ ...account, password: DEMO_PASSWORD, source: 'demo', action: 'created' });
+      result.push({ ...account, role: existing.role, password: DEMO_PASSWORD, source: 'demo', action: 'unchanged' });
     }
   }
   return result;
+}
+
+/**
+ * INSERT … ON CONFLICT DO NOTHING: true when this call created the user. Instances sharing one database start at the
+ * same moment; a plain create after a look-up fails on the unique user name for all but one of them.
+ */
+async function createIfAbsent(prisma: PrismaClient, data: { username: string; displayName: string; role: Role; passwordHash: string }): Promise<boolean> {
+  const { count } = await prisma.user.createMany({ data: [data], skipDuplicates: true });
+  return count === 1;
 }

@@ -11,6 +11,8 @@ import { authenticate, type Authentication } from '@/lib/auth/authenticate';
 import { ensureAccounts, type EnsuredAccount } from '@/lib/auth/ensure-accounts';
 import { getConfig, type AppConfig } from '@/lib/config';
 import { getDatabase } from '@/lib/db/client';
+import { HEADS_CHANNEL, HeadAnnouncements } from '@/lib/distribution/head-announcements';
+import { currentMatrixDistribution } from '@/lib/distribution/matrix-distribution';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { createIssueTracker } from '@/lib/issues/create-issue-tracker';
 import { seedBuiltinIssues } from '@/lib/issues/seed-builtin-issues';
@@ -18,7 +20,7 @@ import { workflowRulesFor } from '@/lib/issues/workflow';
 import { getLogger, type Logger } from '@/lib/log/logger';
 import { serviceDepsOf } from '@/lib/services/service-adapters';
 import type { ServiceDeps } from '@/lib/services/service-deps';
-import { definitionStoreOptionsFromConfig, openDefinitionStore, REPOSITORY_FOLDER, SEED_START_SECONDS, seedIssues } from '@/lib/store';
+import { definitionStoreOptionsFromConfig, openDefinitionStore, REPOSITORY_FOLDER, SEED_START_SECONDS, seedIssues, type Environment } from '@/lib/store';
 
 /** The process's services: the use cases' deps plus what the transport shell and start-up need. */
 export interface Services extends ServiceDeps {
@@ -43,15 +45,19 @@ export async function createServices(config: AppConfig = getConfig()): Promise<S
   }
   const tracker = createIssueTracker(prisma, config);
   const repositoryExisted = existsSync(path.join(config.dataDir, REPOSITORY_FOLDER));
+  // Instances sharing a PostgreSQL database tell each other of their commits (lib/distribution/head-announcements.ts).
+  const announcements = database.notices ? new HeadAnnouncements(database.notices(HEADS_CHANNEL), logger) : null;
   const store = await openDefinitionStore(
     {
       ...definitionStoreOptionsFromConfig(config, prisma),
+      ...(announcements ? { onPublished: (branch: Environment, revision: string) => announcements.committed(branch, revision) } : {}),
       onError: (error, context) => logger.warn('definition store background error', { context, error: (error as Error).message }),
       onDamagedCommit: ({ branch, revision, problems, notice }) =>
         logger.error(notice, { branch, revision, fsck: problems.map((p) => p.id), repair: 'docs/repairing-history.md' }),
     },
     { seed: true },
   );
+  announcements?.listen(store, () => void currentMatrixDistribution()?.check());
   // The demo history references issue keys; the built-in tracker gets matching issues the first time.
   if (!repositoryExisted && !config.gitUrl && tracker.name === 'builtin') {
     await seedBuiltinIssues(prisma, await seedIssues(config.seedDir, config.testDefinitionsDirectory), { at: new Date(SEED_START_SECONDS * 1000) });

@@ -15,6 +15,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { getConfig } from '@/lib/config';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { DataDirClosingError, lockDataDir, recordDatabaseProcess } from './data-dir-lock';
+import { noticeChannel, type NoticeChannel } from './notices';
 import { PgliteProcess } from './pglite-process';
 import { applyMigrations, type MigrationResult } from './migrate';
 
@@ -28,6 +29,11 @@ export interface Database {
    * cost is most of the time, e.g. storing event batches (lib/events/record-events.ts).
    */
   pool?: pg.Pool;
+  /**
+   * LISTEN/NOTIFY channels of the shared database (PostgreSQL only: the embedded database has one opener, so there is
+   * no other instance to tell). Channel names are scoped to the schema, as the tables are.
+   */
+  notices?: (channel: string) => NoticeChannel;
   close(): Promise<void>;
 }
 
@@ -89,12 +95,15 @@ async function openPostgres(url: string, migrationsDir: string | undefined): Pro
   const schema = schemaOf(url);
   // As Prisma does: every session searches the schema first, so migrations and raw queries land in it too.
   const sessionOptions = schema ? { options: `-c search_path="${schema.replace(/"/g, '""')}"` } : {};
-  const { prisma, migrations, pool } = await connectAndMigrate({ connectionString: url, ...sessionOptions }, {}, migrationsDir, schema);
+  const connection = { connectionString: url, ...sessionOptions };
+  const { prisma, migrations, pool } = await connectAndMigrate(connection, {}, migrationsDir, schema);
   return {
     prisma,
     kind: 'postgres',
     migrations,
     pool,
+    notices: (channel) =>
+      noticeChannel(pool, connection, `${schema ?? 'public'}.${channel}`, (error) => console.error(`[proctor-studio] database notices: ${error.message}`)),
     async close() {
       await prisma.$disconnect();
       await pool.end();

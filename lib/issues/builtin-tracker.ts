@@ -10,6 +10,8 @@ import type { CreateIssueInput, IssueFieldsChange, IssueTracker, IssueTransition
 export const DEFAULT_PROJECT_KEY = 'PROTEST';
 const MAX_SUMMARY = 255;
 const MAX_TEXT = 32_000;
+/** First half of the two-key advisory lock serialising issue numbers (the second is the project key's hash). */
+const ISSUE_NUMBER_LOCK = 0x1551e;
 
 export interface BuiltinTrackerOptions {
   /** Prefix of new issue keys (default PROTEST → PROTEST-1, PROTEST-2, …). */
@@ -197,10 +199,13 @@ export class BuiltinIssueTracker implements IssueTracker {
     if ((input.description ?? '').length > MAX_TEXT) details.push({ path: '/description', message: `must have at most ${MAX_TEXT} characters` });
     if (details.length > 0) throw new AppError('VALIDATION_FAILED', 'The issue is not valid: ' + details.map((d) => `${d.path.slice(1)} ${d.message}`).join('; ') + '.', { details });
 
-    // Numbers are max+1 per project; a concurrent create hits the unique (projectKey, number) and retries.
+    // Numbers are max+1 per project, allocated one at a time: the transaction holds the project's advisory lock (on
+    // every instance sharing the database) until it commits, so the next create reads the new max. The retry on the
+    // unique (projectKey, number) stays for an issue inserted outside this lock (seeding with fixed keys).
     for (let attempt = 0; ; attempt++) {
       try {
         const row = await this.prisma.$transaction(async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ISSUE_NUMBER_LOCK}::int, hashtext(${this.projectKey})::int)`;
           const { _max } = await tx.issue.aggregate({ where: { projectKey: this.projectKey }, _max: { number: true } });
           const number = (_max.number ?? 0) + 1;
           const key = `${this.projectKey}-${number}`;

@@ -24,23 +24,31 @@ export async function seedBuiltinIssues(prisma: PrismaClient, issues: SeedIssue[
     const projectKey = issue.key.slice(0, dash);
     const number = Number(issue.key.slice(dash + 1));
     if (await prisma.issue.findUnique({ where: { key: issue.key } })) continue;
-    await prisma.$transaction([
-      prisma.issue.create({
-        data: {
-          key: issue.key,
-          projectKey,
-          number,
-          type: issue.type ?? 'ProTest',
-          status: issue.status,
-          summary: issue.summary,
-          description: issue.description ?? '',
-          reporter: issue.reporter,
-          assignee: issue.assignee ?? null,
-          ...(options.at ? { createdAt: options.at } : {}),
-        },
-      }),
-      prisma.issueEvent.create({ data: { issueKey: issue.key, from: null, to: issue.status, actor: issue.reporter, ...(options.at ? { at: options.at } : {}) } }),
-    ]);
+    // ON CONFLICT DO NOTHING: another instance seeding the same database at the same moment is not an error, and its
+    // issue (with its one creation event) stays as it is.
+    const inserted = await prisma.$transaction(async (tx) => {
+      const { count } = await tx.issue.createMany({
+        data: [
+          {
+            key: issue.key,
+            projectKey,
+            number,
+            type: issue.type ?? 'ProTest',
+            status: issue.status,
+            summary: issue.summary,
+            description: issue.description ?? '',
+            reporter: issue.reporter,
+            assignee: issue.assignee ?? null,
+            ...(options.at ? { createdAt: options.at } : {}),
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (count === 0) return false;
+      await tx.issueEvent.create({ data: { issueKey: issue.key, from: null, to: issue.status, actor: issue.reporter, ...(options.at ? { at: options.at } : {}) } });
+      return true;
+    });
+    if (!inserted) continue;
     created.push(issue.key);
   }
   return created;

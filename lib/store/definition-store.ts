@@ -212,8 +212,10 @@ export class DefinitionStore {
   // ─── writes: typed changes handed to the one writer ────────────────────────────────────────────────────────────────
 
   /** The one write path: `change` on `branch` if the test there is still at `expected`. */
-  write(request: WriteRequest): Promise<WriteResult> {
-    return this.#writer.apply(request);
+  async write(request: WriteRequest): Promise<WriteResult> {
+    const result = await this.#writer.apply(request);
+    this.options.onPublished?.(request.branch, result.revision);
+    return result;
   }
 
   createTest(input: ChangeMeta & { definition: TestDefinition }): Promise<WriteResult> {

@@ -35,6 +35,8 @@ export interface DefinitionStoreOptions {
   /** Clock in milliseconds (tests pin it). */
   now?: () => number;
   onError?: (error: unknown, context: string) => void;
+  /** A commit of this store was published on `branch` (locally, or pushed upstream): other instances are told. */
+  onPublished?: (branch: Environment, revision: Revision) => void;
   /** A commit in the repository that git fsck --strict rejects was found (said once per commit; the store keeps serving). */
   onDamagedCommit?: (commit: DamagedCommit & { branch: Environment }) => void;
 }

@@ -12,7 +12,7 @@ import { hasRole, requireRole } from '@/lib/auth/roles';
 import { createSession, deleteSession, resolveSession, SESSION_TTL_MS, sessionCookie } from '@/lib/auth/sessions';
 import { sha256Hex } from '@/lib/auth/tokens';
 import { toAuthUser, type AuthUser } from '@/lib/auth/user-view';
-import { createTestDatabase } from '@/test/support/db';
+import { createTestDatabase, openAnotherInstance } from '@/test/support/db';
 import { caught } from '@/test/support/caught';
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -31,6 +31,28 @@ beforeAll(async () => {
   erin = toAuthUser(await db.prisma.user.findUniqueOrThrow({ where: { username: 'erin' } }));
 });
 afterAll(() => db?.close());
+
+describe('ensureAccounts on instances starting at once (issue #22)', () => {
+  it('two callers on one fresh database both succeed; each account is created exactly once', async () => {
+    // Two connection pools on the same database are two instances (on PostgreSQL: truly concurrent sessions).
+    for (let round = 0; round < 3; round++) {
+      const fresh = await createTestDatabase();
+      const other = await openAnotherInstance(fresh);
+      try {
+        const config = { adminUser: 'root', adminPassword: 'root-password-1', demoMode: true };
+        const [a, b] = await Promise.all([ensureAccounts(fresh.prisma, config), ensureAccounts(other.prisma, config)]);
+        for (const username of ['root', ...DEMO_ACCOUNTS.map((account) => account.username)]) {
+          const actions = [a, b].map((accounts) => accounts.find((account) => account.username === username)?.action);
+          expect(actions.filter((action) => action === 'created'), username).toHaveLength(1);
+        }
+        expect(await fresh.prisma.user.count()).toBe(1 + DEMO_ACCOUNTS.length);
+      } finally {
+        await other.close();
+        await fresh.close();
+      }
+    }
+  });
+});
 
 describe('passwords', () => {
   it('hashes with bcrypt cost 10 and verifies', async () => {

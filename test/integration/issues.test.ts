@@ -5,7 +5,7 @@ import { buildChangeComment, linkChange } from '@/lib/issues/link-change';
 import { getIssueDetail } from '@/lib/issues/issue-service';
 import { seedBuiltinIssues } from '@/lib/issues/seed-builtin-issues';
 import { advanceIssueAfterPromotion, checkIssueForPromotion, checkIssueForSave, validateIssueKey } from '@/lib/issues/workflow';
-import { createTestDatabase } from '@/test/support/db';
+import { createTestDatabase, openAnotherInstance } from '@/test/support/db';
 import { caught } from '@/test/support/caught';
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -89,6 +89,28 @@ describe('built-in tracker', () => {
     expect((await tracker.searchIssues('READY one')).map((i) => i.key)).toEqual(['PROTEST-4', 'PROTEST-3']);
     expect((await tracker.listIssues({ status: 'Closed' })).map((i) => i.key)).toEqual(['PROTEST-5']);
     expect(await tracker.searchIssues('PROTEST', { limit: 2 })).toHaveLength(2);
+  });
+});
+
+describe('built-in tracker on instances sharing one database (issue #22)', () => {
+  it('20 concurrent creations over two instances all succeed, with 20 distinct consecutive keys', async () => {
+    const other = await openAnotherInstance(db);
+    try {
+      const trackers = [tracker, new BuiltinIssueTracker(other.prisma, { publicUrl: 'http://studio.test/' })];
+      const before = (await db.prisma.issue.aggregate({ where: { projectKey: 'PROTEST' }, _max: { number: true } }))._max.number ?? 0;
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => trackers[i % 2].createIssue({ type: 'ProTest', summary: `concurrent ${i}` }, 'erin')),
+      );
+      const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+      expect(failures).toEqual([]);
+      const keys = results.map((r) => (r as PromiseFulfilledResult<{ key: string }>).value.key);
+      expect(new Set(keys).size).toBe(20);
+      expect(keys.map((key) => Number(key.split('-')[1])).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => before + 1 + i));
+      // Each has its one creation event.
+      expect(await db.prisma.issueEvent.count({ where: { issueKey: { in: keys }, from: null } })).toBe(20);
+    } finally {
+      await other.close();
+    }
   });
 });
 

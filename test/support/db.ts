@@ -47,13 +47,28 @@ export async function createTestDatabase(): Promise<Database> {
     await target.drop();
     throw error;
   }
-  return {
+  const opened: Database = {
     ...db,
     async close() {
       await db.close();
       await target.drop();
     },
   };
+  serverDatabaseUrls.set(opened, target.url);
+  return opened;
+}
+
+const serverDatabaseUrls = new WeakMap<Database, string>();
+
+/**
+ * Another instance's view of a test database: on PostgreSQL its own connection pool (truly concurrent sessions, as two
+ * app instances); on in-memory PGlite the same single session (calls still interleave at every await). Close it before
+ * the database.
+ */
+export async function openAnotherInstance(db: Database): Promise<Database> {
+  const url = serverDatabaseUrls.get(db);
+  if (!url) return { ...db, close: async () => undefined };
+  return createDatabase({ url });
 }
 
 export interface TestConnection {
