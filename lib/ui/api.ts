@@ -200,6 +200,114 @@ export interface ContextSchema {
   known: string[];
 }
 
+
+/** Results of a test in one environment (issue #20, GET /api/v1/tests/{name}/results). */
+export type Verdict = 'better' | 'worse' | 'inconclusive' | 'not-enough-data';
+export type SrmLevel = 'ok' | 'warning' | 'mismatch' | 'not-enough-data';
+export type ResultsHealthValue = 'srm' | 'not-enough-data' | 'significant' | 'ok' | 'no-data';
+export type Interval = [number, number] | null;
+
+export interface GoalStats {
+  units: number;
+  count: number;
+  sum: number;
+  mean: number;
+  interval: Interval;
+}
+
+export interface ArmResult {
+  bucket: number;
+  name: string;
+  expectedShare: number;
+  exposedUnits: number;
+  goals: Record<string, GoalStats>;
+}
+
+export interface Comparison {
+  goal: string;
+  bucket: number;
+  absoluteLift: { estimate: number; interval: Interval };
+  relativeLift: { estimate: number; interval: Interval };
+  pValue: number | null;
+  adjustedPValue: number | null;
+  verdict: Verdict;
+}
+
+export interface PhaseResult {
+  index: number;
+  startedAt: string;
+  endedAt: string | null;
+  startedBy: { definitionVersion: string; issueKey: string | null } | null;
+  revisions: { definitionVersion: string; issueKey: string | null; at: string }[];
+  arms: ArmResult[];
+  fallback: { exposedUnits: number };
+  srm: { level: SrmLevel; chiSquare: number | null; pValue: number | null; observed: Record<string, number>; expected: Record<string, number> };
+  enoughData: { ok: boolean; reason: string | null };
+  comparisons: Comparison[];
+}
+
+export interface ResultsSettings {
+  alpha: number;
+  correction: 'none' | 'holm';
+  mode: 'fixed' | 'sequential';
+  sequentialN: number;
+  controlBucket: number;
+}
+
+export interface TestResults {
+  testName: string;
+  environment: Environment;
+  control: { bucket: number; name: string };
+  alpha: number;
+  correction: 'none' | 'holm';
+  mode: 'fixed' | 'sequential';
+  sequentialN: number;
+  goals: { name: string; kind: 'binary' | 'count' }[];
+  phases: PhaseResult[];
+  health: ResultsHealthValue;
+}
+
+/** One bucket on one day of the history graph (cumulative figures up to the end of that day). */
+export interface HistoryPoint {
+  day: string;
+  units: number;
+  cumulativeUnits: number;
+  value: number | null;
+  interval: Interval;
+  lift: { estimate: number; interval: Interval } | null;
+}
+
+export interface ResultsHistory {
+  testName: string;
+  environment: Environment;
+  goal: string;
+  kind: 'binary' | 'count';
+  control: { bucket: number; name: string };
+  buckets: { bucket: number; name: string; points: HistoryPoint[] }[];
+  boundaries: { phase: number; at: string; definitionVersion: string; issueKey: string | null }[];
+}
+
+export interface ResultsHealthRow {
+  testName: string;
+  environment: Environment;
+  health: ResultsHealthValue;
+}
+
+export interface Conclusion {
+  hypothesis: string;
+  result: string;
+  decision: string;
+  /** Opaque version of the stored text; a PUT naming an older one is refused (409). */
+  revision: number;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+/** Where the browser downloads a test's results as CSV (a plain link: the download is the browser's). */
+export function resultsCsvUrl(name: string, environment: Environment): string {
+  return `${test(name)}/results.csv?environment=${environment}`;
+}
+
 export const api = {
   session: {
     signIn: (body: { username: string; password: string }) => call<unknown>('/api/v1/session', { body }),
@@ -235,7 +343,19 @@ export const api = {
     /** Whether saving `definition` would qualify for auto-promotion, said before the save. */
     autoPromotion: (name: string, definition: string) => call<AutoPromotionForecast>(`${test(name)}/auto-promotion`, { body: { name, definition } }),
     bucketCheck: (name: string, body: { identifier: string; idType?: string; context: unknown }) => call<BucketCheckResult>(`${test(name)}/bucket-check`, { body }),
+    results: (name: string, query: { environment: Environment; phase?: number }) =>
+      call<TestResults>(`${test(name)}/results?environment=${query.environment}${query.phase === undefined ? '' : `&phase=${query.phase}`}`),
+    resultsHistory: (name: string, query: { environment: Environment; goal: string }) =>
+      call<ResultsHistory>(`${test(name)}/results/history?environment=${query.environment}&goal=${segment(query.goal)}`),
+    /** α, correction, control and the sequential mode (refused once the test has data). */
+    saveResultsSettings: (name: string, body: ResultsSettings) => call<ResultsSettings>(`${test(name)}/results/settings`, { method: 'PUT', body }),
+    conclusion: (name: string) => call<Conclusion>(`${test(name)}/conclusion`),
+    /** `expectedRevision`: the revision the form started from, so an edit made meanwhile is a 409, not overwritten. */
+    saveConclusion: (name: string, body: { hypothesis: string; result: string; decision: string; expectedRevision: number }) =>
+      call<Conclusion>(`${test(name)}/conclusion`, { method: 'PUT', body }),
   },
+  /** Per test and environment, the results' health badge (tests list). */
+  resultsHealth: () => call<{ tests: ResultsHealthRow[] }>('/api/v1/results-health'),
   issues: {
     search: (query: string, limit: number) => call<{ issues: IssueSummary[] }>(`/api/v1/issues?limit=${limit}&q=${segment(query)}`),
     read: (key: string) => call<IssueDetailRead>(`/api/v1/issues/${segment(key)}`),
