@@ -24,15 +24,15 @@ function colorOf(series: HistorySeries[], s: HistorySeries): string {
 }
 
 function Boundaries({ rows, history }: { rows: HistoryRow[]; history: ResultsHistory }) {
-  return history.boundaries.map((b) => {
+  return history.phaseBoundaries.map((b) => {
     const day = boundaryDay(rows, b.at);
     return day ? (
       <ReferenceLine
-        key={`${b.phase}-${b.at}`}
+        key={`${b.index}-${b.at}`}
         x={day}
         stroke="var(--chart-boundary)"
         strokeDasharray="4 3"
-        label={{ value: `Phase ${b.phase + 1}: ${b.definitionVersion.slice(0, 7)}${b.issueKey ? ` ${b.issueKey}` : ''}`, position: 'insideTopLeft', fill: 'var(--chart-boundary)', fontSize: 11 }}
+        label={{ value: `Phase ${b.index + 1}: ${b.revision.slice(0, 7)}${b.issueKey ? ` ${b.issueKey}` : ''}`, position: 'insideTopLeft', fill: 'var(--chart-boundary)', fontSize: 11 }}
       />
     ) : null;
   });
@@ -180,18 +180,18 @@ function HistoryText({ history, kind }: { history: ResultsHistory; kind: 'binary
                   <th scope="row" className="py-1 pr-3 font-mono font-normal">{b.name}</th>
                   <td className="py-1 pr-3">{b.points.length ? `${b.points[0].day} to ${last!.day}` : '—'}</td>
                   <td className="py-1 pr-3">{last ? formatCount(last.cumulativeUnits) : '—'}</td>
-                  <td className="py-1 pr-3">{last?.value != null ? `${formatValue(last.value, kind)} (${formatValueInterval(last.interval, kind)})` : '—'}</td>
+                  <td className="py-1 pr-3">{last?.mean != null ? `${formatValue(last.mean, kind)} (${formatValueInterval(last.interval, kind)})` : '—'}</td>
                   <td className="py-1 pr-3">{b.bucket === history.control.bucket ? 'control' : last?.lift ? formatRelativeLift(last.lift.estimate, last.lift.interval) : '—'}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-        {history.boundaries.length > 0 && (
+        {history.phaseBoundaries.length > 0 && (
           <ul className="mt-2 list-disc pl-5">
-            {history.boundaries.map((b) => (
-              <li key={`${b.phase}-${b.at}`}>
-                Phase {b.phase + 1} began {b.at.slice(0, 10)} with revision <code>{b.definitionVersion.slice(0, 7)}</code>
+            {history.phaseBoundaries.map((b) => (
+              <li key={`${b.index}-${b.at}`}>
+                Phase {b.index + 1} began {b.at.slice(0, 10)} with revision <code>{b.revision.slice(0, 7)}</code>
                 {b.issueKey ? ` (${b.issueKey})` : ''}.
               </li>
             ))}

@@ -46,14 +46,14 @@ function PhaseNav({ results, name, current }: { results: TestResults; name: stri
         {results.phases.map((p) => (
           <li key={p.index}>
             <Link
-              href={tabHref(name, results.environment, p.index)}
+              href={tabHref(name, results.environment as Environment, p.index)}
               aria-current={p.index === current.index ? 'page' : undefined}
               className={`block rounded-md border px-2 py-1 ${p.index === current.index ? 'border-blue-700 bg-blue-50 font-semibold dark:border-blue-300 dark:bg-blue-950' : 'border-slate-300 dark:border-slate-600'} ${focusRing}`}
             >
-              Phase {p.index + 1}: {formatDateTime(p.startedAt).slice(0, 10)} – {p.endedAt ? formatDateTime(p.endedAt).slice(0, 10) : 'now'}
+              Phase {p.index + 1}: {p.startedAt ? formatDateTime(p.startedAt).slice(0, 10) : 'start'} – {p.endedAt ? formatDateTime(p.endedAt).slice(0, 10) : 'now'}
               {p.startedBy && (
                 <span className="block text-xs font-normal">
-                  revision <code>{shortRevision(p.startedBy.definitionVersion)}</code>
+                  revision <code>{shortRevision(p.startedBy.revision)}</code>
                   {p.startedBy.issueKey ? ` · ${p.startedBy.issueKey}` : ''}
                 </span>
               )}
@@ -66,7 +66,7 @@ function PhaseNav({ results, name, current }: { results: TestResults; name: stri
           This phase continued through {current.revisions.length - 1} later revision{current.revisions.length === 2 ? '' : 's'} that moved nobody between buckets (
           {current.revisions
             .slice(1)
-            .map((r) => `${shortRevision(r.definitionVersion)}${r.issueKey ? ` ${r.issueKey}` : ''}`)
+            .map((r) => `${shortRevision(r.revision)}${r.issueKey ? ` ${r.issueKey}` : ''}`)
             .join(', ')}
           ).
         </p>
@@ -91,7 +91,7 @@ export function ResultsPanel({ testName, environment, phase, canEdit, buckets }:
   }, [testName, environment, phase, reload]);
 
   const current = results ? (results.phases.find((p) => p.index === phase) ?? results.phases.at(-1)) : undefined;
-  const hasData = !!results?.phases.some((p) => p.arms.some((a) => a.exposedUnits > 0) || p.fallback.exposedUnits > 0);
+  const hasData = !!results?.phases.some((p) => p.arms.some((a) => a.exposedUnits > 0));
   return (
     <div className="space-y-5" data-testid="results-panel">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -132,7 +132,7 @@ export function ResultsPanel({ testName, environment, phase, canEdit, buckets }:
             <ResultsTable key={goal.name} results={results} phase={current} goal={goal} />
           ))}
           <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="fallback-units">
-            Outside the comparison: {formatCount(current.fallback.exposedUnits)} unit{current.fallback.exposedUnits === 1 ? '' : 's'} got the inactive or fallback bucket.
+            Outside the comparison: {formatCount(current.inactive.exposedUnits)} unit{current.inactive.exposedUnits === 1 ? '' : 's'} in the inactive bucket, and {formatCount(current.fallback.exposedUnits)} that got the fallback (the test could not be evaluated for them).
           </p>
           {canEdit && (
             <section aria-labelledby="decide-heading" className="space-y-2">

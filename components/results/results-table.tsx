@@ -48,7 +48,7 @@ export function ResultsTable({ results, phase, goal }: { results: TestResults; p
                 <td className="px-3 py-2 text-right">{formatCount(arm.exposedUnits)}</td>
                 <td className="px-3 py-2 text-right">{stats ? formatCount(goal.kind === 'binary' ? stats.units : stats.sum) : '—'}</td>
                 <td className="px-3 py-2">
-                  {stats && arm.exposedUnits > 0 ? (
+                  {stats && stats.mean !== null && arm.exposedUnits > 0 ? (
                     <>
                       {formatValue(stats.mean, goal.kind)} <span className="text-xs text-slate-600 dark:text-slate-400">({formatValueInterval(stats.interval, goal.kind)})</span>
                     </>
@@ -62,8 +62,8 @@ export function ResultsTable({ results, phase, goal }: { results: TestResults; p
                   </td>
                 ) : (
                   <>
-                    <td className="px-3 py-2 whitespace-nowrap">{comparison ? formatAbsoluteLift(comparison.absoluteLift.estimate, comparison.absoluteLift.interval, goal.kind) : '—'}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">{comparison ? formatRelativeLift(comparison.relativeLift.estimate, comparison.relativeLift.interval) : '—'}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{comparison?.absoluteLift ? formatAbsoluteLift(comparison.absoluteLift.estimate, comparison.absoluteLift.interval, goal.kind) : '—'}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{comparison?.relativeLift ? formatRelativeLift(comparison.relativeLift.estimate, comparison.relativeLift.interval) : '—'}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{comparison ? formatPValue(corrected ? comparison.adjustedPValue : comparison.pValue) : '—'}</td>
                     <td className="px-3 py-2">
                       {verdict ? (

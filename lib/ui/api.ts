@@ -7,6 +7,7 @@ import type { Environment, PromotionTarget } from '@/lib/domain/environment';
 import type { Role } from '@/lib/domain/role';
 import type { DefinitionDrift } from '@/lib/proctor/allocation-drift';
 import type { DefinitionChange } from '@/lib/proctor/diff-definitions';
+import type { ConclusionView, ResultsHealthView, ResultsHistoryView, ResultsSettingsView, TestResultsView } from '@/lib/stats/results-view';
 import { toApiError, type ApiErrorBody } from './api-error';
 
 /** fetch a same-origin JSON API; resolves to the parsed body (undefined for 204) or throws an ApiErrorBody. */
@@ -201,106 +202,29 @@ export interface ContextSchema {
 }
 
 
-/** Results of a test in one environment (issue #20, GET /api/v1/tests/{name}/results). */
-export type Verdict = 'better' | 'worse' | 'inconclusive' | 'not-enough-data';
-export type SrmLevel = 'ok' | 'warning' | 'mismatch' | 'not-enough-data';
-export type ResultsHealthValue = 'srm' | 'not-enough-data' | 'significant' | 'ok' | 'no-data';
-export type Interval = [number, number] | null;
+/** Results of a test (issue #20): the shapes the server answers with, from lib/stats/results-view.ts. */
+export type {
+  ArmView as ArmResult,
+  ComparisonView as Comparison,
+  ConclusionView as Conclusion,
+  HistoryPoint,
+  PhaseView as PhaseResult,
+  ResultsHealth as ResultsHealthValue,
+  ResultsHealthView,
+  ResultsHistoryView as ResultsHistory,
+  ResultsSettingsView,
+  TestResultsView as TestResults,
+} from '@/lib/stats/results-view';
+export type { Verdict } from '@/lib/stats/verdict';
+export type { Interval } from '@/lib/stats/compare-arms';
 
-export interface GoalStats {
-  units: number;
-  count: number;
-  sum: number;
-  mean: number;
-  interval: Interval;
-}
-
-export interface ArmResult {
-  bucket: number;
-  name: string;
-  expectedShare: number;
-  exposedUnits: number;
-  goals: Record<string, GoalStats>;
-}
-
-export interface Comparison {
-  goal: string;
-  bucket: number;
-  absoluteLift: { estimate: number; interval: Interval };
-  relativeLift: { estimate: number; interval: Interval };
-  pValue: number | null;
-  adjustedPValue: number | null;
-  verdict: Verdict;
-}
-
-export interface PhaseResult {
-  index: number;
-  startedAt: string;
-  endedAt: string | null;
-  startedBy: { definitionVersion: string; issueKey: string | null } | null;
-  revisions: { definitionVersion: string; issueKey: string | null; at: string }[];
-  arms: ArmResult[];
-  fallback: { exposedUnits: number };
-  srm: { level: SrmLevel; chiSquare: number | null; pValue: number | null; observed: Record<string, number>; expected: Record<string, number> };
-  enoughData: { ok: boolean; reason: string | null };
-  comparisons: Comparison[];
-}
-
+/** What an editor may change about how a test's results are computed. */
 export interface ResultsSettings {
   alpha: number;
   correction: 'none' | 'holm';
   mode: 'fixed' | 'sequential';
   sequentialN: number;
   controlBucket: number;
-}
-
-export interface TestResults {
-  testName: string;
-  environment: Environment;
-  control: { bucket: number; name: string };
-  alpha: number;
-  correction: 'none' | 'holm';
-  mode: 'fixed' | 'sequential';
-  sequentialN: number;
-  goals: { name: string; kind: 'binary' | 'count' }[];
-  phases: PhaseResult[];
-  health: ResultsHealthValue;
-}
-
-/** One bucket on one day of the history graph (cumulative figures up to the end of that day). */
-export interface HistoryPoint {
-  day: string;
-  units: number;
-  cumulativeUnits: number;
-  value: number | null;
-  interval: Interval;
-  lift: { estimate: number; interval: Interval } | null;
-}
-
-export interface ResultsHistory {
-  testName: string;
-  environment: Environment;
-  goal: string;
-  kind: 'binary' | 'count';
-  control: { bucket: number; name: string };
-  buckets: { bucket: number; name: string; points: HistoryPoint[] }[];
-  boundaries: { phase: number; at: string; definitionVersion: string; issueKey: string | null }[];
-}
-
-export interface ResultsHealthRow {
-  testName: string;
-  environment: Environment;
-  health: ResultsHealthValue;
-}
-
-export interface Conclusion {
-  hypothesis: string;
-  result: string;
-  decision: string;
-  /** Opaque version of the stored text; a PUT naming an older one is refused (409). */
-  revision: number;
-  updatedBy: string | null;
-  updatedAt: string | null;
 }
 
 /** Where the browser downloads a test's results as CSV (a plain link: the download is the browser's). */
@@ -344,18 +268,18 @@ export const api = {
     autoPromotion: (name: string, definition: string) => call<AutoPromotionForecast>(`${test(name)}/auto-promotion`, { body: { name, definition } }),
     bucketCheck: (name: string, body: { identifier: string; idType?: string; context: unknown }) => call<BucketCheckResult>(`${test(name)}/bucket-check`, { body }),
     results: (name: string, query: { environment: Environment; phase?: number }) =>
-      call<TestResults>(`${test(name)}/results?environment=${query.environment}${query.phase === undefined ? '' : `&phase=${query.phase}`}`),
+      call<TestResultsView>(`${test(name)}/results?environment=${query.environment}${query.phase === undefined ? '' : `&phase=${query.phase}`}`),
     resultsHistory: (name: string, query: { environment: Environment; goal: string }) =>
-      call<ResultsHistory>(`${test(name)}/results/history?environment=${query.environment}&goal=${segment(query.goal)}`),
+      call<ResultsHistoryView>(`${test(name)}/results/history?environment=${query.environment}&goal=${segment(query.goal)}`),
     /** α, correction, control and the sequential mode (refused once the test has data). */
-    saveResultsSettings: (name: string, body: ResultsSettings) => call<ResultsSettings>(`${test(name)}/results/settings`, { method: 'PUT', body }),
-    conclusion: (name: string) => call<Conclusion>(`${test(name)}/conclusion`),
+    saveResultsSettings: (name: string, body: ResultsSettings) => call<ResultsSettingsView>(`${test(name)}/results/settings`, { method: 'PUT', body }),
+    conclusion: (name: string) => call<ConclusionView>(`${test(name)}/conclusion`),
     /** `expectedRevision`: the revision the form started from, so an edit made meanwhile is a 409, not overwritten. */
     saveConclusion: (name: string, body: { hypothesis: string; result: string; decision: string; expectedRevision: number }) =>
-      call<Conclusion>(`${test(name)}/conclusion`, { method: 'PUT', body }),
+      call<ConclusionView>(`${test(name)}/conclusion`, { method: 'PUT', body }),
   },
   /** Per test and environment, the results' health badge (tests list). */
-  resultsHealth: () => call<{ tests: ResultsHealthRow[] }>('/api/v1/results-health'),
+  resultsHealth: () => call<ResultsHealthView>('/api/v1/results-health'),
   issues: {
     search: (query: string, limit: number) => call<{ issues: IssueSummary[] }>(`/api/v1/issues?limit=${limit}&q=${segment(query)}`),
     read: (key: string) => call<IssueDetailRead>(`/api/v1/issues/${segment(key)}`),

@@ -22,8 +22,8 @@ export function historyChartData(history: ResultsHistory): { rows: HistoryRow[];
     const key = series[i].key;
     for (const p of b.points) {
       const row = byDay.get(p.day)!;
-      row[`${key}_units`] = p.units;
-      row[`${key}_value`] = p.value;
+      row[`${key}_units`] = p.exposedUnits;
+      row[`${key}_value`] = p.mean;
       row[`${key}_band`] = p.interval;
       if (!series[i].isControl) {
         row[`${key}_lift`] = p.lift?.estimate ?? null;

@@ -30,18 +30,18 @@ export function formatValue(value: number, kind: 'binary' | 'count'): string {
   return kind === 'binary' ? `${fixed(value * 100, 1)}%` : fixed(value, decimalsFor(value));
 }
 
-export function formatValueInterval(interval: Interval, kind: 'binary' | 'count'): string {
+export function formatValueInterval(interval: Interval | null, kind: 'binary' | 'count'): string {
   return interval ? `${formatValue(interval[0], kind)} to ${formatValue(interval[1], kind)}` : 'no interval yet';
 }
 
 /** Relative lift: a fraction shown as "+2.3% (−0.4% to +5.1%)". */
-export function formatRelativeLift(estimate: number, interval: Interval): string {
+export function formatRelativeLift(estimate: number, interval: Interval | null): string {
   const pct = (x: number) => `${signed(x * 100, 1)}%`;
   return `${pct(estimate)}${interval ? ` (${pct(interval[0])} to ${pct(interval[1])})` : ''}`;
 }
 
 /** Absolute lift: percentage points for a rate, the mean's unit for a count. */
-export function formatAbsoluteLift(estimate: number, interval: Interval, kind: 'binary' | 'count'): string {
+export function formatAbsoluteLift(estimate: number, interval: Interval | null, kind: 'binary' | 'count'): string {
   const decimals = kind === 'binary' ? 2 : decimalsFor(interval ? Math.max(Math.abs(interval[0]), Math.abs(interval[1])) : estimate);
   const one = (x: number) => (kind === 'binary' ? `${signed(x * 100, decimals)} pp` : signed(x, decimals));
   return `${one(estimate)}${interval ? ` (${one(interval[0])} to ${one(interval[1])})` : ''}`;

@@ -6,14 +6,15 @@ const history: ResultsHistory = {
   testName: 't', environment: 'production', goal: 'applied', kind: 'binary', control: { bucket: 0, name: 'control' },
   buckets: [
     { bucket: 0, name: 'control', points: [
-      { day: '2026-01-01', units: 10, cumulativeUnits: 10, value: 0.1, interval: [0.05, 0.15], lift: null },
-      { day: '2026-01-03', units: 5, cumulativeUnits: 15, value: 0.12, interval: [0.07, 0.17], lift: null },
+      { day: '2026-01-01', exposedUnits: 10, cumulativeUnits: 10, mean: 0.1, interval: [0.05, 0.15], lift: null },
+      { day: '2026-01-03', exposedUnits: 5, cumulativeUnits: 15, mean: 0.12, interval: [0.07, 0.17], lift: null },
     ] },
     { bucket: 1, name: 'green', points: [
-      { day: '2026-01-01', units: 11, cumulativeUnits: 11, value: 0.2, interval: [0.1, 0.3], lift: { estimate: 1, interval: [-0.5, 2.5] } },
+      { day: '2026-01-01', exposedUnits: 11, cumulativeUnits: 11, mean: 0.2, interval: [0.1, 0.3], lift: { estimate: 1, interval: [-0.5, 2.5] } },
     ] },
   ],
-  boundaries: [{ phase: 1, at: '2026-01-02T10:00:00Z', definitionVersion: 'abcdef123', issueKey: 'PROTEST-1' }],
+  alpha: 0.05, mode: 'fixed',
+  phaseBoundaries: [{ index: 1, at: '2026-01-02T10:00:00Z', definitionVersion: 'abcdef123', revision: 'c0ffee1234', issueKey: 'PROTEST-1' }],
 };
 
 describe('historyChartData', () => {
@@ -21,7 +22,7 @@ describe('historyChartData', () => {
     const { rows, series } = historyChartData(history);
     expect(series.map((s) => [s.key, s.name, s.isControl])).toEqual([['b0', 'control', true], ['b1', 'green', false]]);
     expect(rows.map((r) => r.day)).toEqual(['2026-01-01', '2026-01-03']);
-    expect(rows[0]).toMatchObject({ b0_units: 10, b0_value: 0.1, b0_band: [0.05, 0.15], b1_units: 11, b1_lift: 1, b1_liftBand: [-0.5, 2.5] });
+    expect(rows[0]).toMatchObject({ b0_exposedUnits: 10, b0_mean: 0.1, b0_band: [0.05, 0.15], b1_exposedUnits: 11, b1_lift: 1, b1_liftBand: [-0.5, 2.5] });
     expect(rows[0]).not.toHaveProperty('b0_lift');
     expect(rows[1]).not.toHaveProperty('b1_value');
   });
