@@ -22,7 +22,7 @@ describe('historyChartData', () => {
     const { rows, series } = historyChartData(history);
     expect(series.map((s) => [s.key, s.name, s.isControl])).toEqual([['b0', 'control', true], ['b1', 'green', false]]);
     expect(rows.map((r) => r.day)).toEqual(['2026-01-01', '2026-01-03']);
-    expect(rows[0]).toMatchObject({ b0_exposedUnits: 10, b0_value: 0.1, b0_band: [0.05, 0.15], b1_exposedUnits: 11, b1_lift: 1, b1_liftBand: [-0.5, 2.5] });
+    expect(rows[0]).toMatchObject({ b0_units: 10, b0_value: 0.1, b0_band: [0.05, 0.15], b1_units: 11, b1_lift: 1, b1_liftBand: [-0.5, 2.5] });
     expect(rows[0]).not.toHaveProperty('b0_lift');
     expect(rows[1]).not.toHaveProperty('b1_value');
   });
