@@ -52,17 +52,35 @@ export async function readTestResults(prisma: PrismaClient, testName: string, op
     testName,
     options.environment ?? null,
   );
+  return toArms(rows, testName).get(testName) ?? [];
+}
+
+/** Every test's aggregates summed over hours, in one query (the tests list's health badges). Keyed by test name. */
+export async function readAllTestResults(prisma: PrismaClient): Promise<Map<string, ArmResult[]>> {
+  const rows = await prisma.$queryRawUnsafe<Array<Row & { testName: string }>>(
+    `SELECT "testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", NULL::timestamp AS "hour",
+            sum("units")::bigint AS "units", sum("count")::bigint AS "count", sum("sum") AS "sum", sum("unitSumSquares") AS "unitSumSquares"
+     FROM "EventAggregate" GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+  );
+  return toArms(rows);
+}
+
+function toArms(rows: Array<Row & { testName?: string }>, fallbackTest = ''): Map<string, ArmResult[]> {
   const arms = new Map<string, ArmResult>();
+  const byTest = new Map<string, ArmResult[]>();
   for (const row of rows) {
+    const testName = row.testName ?? fallbackTest;
     const hourText = row.hour ? new Date(row.hour).toISOString() : null;
-    const key = JSON.stringify([row.environment, row.definitionVersion, row.allocationId, row.bucket, row.fallback, hourText]);
+    const key = JSON.stringify([testName, row.environment, row.definitionVersion, row.allocationId, row.bucket, row.fallback, hourText]);
     let arm = arms.get(key);
     if (!arm) {
       arm = { environment: row.environment as Environment, definitionVersion: row.definitionVersion, allocationId: row.allocationId, bucket: Number(row.bucket), fallback: row.fallback, hour: hourText, exposedUnits: 0, goals: {} };
       arms.set(key, arm);
+      if (!byTest.has(testName)) byTest.set(testName, []);
+      byTest.get(testName)!.push(arm);
     }
     if (row.goal === '') arm.exposedUnits += Number(row.units);
     else arm.goals[row.goal] = { units: Number(row.units), count: Number(row.count), sum: Number(row.sum), unitSumSquares: Number(row.unitSumSquares) };
   }
-  return [...arms.values()];
+  return byTest;
 }

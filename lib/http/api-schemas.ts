@@ -140,3 +140,30 @@ export const CONTEXT_SCHEMA_BODY: JsonSchema = {
     },
   },
 };
+
+/** PUT /api/v1/tests/{name}/results/settings (α's range and N*'s bounds are checked by the use case, with the fix). */
+export const RESULTS_SETTINGS_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['alpha', 'correction', 'mode', 'controlBucket', 'sequentialN'],
+  properties: {
+    alpha: { type: 'number' },
+    correction: { type: 'string', enum: ['none', 'holm'] },
+    mode: { type: 'string', enum: ['fixed', 'sequential'] },
+    controlBucket: { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
+    sequentialN: { type: 'integer' },
+  },
+};
+
+/** PUT /api/v1/tests/{name}/conclusion. */
+export const CONCLUSION_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['hypothesis', 'result', 'decision', 'expectedRevision'],
+  properties: {
+    hypothesis: { type: 'string', maxLength: 20000 },
+    result: { type: 'string', maxLength: 20000 },
+    decision: { type: 'string', maxLength: 20000 },
+    expectedRevision: { type: 'integer', minimum: 0, maximum: 2147483647 },
+  },
+};

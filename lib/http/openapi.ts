@@ -24,6 +24,8 @@ const obj = (properties: Record<string, Schema>, required: string[] = Object.key
 const str: Schema = { type: 'string' };
 const int: Schema = { type: 'integer' };
 const bool: Schema = { type: 'boolean' };
+const num: Schema = { type: 'number' };
+const anyObject: Schema = { type: 'object' };
 const revision: Schema = { type: 'string', pattern: '^[0-9a-f]{40}$' };
 const dateTime: Schema = { type: 'string', format: 'date-time' };
 const env: Schema = { enum: ['trunk', 'qa', 'production'] };
@@ -64,6 +66,20 @@ const SCHEMAS: Record<string, Schema> = {
   }),
   ConsumerToken: obj({ id: str, name: str, prefix: str, environment: nullable(env), scope: { enum: ['heartbeat', 'events', 'all'] }, createdAt: dateTime, lastUsedAt: nullable(dateTime), revokedAt: nullable(dateTime) }),
   ValidationIssue: obj({ path: str, message: str, severity: { enum: ['error', 'warning'] } }),
+  TestResults: obj({
+    testName: str,
+    environment: str,
+    control: obj({ bucket: int, name: str }),
+    alpha: num,
+    correction: { enum: ['none', 'holm'] },
+    mode: { enum: ['fixed', 'sequential'] },
+    sequentialN: int,
+    goals: { type: 'array', items: obj({ name: str, kind: { enum: ['binary', 'count'] } }) },
+    phases: { type: 'array', items: obj({ index: int, startedAt: nullable(dateTime), endedAt: nullable(dateTime), startedBy: nullable(anyObject), revisions: { type: 'array', items: anyObject }, arms: { type: 'array', items: anyObject }, fallback: anyObject, inactive: anyObject, srm: obj({ level: { enum: ['ok', 'warning', 'mismatch', 'not-enough-data'] }, chiSquare: nullable(num), pValue: nullable(num), observed: anyObject, expected: anyObject }), enoughData: obj({ ok: bool, reason: nullable(str) }), comparisons: { type: 'array', items: anyObject } }) },
+    health: { enum: ['srm', 'not-enough-data', 'significant', 'ok', 'no-data'] },
+  }),
+  ResultsSettings: obj({ testName: str, alpha: num, correction: { enum: ['none', 'holm'] }, mode: { enum: ['fixed', 'sequential'] }, controlBucket: int, sequentialN: int, modeLockedBy: { type: 'array', items: str }, updatedAt: nullable(dateTime), updatedBy: nullable(str) }),
+  Conclusion: obj({ testName: str, hypothesis: str, result: str, decision: str, revision: int, updatedAt: nullable(dateTime), updatedBy: nullable(str) }),
   ContextSchema: obj({
     revision: int,
     variables: { type: 'array', items: obj({ name: str, type: str, description: str }) },
@@ -165,7 +181,6 @@ export interface OperationSpec {
 }
 
 const q = (name: string, schema: Schema, description?: string): Parameter => ({ name, in: 'query', schema, ...(description ? { description } : {}) });
-const anyObject: Schema = { type: 'object' };
 const page = (item: Schema, key: string): Schema => obj({ [key]: { type: 'array', items: item } });
 
 const AUDIT_FILTERS = [q('actor', str, 'exact user name'), q('action', str, 'the action or its beginning'), q('outcome', { enum: ['success', 'refused', 'failed'] }), q('q', str, 'any part of action, actor, target or message')];
@@ -233,6 +248,15 @@ export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/v1/tests/{name}/rollback-targets', method: 'GET', summary: 'Revisions that were live in qa or production before, newest first', auth: 'viewer', query: [q('env', { enum: ['qa', 'production'] })], responses: { 200: obj({ env: str, current: nullable(str), targets: { type: 'array', items: anyObject } }, ['env', 'targets']) } },
   { path: '/api/v1/tests/{name}/rollback', method: 'POST', summary: 'Roll qa or production back to a revision that was live there before (any issue status; reason required)', auth: 'releaser', body: tests.ROLLBACK_BODY, responses: { 201: obj({ testName: str, commits: { type: 'array', items: anyObject }, issueKey: nullable(str), notices: { type: 'array', items: str } }, ['testName', 'commits']) } },
   { path: '/api/v1/tests/{name}/stop', method: 'POST', summary: 'Emergency stop: 100% inactive on trunk, qa and production in one action (reason required)', auth: 'releaser', body: tests.STOP_BODY, responses: { 201: obj({ testName: str, commits: { type: 'array', items: anyObject }, issueKey: nullable(str), notices: { type: 'array', items: str } }, ['testName', 'commits']) } },
+
+  { path: '/api/v1/tests/{name}/results', method: 'GET', summary: 'Results per phase (issue #20): arms, per-goal rates/means with intervals, lifts vs control with p-values and verdicts, sample-ratio check against the configured allocations, health', auth: 'viewer', query: [q('environment', env), q('phase', { type: 'integer', minimum: 0 })], responses: { 200: ref('TestResults') } },
+  { path: '/api/v1/tests/{name}/results/history', method: 'GET', summary: 'Per bucket per day of exposure: units, cumulative rate/mean with interval, lift vs control; phase boundaries with revision and issue', auth: 'viewer', query: [q('environment', env), q('goal', str)], responses: { 200: obj({ testName: str, environment: str, goal: str, kind: { enum: ['binary', 'count'] }, alpha: num, mode: str, control: anyObject, buckets: { type: 'array', items: anyObject }, phaseBoundaries: { type: 'array', items: anyObject } }) } },
+  { path: '/api/v1/tests/{name}/results/settings', method: 'GET', summary: 'How the results are judged: alpha, correction, mode, control bucket, N*', auth: 'viewer', responses: { 200: ref('ResultsSettings') } },
+  { path: '/api/v1/tests/{name}/results/settings', method: 'PUT', summary: 'Change how the results are judged (alpha in (0, 0.5]); the mode is locked once the test has data (409 RESULTS_MODE_LOCKED)', auth: 'editor', body: api.RESULTS_SETTINGS_BODY, responses: { 200: ref('ResultsSettings') } },
+  { path: '/api/v1/tests/{name}/results.csv', method: 'GET', summary: 'The results of every phase as CSV', auth: 'viewer', query: [q('environment', env)], contentType: 'text/csv', responses: { 200: { type: 'string' } } },
+  { path: '/api/v1/tests/{name}/conclusion', method: 'GET', summary: 'The written conclusion (hypothesis, result, decision) and its revision', auth: 'viewer', responses: { 200: ref('Conclusion') } },
+  { path: '/api/v1/tests/{name}/conclusion', method: 'PUT', summary: 'Save the written conclusion against the revision read (409 when it changed)', auth: 'editor', body: api.CONCLUSION_BODY, responses: { 200: ref('Conclusion') } },
+  { path: '/api/v1/results-health', method: 'GET', summary: "Per test and environment with data: its current phase's health (srm, not-enough-data, significant, ok)", auth: 'viewer', responses: { 200: obj({ tests: { type: 'array', items: obj({ testName: str, environment: str, health: { enum: ['srm', 'not-enough-data', 'significant', 'ok', 'no-data'] } }) } }) } },
 
   { path: '/api/v1/validate', method: 'POST', summary: "Dry run of Proctor's and the webapp's checks", auth: 'viewer', body: tests.VALIDATE_BODY, responses: { 200: obj({ valid: bool, issues: { type: 'array', items: ref('ValidationIssue') } }) } },
   { path: '/api/v1/drift', method: 'GET', summary: 'Per test: whether qa and production hold the current trunk revision', auth: 'viewer', responses: { 200: obj({ tests: { type: 'array', items: anyObject } }) } },

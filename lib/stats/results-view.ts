@@ -107,6 +107,8 @@ export interface TestResultsView {
 }
 
 export interface HistoryPoint {
+  /** The phase the point belongs to (cumulative figures restart at each phase). */
+  phase: number;
   /** The day (UTC, YYYY-MM-DD) the units were exposed. */
   day: string;
   exposedUnits: number;

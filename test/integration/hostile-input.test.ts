@@ -145,6 +145,17 @@ const BASES: Record<string, () => Promise<BaseRequest>> = {
   // test the corpus created) is counted from the `commits` it reports.
   'POST /api/v1/tests/{name}/rollback': async () => ({ params: { name: TEST }, body: { env: 'production', revision: firstRevision, reason: 'corpus rollback', issueKey } }),
   'POST /api/v1/tests/{name}/stop': async () => ({ params: { name: 'corpus_no_such_test' }, body: { reason: 'corpus stop', issueKey } }),
+  'GET /api/v1/tests/{name}/results': async () => ({ params: { name: TEST }, query: { environment: 'trunk' } }),
+  'GET /api/v1/tests/{name}/results/history': async () => ({ params: { name: TEST }, query: { environment: 'trunk', goal: 'purchase' } }),
+  'GET /api/v1/tests/{name}/results/settings': async () => ({ params: { name: TEST } }),
+  'PUT /api/v1/tests/{name}/results/settings': async () => ({ params: { name: TEST }, body: { alpha: 0.05, correction: 'holm', mode: 'fixed', controlBucket: 0, sequentialN: 5000 } }),
+  'GET /api/v1/tests/{name}/results.csv': async () => ({ params: { name: TEST }, query: { environment: 'trunk' } }),
+  'GET /api/v1/tests/{name}/conclusion': async () => ({ params: { name: TEST } }),
+  'PUT /api/v1/tests/{name}/conclusion': async () => ({
+    params: { name: TEST },
+    body: { hypothesis: 'h', result: 'r', decision: 'd', expectedRevision: (await admin.get(`/api/v1/tests/${TEST}/conclusion`)).json.revision ?? 0 },
+  }),
+  'GET /api/v1/results-health': async () => ({}),
   'POST /api/v1/validate': async () => ({ body: { name: TEST, definition: definition() } }),
   'GET /api/v1/drift': async () => ({}),
   'GET /api/v1/matrix/{env}': async () => ({ params: { env: 'trunk' } }),

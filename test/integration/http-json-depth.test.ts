@@ -70,6 +70,8 @@ const ROUTES: Record<string, string> = {
   'POST /api/v1/validate': '/api/v1/validate',
   'POST /api/v1/tokens': '/api/v1/tokens',
   'PUT /api/v1/context-schema': '/api/v1/context-schema',
+  'PUT /api/v1/tests/[name]/results/settings': '/api/v1/tests/checkout_button_color/results/settings',
+  'PUT /api/v1/tests/[name]/conclusion': '/api/v1/tests/checkout_button_color/conclusion',
 };
 
 function deepDefinition(arrays: number): Record<string, unknown> {
@@ -106,7 +108,7 @@ afterAll(async () => {
 describe('a 100,000-deep JSON body', () => {
   it('the table names every route that reads a JSON body', () => {
     expect(jsonRoutesInSource()).toEqual(Object.keys(ROUTES).sort());
-    expect(Object.keys(ROUTES)).toHaveLength(25);
+    expect(Object.keys(ROUTES)).toHaveLength(27);
   });
 
   it.each(Object.entries(ROUTES).flatMap(([route, url]) => Object.entries(DEEP_BODIES).map(([kind, body]) => [route, kind, url, body])))('%s, %s → 400 naming the limit', async (route, _, url, body) => {
