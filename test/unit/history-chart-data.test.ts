@@ -6,11 +6,11 @@ const history: ResultsHistory = {
   testName: 't', environment: 'production', goal: 'applied', kind: 'binary', control: { bucket: 0, name: 'control' },
   buckets: [
     { bucket: 0, name: 'control', points: [
-      { day: '2026-01-01', exposedUnits: 10, cumulativeUnits: 10, mean: 0.1, interval: [0.05, 0.15], lift: null },
-      { day: '2026-01-03', exposedUnits: 5, cumulativeUnits: 15, mean: 0.12, interval: [0.07, 0.17], lift: null },
+      { phase: 0, day: '2026-01-01', exposedUnits: 10, cumulativeUnits: 10, mean: 0.1, interval: [0.05, 0.15], lift: null },
+      { phase: 0, day: '2026-01-03', exposedUnits: 5, cumulativeUnits: 15, mean: 0.12, interval: [0.07, 0.17], lift: null },
     ] },
     { bucket: 1, name: 'green', points: [
-      { day: '2026-01-01', exposedUnits: 11, cumulativeUnits: 11, mean: 0.2, interval: [0.1, 0.3], lift: { estimate: 1, interval: [-0.5, 2.5] } },
+      { phase: 0, day: '2026-01-01', exposedUnits: 11, cumulativeUnits: 11, mean: 0.2, interval: [0.1, 0.3], lift: { estimate: 1, interval: [-0.5, 2.5] } },
     ] },
   ],
   alpha: 0.05, mode: 'fixed',
