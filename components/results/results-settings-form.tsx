@@ -4,7 +4,7 @@
  * bucket, and fixed or sequential mode. The mode is locked once the test has data: switching after peeking would make
  * the sequential guarantee meaningless (the server refuses it too).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
 import { api, type TestResults } from '@/lib/ui/api';
 import type { ApiErrorBody } from '@/lib/ui/api-error';
@@ -20,6 +20,19 @@ export function ResultsSettingsForm({ testName, results, buckets, locked, onSave
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [saved, setSaved] = useState(false);
   const active = buckets.filter((b) => b.value !== -1);
+  // The server's word on the lock (environments with data); until it answers, the results' own data decide.
+  const [lockedBy, setLockedBy] = useState<string[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.tests.resultsSettings(testName).then(
+      (s) => live && setLockedBy(s.modeLockedBy),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [testName]);
+  const modeLocked = lockedBy ? lockedBy.length > 0 : locked;
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -63,7 +76,7 @@ export function ResultsSettingsForm({ testName, results, buckets, locked, onSave
           <input type="checkbox" className="mt-1" checked={holm} onChange={(e) => setHolm(e.target.checked)} />
           <span>Holm correction: with more than one test bucket, keep the chance of any false winner at α.</span>
         </label>
-        <fieldset className="sm:col-span-2" disabled={locked} aria-describedby="mode-lock">
+        <fieldset className="sm:col-span-2" disabled={modeLocked} aria-describedby="mode-lock">
           <legend>Mode</legend>
           <label className="mr-4 inline-flex items-center gap-1">
             <input type="radio" name="mode" checked={mode === 'fixed'} onChange={() => setMode('fixed')} /> Fixed sample
@@ -78,8 +91,8 @@ export function ResultsSettingsForm({ testName, results, buckets, locked, onSave
             </label>
           )}
           <p id="mode-lock" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-            {locked
-              ? 'The mode is locked: this test has data already, and changing the mode after looking at the results would make its error rates meaningless.'
+            {modeLocked
+              ? `The mode is locked: this test has data already${lockedBy?.length ? ` (${lockedBy.join(', ')})` : ''}, and changing the mode after looking at the results would make its error rates meaningless.`
               : 'Choose before the test gets data: the mode locks once exposures arrive.'}
           </p>
         </fieldset>

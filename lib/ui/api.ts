@@ -271,6 +271,7 @@ export const api = {
       call<TestResultsView>(`${test(name)}/results?environment=${query.environment}${query.phase === undefined ? '' : `&phase=${query.phase}`}`),
     resultsHistory: (name: string, query: { environment: Environment; goal: string }) =>
       call<ResultsHistoryView>(`${test(name)}/results/history?environment=${query.environment}&goal=${segment(query.goal)}`),
+    resultsSettings: (name: string) => call<ResultsSettingsView>(`${test(name)}/results/settings`),
     /** α, correction, control and the sequential mode (refused once the test has data). */
     saveResultsSettings: (name: string, body: ResultsSettings) => call<ResultsSettingsView>(`${test(name)}/results/settings`, { method: 'PUT', body }),
     conclusion: (name: string) => call<ConclusionView>(`${test(name)}/conclusion`),
