@@ -9,6 +9,7 @@ import { ErrorPanel } from '@/components/error-panel';
 import { api, type Conclusion } from '@/lib/ui/api';
 import type { ApiErrorBody } from '@/lib/ui/api-error';
 import { formatDateTime } from '@/lib/ui/format';
+import { conclusionText } from '@/lib/ui/results-format';
 import { buttonClass, inputClass, primaryButtonClass } from '@/lib/ui/styles';
 
 const FIELDS = [
@@ -18,11 +19,6 @@ const FIELDS = [
 ] as const;
 
 type Text = Pick<Conclusion, 'hypothesis' | 'result' | 'decision'>;
-
-/** The conclusion as an issue comment / commit text: one line per field that is filled in. */
-export function conclusionText(testName: string, c: Text): string {
-  return [`Conclusion of ${testName}:`, ...FIELDS.filter(([key]) => c[key].trim()).map(([key, label]) => `${label}: ${c[key].trim()}`)].join('\n');
-}
 
 export function ConclusionPanel({ testName, canEdit, issueKey, compact = false }: { testName: string; canEdit: boolean; issueKey: string | null; compact?: boolean }) {
   const [conclusion, setConclusion] = useState<Conclusion | null>(null);

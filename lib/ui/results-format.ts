@@ -100,3 +100,15 @@ export function srmMessage(phase: PhaseResult): { level: 'warning' | 'mismatch';
       : 'The split is off by more than chance usually explains (' + formatPValue(srm.pValue) + '). Keep an eye on it: check that every bucket logs its exposures the same way.';
   return { level: srm.level, text, advice };
 }
+
+const CONCLUSION_FIELDS = [
+  ['hypothesis', 'Hypothesis'],
+  ['result', 'Result'],
+  ['decision', 'Decision'],
+] as const;
+
+/** The written conclusion as an issue comment or commit text: one line per field filled in ('' when none is). */
+export function conclusionText(testName: string, c: { hypothesis: string; result: string; decision: string }): string {
+  const lines = CONCLUSION_FIELDS.filter(([key]) => c[key].trim()).map(([key, label]) => `${label}: ${c[key].trim()}`);
+  return lines.length ? [`Conclusion of ${testName}:`, ...lines].join('\n') : '';
+}

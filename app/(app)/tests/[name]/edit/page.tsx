@@ -10,6 +10,8 @@ import { requirePageUser } from '@/lib/server/current-user';
 import { isMissing } from '@/lib/server/unknown-page';
 import { readForEdit } from '@/lib/services/read-for-editor';
 import { getTestHistory } from '@/lib/services/read-tests';
+import { readConclusion } from '@/lib/services/test-conclusion';
+import { conclusionText } from '@/lib/ui/results-format';
 import { load } from '@/lib/server/page-data';
 import { firstParam } from '@/lib/ui/format';
 import { ErrorPanel } from '@/components/error-panel';
@@ -40,12 +42,15 @@ export default async function EditTestPage({ params, searchParams }: { params: P
     if (!made.ok) return <ErrorPanel error={made.error} title={`The test cannot be ended choosing '${chosen}'`} />;
     const latest = await load(() => getTestHistory(services, user, { name, env: 'trunk', limit: 1 }));
     const joining = made.value.joining;
+    // The written conclusion travels with the decision: in the commit message, which the issue lists.
+    const conclusion = await load(() => readConclusion(services, user, { name }));
+    const written = conclusion.ok ? conclusionText(name, conclusion.value) : '';
     prepared = {
       text: serializeDefinition(made.value.definition),
       title: `Prepared: end ${name} choosing ${chosen}`,
       explanation: `Every allocation now gives ${chosen} all the traffic. Nobody already in ${chosen} moves; ${joining.length ? `the users of ${joining.join(', ')} join it` : 'nobody else was allocated'}. Review the change, save it under a ProTest issue, then promote it through qa to production.`,
       issueKey: latest.ok && latest.value.entries[0] ? leadingIssueKey(latest.value.entries[0].message) : null,
-      comment: `End the test choosing ${chosen}: ${chosen} gets all the traffic (nobody in ${chosen} moves).`,
+      comment: `End the test choosing ${chosen}: ${chosen} gets all the traffic (nobody in ${chosen} moves).${written ? `\n\n${written}` : ''}`,
     };
   }
   return <TestEditor key={start.baseRevision} mode="edit" testName={name} initialText={start.text} baseRevision={start.baseRevision} liveInProduction={start.liveInProduction} prepared={prepared} />;
