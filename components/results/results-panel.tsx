@@ -81,14 +81,15 @@ export function ResultsPanel({ testName, environment, phase, canEdit, buckets }:
   const [reload, setReload] = useState(0);
   useEffect(() => {
     let live = true;
-    api.tests.results(testName, { environment, phase }).then(
+    // All phases (the phase navigation lists them); the one shown is picked here.
+    api.tests.results(testName, { environment }).then(
       (r) => live && (setResults(r), setError(null)),
       (e: ApiErrorBody) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [testName, environment, phase, reload]);
+  }, [testName, environment, reload]);
 
   const current = results ? (results.phases.find((p) => p.index === phase) ?? results.phases.at(-1)) : undefined;
   const hasData = !!results?.phases.some((p) => p.arms.some((a) => a.exposedUnits > 0));
