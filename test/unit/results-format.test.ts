@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAbsoluteLift, formatConfidence, formatPValue, formatRelativeLift, formatValue, srmMessage } from '../../lib/ui/results-format';
+import { conclusionText, formatAbsoluteLift, formatConfidence, formatPValue, formatRelativeLift, formatValue, srmMessage } from '../../lib/ui/results-format';
 import type { PhaseResult } from '../../lib/ui/api';
 
 describe('results in plain words', () => {
@@ -42,5 +42,10 @@ describe('results in plain words', () => {
     expect(message.text).toBe('control got 60.0% of the units (600) where 50.0% was expected; one_tap_apply got 40.0% of the units (400) where 50.0% was expected.');
     expect(message.advice).toMatch(/p < 0.001/);
     expect(srmMessage({ ...phase, srm: { ...phase.srm, level: 'ok' } })).toBeNull();
+  });
+
+  it('writes the conclusion as text for the issue, one line per field filled in', () => {
+    expect(conclusionText('t', { hypothesis: ' Green is seen more. ', result: '', decision: 'Choose green.' })).toBe('Conclusion of t:\nHypothesis: Green is seen more.\nDecision: Choose green.');
+    expect(conclusionText('t', { hypothesis: ' ', result: '', decision: '' })).toBe('');
   });
 });
