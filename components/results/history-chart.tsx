@@ -100,7 +100,7 @@ export function HistoryChart({ testName, environment, goals }: { testName: strin
             <ChartFrame id="chart-units" title="Units exposed per day">
               <ComposedChart data={data.rows} accessibilityLayer margin={{ top: 16, right: 8, left: 0, bottom: 0 }}>
                 <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
-                <XAxis dataKey="day" {...AXIS} />
+                <XAxis dataKey="day" {...AXIS} tickFormatter={(d: string) => d.slice(5)} minTickGap={16} />
                 <YAxis {...AXIS} tickFormatter={(v: number) => formatCount(v)} width={56} />
                 <Tooltip {...TOOLTIP} />
                 <Legend wrapperStyle={{ color: 'var(--chart-text)', fontSize: 12 }} />
@@ -113,7 +113,7 @@ export function HistoryChart({ testName, environment, goals }: { testName: strin
             <ChartFrame id="chart-value" title={kind === 'binary' ? `Cumulative conversion rate (${goal})` : `Cumulative mean per unit (${goal})`}>
               <ComposedChart data={data.rows} accessibilityLayer margin={{ top: 16, right: 8, left: 0, bottom: 0 }}>
                 <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
-                <XAxis dataKey="day" {...AXIS} />
+                <XAxis dataKey="day" {...AXIS} tickFormatter={(d: string) => d.slice(5)} minTickGap={16} />
                 <YAxis {...AXIS} tickFormatter={valueTick} width={56} domain={['auto', 'auto']} />
                 <Tooltip {...TOOLTIP} formatter={(v) => (Array.isArray(v) ? `${valueTick(Number(v[0]))} to ${valueTick(Number(v[1]))}` : valueTick(Number(v)))} />
                 <Legend wrapperStyle={{ color: 'var(--chart-text)', fontSize: 12 }} />
@@ -129,7 +129,7 @@ export function HistoryChart({ testName, environment, goals }: { testName: strin
             <ChartFrame id="chart-lift" title={`Relative lift against ${history.control.name}`}>
               <ComposedChart data={data.rows} accessibilityLayer margin={{ top: 16, right: 8, left: 0, bottom: 0 }}>
                 <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
-                <XAxis dataKey="day" {...AXIS} />
+                <XAxis dataKey="day" {...AXIS} tickFormatter={(d: string) => d.slice(5)} minTickGap={16} />
                 <YAxis {...AXIS} tickFormatter={liftTick} width={64} domain={['auto', 'auto']} />
                 <Tooltip {...TOOLTIP} formatter={(v) => (Array.isArray(v) ? `${liftTick(Number(v[0]))} to ${liftTick(Number(v[1]))}` : liftTick(Number(v)))} />
                 <Legend wrapperStyle={{ color: 'var(--chart-text)', fontSize: 12 }} />

@@ -125,7 +125,7 @@ export function ResultsPanel({ testName, environment, phase, canEdit, buckets }:
           <SrmBanner phase={current} />
           {!current.enoughData.ok && (
             <p role="status" className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50" data-testid="not-enough-data">
-              <strong>Not enough data yet</strong> to call a winner{current.enoughData.reason ? `: ${current.enoughData.reason}` : ''}. Take the figures below with a grain of salt.
+              <strong>Not enough data yet</strong> to call a winner{current.enoughData.reason ? `: ${current.enoughData.reason.replace(/\.$/, '')}` : ''}. Take the figures below with a grain of salt.
             </p>
           )}
           {results.goals.length === 0 && <p className="text-sm">No goal has been tracked for this test yet: only exposures are counted.</p>}
