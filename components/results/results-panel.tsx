@@ -92,6 +92,7 @@ export function ResultsPanel({ testName, environment, phase, canEdit, buckets }:
   }, [testName, environment, reload]);
 
   const current = results ? (results.phases.find((p) => p.index === phase) ?? results.phases.at(-1)) : undefined;
+  const outside = current ? current.fallback.exposedUnits + current.inactive.exposedUnits : 0;
   const hasData = !!results?.phases.some((p) => p.arms.some((a) => a.exposedUnits > 0));
   return (
     <div className="space-y-5" data-testid="results-panel">
@@ -133,7 +134,7 @@ export function ResultsPanel({ testName, environment, phase, canEdit, buckets }:
             <ResultsTable key={goal.name} results={results} phase={current} goal={goal} />
           ))}
           <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="fallback-units">
-            Outside the comparison: {formatCount(current.inactive.exposedUnits)} unit{current.inactive.exposedUnits === 1 ? '' : 's'} in the inactive bucket, and {formatCount(current.fallback.exposedUnits)} that got the fallback (the test could not be evaluated for them).
+            Outside the comparison: {formatCount(outside)} unit{outside === 1 ? '' : 's'} exposed but not in the test (the inactive bucket, the fallback, or a bucket that is no longer allocated).
           </p>
           {canEdit && (
             <section aria-labelledby="decide-heading" className="space-y-2">
