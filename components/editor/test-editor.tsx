@@ -85,9 +85,10 @@ export function TestEditor(props: TestEditorProps) {
   const baseDefinition = useMemo(() => (baseText ? parseEditorText(baseText) : null), [baseText]);
   const base = baseDefinition?.ok ? baseDefinition.definition : null;
   const [doc, setDoc] = useState<Doc>(() => {
-    const parsed = parseEditorText(props.prepared?.text ?? props.initialText);
+    const start = props.prepared?.text ?? props.initialText;
+    const parsed = parseEditorText(start);
     if (!parsed.ok) throw new Error(parsed.problem.message);
-    return { text: props.initialText, definition: parsed.definition, problem: null, lastValid: parsed.definition };
+    return { text: start, definition: parsed.definition, problem: null, lastValid: parsed.definition };
   });
   const [view, setView] = useState<'form' | 'json'>('form');
   const [saveOpen, setSaveOpen] = useState(false);
