@@ -95,6 +95,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'matrix-serving', load: () => import('./matrix-serving'), exportName: 'benchMatrixServing', isolate: true },
   // activate vs getGroups per call, and the heap with the event queue full: isolated so the heap figure is its own.
   { name: 'client', load: () => import('./client'), exportName: 'benchClient', isolate: true },
+  // Results of a 10,000,000-unit test from the aggregates vs from the raw rows (embedded database, on disk): isolated.
+  { name: 'results', load: () => import('./results'), exportName: 'benchResults', isolate: true },
 ];
 
 interface Args {

@@ -39,6 +39,10 @@ export async function saveConclusion(deps: Pick<ServiceDeps, 'prisma'>, actor: R
   const testName = parseExistingTestName(input.name);
   const c = input.conclusion;
   for (const field of ['hypothesis', 'result', 'decision'] as const) {
+    // PostgreSQL text cannot hold NUL, and a lone surrogate is not text: refused with the field rather than a 500.
+    if (/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(c[field])) {
+      throw new AppError('VALIDATION_FAILED', `The ${field} contains a character that is not text (NUL or a lone surrogate).`, { details: [{ path: `/${field}`, message: 'must be text without NUL or lone surrogates' }] });
+    }
     if (c[field].length > MAX_CONCLUSION_FIELD) {
       throw new AppError('VALIDATION_FAILED', `The ${field} can have at most ${MAX_CONCLUSION_FIELD} characters.`, { details: [{ path: `/${field}`, message: `must have at most ${MAX_CONCLUSION_FIELD} characters` }] });
     }
