@@ -34,7 +34,7 @@ export default defineConfig({
   projects: [
     { name: 'chromium', use: { browserName: 'chromium' } },
     // test/e2e/support/issues.ts switches the issue operations on this project's name.
-    { name: 'chromium-jira', testMatch: /promote\.spec\.ts$/, use: { browserName: 'chromium', baseURL: `http://127.0.0.1:${jiraAppPort}` } },
+    { name: 'chromium-jira', testMatch: /(promote|results)\.spec\.ts$/, use: { browserName: 'chromium', baseURL: `http://127.0.0.1:${jiraAppPort}` } },
   ],
   webServer: [
     {

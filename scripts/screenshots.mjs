@@ -4,6 +4,7 @@
 //        SCREENSHOT_DARK=1 … also writes *-dark.png
 //        SCREENSHOT_ONLY=issue,activity … only these shots (names without -dark / -390)
 // Pages people read on a phone are also taken 390 px wide, the whole page: *-390.png (and *-390-dark.png).
+//        SCREENSHOT_SET=results … the results pages (demo traffic from the simulator), light and dark (docs/screenshots/results-*.png)
 //        SCREENSHOT_SET=editor or release … only the editor or the release pages at 1280 and 390 px, light and dark (docs/screenshots/editor-*.png)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { releaseShots } from './screenshots-release.mjs';
+import { resultsShots } from './screenshots-results.mjs';
 
 const outDir = process.env.SCREENSHOT_DIR || 'docs/screenshots';
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -197,6 +199,7 @@ try {
   }
   if (!shotSet || shotSet === 'editor') await editorShots(browser, server.base);
   // The release-safety dialogs and issue page, at 1280 and 390 px (they change state: last).
+  if (!shotSet || shotSet === 'results') await resultsShots({ browser, base: server.base, outDir, schemes: shotSet ? ['light', 'dark'] : process.env.SCREENSHOT_DARK ? ['light', 'dark'] : ['light'] });
   if (!shotSet || shotSet === 'release') await releaseShots({ browser, base: server.base, outDir, schemes: process.env.SCREENSHOT_DARK ? ['light', 'dark'] : ['light'] });
 } finally {
   await browser.close();

@@ -95,6 +95,7 @@ export function SaveDialog({
   warnings,
   saving,
   initialIssueKey,
+  initialComment = '',
 }: {
   open: boolean;
   onClose: () => void;
@@ -111,9 +112,11 @@ export function SaveDialog({
   warnings: ValidationIssue[];
   saving: boolean;
   initialIssueKey: string;
+  /** A prepared change (e.g. "End the test choosing …") proposes its comment. */
+  initialComment?: string;
 }) {
   const [issueKey, setIssueKey] = useState(initialIssueKey);
-  const [comment, setComment] = useState('');
+  const [comment, setComment] = useState(initialComment);
   const [autoPromote, setAutoPromote] = useState(false);
   const [productionConfirmed, setProductionConfirmed] = useState(false);
   const [acknowledged, setAcknowledged] = useState(false);

@@ -39,6 +39,11 @@ export interface TestEditorProps {
   /** Edit: is the test live in production (delete needs typing the name; drift matters). */
   liveInProduction?: boolean;
   copyOf?: string | null;
+  /**
+   * Edit: a change prepared elsewhere (the Results tab's "End the test choosing …"): the editor opens on this text,
+   * unsaved, against `initialText` as the base; the save dialog proposes the issue and comment.
+   */
+  prepared?: { text: string; title: string; explanation: string; issueKey: string | null; comment: string } | null;
 }
 
 interface Doc {
@@ -80,9 +85,10 @@ export function TestEditor(props: TestEditorProps) {
   const baseDefinition = useMemo(() => (baseText ? parseEditorText(baseText) : null), [baseText]);
   const base = baseDefinition?.ok ? baseDefinition.definition : null;
   const [doc, setDoc] = useState<Doc>(() => {
-    const parsed = parseEditorText(props.initialText);
+    const start = props.prepared?.text ?? props.initialText;
+    const parsed = parseEditorText(start);
     if (!parsed.ok) throw new Error(parsed.problem.message);
-    return { text: props.initialText, definition: parsed.definition, problem: null, lastValid: parsed.definition };
+    return { text: start, definition: parsed.definition, problem: null, lastValid: parsed.definition };
   });
   const [view, setView] = useState<'form' | 'json'>('form');
   const [saveOpen, setSaveOpen] = useState(false);
@@ -92,7 +98,7 @@ export function TestEditor(props: TestEditorProps) {
   const [serverIssues, setServerIssues] = useState<ValidationIssue[]>([]);
   const [conflict, setConflict] = useState<ConflictState | null>(null);
   const [offers, setOffers] = useState<EditorDraft[]>([]);
-  const [lastIssueKey, setLastIssueKey] = useState('');
+  const [lastIssueKey, setLastIssueKey] = useState(props.prepared?.issueKey ?? '');
   // A new test shows no problems until the user has typed something (an empty form is not a mistake yet).
   const [touched, setTouched] = useState(mode === 'edit');
   // The template a new test started from (a new test starts as the 100%-inactive launch).
@@ -440,6 +446,13 @@ export function TestEditor(props: TestEditorProps) {
           </div>
         )}
 
+        {props.prepared && dirty && (
+          <div role="region" aria-label="Prepared change" className="rounded-md border border-blue-400 bg-blue-50 p-3 text-sm text-blue-950 dark:bg-blue-950 dark:text-blue-50" data-testid="prepared-change">
+            <p className="font-semibold">{props.prepared.title}</p>
+            <p>{props.prepared.explanation}</p>
+          </div>
+        )}
+
         {error && <ErrorPanel error={error} title="The change was not saved" />}
 
         {conflict && (
@@ -587,6 +600,7 @@ export function TestEditor(props: TestEditorProps) {
           warnings={warnings}
           saving={busy}
           initialIssueKey={lastIssueKey}
+          initialComment={props.prepared?.comment}
         />
         {mode === 'edit' && (
           <DeleteDialog open={deleteOpen} onClose={() => setDeleteOpen(false)} onDelete={(r) => void remove(r)} testName={props.testName} liveInProduction={!!props.liveInProduction} busy={busy} />

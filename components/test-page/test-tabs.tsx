@@ -3,6 +3,7 @@ import { focusRing } from '@/lib/ui/styles';
 
 export const TEST_TABS = [
   ['overview', 'Overview'],
+  ['results', 'Results'],
   ['history', 'History'],
   ['diff', 'Diff'],
   ['definition', 'Definition'],

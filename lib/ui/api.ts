@@ -7,6 +7,7 @@ import type { Environment, PromotionTarget } from '@/lib/domain/environment';
 import type { Role } from '@/lib/domain/role';
 import type { DefinitionDrift } from '@/lib/proctor/allocation-drift';
 import type { DefinitionChange } from '@/lib/proctor/diff-definitions';
+import type { ConclusionView, ResultsHealthView, ResultsHistoryView, ResultsSettingsView, TestResultsView } from '@/lib/stats/results-view';
 import { toApiError, type ApiErrorBody } from './api-error';
 
 /** fetch a same-origin JSON API; resolves to the parsed body (undefined for 204) or throws an ApiErrorBody. */
@@ -200,6 +201,37 @@ export interface ContextSchema {
   known: string[];
 }
 
+
+/** Results of a test (issue #20): the shapes the server answers with, from lib/stats/results-view.ts. */
+export type {
+  ArmView as ArmResult,
+  ComparisonView as Comparison,
+  ConclusionView as Conclusion,
+  HistoryPoint,
+  PhaseView as PhaseResult,
+  ResultsHealth as ResultsHealthValue,
+  ResultsHealthView,
+  ResultsHistoryView as ResultsHistory,
+  ResultsSettingsView,
+  TestResultsView as TestResults,
+} from '@/lib/stats/results-view';
+export type { Verdict } from '@/lib/stats/verdict';
+export type { Interval } from '@/lib/stats/compare-arms';
+
+/** What an editor may change about how a test's results are computed. */
+export interface ResultsSettings {
+  alpha: number;
+  correction: 'none' | 'holm';
+  mode: 'fixed' | 'sequential';
+  sequentialN: number;
+  controlBucket: number;
+}
+
+/** Where the browser downloads a test's results as CSV (a plain link: the download is the browser's). */
+export function resultsCsvUrl(name: string, environment: Environment): string {
+  return `${test(name)}/results.csv?environment=${environment}`;
+}
+
 export const api = {
   session: {
     signIn: (body: { username: string; password: string }) => call<unknown>('/api/v1/session', { body }),
@@ -235,7 +267,20 @@ export const api = {
     /** Whether saving `definition` would qualify for auto-promotion, said before the save. */
     autoPromotion: (name: string, definition: string) => call<AutoPromotionForecast>(`${test(name)}/auto-promotion`, { body: { name, definition } }),
     bucketCheck: (name: string, body: { identifier: string; idType?: string; context: unknown }) => call<BucketCheckResult>(`${test(name)}/bucket-check`, { body }),
+    results: (name: string, query: { environment: Environment; phase?: number }) =>
+      call<TestResultsView>(`${test(name)}/results?environment=${query.environment}${query.phase === undefined ? '' : `&phase=${query.phase}`}`),
+    resultsHistory: (name: string, query: { environment: Environment; goal: string }) =>
+      call<ResultsHistoryView>(`${test(name)}/results/history?environment=${query.environment}&goal=${segment(query.goal)}`),
+    resultsSettings: (name: string) => call<ResultsSettingsView>(`${test(name)}/results/settings`),
+    /** α, correction, control and the sequential mode (refused once the test has data). */
+    saveResultsSettings: (name: string, body: ResultsSettings) => call<ResultsSettingsView>(`${test(name)}/results/settings`, { method: 'PUT', body }),
+    conclusion: (name: string) => call<ConclusionView>(`${test(name)}/conclusion`),
+    /** `expectedRevision`: the revision the form started from, so an edit made meanwhile is a 409, not overwritten. */
+    saveConclusion: (name: string, body: { hypothesis: string; result: string; decision: string; expectedRevision: number }) =>
+      call<ConclusionView>(`${test(name)}/conclusion`, { method: 'PUT', body }),
   },
+  /** Per test and environment, the results' health badge (tests list). */
+  resultsHealth: () => call<ResultsHealthView>('/api/v1/results-health'),
   issues: {
     search: (query: string, limit: number) => call<{ issues: IssueSummary[] }>(`/api/v1/issues?limit=${limit}&q=${segment(query)}`),
     read: (key: string) => call<IssueDetailRead>(`/api/v1/issues/${segment(key)}`),

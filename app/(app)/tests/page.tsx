@@ -5,12 +5,14 @@ import { ErrorPanel } from '@/components/error-panel';
 import { PageHeader } from '@/components/page-header';
 import { Pagination } from '@/components/test-list/pagination';
 import { TestFilters } from '@/components/test-list/test-filters';
+import { ResultsHealthBadges, ResultsHealthProvider } from '@/components/test-list/results-health';
 import { TestRowEnvironments } from '@/components/test-list/test-row-environments';
 import { hasRole } from '@/lib/auth/roles';
 import { TEST_STATUS_LABEL, isTestStatus } from '@/lib/domain/test-status';
 import { getServices } from '@/lib/composition/services';
 import { requirePageUser } from '@/lib/server/current-user';
 import { listTestFacets, listTests, type ListTestsQuery } from '@/lib/services/list-tests';
+import { ENV_NAMES } from '@/lib/ui/environments';
 import { firstParam, formatAgo, formatDateTime, renderTime } from '@/lib/ui/format';
 import { load } from '@/lib/server/page-data';
 import { linkClass, primaryButtonClass } from '@/lib/ui/styles';
@@ -54,6 +56,7 @@ export default async function TestsPage({ searchParams }: { searchParams: Promis
           {result.value.list.tests.length === 0 ? (
             <EmptyState title="No tests match">Change the search or clear the filters.</EmptyState>
           ) : (
+            <ResultsHealthProvider>
             <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
               <table className="w-full min-w-[56rem] border-collapse text-left text-sm" aria-label="Tests">
                 <thead className="bg-slate-100 text-xs uppercase text-slate-700 dark:bg-slate-800 dark:text-slate-300">
@@ -84,6 +87,7 @@ export default async function TestsPage({ searchParams }: { searchParams: Promis
                       </td>
                       <td className="px-3 py-2">
                         <TestRowEnvironments row={row} />
+                        <ResultsHealthBadges testName={row.name} environments={ENV_NAMES} />
                       </td>
                       <td className="px-3 py-2 text-xs">
                         {row.lastChange ? (
@@ -110,6 +114,7 @@ export default async function TestsPage({ searchParams }: { searchParams: Promis
                 </tbody>
               </table>
             </div>
+            </ResultsHealthProvider>
           )}
           <Pagination page={result.value.list.page} pages={result.value.list.pages} params={params} basePath="/tests" />
         </>

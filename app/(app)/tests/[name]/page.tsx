@@ -11,6 +11,8 @@ import { DefinitionPanel } from '@/components/test-page/definition-panel';
 import { DiffPanel } from '@/components/test-page/diff-panel';
 import { HistoryPanel } from '@/components/test-page/history-panel';
 import { OverviewPanel } from '@/components/test-page/overview-panel';
+import { ConclusionPanel } from '@/components/results/conclusion-panel';
+import { ResultsPanel } from '@/components/results/results-panel';
 import { PromoteDialog } from '@/components/test-page/promote-dialog';
 import { ReleaseActions } from '@/components/test-page/release-actions';
 import { UsagePanel } from '@/components/test-page/usage-panel';
@@ -38,6 +40,27 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
 
 async function TabContent({ services, user, view, tab, sp }: { services: Services; user: AuthUser; view: TestView; tab: TestTab; sp: SearchParams }) {
   const name = view.name;
+  if (tab === 'results') {
+    const requested = firstParam(sp.env);
+    const env = isEnvName(requested) ? requested : 'production';
+    const phase = Number.parseInt(firstParam(sp.phase) ?? '', 10);
+    const definition = view.envs[env]?.definition ?? view.envs.trunk?.definition ?? null;
+    const latest = await load(() => getTestHistory(services, user, { name, env: 'trunk', limit: 1 }));
+    const issueKey = latest.ok && latest.value.entries[0] ? leadingIssueKey(latest.value.entries[0].message) : null;
+    return (
+      <div className="space-y-6">
+        <ResultsPanel
+          key={`${env}-${phase}`}
+          testName={name}
+          environment={env}
+          phase={Number.isSafeInteger(phase) && phase >= 0 ? phase : undefined}
+          canEdit={hasRole(user, 'editor') && !!view.envs.trunk}
+          buckets={definition?.buckets.map((b) => ({ name: b.name, value: b.value })) ?? []}
+        />
+        <ConclusionPanel testName={name} canEdit={hasRole(user, 'editor')} issueKey={issueKey} />
+      </div>
+    );
+  }
   if (tab === 'history') {
     const requested = firstParam(sp.env);
     const env = isEnvName(requested) ? requested : 'trunk';
@@ -76,7 +99,12 @@ async function TabContent({ services, user, view, tab, sp }: { services: Service
     if (!loaded.ok) return <ErrorPanel error={loaded.error} title="The usage could not be read" />;
     return <UsagePanel usage={loaded.value} activeMinutes={services.config.consumerActiveMinutes} now={renderTime()} />;
   }
-  return <OverviewPanel view={view} />;
+  return (
+    <div className="space-y-4">
+      <ConclusionPanel testName={name} canEdit={false} issueKey={null} compact />
+      <OverviewPanel view={view} />
+    </div>
+  );
 }
 
 export default async function TestPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> }) {
