@@ -4,8 +4,10 @@
  * Three demo tests, in production:
  *   checkout_button_color     a clear winner: green converts ~50% better per visit (purchase, binary; revenue, a value goal)
  *   search_ranking_algo       flat: the learned weights change nothing (apply, a counting goal)
- *   mobile_apply_flow         a sample-ratio mismatch planted: 20% of the "one_tap_apply" exposures are never logged
- *                             (the bug a real app has when one arm logs on a code path the other does not)
+ *   mobile_apply_flow         a sample-ratio mismatch planted: the "one_tap_apply" arm never logs the exposures of the
+ *                             users on a legacy app build (every fifth user) — the bug a real app has when one arm logs on
+ *                             a code path the other does not. Per user, not per visit: a user who visits again would
+ *                             otherwise be logged after all, and the mismatch would fade with return visits.
  * Usage: npm run simulate -- [--url http://localhost:3000] [--token pct_…] [--days 21] [--users 6000] [--seed 1]
  *        [--demo-once]  (npm start: only when this database has no demo traffic yet; a token named DEMO_TOKEN marks it)
  * Without --token it signs in as the demo admin (avery/demo, or --user/--password) and creates an events token.
@@ -69,6 +71,8 @@ interface User {
   userAgent: string;
   platform: string;
   firstDay: number;
+  /** On the legacy app build whose one-tap code path forgets to log the exposure (the planted mismatch). */
+  legacyApp: boolean;
 }
 
 async function main(): Promise<void> {
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
       userAgent: rng() < 0.4 ? 'Mozilla/5.0 (iPhone) Mobile' : 'Mozilla/5.0 (X11; Linux x86_64)',
       platform: pick(['ios', 'android', 'web'], [2, 2, 3]),
       firstDay: Math.floor(rng() * days),
+      legacyApp: i % 5 === 0,
     };
   });
 
@@ -138,8 +143,8 @@ async function main(): Promise<void> {
         const checkout = groups.activate('checkout_button_color');
         const ranking = groups.activate('search_ranking_algo');
         const mobile = groups.value('mobile_apply_flow');
-        // The planted sample-ratio mismatch: the one-tap arm loses 20% of its exposure logs.
-        if (!(mobile === 1 && rng() < 0.2)) groups.activate('mobile_apply_flow');
+        // The planted sample-ratio mismatch: the one-tap arm logs no exposure for users on the legacy app build.
+        if (!(mobile === 1 && user.legacyApp)) groups.activate('mobile_apply_flow');
         const purchaseRate = checkout === 1 ? 0.15 : 0.1;
         if (rng() < purchaseRate) {
           client.track('purchase', identifiers, { unique: true });

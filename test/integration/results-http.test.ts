@@ -18,9 +18,8 @@ const results = (test: string) => admin.get(`/api/v1/tests/${test}/results?envir
 
 beforeAll(async () => {
   app = await startAppServer({ env: { PROCTOR_DEMO_TRAFFIC: '0' } });
-  // A week of many users: the planted mismatch (20% of one arm's exposure logs lost per visit) is diluted by every
-  // return visit that logs the unit after all, so few visits per user keep it visible.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'simulate.ts'), '--url', app.baseUrl, '--days', '7', '--users', '30000', '--seed', '20'], {
+  // The demo's own traffic (scripts/start.mjs runs the same arguments on a fresh database): what a newcomer sees.
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'simulate.ts'), '--url', app.baseUrl, '--days', '21', '--users', '6000', '--seed', '1'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 900_000,
