@@ -24,6 +24,8 @@ export interface SyncState {
 export class BranchSync {
   private readonly remote?: RemoteSync;
   private timers: NodeJS.Timeout[] = [];
+  /** The fetch in flight per branch for reads of commits not fetched yet (fetchForRead). */
+  private readonly readFetches = new Map<Environment, Promise<void>>();
   lastSync: SyncState | null = null;
   closed = false;
 
@@ -169,6 +171,44 @@ export class BranchSync {
     if (!this.remote) return this.core.repo.readRef(branchRef(this.core.layout, env));
     const heads = await this.fetchAndAdopt([env, ...alsoFetch]);
     return heads.get(env) ?? null;
+  }
+
+  /**
+   * Fetches `envs` so that `revision` — a commit another instance made, which the shared history index already lists —
+   * can be read here before the next periodic fetch. One fetch in flight per branch: concurrent readers share it, and a
+   * reader that finds the commit already fetched does not fetch again. At most two fetches per call (the one in flight
+   * may have asked the upstream before the commit arrived). Does nothing without an upstream.
+   */
+  async fetchForRead(revision: string, envs: readonly Environment[]): Promise<void> {
+    if (!this.remote || this.closed) return;
+    for (let round = 0; round < 2 && !(await this.hasCommit(revision)); round++) {
+      await Promise.all(envs.map((env) => this.fetchOnce(env, revision)));
+    }
+  }
+
+  private fetchOnce(env: Environment, revision: string): Promise<void> {
+    let inFlight = this.readFetches.get(env);
+    if (!inFlight) {
+      inFlight = this.core.writeMutex
+        .run(() =>
+          this.core.gate.shared(async () => {
+            if (await this.hasCommit(revision)) return;
+            await this.fetchAndAdopt([env]);
+          }),
+        )
+        .finally(() => this.readFetches.delete(env));
+      this.readFetches.set(env, inFlight);
+    }
+    return inFlight;
+  }
+
+  private async hasCommit(revision: string): Promise<boolean> {
+    try {
+      await this.core.repo.readCommit(revision);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Moves the branch from `head` to `commit`: false when someone else moved it first (the writer retries). */
