@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'INCOMPATIBLE_WITH_CONSUMERS',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_REJECTED',
+  /** A push went out but neither its answer nor a look at the upstream says whether it landed. */
+  'PUSH_OUTCOME_UNKNOWN',
   'NOT_READY',
   'DATABASE_UNAVAILABLE',
   'UNAUTHENTICATED',
