@@ -14,7 +14,7 @@ export interface RemoteOptions {
   url: string;
   username?: string;
   password?: string;
-  /** How long one request to the upstream may take before it is given up (default 60 s). */
+  /** How long asking for the heads or pushing may take before it is given up (default 60 s); fetching has no limit. */
   timeoutMs?: number;
 }
 
@@ -83,9 +83,10 @@ export class RemoteSync {
       const known = await this.repo.readRef(remoteBranchRef(this.layout, env));
       if (known === oid && (await this.hasObject(oid))) continue;
       try {
+        // No timeout: a first fetch of a long history may take minutes; asking for the heads (above) has one.
         await git.fetch({
           fs,
-          http: this.client(),
+          http,
           gitdir: this.repo.gitdir,
           cache: this.repo.cache,
           url: this.remote.url,
