@@ -5,90 +5,27 @@
  * store must look at the upstream before answering: saved, not saved (safe to retry), or unknown (with the commit id;
  * a retry of the same change is then recognised as saved). A promotion's issue transition follows git.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PUT as updateTestRoute } from '@/app/api/v1/tests/[name]/route';
+import { POST as loginRoute } from '@/app/api/v1/session/route';
 import { auditOutcomeOf } from '@/lib/audit/record-audit';
+import { ensureAccounts } from '@/lib/auth/ensure-accounts';
+import { setServicesProvider } from '@/lib/composition/services';
+import { loadConfig } from '@/lib/config';
+import { BuiltinIssueTracker } from '@/lib/issues/builtin-tracker';
 import { AppError } from '@/lib/errors';
 import type { TestDefinition } from '@/lib/proctor/model';
 import { promoteDefinition } from '@/lib/services/promote-definition';
 import { updateDefinition } from '@/lib/services/save-definition';
 import type { Actor } from '@/lib/services/service-deps';
 import { caught } from '../support/caught';
+import { startFaultyGitProxy, type FaultyProxy } from '../support/faulty-git-proxy';
 import { FakeIssueTracker } from '../support/fake-issue-tracker';
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server';
 import { AUTHORS, git, makeTempDir, openTestStore, removeDir, type TestStore } from '../support/temp-repo';
 import { createTestServices } from '../support/test-services';
 import { key, name, rev } from '@/test/support/typed-values';
-
-/**
- * What the proxy does with the next push (POST …/git-receive-pack); every other request passes through.
- * - lose-answer: forward it, let the upstream apply it, then cut the client's connection instead of answering;
- * - lose-answer-then-down: the same, and from then on refuse every connection (the check cannot be made);
- * - answer-5xx: forward it, then answer 502 instead of the upstream's answer;
- * - hold-answer: forward it and keep the answer back until the client gives up (its timeout);
- * - never-forward: cut the connection without forwarding (nothing reaches the upstream).
- */
-type PushFault = 'lose-answer' | 'lose-answer-then-down' | 'answer-5xx' | 'hold-answer' | 'never-forward';
-
-interface FaultyProxy {
-  url: string;
-  next: PushFault | null;
-  down: boolean;
-  close(): Promise<void>;
-}
-
-async function startProxy(target: string): Promise<FaultyProxy> {
-  const upstream = new URL(target);
-  const state: FaultyProxy = { url: '', next: null, down: false, close: async () => undefined };
-  const server = http.createServer((req, res) => {
-    if (state.down) {
-      req.socket.destroy();
-      return;
-    }
-    const fault = req.method === 'POST' && req.url?.endsWith('/git-receive-pack') ? state.next : null;
-    if (fault) state.next = null;
-    if (fault === 'never-forward') {
-      req.resume();
-      req.on('end', () => req.socket.destroy());
-      return;
-    }
-    const forwarded = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        if (!fault) {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          return;
-        }
-        // The upstream's whole answer is read (the push is applied), then the client gets something else.
-        answer.resume();
-        answer.on('end', () => {
-          if (fault === 'answer-5xx') {
-            res.writeHead(502, { 'content-type': 'text/plain' });
-            res.end('bad gateway');
-          } else if (fault === 'hold-answer') {
-            // Nothing: the client's own timeout ends the request.
-          } else {
-            if (fault === 'lose-answer-then-down') state.down = true;
-            req.socket.destroy();
-          }
-        });
-      },
-    );
-    forwarded.on('error', () => req.socket.destroy());
-    req.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${upstream.pathname}`;
-  state.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  return state;
-}
 
 let dir: string;
 let server: GitHttpServer;
@@ -113,7 +50,7 @@ beforeAll(async () => {
   dir = await makeTempDir('proctor-push-outcome-');
   server = await startGitHttpServer({ root: path.join(dir, 'upstream') });
   upstream = await server.createRepository('proctor-data.git');
-  proxy = await startProxy(server.url('proctor-data.git'));
+  proxy = await startFaultyGitProxy(server.url('proctor-data.git'));
   // A short request timeout so a held answer ends the push quickly (the outcome, not the time, is asserted).
   t = await openTestStore(path.join(dir, 'clone'), { remote: { url: proxy.url, timeoutMs: 1500 } });
   template = (await t.store.listDefinitions('trunk'))[0].definition!;
@@ -238,6 +175,59 @@ describe('a promotion: the issue transition follows git', () => {
     expect(retried).toMatchObject({ outcome: 'success', revision: commit, previousRevision: qaBefore, issue: { from: 'QA Ready', to: 'In QA' } });
     expect(tracker.issues.get(issueKey)!.status).toBe('In QA');
     expect(await upstreamHead('qa')).toBe(commit);
+  });
+});
+
+describe('over the API (the route handler, a real database): the answer and the audit follow git', () => {
+  const BASE = 'http://studio.test';
+  const config = { ...loadConfig({} as NodeJS.ProcessEnv), publicUrl: BASE, demoMode: true };
+  let cookie: string;
+  let issueKey: string;
+
+  beforeAll(async () => {
+    await ensureAccounts(t.prisma, config);
+    const tracker = new BuiltinIssueTracker(t.prisma, { publicUrl: BASE });
+    setServicesProvider(async () => createTestServices({ store: t.store, tracker, prisma: t.prisma, config }));
+    issueKey = (await tracker.createIssue({ summary: 'Push outcome', type: 'ProTest' }, 'erin')).key;
+    await tracker.transition(issueKey, { to: 'In Progress' }, 'erin');
+    const login = await loginRoute(new Request(`${BASE}/api/v1/session`, { method: 'POST', body: JSON.stringify({ username: 'erin', password: 'demo' }), headers: { host: 'studio.test', origin: BASE, 'content-type': 'application/json' } }));
+    cookie = /proctor_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  });
+  afterAll(() => setServicesProvider(undefined));
+
+  const put = (testName: string, body: Record<string, unknown>) =>
+    updateTestRoute(
+      new Request(`${BASE}/api/v1/tests/${testName}`, { method: 'PUT', body: JSON.stringify({ issueKey, ...body }), headers: { host: 'studio.test', origin: BASE, cookie, 'content-type': 'application/json' } }),
+      { params: Promise.resolve({ name: testName }) },
+    );
+  const lastAudit = () => t.prisma.auditLog.findFirst({ where: { action: 'test.update' }, orderBy: { id: 'desc' } });
+
+  it('unknown: 504 PUSH_OUTCOME_UNKNOWN with the commit, audited `unknown` with it; the retry is 200 with that commit, audited `success`', async () => {
+    const testName = 'outcome_api_unknown';
+    const created = await create(testName);
+    proxy.next = 'lose-answer-then-down';
+    const answer = await put(testName, { definition: { ...template, description: 'over the API' }, baseRevision: created });
+    expect(answer.status).toBe(504);
+    const body = (await answer.json()) as { code: string; message: string; data: { commit: string } };
+    expect(body.code).toBe('PUSH_OUTCOME_UNKNOWN');
+    expect(body.data.commit).toBe(await upstreamHead('trunk'));
+    expect(await lastAudit()).toMatchObject({ outcome: 'unknown', actor: 'erin', target: `test:${testName}`, details: { status: 504, code: 'PUSH_OUTCOME_UNKNOWN', commit: body.data.commit } });
+
+    proxy.down = false;
+    const retried = await put(testName, { definition: { ...template, description: 'over the API' }, baseRevision: created });
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({ outcome: 'success', revision: body.data.commit, previousRevision: created });
+    expect(await lastAudit()).toMatchObject({ outcome: 'success', details: { status: 200 } });
+  });
+
+  it('answer lost, upstream has it: 200 and audited `success` (not 503 "Nothing was saved")', async () => {
+    const testName = 'outcome_api_saved';
+    const created = await create(testName);
+    proxy.next = 'lose-answer';
+    const answer = await put(testName, { definition: { ...template, description: 'saved after all' }, baseRevision: created });
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { revision: string }).revision).toBe(await upstreamHead('trunk'));
+    expect(await lastAudit()).toMatchObject({ outcome: 'success' });
   });
 });
 
