@@ -6,6 +6,8 @@
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { Environment } from './paths';
 
+const KEEP_MS = 7 * 24 * 3_600_000;
+
 export interface UnsettledPush {
   commit: string;
   branch: Environment;
@@ -20,6 +22,8 @@ export class UnsettledPushes {
 
   async remember(push: UnsettledPush): Promise<void> {
     await this.prisma.unsettledPush.upsert({ where: { commit: push.commit }, create: push, update: {} });
+    // A retry comes within minutes; a week-old entry is only clutter.
+    await this.prisma.unsettledPush.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - KEEP_MS) } } });
   }
 
   /** The unanswered push of `commit` to this branch and test by this author, if there was one. */
