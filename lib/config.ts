@@ -17,6 +17,8 @@ export interface AppConfig {
   gitPassword?: string;
   /** Seconds between upstream fetches (default 15). */
   gitFetchIntervalSeconds: number;
+  /** Seconds a push (or asking the upstream for its heads) may take; a push not answered by then is checked upstream (default 60). */
+  gitTimeoutSeconds: number;
   branches: { trunk: string; qa: string; production: string };
   testDefinitionsDirectory: string;
   /** Seed the repository from this folder when it is created (default: proctor-data/ of the app). */
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     gitUsername: env.PROCTOR_GIT_USERNAME || undefined,
     gitPassword: env.PROCTOR_GIT_PASSWORD || undefined,
     gitFetchIntervalSeconds: readInt(env.PROCTOR_GIT_FETCH_INTERVAL, 15),
+    gitTimeoutSeconds: Math.max(readInt(env.PROCTOR_GIT_TIMEOUT, 60), 1),
     branches: {
       trunk: env.PROCTOR_BRANCH_TRUNK || 'trunk',
       qa: env.PROCTOR_BRANCH_QA || 'qa',

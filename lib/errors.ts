@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'RESULTS_MODE_LOCKED',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_REJECTED',
+  /** A push went out but neither its answer nor a look at the upstream says whether it landed. */
+  'PUSH_OUTCOME_UNKNOWN',
   'NOT_READY',
   'DATABASE_UNAVAILABLE',
   'UNAUTHENTICATED',

@@ -3,12 +3,14 @@
  * request. Details pass through the same redaction as the log, so passwords and tokens never reach the table.
  */
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
+import { isAppError } from '@/lib/errors';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { getLogger, type Logger } from '@/lib/log/logger';
 import { redact } from '@/lib/log/redact';
 
 export type AuditActorKind = 'user' | 'token' | 'system';
-export type AuditOutcome = 'success' | 'refused' | 'failed';
+/** `unknown`: a push went out and whether it landed could not be learnt (the message says how to check). */
+export type AuditOutcome = 'success' | 'refused' | 'failed' | 'unknown';
 
 export interface AuditEntry {
   /** Username; null/undefined for system actions and unauthenticated requests. */
@@ -22,6 +24,15 @@ export interface AuditEntry {
   requestId?: string | null;
   ip?: string | null;
   details?: Record<string, unknown>;
+}
+
+/**
+ * A request's outcome from its status, except a push whose outcome is unknown: neither a success nor a failure until
+ * someone looks at the upstream (the entry carries the commit id).
+ */
+export function auditOutcomeOf(status: number, failure: unknown): AuditOutcome {
+  if (isAppError(failure) && failure.code === 'PUSH_OUTCOME_UNKNOWN') return 'unknown';
+  return status >= 500 ? 'failed' : status >= 400 ? 'refused' : 'success';
 }
 
 const MAX_MESSAGE = 2000;
@@ -117,7 +128,7 @@ export interface ListAuditOptions extends AuditFilter {
   before?: number;
 }
 
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'refused', 'failed'];
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'refused', 'failed', 'unknown'];
 
 function auditWhere(filter: AuditFilter) {
   const action = filter.action?.trim();

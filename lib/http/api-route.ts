@@ -11,7 +11,7 @@ import type { AuthMethod } from '@/lib/auth/authenticate';
 import { assertSameOrigin, isMutation } from '@/lib/auth/origin-check';
 import { requireRole, type Role } from '@/lib/auth/roles';
 import type { AuthUser } from '@/lib/auth/user-view';
-import { recordAudit, type AuditOutcome } from '@/lib/audit/record-audit';
+import { auditOutcomeOf, recordAudit, type AuditOutcome } from '@/lib/audit/record-audit';
 import { AppError, isAppError } from '@/lib/errors';
 import { getLogger, withRequestId, type Logger } from '@/lib/log/logger';
 import { clientAddress } from '@/lib/client-address';
@@ -152,10 +152,9 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
     response.headers.set('x-request-id', requestId);
 
     const status = response.status;
-    const refused = status >= 400 && status < 500;
     // 400: a malformed request (e.g. a NUL in the address) is a refusal worth recording even on a read.
     if (deps && isAudited(request.method, status)) {
-      const outcome: AuditOutcome = status >= 500 ? 'failed' : refused ? 'refused' : 'success';
+      const outcome: AuditOutcome = auditOutcomeOf(status, failure);
       await recordAudit(
         deps.prisma,
         {
@@ -172,6 +171,8 @@ export function apiRoute<B = undefined, P extends Record<string, string | string
             path: url.pathname,
             status,
             ...(isAppError(failure) ? { code: failure.code } : {}),
+            // The commit id of a push whose outcome is unknown (or was refused as not saved): how to find it later.
+            ...(isAppError(failure) && typeof failure.data?.commit === 'string' ? { commit: failure.data.commit } : {}),
             ...audit.details,
           },
         },

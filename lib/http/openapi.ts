@@ -58,7 +58,7 @@ const SCHEMAS: Record<string, Schema> = {
     actorKind: { enum: ['user', 'token', 'system'] },
     action: str,
     target: nullable(str),
-    outcome: { enum: ['success', 'refused', 'failed'] },
+    outcome: { enum: ['success', 'refused', 'failed', 'unknown'] },
     message: str,
     requestId: nullable(str),
     ip: nullable(str),
@@ -183,7 +183,7 @@ export interface OperationSpec {
 const q = (name: string, schema: Schema, description?: string): Parameter => ({ name, in: 'query', schema, ...(description ? { description } : {}) });
 const page = (item: Schema, key: string): Schema => obj({ [key]: { type: 'array', items: item } });
 
-const AUDIT_FILTERS = [q('actor', str, 'exact user name'), q('action', str, 'the action or its beginning'), q('outcome', { enum: ['success', 'refused', 'failed'] }), q('q', str, 'any part of action, actor, target or message')];
+const AUDIT_FILTERS = [q('actor', str, 'exact user name'), q('action', str, 'the action or its beginning'), q('outcome', { enum: ['success', 'refused', 'failed', 'unknown'] }), q('q', str, 'any part of action, actor, target or message')];
 
 export const API_OPERATIONS: OperationSpec[] = [
   { path: '/api/health', method: 'GET', summary: 'Readiness: database, git repository and history index (anonymous callers get only the status)', auth: 'none', responses: { 200: ref('Health'), 503: ref('Health') } },

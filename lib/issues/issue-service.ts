@@ -82,7 +82,9 @@ function mergeLinks(recorded: IssueChangeLink[], indexed: IssueChangeLink[]): Is
 }
 
 async function genericDetail(deps: IssueDeps, key: string) {
-  const issue = await deps.tracker.getIssue(key);
+  // Fresh: the issue page and the promote dialog show this status next to an action; a cached one (the typeahead's)
+  // could still read 'In Progress' after the issue moved in JIRA, refusing in red what the action would accept.
+  const issue = await deps.tracker.getIssue(key, { fresh: true });
   if (!issue) return null;
   const [transitions, links] = await Promise.all([
     deps.tracker.listTransitions(key),

@@ -8,13 +8,26 @@ import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { gitEnvironment } from './native-git';
 import { ENVIRONMENTS, branchRef, type Environment } from './paths';
-import { RemoteSync } from './remote-sync';
+import { AppError } from '@/lib/errors';
+import { displayUrl, RemoteSync } from './remote-sync';
 import { GitRepository } from './repository';
 import { loadSeedTests, publishSeed, seedRepository } from './seed';
 import { gitRevision, type StoreCore } from './store-types';
 import type { Revision } from '@/lib/domain/revision';
 
 const execFileAsync = promisify(execFile);
+
+/** The push went out, the upstream never answered, and it cannot be asked now: the person is told how to find out. */
+function pushOutcomeUnknown(url: string, env: Environment, branch: string, commit: string, pushError: AppError): AppError {
+  const reason = pushError.cause instanceof Error ? pushError.cause.message : pushError.message;
+  return new AppError(
+    'PUSH_OUTCOME_UNKNOWN',
+    `Commit ${commit} was sent to the upstream git repository ${displayUrl(url)}, which did not answer (${reason}) and cannot be reached to check. ` +
+      `It may or may not be saved on ${env}. Check with \`git ls-remote ${displayUrl(url)} refs/heads/${branch}\` (saved if it shows ${commit.slice(0, 7)} or a later commit containing it), ` +
+      'or reload the page once the upstream is back. Retrying the same change is safe: if the commit did land, the retry is recognised as already saved.',
+    { cause: pushError, data: { commit, branch: env } },
+  );
+}
 
 export interface SyncState {
   at: number;
@@ -24,6 +37,8 @@ export interface SyncState {
 export class BranchSync {
   private readonly remote?: RemoteSync;
   private timers: NodeJS.Timeout[] = [];
+  /** The fetch in flight per branch for reads of commits not fetched yet (fetchForRead). */
+  private readonly readFetches = new Map<Environment, Promise<void>>();
   lastSync: SyncState | null = null;
   closed = false;
 
@@ -171,14 +186,81 @@ export class BranchSync {
     return heads.get(env) ?? null;
   }
 
+  /**
+   * Fetches `envs` so that `revision` — a commit another instance made, which the shared history index already lists —
+   * can be read here before the next periodic fetch. One fetch in flight per branch: concurrent readers share it, and a
+   * reader that finds the commit already fetched does not fetch again. At most two fetches per call (the one in flight
+   * may have asked the upstream before the commit arrived). Does nothing without an upstream.
+   */
+  async fetchForRead(revision: string, envs: readonly Environment[]): Promise<void> {
+    if (!this.remote || this.closed) return;
+    for (let round = 0; round < 2 && !(await this.hasCommit(revision)); round++) {
+      await Promise.all(envs.map((env) => this.fetchOnce(env, revision)));
+    }
+  }
+
+  private fetchOnce(env: Environment, revision: string): Promise<void> {
+    let inFlight = this.readFetches.get(env);
+    if (!inFlight) {
+      inFlight = this.core.writeMutex
+        .run(() =>
+          this.core.gate.shared(async () => {
+            if (await this.hasCommit(revision)) return;
+            await this.fetchAndAdopt([env]);
+          }),
+        )
+        .finally(() => this.readFetches.delete(env));
+      this.readFetches.set(env, inFlight);
+    }
+    return inFlight;
+  }
+
+  private async hasCommit(revision: string): Promise<boolean> {
+    try {
+      await this.core.repo.readCommit(revision);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Moves the branch from `head` to `commit`: false when someone else moved it first (the writer retries). */
   async publish(env: Environment, head: string | null, commit: string): Promise<boolean> {
     if (this.remote) {
       const pushed = await this.remote.push(commit, env);
       if (pushed.ok) await this.setLocalRef(env, commit);
+      else if (pushed.unknown) return this.settleUnansweredPush(env, commit, pushed.unknown);
       return pushed.ok;
     }
     return this.core.repo.compareAndSwapRef(branchRef(this.core.layout, env), head, commit);
+  }
+
+  /**
+   * A push the upstream did not answer (timeout, reset, 5xx after the pack went out) may still have been applied: the
+   * upstream is asked before anyone is told anything. Saved when its branch holds the commit (as head or under a later
+   * one): true, and the local branch follows. Not saved when it answers without it: the push's own error ("Nothing was
+   * saved", safe to retry). Unknown when it cannot be asked either: PUSH_OUTCOME_UNKNOWN with the commit id.
+   */
+  private async settleUnansweredPush(env: Environment, commit: string, pushError: AppError): Promise<boolean> {
+    let upstreamHead: string | null;
+    try {
+      upstreamHead = (await this.fetchAndAdopt([env])).get(env) ?? null;
+    } catch (checkError) {
+      this.failed(checkError);
+      throw pushOutcomeUnknown(this.core.options.remote!.url, env, this.core.layout.branches[env], commit, pushError);
+    }
+    if (upstreamHead === commit) return true;
+    if (upstreamHead && (await this.isAncestor(commit, upstreamHead))) return true;
+    throw new AppError(pushError.code, pushError.message, { cause: pushError.cause, data: { ...pushError.data, commit, branch: env } });
+  }
+
+  private async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    try {
+      await execFileAsync('git', ['--git-dir', this.core.repo.gitdir, 'merge-base', '--is-ancestor', ancestor, descendant], { env: gitEnvironment() });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -48,9 +48,37 @@ export class DefinitionReads {
     return change && !change.deleted ? gitRevision(change.revision) : null;
   }
 
-  /** NOT_FOUND unless `revision` is a commit of the repository. */
+  /**
+   * NOT_FOUND unless `revision` is a commit of the repository. A commit the shared history index lists but this clone
+   * has not fetched yet (another instance made it a moment ago) is fetched from the upstream first. Call it outside
+   * the read gate: the fetch queues behind writes.
+   */
   async assertCommit(revision: Revision): Promise<void> {
-    await this.readCommit(revision);
+    if (await this.read(() => this.hasCommit(revision))) return;
+    const branches = this.branches.hasRemote ? await this.core.index.branchesOf(revision) : [];
+    if (branches.length > 0) {
+      try {
+        await this.branches.fetchForRead(revision, branches);
+      } catch (error) {
+        const reason = error instanceof AppError && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+        throw new AppError(
+          'UPSTREAM_UNAVAILABLE',
+          `Revision ${shortRevision(revision)} is in the history of ${branches.join(', ')} but not yet in this server's copy of the repository, and fetching it from the upstream repository failed (${reason}). Try again when the upstream is reachable.`,
+          { cause: error, data: { revision } },
+        );
+      }
+      if (await this.read(() => this.hasCommit(revision))) return;
+    }
+    throw new AppError('NOT_FOUND', `Revision ${revision} was not found in the repository.`, { data: { revision } });
+  }
+
+  private async hasCommit(revision: Revision): Promise<boolean> {
+    try {
+      await this.core.repo.readCommit(revision);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async readCommit(revision: Revision) {
@@ -63,14 +91,13 @@ export class DefinitionReads {
 
   /** The test's files at `revision` (NOT_FOUND when the commit is unknown; null when the test is not there). */
   async testFilesAt(testName: TestName, revision: Revision): Promise<{ text: string; metadataText: string | null } | null> {
-    return this.read(async () => {
-      await this.assertCommit(revision);
-      return readTestFiles(this.core.repo, revision, this.core.dirSegments, testName);
-    });
+    await this.assertCommit(revision);
+    return this.read(() => readTestFiles(this.core.repo, revision, this.core.dirSegments, testName));
   }
 
   async readDefinition(testName: TestName, selector: RevisionSelector): Promise<DefinitionRead | null> {
     const { repo, dirSegments, index } = this.core;
+    if ('revision' in selector) await this.assertCommit(selector.revision);
     return this.read(async () => {
       if ('branch' in selector) {
         const env = selector.branch;
@@ -82,7 +109,6 @@ export class DefinitionReads {
         return { testName, branch: env, revision, commit: head, text: files.text, ...parseOrError(files.text) };
       }
       const commit = selector.revision;
-      await this.assertCommit(commit);
       const files = await readTestFiles(repo, commit, dirSegments, testName);
       if (!files) return null;
       return { testName, revision: gitRevision(await index.revisionAsOf(testName, commit)), commit, text: files.text, ...parseOrError(files.text) };
@@ -90,10 +116,10 @@ export class DefinitionReads {
   }
 
   async readMetadata(testName: TestName, selector: RevisionSelector): Promise<Record<string, unknown> | null> {
+    if ('revision' in selector) await this.assertCommit(selector.revision);
     return this.read(async () => {
       const commit = 'branch' in selector ? await this.branches.head(selector.branch) : selector.revision;
       if (!commit) return null;
-      if ('revision' in selector) await this.assertCommit(commit);
       const files = await readTestFiles(this.core.repo, commit, this.core.dirSegments, testName);
       if (!files) return null;
       if (files.metadataText === null) return {};
@@ -172,7 +198,11 @@ export class DefinitionReads {
 
   /** A commit's first parent, committer time and author (NOT_FOUND when it is not in the repository). */
   async commitSummary(revision: Revision): Promise<CommitSummary> {
-    const commit = await this.read(() => this.readCommit(revision));
+    let commit = await this.read(() => this.core.repo.readCommit(revision).catch(() => null));
+    if (!commit) {
+      await this.assertCommit(revision);
+      commit = await this.read(() => this.readCommit(revision));
+    }
     const parent = commit.parents[0];
     return {
       revision,

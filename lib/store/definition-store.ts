@@ -67,7 +67,7 @@ export function definitionStoreOptionsFromConfig(config: AppConfig, prisma: Pris
     testDefinitionsDirectory: config.testDefinitionsDirectory,
     committer: config.committer,
     seedDir: config.seedDir,
-    remote: config.gitUrl ? { url: config.gitUrl, username: config.gitUsername, password: config.gitPassword } : undefined,
+    remote: config.gitUrl ? { url: config.gitUrl, username: config.gitUsername, password: config.gitPassword, timeoutMs: config.gitTimeoutSeconds * 1000 } : undefined,
     fetchIntervalSeconds: config.gitFetchIntervalSeconds,
   };
 }

@@ -8,11 +8,12 @@
 import { AppError } from '@/lib/errors';
 import type { Revision } from '@/lib/domain/revision';
 import type { BranchSync } from './branch-sync';
-import { planChange, type DefinitionChange } from './definition-changes';
+import { planChange, type DefinitionChange, type NextFiles } from './definition-changes';
 import { DEFINITION_FILE, METADATA_FILE, shortRevision, type Environment } from './paths';
 import { readTestFiles } from './read';
 import type { Signature } from './repository';
 import { gitRevision, type ChangeMeta, type StoreCore, type WriteResult } from './store-types';
+import { UnsettledPushes } from './unsettled-pushes';
 
 export interface WriteRequest {
   branch: Environment;
@@ -34,11 +35,21 @@ function staleError(testName: string, expected: string | null, actual: string | 
   );
 }
 
+/** The files a change leaves equal the ones there (null: the test is absent). */
+function sameFiles(next: NextFiles | null, current: { text: string; metadataText: string | null } | null): boolean {
+  if (next === null || current === null) return next === null && current === null;
+  return next.definitionText === current.text && next.metadataText === (current.metadataText ?? next.metadataText);
+}
+
 export class DefinitionWriter {
+  private readonly unsettled: UnsettledPushes;
+
   constructor(
     private readonly core: StoreCore,
     private readonly branches: BranchSync,
-  ) {}
+  ) {
+    this.unsettled = new UnsettledPushes(core.options.prisma);
+  }
 
   async apply(request: WriteRequest): Promise<WriteResult> {
     if (this.branches.closed) throw new AppError('NOT_READY', 'The definition store is closed.');
@@ -57,11 +68,24 @@ export class DefinitionWriter {
           const actual = change && !change.deleted ? change.revision : null;
           // A revert may bring back a deleted test: it is checked against the delete commit.
           const compared = plan.kind === 'revert' && change?.deleted ? change.revision : actual;
+          const current = head && actual ? await readTestFiles(core.repo, head, core.dirSegments, testName) : null;
+          const built = () => plan.build(current ? { text: current.text, metadataText: current.metadataText } : null);
+          // The test's last change may be this author's own unanswered push of this very change, landed after all.
+          const ownRetry = async (previous: string | null) => {
+            const retried = change ? await this.unsettled.find(change.revision, env, testName, meta.author.email).catch(() => null) : null;
+            if (!retried || retried.previousRevision !== previous || !sameFiles(await built(), current)) return null;
+            await this.unsettled.forget(retried.commit).catch((error: unknown) => core.reportError(error, `settling the push of ${retried.commit}`));
+            return { revision: gitRevision(retried.commit), previousRevision: retried.previousRevision === null ? null : gitRevision(retried.previousRevision) };
+          };
           if (plan.kind === 'create') {
             if (actual !== null) {
+              const retried = await ownRetry(null);
+              if (retried) return retried;
               throw new AppError('ALREADY_EXISTS', `Current tests exists with name : '${testName}'`, { data: { testName, revision: actual } });
             }
           } else if (compared !== request.expected) {
+            const retried = await ownRetry(request.expected);
+            if (retried) return retried;
             if (compared === null && plan.kind !== 'promote' && !change) {
               throw new AppError('NOT_FOUND', `Test ${testName} does not exist in ${env}.`, { data: { testName } });
             }
@@ -69,10 +93,15 @@ export class DefinitionWriter {
           }
 
           const rootTree = head ? (await core.repo.readCommit(head)).tree : null;
-          const current = head && actual ? await readTestFiles(core.repo, head, core.dirSegments, testName) : null;
-          const next = await plan.build(current ? { text: current.text, metadataText: current.metadataText } : null);
+          const next = await built();
           if (next === null && !current) throw new AppError('NOT_FOUND', `Unable to delete non-existent test ${testName}`);
-          if (next && current && next.definitionText === current.text && next.metadataText === (current.metadataText ?? next.metadataText)) {
+          if (next && current && sameFiles(next, current)) {
+            // A retry that read the target after its own unanswered push landed (it names that commit as its base).
+            const retried = change && compared === change.revision ? await this.unsettled.find(change.revision, env, testName, meta.author.email).catch(() => null) : null;
+            if (retried) {
+              const settled = await ownRetry(retried.previousRevision);
+              if (settled) return settled;
+            }
             throw new AppError(
               'NO_CHANGES',
               plan.kind === 'promote' ? `Test ${testName} on ${env} already holds this definition.` : `Attempting to save test definition without changes for test ${testName}`,
@@ -94,7 +123,20 @@ export class DefinitionWriter {
           const committer: Signature = { ...core.options.committer, timestamp: seconds, timezoneOffset: 0 };
           const commit = await core.repo.writeCommit({ tree, parents: head ? [head] : [], message, author, committer });
 
-          if (await this.branches.publish(env, head, commit)) {
+          let published: boolean;
+          try {
+            published = await this.branches.publish(env, head, commit);
+          } catch (error) {
+            // Sent but unanswered (whether the look at the upstream found it absent or could not be made): it may land
+            // yet, so a retry of this change must be able to recognise it (unsettled-pushes.ts).
+            if (error instanceof AppError && error.data?.commit === commit) {
+              await this.unsettled
+                .remember({ commit, branch: env, testName, previousRevision: compared, authorEmail: meta.author.email })
+                .catch((recordError: unknown) => core.reportError(recordError, `recording the unanswered push of ${commit}`));
+            }
+            throw error;
+          }
+          if (published) {
             // The commit is saved from here on: a history index that cannot be updated now (the database is
             // restarting) must not turn it into a failed save. The next read or write catches the index up from git.
             await core.index.ensure(env, commit, { wait: true }).catch((error: unknown) => core.reportError(error, `indexing ${env} after saving ${commit}`));

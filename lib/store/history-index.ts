@@ -128,10 +128,19 @@ export class HistoryIndex {
 
   async history(branch: Environment, testName: string, page: { limit: number; offset: number }) {
     const entries = await this.queries.history(branch, testName, page);
-    // The count is kept with the last change of each test (the index is current: callers ensure() first).
-    const known = this.state.lastChanges.get(branch)?.get(testName)?.count;
-    const total = known ?? (await this.queries.count(branch, testName));
-    return { entries, total };
+    // The count is kept with the last change of each test, as of this process's indexed head. The entries come from the
+    // shared database, where another instance may already have indexed newer commits, so the total must come from what
+    // the page shows (never "1–6 of 5"): a last page gives it exactly; a first page whose newest entry is the last change
+    // this process knows confirms the kept count; otherwise it is counted in the database.
+    const last = this.state.lastChanges.get(branch)?.get(testName);
+    if (entries.length > 0 && entries.length < page.limit) return { entries, total: page.offset + entries.length };
+    const confirmed = last !== undefined && page.offset === 0 && entries[0]?.revision === last.revision;
+    return { entries, total: confirmed ? last.count : await this.queries.count(branch, testName) };
+  }
+
+  /** The branches whose indexed history (in the shared database) holds `commit`. */
+  async branchesOf(commit: string): Promise<Environment[]> {
+    return (await this.queries.branchesOf(commit)) as Environment[];
   }
 
   entry(branch: Environment, testName: string, revision: string): Promise<HistoryEntryRecord | null> {

@@ -134,6 +134,12 @@ export class HistoryQueries {
     return row ? stripId(row) : null;
   }
 
+  /** The branches whose indexed history holds `commit` (empty when no branch indexed it). */
+  async branchesOf(commit: string): Promise<string[]> {
+    const rows = await this.prisma.indexedCommit.findMany({ where: { revision: commit }, select: { branch: true }, take: 3 });
+    return rows.map((row) => row.branch);
+  }
+
   /** The commit that last changed the test as of `commit`, on any branch that indexed `commit`; null when none did. */
   async revisionAsOf(testName: string, commit: string): Promise<string | null> {
     const indexed = await this.prisma.indexedCommit.findMany({ where: { revision: commit }, take: 3 });

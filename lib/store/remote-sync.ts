@@ -14,9 +14,17 @@ export interface RemoteOptions {
   url: string;
   username?: string;
   password?: string;
+  /** How long asking for the heads or pushing may take before it is given up (default 60 s); fetching has no limit. */
+  timeoutMs?: number;
 }
 
-export type PushResult = { ok: true } | { ok: false; reason: string };
+/**
+ * `unknown`: the pack was sent (the receive-pack request had started) but no answer confirmed or refused it — a
+ * timeout, a reset connection, a 5xx. The upstream may have applied it; the caller must look before answering.
+ */
+export type PushResult = { ok: true } | { ok: false; reason: string; unknown?: undefined } | { ok: false; unknown: AppError };
+
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** The URL without credentials, for messages and logs. */
 export function displayUrl(url: string): string {
@@ -40,6 +48,17 @@ export class RemoteSync {
   private onAuth = () =>
     this.remote.username || this.remote.password ? { username: this.remote.username ?? '', password: this.remote.password ?? '' } : undefined;
 
+  /** The HTTP client with the timeout; `onPackSent` is told when a receive-pack request (the push itself) starts. */
+  private client(onPackSent?: () => void): typeof http {
+    const timeoutMs = this.remote.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return {
+      request: (request) => {
+        if (onPackSent && (request.method ?? 'GET').toUpperCase() === 'POST' && request.url.split('?')[0].endsWith('/git-receive-pack')) onPackSent();
+        return http.request({ ...request, signal: request.signal ?? AbortSignal.timeout(timeoutMs) });
+      },
+    };
+  }
+
   async configure(): Promise<void> {
     const gitdir = this.repo.gitdir;
     await git.setConfig({ fs, gitdir, path: 'remote.origin.url', value: displayUrl(this.remote.url) });
@@ -51,7 +70,7 @@ export class RemoteSync {
     const heads = new Map<Environment, string | null>();
     let advertised: Map<string, string>;
     try {
-      const info = await git.getRemoteInfo2({ http, url: this.remote.url, onAuth: this.onAuth, protocolVersion: 1 });
+      const info = await git.getRemoteInfo2({ http: this.client(), url: this.remote.url, onAuth: this.onAuth, protocolVersion: 1 });
       advertised = new Map((info.refs ?? []).map((r) => [r.ref, r.oid]));
     } catch (error) {
       throw upstreamError(this.remote.url, error);
@@ -64,6 +83,7 @@ export class RemoteSync {
       const known = await this.repo.readRef(remoteBranchRef(this.layout, env));
       if (known === oid && (await this.hasObject(oid))) continue;
       try {
+        // No timeout: a first fetch of a long history may take minutes; asking for the heads (above) has one.
         await git.fetch({
           fs,
           http,
@@ -95,10 +115,11 @@ export class RemoteSync {
   /** Pushes `commit` to the environment's branch; the server refuses non-fast-forward updates. */
   async push(commit: string, env: Environment, options: { create?: boolean } = {}): Promise<PushResult> {
     const remoteRef = `refs/heads/${this.layout.branches[env]}`;
+    let packSent = false;
     try {
       const result = await git.push({
         fs,
-        http,
+        http: this.client(() => (packSent = true)),
         gitdir: this.repo.gitdir,
         cache: this.repo.cache,
         url: this.remote.url,
@@ -117,7 +138,10 @@ export class RemoteSync {
       if (code === 'PushRejectedError' || code === 'NotFoundError' || code === 'GitPushError') {
         return { ok: false, reason: (error as Error).message };
       }
-      throw upstreamError(this.remote.url, error);
+      const failure = upstreamError(this.remote.url, error);
+      // Credentials refused: nothing was applied. Otherwise, once the pack went out, only the upstream knows.
+      if (packSent && failure.code === 'UPSTREAM_UNAVAILABLE') return { ok: false, unknown: failure };
+      throw failure;
     }
   }
 }

@@ -8,7 +8,8 @@ import { serviceDepsOf } from '@/lib/services/service-adapters';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { transitionIssue } from '@/lib/issues/issue-service';
+import { getIssueDetail, transitionIssue } from '@/lib/issues/issue-service';
+import { previewPromotion } from '@/lib/services/promotion-preview';
 import { JiraIssueTracker, type JiraTrackerOptions } from '@/lib/issues/jira/jira-issue-tracker';
 import { createDefinition, updateDefinition } from '@/lib/services/save-definition';
 import { promoteDefinition } from '@/lib/services/promote-definition';
@@ -267,5 +268,22 @@ describe('release safety in JIRA mode (issue #16)', () => {
     const promoted = await promoteDefinition(deps(), rex, { name, from: 'qa', to: 'production', issueKey: key });
     expect(promoted).toMatchObject({ sourceRevision: toQa.revision, outcome: 'success', issue: { to: 'In Production' } });
     expect((await git(['--git-dir', t.gitdir, 'rev-parse', `production:test-definitions/${name}/definition.json`])).trim()).toBe(qaBlob);
+  });
+});
+
+describe('the promote dialog in JIRA mode (issue #22)', () => {
+  it('shows the status JIRA has now, not the lookup cache’s: an issue moved in JIRA reads as moved at once', async () => {
+    const name = 'jira_dialog_tst';
+    const cachedDeps = deps({ cacheSeconds: 30 });
+    const key = fake.createIssue({ summary: 'Moved in JIRA', status: 'In Progress' }).key;
+    await createDefinition(cachedDeps, erin, { name, definition, issueKey: key });
+    // The dialog opens: its issue line (GET /api/v1/issues/KEY) warms the 30 s cache with 'In Progress'.
+    expect((await getIssueDetail(cachedDeps, rex, { key })).status).toBe('In Progress');
+    expect((await previewPromotion(cachedDeps, rex, { name, from: 'trunk', to: 'qa', issueKey: key })).refusal?.code).toBe('ISSUE_STATE_NOT_ALLOWED');
+    // Someone moves it in JIRA itself; the dialog asks again (the same tracker, its cache still warm).
+    fake.setStatus(key, 'QA Ready');
+    expect((await getIssueDetail(cachedDeps, rex, { key })).status).toBe('QA Ready');
+    expect((await previewPromotion(cachedDeps, rex, { name, from: 'trunk', to: 'qa', issueKey: key })).refusal).toBeNull();
+    expect((await promoteDefinition(cachedDeps, rex, { name, from: 'trunk', to: 'qa', issueKey: key })).issue).toMatchObject({ from: 'QA Ready', to: 'In QA' });
   });
 });

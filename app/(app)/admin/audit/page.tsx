@@ -19,6 +19,8 @@ const OUTCOME_TONE: Record<string, string> = {
   success: 'text-emerald-800 dark:text-emerald-300',
   refused: 'text-amber-800 dark:text-amber-300',
   failed: 'text-red-800 dark:text-red-300',
+  // A push nobody could confirm: someone should look (the entry's details name the commit).
+  unknown: 'text-violet-800 dark:text-violet-300',
 };
 
 function AuditFilters({ filter }: { filter: AuditFilter }) {
