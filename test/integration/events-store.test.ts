@@ -86,6 +86,26 @@ describe('storing events', () => {
     expect(counts['v2/0'].exposedUnits).toBe(1);
   });
 
+  it('answers an exposure that won and one that lost exactly once each, however they are retried', async () => {
+    // The winner's row keeps its id (no receipt); the loser has a receipt. Retried in any order, alone or together.
+    const winner = exposure('lost-1', 1, { definitionVersion: 'lost' });
+    const loser = exposure('lost-1', 0, { definitionVersion: 'lost' });
+    const inBatch = exposure('lost-1', -1, { definitionVersion: 'lost' });
+    expect((await send([winner])).results[0].status).toBe('accepted');
+    expect((await send([loser, winner])).results.map((r) => r.status)).toEqual(['accepted', 'duplicate']);
+    expect((await send([winner, loser, inBatch])).results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'accepted']);
+    expect((await send([inBatch, loser, winner])).results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    // Two exposures of a new unit in one batch: the first wins, the second lost; retried, both are duplicates.
+    const a = exposure('lost-2', 1, { definitionVersion: 'lost' });
+    const b = exposure('lost-2', 0, { definitionVersion: 'lost' });
+    expect((await send([a, b])).results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    expect((await send([b, a])).results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+    const counts = await arms();
+    expect(counts['lost/1'].exposedUnits).toBe(2);
+    expect(counts['lost/0']).toBeUndefined();
+    expect(counts['lost/-1']).toBeUndefined();
+  });
+
   it('attributes a conversion that arrived before its exposure exactly once, as if it came after', async () => {
     // Unit a: exposure then conversions. Unit b: the same events in the other order. Both end up identical.
     await send([exposure('order-a', 2, { test: 'color', bucket: 1, definitionVersion: 'order' })]);
