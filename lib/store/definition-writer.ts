@@ -142,8 +142,10 @@ export class DefinitionWriter {
             await core.index.ensure(env, commit, { wait: true }).catch((error: unknown) => core.reportError(error, `indexing ${env} after saving ${commit}`));
             return { revision: gitRevision(commit), previousRevision: compared === null ? null : gitRevision(compared) };
           }
-          // Lost the race: someone moved the branch. Back off a little (jitter) and rebuild on the new head.
-          await sleep(Math.floor(Math.random() * 10 * attempt));
+          // Lost the race: another process or instance moved the branch. Back off exponentially with full jitter (up to
+          // 1 s) and rebuild on the new head: a writer that must fetch before each attempt otherwise keeps losing to one
+          // that already knows the head it just pushed (40 saves over two instances starved one save in 12 attempts).
+          await sleep(Math.floor(Math.random() * Math.min(1000, 10 * 2 ** attempt)));
         }
         throw new AppError(
           this.branches.hasRemote ? 'UPSTREAM_REJECTED' : 'INTERNAL',
