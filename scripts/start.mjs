@@ -5,6 +5,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { needsBuild } from './build-freshness.mjs';
 import { serverEnvironment } from './server-env.mjs';
+import { DEMO_TRAFFIC_ARGS } from './demo-traffic.mjs';
 
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
 
@@ -31,7 +32,7 @@ if (demo && !process.env.DATABASE_URL?.trim() && flag(process.env.PROCTOR_DEMO_T
     for (let waited = 0; waited < 600_000; waited += 1000) {
       const ready = await fetch(`${url}/api/health`).then((response) => response.status === 200, () => false);
       if (ready) {
-        const simulator = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--url', url, '--demo-once', '--days', '21', '--users', '6000', '--seed', '1'], { stdio: 'inherit' });
+        const simulator = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--url', url, '--demo-once', ...DEMO_TRAFFIC_ARGS], { stdio: 'inherit' });
         simulator.unref();
         // The demo applications (scripts/demo-apps.ts) report heartbeats as long as the server runs, so Consumers and
         // each test's Usage tab show who loads what, and a change they could not load is refused with their name.

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, REPO_ROOT, startAppServer, type AppServer } from '../support/app-server';
+import { DEMO_TRAFFIC_ARGS } from '../../scripts/demo-traffic.mjs';
 
 let app: AppServer;
 let admin: ApiClient;
@@ -19,7 +20,7 @@ const results = (test: string) => admin.get(`/api/v1/tests/${test}/results?envir
 beforeAll(async () => {
   app = await startAppServer({ env: { PROCTOR_DEMO_TRAFFIC: '0' } });
   // The demo's own traffic (scripts/start.mjs runs the same arguments on a fresh database): what a newcomer sees.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'simulate.ts'), '--url', app.baseUrl, '--days', '21', '--users', '6000', '--seed', '1'], {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'simulate.ts'), '--url', app.baseUrl, ...DEMO_TRAFFIC_ARGS], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 900_000,
