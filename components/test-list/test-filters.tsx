@@ -2,6 +2,7 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { TEST_STATUSES, TEST_STATUS_LABEL } from '@/lib/domain/test-status';
+import { landFilterQuery, requestFilterQuery, startFilterQuery, type FilterQuery } from '@/lib/ui/filter-query';
 import { inputClass } from '@/lib/ui/styles';
 
 /** Search box and filters of the tests list; every change updates the URL and the server filters (debounced search). */
@@ -12,24 +13,22 @@ export function TestFilters({ types, tags }: { types: string[]; tags: string[] }
   const [pending, startTransition] = useTransition();
   const [q, setQ] = useState(params.get('q') ?? '');
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const latest = useRef<string | null>(null);
+  const query = useRef<FilterQuery | null>(null);
   const current = params.toString();
-  // Back/forward navigation changes the URL without update(): follow it.
+  // A landing of this list's own earlier request is not followed (lib/ui/filter-query.ts); back/forward and links are.
   useEffect(() => {
-    latest.current = current;
+    const landed = landFilterQuery(query.current ?? startFilterQuery(current), current);
+    query.current = landed.state;
+    if (landed.external) {
+      if (timer.current) clearTimeout(timer.current);
+      setQ(new URLSearchParams(current).get('q') ?? '');
+    }
   }, [current]);
 
   function update(changes: Record<string, string>) {
-    // The latest requested query, not this render's params: a debounced search may fire after another filter changed
-    // and before the previous navigation has landed.
-    const next = new URLSearchParams(latest.current ?? params.toString());
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    next.delete('page');
-    latest.current = next.toString();
-    startTransition(() => router.replace(`${pathname}?${next.toString()}`, { scroll: false }));
+    query.current = requestFilterQuery(query.current ?? startFilterQuery(current), changes);
+    const next = query.current.latest;
+    startTransition(() => router.replace(`${pathname}?${next}`, { scroll: false }));
   }
 
   useEffect(() => () => {

@@ -22,6 +22,10 @@ test('find a test with the search and filters, then read its environments side b
   await expect(page).not.toHaveURL(/env=/);
 
   await page.getByLabel('Drift').selectOption('production-behind');
+  // The cleared search stays cleared, however the navigations above landed (lib/ui/filter-query.ts).
+  await expect(page).toHaveURL(/drift=production-behind/);
+  await expect(page).not.toHaveURL(/q=/);
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue('');
   await expect(page.locator('tr[data-test-name="company_profile_reviews"]')).toContainText('trunk ahead of production');
   await expect(page.locator('tr[data-test-name="checkout_button_color"]')).toHaveCount(0);
   await page.getByLabel('Drift').selectOption('');
