@@ -1,6 +1,6 @@
 // Browser tests: Debian's Chromium via Playwright against a fresh production build and a throwaway data folder.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { needsBuild } from './build-freshness.mjs';
@@ -21,6 +21,14 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-e2e-'));
 const jiraDataDir = mkdtempSync(path.join(os.tmpdir(), 'proctor-e2e-jira-'));
 const env = { ...process.env, CHROMIUM_PATH: chromium, E2E_DATA_DIR: dataDir, E2E_JIRA_DATA_DIR: jiraDataDir };
 const result = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...process.argv.slice(2)], { stdio: 'inherit', env });
+// A failure in CI leaves only this output: print what the page showed (Playwright's aria snapshot of it).
+if (result.status !== 0 && existsSync('test-results')) {
+  for (const entry of readdirSync('test-results', { recursive: true })) {
+    if (!String(entry).endsWith('error-context.md')) continue;
+    const lines = readFileSync(path.join('test-results', String(entry)), 'utf8').split('\n');
+    console.log(`\n[test:e2e] ${entry} (${lines.length} lines)\n${lines.slice(0, 150).join('\n')}`);
+  }
+}
 rmSync(dataDir, { recursive: true, force: true });
 rmSync(jiraDataDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
