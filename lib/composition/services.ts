@@ -74,16 +74,24 @@ export async function createServices(config: AppConfig = getConfig()): Promise<S
 }
 
 type Provider = () => Promise<Services>;
-const holder = globalThis as typeof globalThis & { __proctorServices?: Promise<Services>; __proctorServicesProvider?: Provider };
+const holder = globalThis as typeof globalThis & { __proctorServices?: Promise<Services>; __proctorServicesReady?: Services; __proctorServicesProvider?: Provider };
 
 /** The process's services, created on first use; a failed start (database down) is retried on the next call. */
 export function getServices(): Promise<Services> {
   if (holder.__proctorServicesProvider) return holder.__proctorServicesProvider();
-  holder.__proctorServices ??= createServices().catch((error: unknown) => {
-    holder.__proctorServices = undefined;
-    throw error;
-  });
+  holder.__proctorServices ??= createServices().then(
+    (services) => (holder.__proctorServicesReady = services),
+    (error: unknown) => {
+      holder.__proctorServices = undefined;
+      throw error;
+    },
+  );
   return holder.__proctorServices;
+}
+
+/** The services if getServices() has already made them (the request edge's path without a promise); else undefined. */
+export function servicesIfReady(): Services | undefined {
+  return holder.__proctorServicesProvider ? undefined : holder.__proctorServicesReady;
 }
 
 /** Tests: everything that asks getServices() gets these instead (e.g. createTestServices()); undefined restores. */

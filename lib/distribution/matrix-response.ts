@@ -76,6 +76,10 @@ export function answerMatrix(request: MatrixRequest, matrix: BuiltMatrix, failur
   return answer;
 }
 
+function matrixWarning(failure: NonNullable<MatrixState['failure']>): string {
+  return `Newest revision ${failure.revision.slice(0, 7)} failed validation; serving the last good matrix.`;
+}
+
 function makeAnswer(
   matrix: BuiltMatrix,
   variant: BuiltMatrix['variants'][keyof BuiltMatrix['variants']],
@@ -84,6 +88,13 @@ function makeAnswer(
   failure: MatrixState['failure'],
   cacheControl: string,
 ): MatrixAnswer {
+  if (status === 304) {
+    // RFC 9110 §15.4.5: a 304 carries the fields a 200 would (ETag, Vary, Cache-Control) and no other representation
+    // metadata; a cache keeps the stored 200's. The revision stays: a client learns what it holds without a body.
+    const headers: Record<string, string> = { etag: variant.etag, vary: 'accept-encoding', 'cache-control': cacheControl, 'x-proctor-revision': matrix.revision };
+    if (failure) headers['x-proctor-matrix-warning'] = matrixWarning(failure);
+    return Object.freeze({ status, headers: Object.freeze(headers), body: null });
+  }
   const fixed = fixedHeadersOf(matrix);
   const headers: Record<string, string> = {
     etag: variant.etag,
@@ -94,8 +105,7 @@ function makeAnswer(
     'x-proctor-test-count': fixed.testCount,
     'content-type': 'application/json;charset=utf-8',
   };
-  if (failure) headers['x-proctor-matrix-warning'] = `Newest revision ${failure.revision.slice(0, 7)} failed validation; serving the last good matrix.`;
-  if (status === 304) return Object.freeze({ status, headers: Object.freeze(headers), body: null });
+  if (failure) headers['x-proctor-matrix-warning'] = matrixWarning(failure);
   if (variant.encoding !== 'identity') headers['content-encoding'] = variant.encoding;
   headers['content-length'] = String(variant.bytes.byteLength);
   return Object.freeze({ status, headers: Object.freeze(headers), body: head ? null : variant.bytes });

@@ -10,7 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readSessionCookie } from '@/lib/auth/sessions';
-import { getServices, type Services } from '@/lib/composition/services';
+import { getServices, servicesIfReady, type Services } from '@/lib/composition/services';
+import type { BuiltMatrix, MatrixState } from '@/lib/distribution/matrix-cache';
 import { answerMatrix, BRANCH_CACHE_CONTROL, REVISION_CACHE_CONTROL, type MatrixAnswer } from '@/lib/distribution/matrix-response';
 import { EVENT_STREAM_HEADERS, matrixStreamsFor } from '@/lib/distribution/matrix-streams';
 import type { Environment } from '@/lib/domain/environment';
@@ -23,20 +24,23 @@ const MATRIX_PATH = /^\/api\/v1\/matrix\/(trunk|qa|production)(?:\/([0-9a-f]{40}
 /** Headers every edge answer carries, as Next would add them (next.config.ts): flat name/value pairs. */
 const SECURITY_HEADERS: string[] = [...STATIC_SECURITY_HEADERS.flatMap(({ key, value }) => [key, value]), 'Content-Security-Policy', API_CSP];
 
-/** Where the request id goes in a raw header list made by rawHeaders. */
-const REQUEST_ID_SLOT = SECURITY_HEADERS.length + 1;
-/** Per answer (shared, see answerMatrix), its raw header list made once; each request copies it and sets its id. */
+/** Per answer (shared, see answerMatrix), its raw header list made once, the request id first; each request copies it. */
 const rawHeaderLists = new WeakMap<MatrixAnswer, string[]>();
 
+/**
+ * A 200 carries the security headers as Next would add them. A 304 has no body for them to guard, and a cache keeps
+ * the stored 200's fields (RFC 9111 §4.3.4), so it carries only the request id and answerMatrix's fields: the fleet's
+ * revalidations are small to send and to parse.
+ */
 function rawHeaders(answer: MatrixAnswer, requestId: string): string[] {
   let list = rawHeaderLists.get(answer);
   if (!list) {
-    list = [...SECURITY_HEADERS, 'x-request-id', ''];
+    list = ['x-request-id', '', ...(answer.status === 304 ? [] : SECURITY_HEADERS)];
     for (const name in answer.headers) list.push(name, answer.headers[name]);
     rawHeaderLists.set(answer, list);
   }
   const raw = list.slice();
-  raw[REQUEST_ID_SLOT] = requestId;
+  raw[1] = requestId;
   return raw;
 }
 
@@ -62,11 +66,15 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** No credentials of any kind: the caller is anonymous without asking authenticate(). */
+function anonymous(request: IncomingMessage, services: Services): boolean {
+  const trusted = services.config.trustedUserHeader;
+  return !request.headers.authorization && !readSessionCookie(header(request, 'cookie')) && !(trusted && request.headers[trusted]);
+}
+
 /** The caller, checked by the same authenticate() as apiRoute; undefined = credentials that do not authenticate. */
 async function caller(request: IncomingMessage, services: Services): Promise<{ user: string; via: string } | null | undefined> {
-  const trusted = services.config.trustedUserHeader;
-  const anonymous = !request.headers.authorization && !readSessionCookie(header(request, 'cookie')) && !(trusted && request.headers[trusted]);
-  if (anonymous) return null;
+  if (anonymous(request, services)) return null;
   try {
     // A header Headers refuses (e.g. not Latin-1) lands in the catch: the route answers that request.
     const headers = new Headers();
@@ -78,46 +86,69 @@ async function caller(request: IncomingMessage, services: Services): Promise<{ u
   }
 }
 
+/** The answer from held bytes, or null when the route must build it (a head not built yet, a revision not held). */
+function answerFrom(request: IncomingMessage, target: MatrixEdgeTarget, state: MatrixState | null | undefined, held: BuiltMatrix | null): MatrixAnswer | null {
+  const asked = { method: request.method!, ifNoneMatch: header(request, 'if-none-match'), acceptEncoding: header(request, 'accept-encoding') };
+  if (target.revision) return held ? answerMatrix(asked, held, null, REVISION_CACHE_CONTROL) : null;
+  return state?.current ? answerMatrix(asked, state.current, state.failure, BRANCH_CACHE_CONTROL) : null;
+}
+
+/** Writes the answer and its `request` line (the same line as apiRoute's, requestId first, without a child logger). */
+function send(request: IncomingMessage, response: ServerResponse, answer: MatrixAnswer, started: number, who: { user: string; via: string } | null): void {
+  const requestId = requestIdFrom(request.headers['x-request-id']);
+  response.writeHead(answer.status, rawHeaders(answer, requestId));
+  response.end(answer.body ?? undefined);
+  logRequest(request, requestId, answer.status, started, who);
+}
+
+function logRequest(request: IncomingMessage, requestId: string, status: number, started: number, who: { user: string; via: string } | null): void {
+  getLogger().info('request', {
+    requestId,
+    method: request.method,
+    path: (request.url ?? '').split('?')[0],
+    status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    user: who?.user,
+    via: who?.via,
+    // Answered before Next's route layer (operators can tell the hot path from the route's answers).
+    edge: true,
+  });
+}
+
+/**
+ * The fleet's revalidation without a promise: an anonymous caller, services made, and the head known (freshNow) or the
+ * revision held. False when any of that is missing — nothing has been written, and answerMatrixAtEdge takes it.
+ */
+export function answerMatrixAtEdgeNow(request: IncomingMessage, response: ServerResponse, target: MatrixEdgeTarget): boolean {
+  const started = performance.now();
+  const services = servicesIfReady();
+  if (!services || target.events || !anonymous(request, services)) return false;
+  const state = target.revision ? undefined : services.matrices.freshNow(target.env);
+  if (!target.revision && state === undefined) return false;
+  const answer = answerFrom(request, target, state, target.revision ? services.matrices.held(target.env, target.revision) : null);
+  if (!answer) return false;
+  send(request, response, answer, started, null);
+  return true;
+}
+
 /** Answers the request from the held bytes; false when it must go on to the route (nothing has been written then). */
 export async function answerMatrixAtEdge(request: IncomingMessage, response: ServerResponse, target: MatrixEdgeTarget): Promise<boolean> {
   const started = performance.now();
   const services = await getServices();
   const who = await caller(request, services);
   if (who === undefined) return false;
-  const requestId = requestIdFrom(request.headers['x-request-id']);
-  // The same line as apiRoute's (requestId first, as its request logger adds it), without making a child logger.
-  const log = (status: number) =>
-    getLogger().info('request', {
-      requestId,
-      method: request.method,
-      path: (request.url ?? '').split('?')[0],
-      status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      user: who?.user,
-      via: who?.via,
-      // Answered before Next's route layer (operators can tell the hot path from the route's answers).
-      edge: true,
-    });
   if (target.events) {
+    const requestId = requestIdFrom(request.headers['x-request-id']);
     // One hub per process holds every stream: the same encoded bytes to each on a change, one keepalive timer.
     const streams = matrixStreamsFor(await services.matrices.distribution());
     response.writeHead(200, [...SECURITY_HEADERS, 'x-request-id', requestId, ...Object.entries(EVENT_STREAM_HEADERS).flat()]);
-    log(200);
+    logRequest(request, requestId, 200, started, who);
     await streams.add(target.env, response, () => services.matrices.get(target.env));
     return true;
   }
-  let answer;
-  if (target.revision) {
-    const matrix = services.matrices.held(target.env, target.revision);
-    if (!matrix) return false;
-    answer = answerMatrix({ method: request.method!, ifNoneMatch: header(request, 'if-none-match'), acceptEncoding: header(request, 'accept-encoding') }, matrix, null, REVISION_CACHE_CONTROL);
-  } else {
-    const state = await services.matrices.fresh(target.env);
-    if (!state?.current) return false;
-    answer = answerMatrix({ method: request.method!, ifNoneMatch: header(request, 'if-none-match'), acceptEncoding: header(request, 'accept-encoding') }, state.current, state.failure, BRANCH_CACHE_CONTROL);
-  }
-  response.writeHead(answer.status, rawHeaders(answer, requestId));
-  response.end(answer.body ?? undefined);
-  log(answer.status);
+  const state = target.revision ? null : await services.matrices.fresh(target.env);
+  const answer = answerFrom(request, target, state, target.revision ? services.matrices.held(target.env, target.revision) : null);
+  if (!answer) return false;
+  send(request, response, answer, started, who);
   return true;
 }

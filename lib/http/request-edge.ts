@@ -16,7 +16,7 @@ import type { AppError } from '@/lib/errors';
 import { getLogger } from '@/lib/log/logger';
 import { isAudited } from './api-route';
 import { answerRefusal, refusalFor } from './api-surface-guard';
-import { answerMatrixAtEdge, matrixEdgeTarget } from './matrix-edge';
+import { answerMatrixAtEdge, answerMatrixAtEdgeNow, matrixEdgeTarget } from './matrix-edge';
 import { PEER_ADDRESS_HEADER } from '@/lib/client-address';
 import { getServices } from '@/lib/composition/services';
 
@@ -60,6 +60,16 @@ export function installRequestEdge(): void {
       // fleet's revalidations then skip parsing the URL.
       const matrix = matrixEdgeTarget(request.method, request.url);
       if (matrix) {
+        // A fleet's anonymous revalidation is answered in this call; the rest (credentials, a head to read) after awaits.
+        try {
+          if (answerMatrixAtEdgeNow(request, response, matrix)) return true;
+        } catch (error) {
+          getLogger().warn('request edge: matrix answer failed; passing it to the route', { error: (error as Error).message });
+          if (response.headersSent) {
+            if (!response.writableEnded) response.destroy();
+            return true;
+          }
+        }
         answerMatrixAtEdge(request, response, matrix).then(
           (answered) => {
             if (!answered) emit.call(this, event, ...args);

@@ -43,6 +43,8 @@ export interface MatrixPort {
   forApplication(env: Environment, application: string, version?: string): Promise<{ matrix: BuiltMatrix; failure: MatrixState['failure'] }>;
   /** The request edge: the state built for the current head, or null if the head moved and is not built yet. */
   fresh(env: Environment): Promise<MatrixState | null>;
+  /** fresh() without waiting: undefined when the head must be read first (then call fresh()). */
+  freshNow(env: Environment): MatrixState | null | undefined;
   /** The request edge: a revision's matrix if held in memory, else null. */
   held(env: Environment, revision: string): BuiltMatrix | null;
   /** Per environment: what is served, whether the newest head failed, and where it is published. */

@@ -46,6 +46,7 @@ export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
         return { matrix: await applicationMatricesFor(store).get(served, specification), failure: served.failure };
       },
       fresh: (env) => matrixCacheFor(store).fresh(env),
+      freshNow: (env) => matrixCacheFor(store).freshNow(env),
       held: (env, revision) => matrixCacheFor(store).held(env, revision),
       status: (envs) => getMatrixStatus(store, envs),
       distribution: () => startMatrixDistribution(store, { publishDir: config.matrixPublishDir, logger }),

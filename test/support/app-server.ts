@@ -7,7 +7,7 @@
  * check wants) or bearer-token auth.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,6 +113,11 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Default: a free port. */
   port?: number;
+  /**
+   * Write the server's stdout to this file instead of collecting it (`stdout` stays empty): a bench's load generator
+   * then does not also read every request line.
+   */
+  stdoutFile?: string;
 }
 
 /**
@@ -146,10 +151,12 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
   });
   // APP_SERVER_NODE_FLAGS: node flags for the server alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench.
   const nodeFlags = (process.env.APP_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'a') : null;
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd, env, stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] });
+  if (stdoutFd !== null) closeSync(stdoutFd);
   const stdout: string[] = [];
   const stderr: string[] = [];
-  collectLines(child.stdout!, stdout);
+  if (child.stdout) collectLines(child.stdout, stdout);
   collectLines(child.stderr!, stderr);
   let exited: number | null | undefined;
   const exit = new Promise<void>((resolve) =>

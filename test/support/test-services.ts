@@ -91,6 +91,7 @@ export function createTestServices<S extends DefinitionStorePort = FakeDefinitio
         throw new AppError('NOT_FOUND', `Application '${application}' has not registered a specification.`);
       },
       fresh: matrix,
+      freshNow: () => undefined,
       held: () => null,
       status: (envs) =>
         Promise.all(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, withRequestId } from '@/lib/log/logger';
-import { redact } from '@/lib/log/redact';
+import { isSecretKey, redact, redactText } from '@/lib/log/redact';
 
 function capture(level: 'debug' | 'info' = 'info') {
   const lines: string[] = [];
@@ -41,6 +41,20 @@ describe('logger', () => {
     expect(entry.body).toEqual({ username: 'erin', password: '[REDACTED]' });
     expect(entry.nested[1].headers).toEqual({ cookie: '[REDACTED]', Authorization: '[REDACTED]' });
     expect(entry.error.code).toBe('X');
+  });
+
+  it('scrubs free text in any letter case, and leaves text without a credential as it is', () => {
+    expect(redactText('sent BEARER abc.def')).toBe('sent BEARER [REDACTED]');
+    expect(redactText('sent basic dXNlcjpwYXNz')).toBe('sent basic [REDACTED]');
+    expect(redactText('x pst_abcdefghijklmnopqrstuvwxyz y')).toBe('x pst_[REDACTED] y');
+    expect(redactText('Cookie: proctor_session=abc123; theme=dark')).toBe('Cookie: proctor_session=[REDACTED]; theme=dark');
+    expect(redactText('/api/v1/matrix/production')).toBe('/api/v1/matrix/production');
+    // A key's answer is remembered, and the same for every line.
+    for (let i = 0; i < 2; i++) {
+      expect(isSecretKey('gitPassword')).toBe(true);
+      expect(isSecretKey('tokenPrefix')).toBe(false);
+      expect(isSecretKey('requestId')).toBe(false);
+    }
   });
 
   it('keeps token descriptions that are not secrets', () => {

@@ -70,6 +70,9 @@ describe('answerMatrix', () => {
     expect(revalidated.headers.etag).toBe(ok.headers.etag);
     expect(revalidated.headers.vary).toBe('accept-encoding');
     expect(revalidated.headers['content-length']).toBeUndefined();
+    // RFC 9110 §15.4.5: the fields a 200 would carry that a cache needs, no other representation metadata.
+    expect(Object.keys(revalidated.headers).sort()).toEqual(['cache-control', 'etag', 'vary', 'x-proctor-revision']);
+    expect(revalidated.headers['cache-control']).toBe(BRANCH_CACHE_CONTROL);
     // Weak comparison (RFC 9110 If-None-Match): a proxy that weakened the tag still gets 304; lists and * match.
     expect(answerMatrix({ ...request, ifNoneMatch: `W/${ok.headers.etag}` }, matrix, null).status).toBe(304);
     expect(answerMatrix({ ...request, ifNoneMatch: `"other", ${ok.headers.etag}` }, matrix, null).status).toBe(304);
