@@ -1,10 +1,11 @@
 /**
- * Delivery of exposure and conversion events to Proctor Studio (POST /api/v1/events, /work EVENTS-CONTRACT). The
- * application's call only puts the event in an in-memory queue; everything else happens on timers: persisting the
- * queue (an EventStore: a file in Node, localStorage in the browser), sending it in batches (≈100 ms or `batchSize`
- * events, whichever comes first), and retrying with exponential backoff and jitter that honours Retry-After. The
- * server answers per event; accepted, duplicate and rejected are final, so an event leaves the queue only then —
- * delivery is at least once, and the event ids make counting exactly once. Pure: runs in Node and in the browser.
+ * Delivery of exposure and conversion events to Proctor Studio (POST /api/v1/events; the wire contract is
+ * docs/events.md). The application's call only puts the event in an in-memory queue; everything else happens on timers:
+ * persisting the queue (an EventStore: a file in Node, localStorage in the browser), sending it in batches (≈100 ms
+ * or `batchSize` events, whichever comes first), and retrying with exponential backoff and jitter that honours
+ * Retry-After. The server answers per event; accepted, duplicate and rejected are final, so an event leaves the queue
+ * only then — delivery is at least once, and the event ids make counting exactly once. Pure: runs in Node and in the
+ * browser.
  */
 import type { Environment } from '../domain/environment';
 

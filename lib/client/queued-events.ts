@@ -1,6 +1,6 @@
 /**
  * Events as the client queues them: compact records with the fields flat (no nested unit, the time as a number), built
- * into the wire JSON (EVENTS-CONTRACT) only when sent or stored, off the application's call path. `activate` and
+ * into the wire JSON (docs/events.md) only when sent or stored, off the application's call path. `activate` and
  * `track` make one such record per event: the queue full of them is a third of the heap plain objects took, and
  * there is less garbage to collect. `JSON.stringify` calls `toJSON`, so a record serialises as its event.
  */

@@ -1,5 +1,5 @@
 /**
- * One batch of measurement events (the wire contract: /work/wt/EVENTS-CONTRACT.md, docs/events.md) checked event by
+ * One batch of measurement events (the wire contract: docs/events.md) checked event by
  * event: its shape, its age (older than the retention → "expired", which is what keeps de-duplication exact once raw
  * ids are pruned), and, for an exposure, the matrix of its environment (unknown test, unknown bucket, silent test →
  * refused with a reason). One bad event never refuses the others.

@@ -1,5 +1,5 @@
 /**
- * A small real HTTP server that implements the events wire contract (/work EVENTS-CONTRACT.md) for the client's own
+ * A small real HTTP server that implements the events wire contract (docs/events.md) for the client's own
  * tests: de-duplicates by id, answers per event, rejects tests it does not know, and can be told to answer the next
  * requests badly (5xx, 429 with Retry-After, 413, 401, malformed JSON, partial results). It also serves a matrix and
  * static files, so a browser page and the events endpoint share one origin. The real endpoint is tested separately
