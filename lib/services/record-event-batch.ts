@@ -9,6 +9,7 @@ import type { BatchResult } from '@/lib/events/record-events';
 import { checkEvent } from '@/lib/events/validate-events';
 import type { TestMatrixArtifact } from '@/lib/proctor/model';
 import type { ServiceDeps } from './service-deps';
+import type { TouchedTest } from './srm-watch';
 
 /** The application sending: what its token allows (resolved and scope-checked by the caller). */
 export interface SendingApplication {
@@ -18,7 +19,13 @@ export interface SendingApplication {
 export async function recordEventBatch(
   deps: Pick<ServiceDeps, 'matrices' | 'events'>,
   application: SendingApplication,
-  input: { events: unknown[]; retentionDays: number; now?: Date },
+  input: {
+    events: unknown[];
+    retentionDays: number;
+    now?: Date;
+    /** Told, once the batch is stored, each (test, environment) that gained an exposure (the SRM check, ./srm-watch.ts). */
+    onExposures?: (tests: TouchedTest[]) => void;
+  },
 ): Promise<BatchResult> {
   if (!deps.events) throw new AppError('NOT_READY', 'This server does not record events (no event store configured).');
   const now = input.now ?? new Date();
@@ -34,5 +41,14 @@ export async function recordEventBatch(
     if (artifact) matrices[env] = artifact;
   }
   const checked = input.events.map((event) => checkEvent(event, { now, retentionDays: input.retentionDays, environment: application.environment, matrices }));
-  return deps.events.record(checked, { now });
+  const result = await deps.events.record(checked, { now });
+  if (input.onExposures) {
+    const touched = new Map<string, TouchedTest>();
+    checked.forEach((entry, index) => {
+      if (!entry.ok || entry.event.kind !== 'exposure' || result.results[index]?.status !== 'accepted') return;
+      touched.set(`${entry.event.environment}\u0000${entry.event.test}`, { testName: entry.event.test, environment: entry.event.environment });
+    });
+    if (touched.size > 0) input.onExposures([...touched.values()]);
+  }
+  return result;
 }

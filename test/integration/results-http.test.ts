@@ -35,6 +35,32 @@ afterAll(async () => {
   await app?.stop();
 });
 
+/** Every comment on any issue that announces an SRM in `testName`. */
+async function srmNotices(testName: string): Promise<string[]> {
+  const list = await admin.get('/api/v1/issues?limit=200');
+  expect(list.status, list.text).toBe(200);
+  const bodies: string[] = [];
+  for (const { key } of list.json.issues as Array<{ key: string }>) {
+    const issue = await admin.get(`/api/v1/issues/${key}`);
+    for (const comment of issue.json.comments as Array<{ body: string }>) if (comment.body.includes(`Sample-ratio mismatch in ${testName}`)) bodies.push(comment.body);
+  }
+  return bodies;
+}
+
+describe('after ingest', () => {
+  // First in this file: nobody has opened any results yet. The check follows the traffic by at most a minute.
+  it('comments the planted mismatch on the test\'s issue without anyone opening the results', async () => {
+    const deadline = Date.now() + 90_000;
+    let notices = await srmNotices('mobile_apply_flow');
+    while (notices.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      notices = await srmNotices('mobile_apply_flow');
+    }
+    expect(notices).toHaveLength(1);
+    expect(await srmNotices('checkout_button_color')).toEqual([]);
+  }, 120_000);
+});
+
 describe('results of the demo traffic', () => {
   it('finds the planted winner: green is better on purchase, significantly', async () => {
     const response = await results('checkout_button_color');

@@ -11,12 +11,15 @@ import { validateBody } from '@/lib/http/validate-body';
 import { getLogger, withRequestId } from '@/lib/log/logger';
 import { getServices } from '@/lib/composition/services';
 import { recordEventBatch } from '@/lib/services/record-event-batch';
+import { checkSrm, SrmWatch } from '@/lib/services/srm-watch';
 
 export const dynamic = 'force-dynamic';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const PRUNE_EVERY_MS = 3_600_000;
-const holder = globalThis as typeof globalThis & { __proctorIngestBudget?: IngestBudget; __proctorLastPrune?: number };
+/** A test and environment receiving exposures has its sample ratio checked at most this often (lib/services/srm-watch.ts). */
+const SRM_CHECK_EVERY_MS = 60_000;
+const holder = globalThis as typeof globalThis & { __proctorIngestBudget?: IngestBudget; __proctorLastPrune?: number; __proctorSrmWatch?: SrmWatch };
 
 /**
  * Measurement events from applications (Authorization: Bearer pct_… with the events or all scope; the wire contract is
@@ -39,7 +42,8 @@ export async function POST(request: Request): Promise<Response> {
     const budget = (holder.__proctorIngestBudget ??= new IngestBudget(deps.config.events.maxInFlight));
     release = budget.acquire(body.events.length);
 
-    const result = await recordEventBatch(deps, token, { events: body.events, retentionDays: deps.config.events.retentionDays });
+    const srm = (holder.__proctorSrmWatch ??= new SrmWatch((test) => checkSrm(deps, test), { everyMs: SRM_CHECK_EVERY_MS, logger: getLogger() }));
+    const result = await recordEventBatch(deps, token, { events: body.events, retentionDays: deps.config.events.retentionDays, onExposures: (tests) => srm.touched(tests) });
 
     if (Date.now() - (holder.__proctorLastPrune ?? 0) >= PRUNE_EVERY_MS) {
       holder.__proctorLastPrune = Date.now();
