@@ -6,7 +6,8 @@
  * Only answers that the route would give the same way and that are never audited (GET/HEAD → 200 or 304) are taken
  * here; anything else — no matrix built for the head yet, a revision not held, credentials that do not authenticate —
  * goes on to the route, which builds, refuses and audits as every API answer does. Each answer here is logged with the
- * same `request` line as apiRoute's, and carries the same security headers and x-request-id.
+ * same `request` line as apiRoute's and carries x-request-id; a 200 also the same security headers (a 304: see
+ * rawHeaders).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readSessionCookie } from '@/lib/auth/sessions';
