@@ -51,6 +51,7 @@ export async function createServices(config: AppConfig = getConfig()): Promise<S
     {
       ...definitionStoreOptionsFromConfig(config, prisma),
       ...(announcements ? { onPublished: (branch: Environment, revision: string) => announcements.committed(branch, revision) } : {}),
+      ...(database.turns ? { writeTurns: database.turns } : {}),
       onError: (error, context) => logger.warn('definition store background error', { context, error: (error as Error).message }),
       onDamagedCommit: ({ branch, revision, problems, notice }) =>
         logger.error(notice, { branch, revision, fsck: problems.map((p) => p.id), repair: 'docs/repairing-history.md' }),

@@ -17,6 +17,7 @@ import { PrismaClient } from '@/lib/generated/prisma/client';
 import { DataDirClosingError, lockDataDir, recordDatabaseProcess } from './data-dir-lock';
 import { noticeChannel, type NoticeChannel } from './notices';
 import { PgliteProcess } from './pglite-process';
+import { advisoryTurns, type Turns } from './turns';
 import { applyMigrations, type MigrationResult } from './migrate';
 
 export interface Database {
@@ -34,6 +35,8 @@ export interface Database {
    * no other instance to tell). Channel names are scoped to the schema, as the tables are.
    */
   notices?: (channel: string) => NoticeChannel;
+  /** Work of one key taken in turns by every instance of the shared database (PostgreSQL only, as notices). */
+  turns?: Turns;
   close(): Promise<void>;
 }
 
@@ -104,6 +107,7 @@ async function openPostgres(url: string, migrationsDir: string | undefined): Pro
     pool,
     notices: (channel) =>
       noticeChannel(pool, connection, `${schema ?? 'public'}.${channel}`, (error) => console.error(`[proctor-studio] database notices: ${error.message}`)),
+    turns: advisoryTurns(pool, (error) => console.error(`[proctor-studio] database turns: ${error.message}; going on without a turn`)),
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -3,6 +3,7 @@
  * works on (the repository, the layout, the history index and the two locks). DefinitionStore builds the core once.
  */
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Turns } from '@/lib/db/turns';
 import type { IssueKey } from '@/lib/domain/issue-key';
 import type { Revision } from '@/lib/domain/revision';
 import type { TestName } from '@/lib/domain/test-name';
@@ -30,6 +31,11 @@ export interface DefinitionStoreOptions {
   gcIntervalHours?: number;
   /** Attempts to land one write when others keep moving the branch (default 12). */
   maxWriteAttempts?: number;
+  /**
+   * Instances sharing the database and the upstream write a branch in turns (lib/db/turns.ts), so that none is starved
+   * by another that keeps knowing the head first. Used only with a remote.
+   */
+  writeTurns?: Turns;
   /** Folder of the branch listings kept between processes (default `<gitdir>/proctor-studio/listings`). */
   listingCacheDir?: string;
   /** Clock in milliseconds (tests pin it). */
