@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createDatabase } from '../lib/db/client';
+import { foldEvents, pendingEventCount } from '../lib/events/fold-events';
 import { readTestResults } from '../lib/events/read-results';
 import { ApiClient, startAppServer, type AppServer } from '../test/support/app-server';
 
@@ -39,6 +40,8 @@ export interface ExactnessReport {
   acceptedTwice: number;
   unacknowledged: number;
   kills: number;
+  /** Received but not yet counted when the server stopped (counted afterwards, before comparing). */
+  pendingAtStop: number;
   seconds: number;
   expected: Record<number, { units: number; count: number; sum: number }>;
   counted: Record<number, { units: number; count: number; sum: number }>;
@@ -204,7 +207,11 @@ export async function runExactness(options: ExactnessOptions): Promise<Exactness
     await server.stop({ keepData: true });
     const db = await createDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: path.join(dataDir, 'db') });
     const counted: ExactnessReport['counted'] = {};
+    let pendingAtStop = 0;
     try {
+      // What the server received but had not counted yet when it stopped is counted now, as its next start would.
+      pendingAtStop = await pendingEventCount(db);
+      while ((await foldEvents(db)) > 0);
       for (const arm of await readTestResults(db.prisma, TEST, { environment: 'production' })) {
         if (arm.definitionVersion !== definitionVersion) continue;
         const purchase = arm.goals.purchase ?? { count: 0, sum: 0 };
@@ -217,7 +224,7 @@ export async function runExactness(options: ExactnessOptions): Promise<Exactness
       await db.close();
     }
     const exact = acceptedTwice === 0 && unacknowledged === 0 && BUCKETS.every((b) => JSON.stringify(expected[b]) === JSON.stringify(counted[b] ?? { units: 0, count: 0, sum: 0 }));
-    return { distinct: plan.length, sent, retriesSent, expiredRetries, acceptedTwice, unacknowledged, kills, seconds: (Date.now() - started) / 1000, expected, counted, exact };
+    return { distinct: plan.length, sent, retriesSent, expiredRetries, acceptedTwice, unacknowledged, kills, pendingAtStop, seconds: (Date.now() - started) / 1000, expected, counted, exact };
   } finally {
     await server.stop();
   }

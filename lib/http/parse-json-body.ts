@@ -64,7 +64,9 @@ export async function parseJsonBody(request: Request, limit: number = DEFAULT_MA
   const text = await readBodyText(request, limit);
   if (text.trim() === '') throw new AppError('BAD_REQUEST', 'The request body is empty; send a JSON object.');
   const value = parseJsonText(text);
-  assertNoNulInBody(value);
+  // In JSON text a NUL can only be written as the escape \u0000 (a raw control character is a syntax error): without
+  // one, no string or key can hold it, and the walk over every value (~2.5 ms for 1,000 events) is skipped.
+  if (text.includes('\\u0000')) assertNoNulInBody(value);
   return value;
 }
 

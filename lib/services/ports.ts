@@ -80,4 +80,6 @@ export interface EventSink {
   record(checked: Checked[], options: { now: Date }): Promise<BatchResult>;
   /** Forgets event ids past the retention (counts stay); returns how many were pruned. */
   prune(retentionDays: number): Promise<number>;
+  /** Resolves once every event acknowledged before the call is counted: read counts after it. */
+  settle(): Promise<void>;
 }

@@ -6,7 +6,8 @@
 import { AppError } from '@/lib/errors';
 import { parseEnvironment, type Environment } from '@/lib/domain/environment';
 import { parseExistingTestName, type TestName } from '@/lib/domain/test-name';
-import { readAllTestResults, readTestResults, type ArmResult, type GoalTotals } from '@/lib/events/read-results';
+import type { ArmResult, GoalTotals } from '@/lib/events/read-results';
+import { allCountedResults, countedTestResults } from './counted-results';
 import {
   compareArms,
   estimateArm,
@@ -22,7 +23,7 @@ import { resultsSettingsOf } from './results-settings';
 import { announceSrmOnset } from './srm-notice';
 import { requireReader, type Reader, type ServiceDeps } from './service-deps';
 
-type Deps = Pick<ServiceDeps, 'prisma' | 'store' | 'tracker' | 'config' | 'logger'>;
+type Deps = Pick<ServiceDeps, 'prisma' | 'store' | 'tracker' | 'config' | 'logger' | 'events'>;
 
 function parseGoal(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
@@ -69,7 +70,7 @@ export async function readResults(deps: Deps, reader: Reader, input: { name: unk
   requireReader(reader);
   const testName = parseExistingTestName(input.name);
   const env = parseEnvironment(input.environment ?? 'production', 'environment');
-  const [rows, settings] = await Promise.all([readTestResults(deps.prisma, testName, { environment: env }), resultsSettingsOf(deps, testName)]);
+  const [rows, settings] = await Promise.all([countedTestResults(deps, testName, { environment: env }), resultsSettingsOf(deps, testName)]);
   const timeline = await timelineOrMissing(deps, testName, env, rows);
   const results = buildResults(testName, env, rows, timeline, settings);
   const current = results.phases[results.phases.length - 1];
@@ -95,7 +96,7 @@ export async function readResultsHistory(deps: Deps, reader: Reader, input: { na
   const testName = parseExistingTestName(input.name);
   const env = parseEnvironment(input.environment ?? 'production', 'environment');
   const goal = parseGoal(input.goal);
-  const [rows, settings] = await Promise.all([readTestResults(deps.prisma, testName, { environment: env, hourly: true }), resultsSettingsOf(deps, testName)]);
+  const [rows, settings] = await Promise.all([countedTestResults(deps, testName, { environment: env, hourly: true }), resultsSettingsOf(deps, testName)]);
   const timeline = await timelineOrMissing(deps, testName, env, rows);
   const kinds = goalKinds(rows);
   const kind = kinds.find((g) => g.name === goal)?.kind;
@@ -165,7 +166,7 @@ export async function readResultsHistory(deps: Deps, reader: Reader, input: { na
 /** The tests list's badges: one query over all aggregates, then per test and environment its current phase. */
 export async function readResultsHealth(deps: Deps, reader: Reader): Promise<ResultsHealthView> {
   requireReader(reader);
-  const all = await readAllTestResults(deps.prisma);
+  const all = await allCountedResults(deps);
   const tests: ResultsHealthView['tests'] = [];
   for (const [testName, rows] of [...all.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const settings = await resultsSettingsOf(deps, testName);

@@ -14,8 +14,10 @@ import { getEnvironmentMatrix, matrixCacheFor, requireEnvironmentMatrix } from '
 import { applicationMatricesFor, registeredSpecification } from '@/lib/distribution/application-matrix';
 import { getMatrixStatus } from '@/lib/distribution/matrix-status';
 import { pruneEventReceipts } from '@/lib/events/prune-receipts';
+import { EventFolder } from '@/lib/events/event-folder';
+import { foldEvents } from '@/lib/events/fold-events';
 import { recordEvents, type EventDatabase } from '@/lib/events/record-events';
-import type { ServiceDeps } from './service-deps';
+import type { EventSink, ServiceDeps } from './service-deps';
 
 export interface ServiceParts {
   store: DefinitionStore;
@@ -53,8 +55,24 @@ export function serviceDepsOf(parts: ServiceParts): ServiceDeps {
     },
     consumers: { activeGroups: (env, options) => activeConsumerGroups(prisma, env, options) },
     issueLinks: { record: (link) => linkChange(prisma, link) },
-    events: parts.database
-      ? { record: (checked, options) => recordEvents(parts.database!, checked, options), prune: (retentionDays) => pruneEventReceipts(prisma, retentionDays) }
-      : undefined,
+    events: parts.database ? eventSinkOf(parts.database, logger) : undefined,
+  };
+}
+
+/** Received events are counted in the background, and before any count is read (lib/events/fold-events.ts). */
+function eventSinkOf(database: EventDatabase, logger: Logger | undefined): EventSink {
+  const folder = new EventFolder(() => foldEvents(database), {
+    onError: (error) => logger?.warn('counting received events failed; trying again', { error: (error as Error).message }),
+  });
+  // Events received before a restart and not yet counted.
+  folder.kick();
+  return {
+    record: (checked, options) =>
+      folder.receive(
+        () => recordEvents(database, checked, options),
+        (result) => result.accepted,
+      ),
+    prune: (retentionDays) => pruneEventReceipts(database.prisma, retentionDays),
+    settle: () => folder.settle(),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Environment } from '@/lib/domain/environment';
 import { parseExistingTestName } from '@/lib/domain/test-name';
-import { readTestResults } from '@/lib/events/read-results';
+import { countedTestResults } from './counted-results';
 import type { Logger } from '@/lib/log/logger';
 import { buildResults } from './read-results';
 import { readTimeline } from './results-phases';
@@ -20,10 +20,10 @@ export interface TouchedTest {
 }
 
 /** Computes the test's current phase in the environment and comments an SRM onset (the same path as the Results tab). */
-export async function checkSrm(deps: Pick<ServiceDeps, 'prisma' | 'store' | 'tracker' | 'config' | 'logger'>, test: TouchedTest): Promise<void> {
+export async function checkSrm(deps: Pick<ServiceDeps, 'prisma' | 'store' | 'tracker' | 'config' | 'logger' | 'events'>, test: TouchedTest): Promise<void> {
   const testName = parseExistingTestName(test.testName);
   const [rows, settings, timeline] = await Promise.all([
-    readTestResults(deps.prisma, testName, { environment: test.environment }),
+    countedTestResults(deps, testName, { environment: test.environment }),
     resultsSettingsOf(deps, testName),
     readTimeline(deps, testName, test.environment),
   ]);

@@ -5,12 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/client';
+import { foldEvents, pendingEventCount } from '@/lib/events/fold-events';
 import { pruneEventReceipts } from '@/lib/events/prune-receipts';
 import { readTestResults } from '@/lib/events/read-results';
 import { recordEvents } from '@/lib/events/record-events';
 import { checkEvent, type CheckOptions } from '@/lib/events/validate-events';
 import type { TestMatrixArtifact } from '@/lib/proctor/model';
-import { createTestDatabase } from '../support/db';
+import { createTestDatabase, openAnotherInstance } from '../support/db';
 
 const NOW = new Date('2026-12-06T12:30:00.000Z');
 const matrix = {
@@ -60,6 +61,7 @@ async function send(events: unknown[], at: CheckOptions = options) {
 }
 
 async function arms(test = 'color', environment: 'production' | 'trunk' = 'production') {
+  while ((await foldEvents(db)) > 0);
   const results = await readTestResults(db.prisma, test, { environment });
   return Object.fromEntries(results.map((arm) => [`${arm.definitionVersion}/${arm.bucket}${arm.fallback ? '/fallback' : ''}`, arm]));
 }
@@ -182,8 +184,56 @@ describe('storing events', () => {
       units.flatMap((unit) => (k % 2 === 0 ? [exposure(unit, 1, { definitionVersion: 'conc' }), conversion(unit, 'c')] : [conversion(unit, 'c'), exposure(unit, 1, { definitionVersion: 'conc' })])),
     );
     await Promise.all(batches.map((batch) => send(batch)));
+    // Two instances fold at once, a batch at a time (on PostgreSQL two sessions: the folds must take turns).
+    const other = await openAnotherInstance(db);
+    try {
+      const foldAll = async (from: Database) => {
+        while ((await foldEvents(from, 1)) > 0);
+      };
+      await Promise.all([foldAll(db), foldAll(other), foldAll(db), foldAll(other)]);
+    } finally {
+      await other.close();
+    }
     const arm = (await arms())['conc/1'];
     expect(arm.exposedUnits).toBe(40);
     expect(arm.goals.c).toEqual({ units: 40, count: 160, sum: 160, unitSumSquares: 40 * 16 });
+  });
+
+  it('counts received events once a fold commits, and not at all while a failed fold left them pending', async () => {
+    const answer = await send([exposure('fold-1', 1, { definitionVersion: 'fold' }), conversion('fold-1', 'f', { value: 3 })]);
+    expect(answer.accepted).toBe(2);
+    expect(await pendingEventCount(db)).toBe(2);
+    // A fold that fails after taking the batch (as if the process died before its commit) takes nothing.
+    const failing: Database = {
+      ...db,
+      pool: undefined,
+      prisma: new Proxy(db.prisma, {
+        get(target, property, receiver) {
+          if (property !== '$transaction') return Reflect.get(target, property, receiver);
+          return (work: (tx: unknown) => Promise<unknown>, options: unknown) =>
+            target.$transaction(
+              (tx) =>
+                work(
+                  new Proxy(tx, {
+                    get: (inner, name, innerReceiver) =>
+                      name === '$queryRawUnsafe'
+                        ? (sql: string, ...params: unknown[]) => (sql.startsWith('WITH conv') ? Promise.reject(new Error('killed mid-fold')) : inner.$queryRawUnsafe(sql, ...params))
+                        : Reflect.get(inner, name, innerReceiver),
+                  }),
+                ),
+              options as never,
+            );
+        },
+      }),
+    };
+    await expect(foldEvents(failing)).rejects.toThrow('killed mid-fold');
+    expect(await pendingEventCount(db)).toBe(2);
+    const arm = (await arms())['fold/1'];
+    expect(await pendingEventCount(db)).toBe(0);
+    expect(arm.exposedUnits).toBe(1);
+    expect(arm.goals.f).toMatchObject({ units: 1, count: 1, sum: 3 });
+    // Folding again counts nothing twice.
+    expect(await foldEvents(db)).toBe(0);
+    expect((await arms())['fold/1']).toEqual(arm);
   });
 });
