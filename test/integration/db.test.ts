@@ -123,7 +123,7 @@ describe('migrations', () => {
        WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'`,
     );
     // Prisma's PostgreSQL mapping: what each schema type becomes, written the way information_schema reports it.
-    const scalarTypes: Record<string, string> = { String: 'text', Int: 'integer', Float: 'double precision', Boolean: 'boolean', Json: 'jsonb', DateTime: 'timestamp(3)' };
+    const scalarTypes: Record<string, string> = { String: 'text', Int: 'integer', BigInt: 'bigint', Float: 'double precision', Boolean: 'boolean', Json: 'jsonb', DateTime: 'timestamp(3)' };
     const enumNames = new Set(schema.enums.map((e) => e.name));
     const expectedColumn = (type: string) => {
       const base = type.replace(/[?[\]]/g, '');
