@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '@/lib/db/client';
 import type { ArmResult } from '@/lib/events/read-results';
+import { parseEarlier } from '@/lib/events/earlier-exposures';
 import type { IssueKey } from '@/lib/domain/issue-key';
 import type { TestName } from '@/lib/domain/test-name';
 import { parseDefinition } from '@/lib/proctor/parse-definition';
@@ -46,7 +47,7 @@ const REVISIONS: Range[][] = [
   [{ bucketValue: 2, length: third }, { bucketValue: 0, length: third }, { bucketValue: 1, length: third }],
 ];
 
-interface RawRow { definitionVersion: string; allocationId: string; bucket: number; fallback: boolean; goal: string; units: bigint | number; count: bigint | number; sum: number; sq: number }
+interface RawRow { definitionVersion: string; allocationId: string; bucket: number; fallback: boolean; earlier: string; goal: string; units: bigint | number; count: bigint | number; sum: number; sq: number }
 
 export async function benchResults(context: BenchContext): Promise<BenchFigure[]> {
   const units = Number(process.env.BENCH_RESULTS_UNITS) || (context.quick ? 1_000_000 : 10_000_000);
@@ -109,18 +110,18 @@ export async function benchResults(context: BenchContext): Promise<BenchFigure[]
     // Baseline: the same numbers from the raw per-unit rows (one run: it is slow), through the same statistics.
     const t = performance.now();
     const raw = await db.prisma.$queryRawUnsafe<RawRow[]>(
-      `SELECT "definitionVersion", "allocationId", "bucket", "fallback", '' AS "goal", count(*) AS "units", 0::bigint AS "count", 0::float8 AS "sum", 0::float8 AS "sq"
-       FROM "EventExposure" WHERE "testName" = $1 AND "environment" = 'production' GROUP BY 1, 2, 3, 4
+      `SELECT "definitionVersion", "allocationId", "bucket", "fallback", "earlier", '' AS "goal", count(*) AS "units", 0::bigint AS "count", 0::float8 AS "sum", 0::float8 AS "sq"
+       FROM "EventExposure" WHERE "testName" = $1 AND "environment" = 'production' GROUP BY 1, 2, 3, 4, 5
        UNION ALL
-       SELECT e."definitionVersion", e."allocationId", e."bucket", e."fallback", g."goal", count(*), sum(g."count"), sum(g."sum"), sum(g."sum" * g."sum")
+       SELECT e."definitionVersion", e."allocationId", e."bucket", e."fallback", e."earlier", g."goal", count(*), sum(g."count"), sum(g."sum"), sum(g."sum" * g."sum")
        FROM "EventExposure" e JOIN "EventUnitGoal" g ON g."environment" = e."environment" AND g."unitType" = e."unitType" AND g."unitId" = e."unitId"
-       WHERE e."testName" = $1 AND e."environment" = 'production' GROUP BY 1, 2, 3, 4, 5`,
+       WHERE e."testName" = $1 AND e."environment" = 'production' GROUP BY 1, 2, 3, 4, 5, 6`,
       TEST,
     );
     const arms = new Map<string, ArmResult>();
     for (const row of raw) {
-      const key = `${row.definitionVersion}|${row.allocationId}|${row.bucket}|${row.fallback}`;
-      if (!arms.has(key)) arms.set(key, { environment: 'production', definitionVersion: row.definitionVersion, allocationId: row.allocationId, bucket: Number(row.bucket), fallback: row.fallback, hour: null, exposedUnits: 0, goals: {} });
+      const key = `${row.definitionVersion}|${row.allocationId}|${row.bucket}|${row.fallback}|${row.earlier}`;
+      if (!arms.has(key)) arms.set(key, { environment: 'production', definitionVersion: row.definitionVersion, allocationId: row.allocationId, bucket: Number(row.bucket), fallback: row.fallback, hour: null, earlier: parseEarlier(row.earlier), exposedUnits: 0, goals: {} });
       const arm = arms.get(key)!;
       if (row.goal === '') arm.exposedUnits = Number(row.units);
       else arm.goals[row.goal] = { units: Number(row.units), count: Number(row.count), sum: Number(row.sum), unitSumSquares: Number(row.sq) };

@@ -10,7 +10,7 @@ import { ensurePostgres } from './system-deps.mjs';
 const files = readdirSync('test/integration')
   .filter((name) => name.endsWith('.test.ts'))
   .map((name) => path.join('test/integration', name))
-  .filter((file) => /createTestDatabase|support\/temp-repo/.test(readFileSync(file, 'utf8')))
+  .filter((file) => /createTestDatabase|createEmptyTestConnection|support\/temp-repo/.test(readFileSync(file, 'utf8')))
   // Several app instances on one PostgreSQL and one upstream (issue #22): only here, where a server is given.
   .concat(readdirSync('test/instances').filter((name) => name.endsWith('.test.ts')).map((name) => path.join('test/instances', name)));
 

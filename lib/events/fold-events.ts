@@ -3,16 +3,17 @@
  * (record-events.ts); a fold takes the oldest pending batches and counts them in ONE transaction with their deletion, so
  * every event is counted exactly once whatever crashes between (a fold that did not commit leaves its batches pending;
  * one that did removed them). Folding keeps, per environment, each unit's per-goal totals (EventUnitGoal), the first
- * exposure per test, environment, definition revision and unit (EventExposure), and the aggregates the results read
- * (EventAggregate). A conversion's change is added to every test revision its unit is exposed to in that environment
+ * exposure per test, environment, definition revision and unit with the unit's earlier exposures under other revisions
+ * (EventExposure; earlier-exposures.ts), and the aggregates the results read (EventAggregate). A conversion's change is added to every test revision its unit is exposed to in that environment
  * (stored before or in this fold); a new exposure also gets the unit's goal totals stored before. So attribution does
  * not depend on arrival order.
  * Folds take turns (FOLD_LOCK, across instances too): only folds write those tables, so no two can miss each other's
  * rows. A fold's commit need not wait for the disk: if it is lost in a crash, so is the deletion of its batches.
  */
-import { inTransaction, type EventDatabase } from './event-database';
+import { inTransaction, type EventDatabase, type Tx } from './event-database';
 import { hourOf, type ValidEvent } from './validate-events';
 import { parsePending } from './pending-events';
+import { encodeEarlier, exposureKind, type EarlierExposure } from './earlier-exposures';
 
 /** Advisory-lock class of the fold (turns.ts uses 19_002). */
 const FOLD_LOCK_CLASS = 19_001;
@@ -37,9 +38,56 @@ export async function foldEvents(db: EventDatabase, batches = BATCHES_PER_FOLD):
     taken.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
     const events = taken.flatMap((row) => parsePending(row.events));
     const input = storeInput(events);
+    if (input.exposures.length > 0) await keepWon(tx, input);
     if (input.conversions.length > 0 || input.exposures.length > 0) await tx.rows(FOLD_SQL, JSON.stringify(input.conversions), JSON.stringify(input.exposures));
     return events.length;
   });
+}
+
+/** Every stored exposure of the fold's (unit, test) pairs: one index range per pair (the key starts with them). */
+const STORED_SQL = `SELECT x.n, e."definitionVersion" AS d, e."bucket" AS b, e."fallback" AS f
+  FROM json_to_recordset($1::json) AS x(n int, v text, ut text, ui text, t text)
+  CROSS JOIN LATERAL (
+    SELECT e."definitionVersion", e."bucket", e."fallback" FROM "EventExposure" e
+    WHERE e."environment" = x.v AND e."unitType" = x.ut AND e."unitId" = x.ui AND e."testName" = x.t OFFSET 0
+  ) e`;
+
+/**
+ * Keeps only the exposures that win (no exposure of their unit, test and revision stored before) and gives each its
+ * earlier exposures under other revisions (earlier-exposures.ts): those stored before and those earlier in this fold.
+ * Folds take turns, so what this statement reads is what FOLD_SQL's snapshot holds.
+ */
+async function keepWon(tx: Tx, input: { conversions: ConversionRow[]; exposures: ExposureRow[] }): Promise<void> {
+  const pairs = new Map<string, number>();
+  const keys: Array<{ n: number; v: string; ut: string; ui: string; t: string }> = [];
+  const pairOf = input.exposures.map((x) => {
+    const key = `${unitKey({ environment: x.v, unitType: x.ut, unitId: x.ui })}\u0000${x.t}`;
+    let n = pairs.get(key);
+    if (n === undefined) {
+      pairs.set(key, (n = keys.length));
+      keys.push({ n, v: x.v, ut: x.ut, ui: x.ui, t: x.t });
+    }
+    return n;
+  });
+  const stored: EarlierExposure[][] = keys.map(() => []);
+  for (const row of await tx.rows<{ n: number; d: string; b: number; f: boolean }>(STORED_SQL, JSON.stringify(keys))) {
+    stored[row.n].push({ definitionVersion: row.d, kind: exposureKind(Number(row.b), row.f) });
+  }
+  const inFold: EarlierExposure[][] = keys.map(() => []);
+  const won = new Set<ExposureRow>();
+  input.exposures.forEach((x, i) => {
+    const pair = pairOf[i];
+    const earlier = [...stored[pair], ...inFold[pair]];
+    inFold[pair].push({ definitionVersion: x.d, kind: exposureKind(x.b, x.f) });
+    if (stored[pair].some((e) => e.definitionVersion === x.d)) return;
+    x.s = encodeEarlier(earlier);
+    won.add(x);
+  });
+  input.exposures = input.exposures.filter((x) => won.has(x));
+  for (const conversion of input.conversions) {
+    const xs = conversion.xs?.filter((x) => won.has(x)) ?? [];
+    conversion.xs = xs.length > 0 ? xs : null;
+  }
 }
 
 /** How many events are received but not yet counted. */
@@ -62,6 +110,8 @@ interface ExposureRow {
   m: string;
   at: string;
   h: string;
+  /** The unit's earlier exposures to the test under other revisions, encoded (set by keepWon). */
+  s: string;
 }
 interface ConversionRow {
   v: string;
@@ -92,7 +142,7 @@ function storeInput(events: ValidEvent[]): { conversions: ConversionRow[]; expos
     if (event.kind === 'exposure') {
       const key = `${unit}\u0000${event.test}\u0000${event.definitionVersion}`;
       if (first.has(key)) continue;
-      const row: ExposureRow = { i: event.id, v: event.environment, ut: event.unitType, ui: event.unitId, t: event.test, d: event.definitionVersion, b: event.bucket, l: event.allocationId, f: event.fallback, m: event.matrixVersion, at: iso(event.at), h: iso(hourOf(event.at)) };
+      const row: ExposureRow = { i: event.id, v: event.environment, ut: event.unitType, ui: event.unitId, t: event.test, d: event.definitionVersion, b: event.bucket, l: event.allocationId, f: event.fallback, m: event.matrixVersion, at: iso(event.at), h: iso(hourOf(event.at)), s: '' };
       exposures.push(row);
       first.set(key, row);
       const list = byUnit.get(unit);
@@ -122,19 +172,16 @@ function storeInput(events: ValidEvent[]): { conversions: ConversionRow[]; expos
   return { conversions: sorted, exposures };
 }
 
-
-
-const AGGREGATE_KEY = `"testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour"`;
-const EXPOSURE_ROW = `t text, d text, b int, l text, f boolean, h timestamp`;
-const EXPOSURE_KEY = (alias: string, row: string) =>
-  `${alias}."environment" = ${row}.v AND ${alias}."unitType" = ${row}.ut AND ${alias}."unitId" = ${row}.ui AND ${alias}."testName" = ${row}.t AND ${alias}."definitionVersion" = ${row}.d`;
+const AGGREGATE_KEY = `"testName", "environment", "definitionVersion", "allocationId", "bucket", "fallback", "goal", "hour", "earlier"`;
+const EXPOSURE_ROW = `t text, d text, b int, l text, f boolean, h timestamp, s text`;
 
 /**
  * The events of one fold in one statement. Its parts all read the statement's snapshot — the database before this fold,
  * current because folds take turns (FOLD_LOCK) — and every join goes from the fold's rows to an index (joins between
  * the statement's own parts, whose sizes the planner cannot estimate, ran as nested loops of 500 × 500 rows: 3 s):
  *   delta     per unit and goal, what the fold changes in the unit's totals (a binary goal stored before stays),
- *   won       the exposures that are the unit's first in their test revision (none stored before), stored with their id,
+ *   won       the exposures that are the unit's first in their test revision (keepWon found none stored before), stored
+ *             with their id and their earlier exposures under other revisions (part of the aggregate key),
  *   changes   to the aggregates: each won exposure (goal ""), each won exposure with its unit's goal totals stored
  *             before, and each delta for the unit's exposures stored before or won now. Totals before + delta are the
  *             totals after (squares too: (s + Δ)² = s² + ((s + Δ)² − s²)), so nothing is counted twice or missed;
@@ -161,28 +208,26 @@ const FOLD_SQL = `WITH conv AS (
       "firstAt" = LEAST("EventUnitGoal"."firstAt", excluded."firstAt"), "lastAt" = GREATEST("EventUnitGoal"."lastAt", excluded."lastAt")
   ), won AS MATERIALIZED (
     SELECT x.* FROM json_to_recordset($2::json) AS x(i text, v text, ut text, ui text, ${EXPOSURE_ROW}, m text, at timestamp)
-    WHERE NOT EXISTS (SELECT 1 FROM "EventExposure" e WHERE ${EXPOSURE_KEY('e', 'x')})
   ), exposed AS (
-    INSERT INTO "EventExposure" ("testName", "environment", "definitionVersion", "unitType", "unitId", "bucket", "allocationId", "fallback", "matrixVersion", "exposedAt", "hour", "eventId")
-    SELECT t, v, d, ut, ui, b, l, f, m, at, h, i FROM won
+    INSERT INTO "EventExposure" ("testName", "environment", "definitionVersion", "unitType", "unitId", "bucket", "allocationId", "fallback", "matrixVersion", "exposedAt", "hour", "eventId", "earlier")
+    SELECT t, v, d, ut, ui, b, l, f, m, at, h, i, s FROM won
   ), changes AS (
-    SELECT t, v, d, l, b, f, '' AS g, h, 1 AS units, 0 AS count, 0::float8 AS sum, 0::float8 AS sq FROM won
+    SELECT t, v, d, l, b, f, '' AS g, h, s, 1 AS units, 0 AS count, 0::float8 AS sum, 0::float8 AS sq FROM won
     UNION ALL
-    SELECT w.t, w.v, w.d, w.l, w.b, w.f, old."goal", w.h, 1, old."count", old."sum", old."sum" * old."sum"
+    SELECT w.t, w.v, w.d, w.l, w.b, w.f, old."goal", w.h, w.s, 1, old."count", old."sum", old."sum" * old."sum"
     FROM won w CROSS JOIN LATERAL (SELECT g."goal", g."count", g."sum" FROM "EventUnitGoal" g WHERE g."environment" = w.v AND g."unitType" = w.ut AND g."unitId" = w.ui OFFSET 0) old
     UNION ALL
-    SELECT e."testName", e."environment", e."definitionVersion", e."allocationId", e."bucket", e."fallback", d.g, e."hour", d.units, d.count, d.sum, d.sq
+    SELECT e."testName", e."environment", e."definitionVersion", e."allocationId", e."bucket", e."fallback", d.g, e."hour", e."earlier", d.units, d.count, d.sum, d.sq
     FROM delta d CROSS JOIN LATERAL (SELECT * FROM "EventExposure" x WHERE x."environment" = d.v AND x."unitType" = d.ut AND x."unitId" = d.ui OFFSET 0) e
     WHERE d.units <> 0 OR d.count <> 0
     UNION ALL
-    SELECT x.t, d.v, x.d, x.l, x.b, x.f, d.g, x.h, d.units, d.count, d.sum, d.sq
+    SELECT x.t, d.v, x.d, x.l, x.b, x.f, d.g, x.h, x.s, d.units, d.count, d.sum, d.sq
     FROM delta d CROSS JOIN LATERAL json_to_recordset(d.xs) AS x(${EXPOSURE_ROW})
-    WHERE (d.units <> 0 OR d.count <> 0)
-      AND NOT EXISTS (SELECT 1 FROM "EventExposure" e WHERE e."environment" = d.v AND e."unitType" = d.ut AND e."unitId" = d.ui AND e."testName" = x.t AND e."definitionVersion" = x.d OFFSET 0)
+    WHERE d.units <> 0 OR d.count <> 0
   ), aggregated AS (
   INSERT INTO "EventAggregate" (${AGGREGATE_KEY}, "units", "count", "sum", "unitSumSquares")
-  SELECT t, v, d, l, b, f, g, h, sum(units)::int, sum(count)::int, sum(sum), sum(sq) FROM changes
-  GROUP BY t, v, d, l, b, f, g, h ORDER BY t, v, d, l, b, f, g, h
+  SELECT t, v, d, l, b, f, g, h, s, sum(units)::int, sum(count)::int, sum(sum), sum(sq) FROM changes
+  GROUP BY t, v, d, l, b, f, g, h, s ORDER BY t, v, d, l, b, f, g, h, s
   ON CONFLICT (${AGGREGATE_KEY}) DO UPDATE SET
     "units" = "EventAggregate"."units" + excluded."units", "count" = "EventAggregate"."count" + excluded."count",
     "sum" = "EventAggregate"."sum" + excluded."sum", "unitSumSquares" = "EventAggregate"."unitSumSquares" + excluded."unitSumSquares"

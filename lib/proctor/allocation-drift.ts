@@ -20,7 +20,9 @@ export interface AllocationDrift {
   movedBetweenActiveBuckets: number;
 }
 
-const INACTIVE = -1;
+/** Proctor's convention: bucket -1 is the inactive bucket (users in the test but not in an experiment arm). */
+export const INACTIVE_BUCKET = -1;
+const INACTIVE = INACTIVE_BUCKET;
 const EPSILON = 1e-12;
 
 interface Interval {

@@ -17,7 +17,7 @@ import {
   type StatsOptions,
   type TestResultsView,
 } from '@/lib/stats';
-import { armsOf, computePhase, controlOf, goalKinds, healthOf, momentsOf, phaseOfRow, type ResultsSettingsValues } from './results-compute';
+import { armsOf, computePhase, controlOf, goalKinds, healthOf, momentsOf, rowsByPhase, type ResultsSettingsValues } from './results-compute';
 import { readTimeline, type TestTimeline } from './results-phases';
 import { resultsSettingsOf } from './results-settings';
 import { announceSrmOnset } from './srm-notice';
@@ -43,12 +43,7 @@ async function timelineOrMissing(deps: Deps, testName: TestName, env: Environmen
 /** Results per phase from summed aggregate rows (also the bench's and the health badges' path). */
 export function buildResults(testName: string, env: string, rows: ArmResult[], timeline: TestTimeline, settings: ResultsSettingsValues): TestResultsView {
   const goals = goalKinds(rows);
-  const byPhase = new Map<number, ArmResult[]>();
-  for (const row of rows) {
-    const phase = phaseOfRow(timeline, row);
-    if (!byPhase.has(phase)) byPhase.set(phase, []);
-    byPhase.get(phase)!.push(row);
-  }
+  const byPhase = rowsByPhase(timeline, rows);
   const phases = timeline.phases.map((phase) => computePhase(phase, byPhase.get(phase.index) ?? [], timeline, goals, settings));
   const current = timeline.phases[timeline.phases.length - 1];
   const control = controlOf(armsOf(current ? current.revisions.map((r) => r.definition) : []), settings.controlBucket);
@@ -109,9 +104,10 @@ export async function readResultsHistory(deps: Deps, reader: Reader, input: { na
   type Cell = { exposed: number; totals: GoalTotals };
   const cells = new Map<string, Cell>();
   const days = new Set<string>();
-  for (const row of rows) {
+  const counted = [...rowsByPhase(timeline, rows)].flatMap(([phase, phaseRows]) => phaseRows.map((row) => ({ phase, row })));
+  for (const { phase, row } of counted) {
     if (row.fallback || !row.hour) continue;
-    const key = `${phaseOfRow(timeline, row)}|${dayOf(row.hour)}|${row.bucket}`;
+    const key = `${phase}|${dayOf(row.hour)}|${row.bucket}`;
     days.add(dayOf(row.hour));
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { exposed: 0, totals: { units: 0, count: 0, sum: 0, unitSumSquares: 0 } }));

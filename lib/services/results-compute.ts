@@ -5,8 +5,9 @@
  * Pure: the statistics are lib/stats'.
  */
 import type { ArmResult, GoalTotals } from '@/lib/events/read-results';
-import { bucketShares } from '@/lib/proctor/allocation-drift';
-import type { TestDefinition } from '@/lib/proctor/model';
+import { exposureKind } from '@/lib/events/earlier-exposures';
+import { bucketShares, INACTIVE_BUCKET, rangeIntervals } from '@/lib/proctor/allocation-drift';
+import type { Allocation, TestDefinition } from '@/lib/proctor/model';
 import {
   binaryMoments,
   compareArms,
@@ -26,8 +27,6 @@ import {
 } from '@/lib/stats';
 import type { Correction } from '@/lib/stats/results-view';
 import type { TestTimeline, TimelinePhase, TimelineRevision } from './results-phases';
-
-export const INACTIVE_BUCKET = -1;
 
 export interface ResultsSettingsValues {
   alpha: number;
@@ -82,6 +81,29 @@ export function phaseOfRow(timeline: TestTimeline, row: Pick<ArmResult, 'definit
   return revisionOfRow(timeline, row)?.phase ?? 0;
 }
 
+/** A row as counted in its phase: `joinedFrom` names the phase's revisions whose inactive range held its units before. */
+export type PhaseRow = ArmResult & { joinedFrom: string[] };
+
+/**
+ * The rows of each phase, each unit counted once per phase. A phase spans revisions that moved nobody between active
+ * buckets, and exposure is first-wins per revision, so a unit can have a row under several of them; each row knows the
+ * unit's earlier exposures (lib/events/earlier-exposures.ts). A unit counts in the arm of its first exposure to an arm
+ * in the phase (a unit that was inactive and joined an arm that grew counts in that arm, from the inactive bucket's
+ * figures too); an exposure to the inactive bucket or the fallback counts only when it is the unit's first in the phase.
+ */
+export function rowsByPhase(timeline: TestTimeline, rows: ArmResult[]): Map<number, PhaseRow[]> {
+  const byPhase = new Map<number, PhaseRow[]>();
+  for (const row of rows) {
+    const phase = phaseOfRow(timeline, row);
+    const before = row.earlier.filter((e) => phaseOfRow(timeline, e) === phase);
+    const arm = exposureKind(row.bucket, row.fallback) === 'arm';
+    if (before.length > 0 && (!arm || before.some((e) => e.kind === 'arm'))) continue;
+    if (!byPhase.has(phase)) byPhase.set(phase, []);
+    byPhase.get(phase)!.push({ ...row, joinedFrom: before.filter((e) => e.kind === 'inactive').map((e) => e.definitionVersion).sort() });
+  }
+  return byPhase;
+}
+
 /** Active buckets of the phase's revisions (latest name wins), by value. */
 export function armsOf(definitions: TestDefinition[]): Array<{ bucket: number; name: string }> {
   const names = new Map<number, string>();
@@ -93,35 +115,63 @@ export function controlOf(arms: Array<{ bucket: number; name: string }>, wanted:
   return arms.find((a) => a.bucket === wanted) ?? arms.find((a) => a.bucket === 0) ?? arms[0] ?? { bucket: wanted, name: '' };
 }
 
+/** Where in its revision the allocation a row fell in is: by its id, or the only allocation when the client named none (-1: unknown). */
+function allocationIndexOf(revision: TimelineRevision | null, allocationId: string): number {
+  const allocations = revision?.definition.allocations ?? [];
+  const index = allocations.findIndex((a) => a.id && a.id === allocationId);
+  return index >= 0 ? index : allocations.length === 1 ? 0 : -1;
+}
+
 /**
- * Expected units per arm: Σ over (revision, allocation) of the units exposed there in the arms × that allocation's
- * range share of each arm, renormalised over the arms (inactive ranges and fallback apart). Units whose allocation is
- * not in the revision (no id logged and several allocations) are left out of both sides of the check.
+ * Share of all users per bucket among the units a group can hold: the allocation's ranges, or, for units that joined
+ * from the inactive range of earlier revisions of the phase, the part of the ranges inside all those inactive ranges
+ * (a room-to-grow change gives joiners the arms that grew, in those proportions). Null when an allocation is unknown.
+ * Units count into a phase only by their first arm exposure there, so a returning unit is never expected twice.
  */
-export function expectedCounts(
-  rows: ArmResult[],
-  arms: number[],
-  revisionOf: (row: ArmResult) => TimelineRevision | null,
-): { observed: Map<number, number>; expected: Map<number, number> } {
+function groupShares(timeline: TestTimeline, revision: TimelineRevision | null, allocationId: string, joinedFrom: string[]): Map<number, number> | null {
+  const index = allocationIndexOf(revision, allocationId);
+  if (index < 0) return null;
+  const allocation = revision!.definition.allocations[index];
+  if (joinedFrom.length === 0) return bucketShares(allocation.ranges);
+  let region: Array<[number, number]> = [[0, 1]];
+  for (const version of joinedFrom) {
+    // The same allocation before: by position, as definitionDrift compares them (a ratio change gives it a new id).
+    const before: Allocation | undefined = revisionOfRow(timeline, { definitionVersion: version })?.definition.allocations[index];
+    if (!before) return null;
+    const inactive = rangeIntervals(before.ranges).filter((i) => i.bucket === INACTIVE_BUCKET);
+    region = region.flatMap(([start, end]) => inactive.map((i): [number, number] => [Math.max(start, i.start), Math.min(end, i.end)]).filter(([a, b]) => b > a));
+  }
+  const shares = new Map<number, number>();
+  for (const i of rangeIntervals(allocation.ranges)) {
+    for (const [start, end] of region) shares.set(i.bucket, (shares.get(i.bucket) ?? 0) + Math.max(0, Math.min(end, i.end) - Math.max(start, i.start)));
+  }
+  return shares;
+}
+
+/**
+ * Expected units per arm: Σ over groups of units — (revision, allocation, the revisions they joined from) — of the
+ * group's units in the arms × the group's share of each arm (groupShares), renormalised over the arms (inactive ranges
+ * and fallback apart). Units whose allocation is not in the revision (no id logged and several allocations) are left
+ * out of both sides of the check.
+ */
+export function expectedCounts(rows: PhaseRow[], arms: number[], timeline: TestTimeline): { observed: Map<number, number>; expected: Map<number, number> } {
   const armSet = new Set(arms);
-  const groups = new Map<string, { revision: TimelineRevision | null; allocationId: string; units: Map<number, number> }>();
+  const groups = new Map<string, { revision: TimelineRevision | null; allocationId: string; joinedFrom: string[]; units: Map<number, number> }>();
   for (const row of rows) {
     if (row.fallback || !armSet.has(row.bucket) || row.exposedUnits === 0) continue;
-    const revision = revisionOf(row);
-    const key = `${revision?.revision ?? ''}\u0000${row.allocationId}`;
+    const revision = revisionOfRow(timeline, row);
+    const key = JSON.stringify([revision?.revision ?? '', row.allocationId, row.joinedFrom]);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { revision, allocationId: row.allocationId, units: new Map() }));
+    if (!group) groups.set(key, (group = { revision, allocationId: row.allocationId, joinedFrom: row.joinedFrom, units: new Map() }));
     group.units.set(row.bucket, (group.units.get(row.bucket) ?? 0) + row.exposedUnits);
   }
   const observed = new Map(arms.map((b) => [b, 0]));
   const expected = new Map(arms.map((b) => [b, 0]));
   for (const group of groups.values()) {
-    const allocations = group.revision?.definition.allocations ?? [];
-    const allocation = allocations.find((a) => a.id && a.id === group.allocationId) ?? (allocations.length === 1 ? allocations[0] : null);
-    if (!allocation) continue;
-    const shares = bucketShares(allocation.ranges);
+    const shares = groupShares(timeline, group.revision, group.allocationId, group.joinedFrom);
+    if (!shares) continue;
     const armTotal = arms.reduce((s, b) => s + (shares.get(b) ?? 0), 0);
-    if (!(armTotal > 0)) continue;
+    if (!(armTotal > 1e-12)) continue;
     const n = [...group.units.values()].reduce((s, u) => s + u, 0);
     for (const b of arms) {
       observed.set(b, observed.get(b)! + (group.units.get(b) ?? 0));
@@ -133,7 +183,7 @@ export function expectedCounts(
 
 export function computePhase(
   phase: TimelinePhase,
-  rows: ArmResult[],
+  rows: PhaseRow[],
   timeline: TestTimeline,
   goals: Array<{ name: string; kind: GoalKind }>,
   settings: ResultsSettingsValues,
@@ -161,7 +211,7 @@ export function computePhase(
       addTotals(arm.goals.get(goal)!, t);
     }
   }
-  const { observed, expected } = expectedCounts(rows, armBuckets, (row) => revisionOfRow(timeline, row));
+  const { observed, expected } = expectedCounts(rows, armBuckets, timeline);
   const expectedTotal = [...expected.values()].reduce((s, e) => s + e, 0);
   const srm = sampleRatioCheck(armBuckets.map((b) => observed.get(b)!), armBuckets.map((b) => expected.get(b)!));
   const arms: ArmView[] = armList.map(({ bucket, name }) => {

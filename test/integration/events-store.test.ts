@@ -19,6 +19,7 @@ const matrix = {
   tests: {
     color: { buckets: [{ name: 'inactive', value: -1 }, { name: 'control', value: 0 }, { name: 'green', value: 1 }], silent: false },
     quiet: { buckets: [{ name: 'control', value: 0 }], silent: true },
+    shade: { buckets: [{ name: 'control', value: 0 }], silent: false },
   },
 } as unknown as TestMatrixArtifact;
 const options: CheckOptions = { now: NOW, retentionDays: 30, environment: null, matrices: { production: matrix, trunk: matrix } };
@@ -138,6 +139,40 @@ describe('storing events', () => {
     expect(counts['m-a/1'].goals.buy.count).toBe(1);
     expect(counts['m-b/0'].goals.buy.count).toBe(1);
     expect((await arms('color', 'trunk'))['m-a/0'].goals.buy).toBeUndefined();
+  });
+
+  it("keeps with each exposure the unit's earlier exposures under other revisions, stored before or earlier in the fold", async () => {
+    await send([exposure('earlier', 1, { definitionVersion: 'e-1' })]);
+    while ((await foldEvents(db)) > 0);
+    // One fold: e-2 (inactive) and e-3 arrive together; the repeat under e-1 loses; another test is not "earlier".
+    await send([
+      exposure('earlier', -1, { definitionVersion: 'e-2' }),
+      exposure('earlier', 0, { definitionVersion: 'e-1' }),
+      exposure('earlier', 1, { definitionVersion: 'e-3', fallback: true }),
+      exposure('earlier', 0, { definitionVersion: 'e-4' }),
+      exposure('earlier', 0, { test: 'shade', definitionVersion: 'e-5' }),
+      conversion('earlier', 'earlier_goal'),
+    ]);
+    const counts = await arms();
+    const stored = await db.prisma.$queryRawUnsafe<Array<{ definitionVersion: string; earlier: string }>>(
+      `SELECT "definitionVersion", "earlier" FROM "EventExposure" WHERE "unitId" = 'earlier' ORDER BY 1`,
+    );
+    expect(stored).toEqual([
+      { definitionVersion: 'e-1', earlier: '' },
+      { definitionVersion: 'e-2', earlier: '[["e-1","a"]]' },
+      { definitionVersion: 'e-3', earlier: '[["e-1","a"],["e-2","i"]]' },
+      { definitionVersion: 'e-4', earlier: '[["e-1","a"],["e-2","i"],["e-3","f"]]' },
+      { definitionVersion: 'e-5', earlier: '' },
+    ]);
+    // The aggregates carry the same sets, and the conversion reached every revision's row once.
+    const rows = (await readTestResults(db.prisma, 'color', { environment: 'production' })).filter((row) => row.definitionVersion.startsWith('e-'));
+    expect(rows.map((row) => [row.definitionVersion, row.earlier.map((e) => `${e.definitionVersion}:${e.kind}`), row.exposedUnits, row.goals.earlier_goal?.count])).toEqual([
+      ['e-1', [], 1, 1],
+      ['e-2', ['e-1:arm'], 1, 1],
+      ['e-3', ['e-1:arm', 'e-2:inactive'], 1, 1],
+      ['e-4', ['e-1:arm', 'e-2:inactive', 'e-3:fallback'], 1, 1],
+    ]);
+    expect(counts['e-1/1'].exposedUnits).toBe(1);
   });
 
   it('refuses unknown tests and buckets, silent tests, malformed and expired events with a reason, and keeps the rest', async () => {

@@ -7,53 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/client';
-import type { TestName } from '@/lib/domain/test-name';
-import type { IssueKey } from '@/lib/domain/issue-key';
-import { parseDefinition } from '@/lib/proctor/parse-definition';
-import type { Range } from '@/lib/proctor/model';
 import { readResults, readResultsHealth, readResultsHistory } from '@/lib/services/read-results';
 import { saveResultsSettings } from '@/lib/services/results-settings';
 import { saveConclusion, readConclusion } from '@/lib/services/test-conclusion';
 import { createTestDatabase } from '../support/db';
+import { R, release as releaseWith } from '../support/results-fixtures';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { erin, val } from '../support/use-case-fixtures';
 
 let db: Database;
 let services: TestServices;
-const author = { name: 'Erin', email: 'erin@example.com' };
-
-function definition(ranges: Range[], id: string) {
-  return parseDefinition(
-    JSON.stringify({
-      version: '-1',
-      constants: {},
-      salt: '&t',
-      rule: null,
-      testType: 'USER',
-      description: 'results test',
-      buckets: [
-        { name: 'inactive', value: -1 },
-        { name: 'control', value: 0 },
-        { name: 'treatment', value: 1 },
-      ],
-      allocations: [{ rule: null, ranges, id, name: '' }],
-    }),
-  );
-}
-
-/** Writes trunk and promotes it to production under `issueKey`; returns the production definition's version. */
-async function release(testName: string, ranges: Range[], id: string, issueKey: string): Promise<string> {
-  const store = services.store;
-  const name = testName as TestName;
-  const key = issueKey as IssueKey;
-  const trunk = await store.readDefinition(name, { branch: 'trunk' });
-  const written = trunk
-    ? await store.updateTest({ testName: name, author, issueKey: key, baseRevision: trunk.revision, definition: definition(ranges, id) })
-    : await store.createTest({ testName: name, author, issueKey: key, definition: definition(ranges, id) });
-  const production = await store.readDefinition(name, { branch: 'production' });
-  await store.promote({ testName: name, author, issueKey: key, from: 'trunk', to: 'production', sourceRevision: written.revision, expectedTargetRevision: production?.revision ?? null });
-  return (await store.readDefinition(name, { branch: 'production' }))!.definition!.version!;
-}
 
 /** Aggregates as the events pipeline keeps them: exposures (goal "") and a binary goal per bucket, in one hour. */
 async function aggregate(testName: string, version: string, allocationId: string, bucket: number, units: number, converted: Record<string, number | { units: number; count: number; sum: number; sq: number }>, hour = '2030-01-01T10:00:00Z') {
@@ -68,8 +31,7 @@ async function aggregate(testName: string, version: string, allocationId: string
   }
 }
 
-const R = (bucketValue: number, length: number): Range => ({ bucketValue, length });
-
+const release = (testName: string, ranges: Parameters<typeof releaseWith>[2], id: string, issueKey: string) => releaseWith(services, testName, ranges, id, issueKey);
 const versions: Record<string, string> = {};
 let issues: Record<string, string>;
 

@@ -1,0 +1,36 @@
+/**
+ * A unit's earlier exposures to the same test in the same environment under OTHER definition revisions, as the fold
+ * found them when it stored an exposure (stored before it, or earlier in the same fold). Kept with the exposure and in
+ * its aggregates' key, so that results can count a unit once per phase: a phase spans several revisions when a change
+ * moved nobody between active buckets (room-to-grow, split-bucket), and exposure is first-wins per revision.
+ * Which revisions share a phase is only known when results are read (the branch's history), hence a record and not a
+ * decision here. Encoded as JSON text, sorted, so one set always makes one aggregate key ("" when there is none).
+ */
+import { INACTIVE_BUCKET } from '@/lib/proctor/allocation-drift';
+
+/** "arm": an active bucket; "inactive": the inactive bucket (-1) by the allocation's ranges; "fallback": the client's fallback. */
+export type ExposureKind = 'arm' | 'inactive' | 'fallback';
+
+export interface EarlierExposure {
+  definitionVersion: string;
+  kind: ExposureKind;
+}
+
+const CODES: Record<ExposureKind, string> = { arm: 'a', inactive: 'i', fallback: 'f' };
+const KINDS: Record<string, ExposureKind> = { a: 'arm', i: 'inactive', f: 'fallback' };
+
+export function exposureKind(bucket: number, fallback: boolean): ExposureKind {
+  return fallback ? 'fallback' : bucket === INACTIVE_BUCKET ? 'inactive' : 'arm';
+}
+
+export function encodeEarlier(items: Iterable<EarlierExposure>): string {
+  const unique = new Set<string>();
+  for (const item of items) unique.add(JSON.stringify([item.definitionVersion, CODES[item.kind]]));
+  if (unique.size === 0) return '';
+  return `[${[...unique].sort().join(',')}]`;
+}
+
+export function parseEarlier(text: string): EarlierExposure[] {
+  if (!text) return [];
+  return (JSON.parse(text) as Array<[string, string]>).map(([definitionVersion, code]) => ({ definitionVersion, kind: KINDS[code] ?? 'arm' }));
+}

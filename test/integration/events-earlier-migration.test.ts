@@ -1,0 +1,78 @@
+/**
+ * The migration that gives exposures their earlier exposures (20261208010000_events_earlier) on a database holding
+ * events counted before it: each exposure gets the unit's exposures to the test under other revisions that came before
+ * it (by exposure time), and the aggregates are rebuilt under those sets with the same totals. PGlite, and PostgreSQL
+ * in its stage.
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '@/lib/db/migrate';
+import { createEmptyTestConnection, type TestConnection } from '@/test/support/db';
+
+const MIGRATION = '20261208010000_events_earlier';
+const migrationsDir = path.resolve(__dirname, '../../prisma/migrations');
+
+let target: TestConnection;
+let dir: string;
+const rows = async <T>(sql: string) => (await target.conn.query(sql)).rows as T[];
+
+beforeAll(async () => {
+  target = await createEmptyTestConnection();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'proctor-migrations-'));
+  cpSync(migrationsDir, dir, { recursive: true });
+  rmSync(path.join(dir, MIGRATION), { recursive: true });
+  await applyMigrations(target.conn, { migrationsDir: dir });
+  // As the fold kept them before: unit a under v1 (control) then v2 (treatment); unit b under v1 (inactive) then v2;
+  // unit c under v2 only. a and b bought (a twice, a counting goal).
+  await target.conn.query(`INSERT INTO "EventExposure" ("testName","environment","definitionVersion","unitType","unitId","bucket","allocationId","fallback","matrixVersion","exposedAt","hour") VALUES
+    ('t','production','v1','USER','a',0,'#A1',false,'m','2030-01-01 10:10','2030-01-01 10:00'),
+    ('t','production','v2','USER','a',0,'#A1',false,'m','2030-01-02 10:10','2030-01-02 10:00'),
+    ('t','production','v1','USER','b',-1,'#A1',false,'m','2030-01-01 11:10','2030-01-01 11:00'),
+    ('t','production','v2','USER','b',1,'#A1',false,'m','2030-01-02 11:10','2030-01-02 11:00'),
+    ('t','production','v2','USER','c',1,'#A1',false,'m','2030-01-02 12:10','2030-01-02 12:00')`);
+  await target.conn.query(`INSERT INTO "EventUnitGoal" ("environment","unitType","unitId","goal","unique","count","sum","sumSquares","firstAt","lastAt") VALUES
+    ('production','USER','a','buy',false,2,5,13,'2030-01-03','2030-01-03'),
+    ('production','USER','b','buy',false,1,1,1,'2030-01-03','2030-01-03')`);
+  await target.conn.query(`INSERT INTO "EventAggregate" ("testName","environment","definitionVersion","allocationId","bucket","fallback","goal","hour","units","count","sum","unitSumSquares") VALUES
+    ('t','production','v1','#A1',0,false,'','2030-01-01 10:00',1,0,0,0), ('t','production','v1','#A1',0,false,'buy','2030-01-01 10:00',1,2,5,25),
+    ('t','production','v2','#A1',0,false,'','2030-01-02 10:00',1,0,0,0), ('t','production','v2','#A1',0,false,'buy','2030-01-02 10:00',1,2,5,25),
+    ('t','production','v1','#A1',-1,false,'','2030-01-01 11:00',1,0,0,0), ('t','production','v1','#A1',-1,false,'buy','2030-01-01 11:00',1,1,1,1),
+    ('t','production','v2','#A1',1,false,'','2030-01-02 11:00',1,0,0,0), ('t','production','v2','#A1',1,false,'buy','2030-01-02 11:00',1,1,1,1),
+    ('t','production','v2','#A1',1,false,'','2030-01-02 12:00',1,0,0,0)`);
+  await applyMigrations(target.conn, { migrationsDir });
+}, 120_000);
+afterAll(async () => {
+  await target?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the earlier-exposures migration', () => {
+  it("gives each exposure the unit's earlier exposures under other revisions, by exposure time", async () => {
+    expect(await rows(`SELECT "unitId", "definitionVersion", "earlier" FROM "EventExposure" ORDER BY 1, 2`)).toEqual([
+      { unitId: 'a', definitionVersion: 'v1', earlier: '' },
+      { unitId: 'a', definitionVersion: 'v2', earlier: '[["v1","a"]]' },
+      { unitId: 'b', definitionVersion: 'v1', earlier: '' },
+      { unitId: 'b', definitionVersion: 'v2', earlier: '[["v1","i"]]' },
+      { unitId: 'c', definitionVersion: 'v2', earlier: '' },
+    ]);
+  });
+
+  it('rebuilds the aggregates under those sets with the same totals', async () => {
+    const aggregates = await rows<Record<string, unknown>>(
+      `SELECT "definitionVersion", "bucket", "goal", "earlier", "units", "count", "sum", "unitSumSquares" FROM "EventAggregate" ORDER BY 1, 2, 3, 4`,
+    );
+    expect(aggregates).toEqual([
+      { definitionVersion: 'v1', bucket: -1, goal: '', earlier: '', units: 1, count: 0, sum: 0, unitSumSquares: 0 },
+      { definitionVersion: 'v1', bucket: -1, goal: 'buy', earlier: '', units: 1, count: 1, sum: 1, unitSumSquares: 1 },
+      { definitionVersion: 'v1', bucket: 0, goal: '', earlier: '', units: 1, count: 0, sum: 0, unitSumSquares: 0 },
+      { definitionVersion: 'v1', bucket: 0, goal: 'buy', earlier: '', units: 1, count: 2, sum: 5, unitSumSquares: 25 },
+      { definitionVersion: 'v2', bucket: 0, goal: '', earlier: '[["v1","a"]]', units: 1, count: 0, sum: 0, unitSumSquares: 0 },
+      { definitionVersion: 'v2', bucket: 0, goal: 'buy', earlier: '[["v1","a"]]', units: 1, count: 2, sum: 5, unitSumSquares: 25 },
+      { definitionVersion: 'v2', bucket: 1, goal: '', earlier: '', units: 1, count: 0, sum: 0, unitSumSquares: 0 },
+      { definitionVersion: 'v2', bucket: 1, goal: '', earlier: '[["v1","i"]]', units: 1, count: 0, sum: 0, unitSumSquares: 0 },
+      { definitionVersion: 'v2', bucket: 1, goal: 'buy', earlier: '[["v1","i"]]', units: 1, count: 1, sum: 1, unitSumSquares: 1 },
+    ]);
+  });
+});
