@@ -32,12 +32,10 @@ function parseGoal(value: unknown): string {
   return value;
 }
 
-async function timelineOrMissing(deps: Deps, testName: TestName, env: Environment, rows: ArmResult[]): Promise<TestTimeline> {
-  const timeline = await readTimeline(deps, testName, env);
+function refuseIfNeverThere(testName: TestName, env: Environment, rows: ArmResult[], timeline: TestTimeline): void {
   if (timeline.revisions.length === 0 && rows.length === 0) {
     throw new AppError('NOT_FOUND', `Test ${testName} has never been in ${env.toUpperCase()}.`, { data: { testName, environment: env } });
   }
-  return timeline;
 }
 
 /** Results per phase from summed aggregate rows (also the bench's and the health badges' path). */
@@ -61,15 +59,28 @@ export function buildResults(testName: string, env: string, rows: ArmResult[], t
   };
 }
 
+/**
+ * The test's results in one environment, an SRM onset in the current phase announced on its issue: the Results tab's
+ * path, and the check after ingest's (srm-watch.ts). `missing`: what to do when the test never was in the environment.
+ */
+export async function currentResults(deps: Deps, testName: TestName, env: Environment, missing: 'refuse' | 'empty'): Promise<TestResultsView> {
+  const [rows, settings, timeline] = await Promise.all([
+    countedTestResults(deps, testName, { environment: env }),
+    resultsSettingsOf(deps, testName),
+    readTimeline(deps, testName, env),
+  ]);
+  if (missing === 'refuse') refuseIfNeverThere(testName, env, rows, timeline);
+  const results = buildResults(testName, env, rows, timeline, settings);
+  const current = results.phases[results.phases.length - 1];
+  if (current) await announceSrmOnset(deps, testName, env, current, timeline);
+  return results;
+}
+
 export async function readResults(deps: Deps, reader: Reader, input: { name: unknown; environment?: unknown; phase?: unknown }): Promise<TestResultsView> {
   requireReader(reader);
   const testName = parseExistingTestName(input.name);
   const env = parseEnvironment(input.environment ?? 'production', 'environment');
-  const [rows, settings] = await Promise.all([countedTestResults(deps, testName, { environment: env }), resultsSettingsOf(deps, testName)]);
-  const timeline = await timelineOrMissing(deps, testName, env, rows);
-  const results = buildResults(testName, env, rows, timeline, settings);
-  const current = results.phases[results.phases.length - 1];
-  if (current) await announceSrmOnset(deps, testName, env, current, timeline);
+  const results = await currentResults(deps, testName, env, 'refuse');
   if (input.phase !== undefined && input.phase !== null && input.phase !== '') {
     const index = Number(input.phase);
     const phase = results.phases.find((p) => p.index === index);
@@ -91,8 +102,12 @@ export async function readResultsHistory(deps: Deps, reader: Reader, input: { na
   const testName = parseExistingTestName(input.name);
   const env = parseEnvironment(input.environment ?? 'production', 'environment');
   const goal = parseGoal(input.goal);
-  const [rows, settings] = await Promise.all([countedTestResults(deps, testName, { environment: env, hourly: true }), resultsSettingsOf(deps, testName)]);
-  const timeline = await timelineOrMissing(deps, testName, env, rows);
+  const [rows, settings, timeline] = await Promise.all([
+    countedTestResults(deps, testName, { environment: env, hourly: true }),
+    resultsSettingsOf(deps, testName),
+    readTimeline(deps, testName, env),
+  ]);
+  refuseIfNeverThere(testName, env, rows, timeline);
   const kinds = goalKinds(rows);
   const kind = kinds.find((g) => g.name === goal)?.kind;
   if (!kind) throw new AppError('NOT_FOUND', `${testName} has no data for goal ${goal} in ${env}. Goals with data: ${kinds.map((g) => g.name).join(', ') || 'none yet'}.`, { details: [{ path: '/goal', message: 'unknown goal' }] });

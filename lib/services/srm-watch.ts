@@ -6,13 +6,9 @@
  */
 import type { Environment } from '@/lib/domain/environment';
 import { parseExistingTestName } from '@/lib/domain/test-name';
-import { countedTestResults } from './counted-results';
 import type { Logger } from '@/lib/log/logger';
-import { buildResults } from './read-results';
-import { readTimeline } from './results-phases';
-import { resultsSettingsOf } from './results-settings';
+import { currentResults } from './read-results';
 import type { ServiceDeps } from './service-deps';
-import { announceSrmOnset } from './srm-notice';
 
 export interface TouchedTest {
   testName: string;
@@ -21,15 +17,7 @@ export interface TouchedTest {
 
 /** Computes the test's current phase in the environment and comments an SRM onset (the same path as the Results tab). */
 export async function checkSrm(deps: Pick<ServiceDeps, 'prisma' | 'store' | 'tracker' | 'config' | 'logger' | 'events'>, test: TouchedTest): Promise<void> {
-  const testName = parseExistingTestName(test.testName);
-  const [rows, settings, timeline] = await Promise.all([
-    countedTestResults(deps, testName, { environment: test.environment }),
-    resultsSettingsOf(deps, testName),
-    readTimeline(deps, testName, test.environment),
-  ]);
-  const results = buildResults(testName, test.environment, rows, timeline, settings);
-  const current = results.phases[results.phases.length - 1];
-  if (current) await announceSrmOnset(deps, testName, test.environment, current, timeline);
+  await currentResults(deps, parseExistingTestName(test.testName), test.environment, 'empty');
 }
 
 export class SrmWatch {
