@@ -14,7 +14,16 @@ export type ExposureKind = 'arm' | 'inactive' | 'fallback';
 export interface EarlierExposure {
   definitionVersion: string;
   kind: ExposureKind;
+  /** When it was exposed (ms), to keep the latest when there are too many; not encoded. */
+  at?: number;
 }
+
+/**
+ * The longest encoding kept: it is part of the aggregates' primary key, and a B-tree entry must stay under ~2.7 KB or
+ * the insert fails — and a fold that fails leaves its events pending for good. Past it the oldest are dropped: a unit
+ * exposed under that many revisions has older ones in earlier phases, where they do not matter.
+ */
+export const MAX_EARLIER_TEXT = 1000;
 
 const CODES: Record<ExposureKind, string> = { arm: 'a', inactive: 'i', fallback: 'f' };
 const KINDS: Record<string, ExposureKind> = { a: 'arm', i: 'inactive', f: 'fallback' };
@@ -24,10 +33,18 @@ export function exposureKind(bucket: number, fallback: boolean): ExposureKind {
 }
 
 export function encodeEarlier(items: Iterable<EarlierExposure>): string {
-  const unique = new Set<string>();
-  for (const item of items) unique.add(JSON.stringify([item.definitionVersion, CODES[item.kind]]));
-  if (unique.size === 0) return '';
-  return `[${[...unique].sort().join(',')}]`;
+  const newestFirst = [...items].sort((a, b) => (b.at ?? Infinity) - (a.at ?? Infinity));
+  const kept = new Set<string>();
+  let length = 1;
+  for (const item of newestFirst) {
+    const text = JSON.stringify([item.definitionVersion, CODES[item.kind]]);
+    if (kept.has(text)) continue;
+    if (length + text.length + 1 > MAX_EARLIER_TEXT) break;
+    kept.add(text);
+    length += text.length + 1;
+  }
+  if (kept.size === 0) return '';
+  return `[${[...kept].sort().join(',')}]`;
 }
 
 export function parseEarlier(text: string): EarlierExposure[] {

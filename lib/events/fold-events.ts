@@ -45,10 +45,10 @@ export async function foldEvents(db: EventDatabase, batches = BATCHES_PER_FOLD):
 }
 
 /** Every stored exposure of the fold's (unit, test) pairs: one index range per pair (the key starts with them). */
-const STORED_SQL = `SELECT x.n, e."definitionVersion" AS d, e."bucket" AS b, e."fallback" AS f
+const STORED_SQL = `SELECT x.n, e."definitionVersion" AS d, e."bucket" AS b, e."fallback" AS f, e."exposedAt" AS at
   FROM json_to_recordset($1::json) AS x(n int, v text, ut text, ui text, t text)
   CROSS JOIN LATERAL (
-    SELECT e."definitionVersion", e."bucket", e."fallback" FROM "EventExposure" e
+    SELECT e."definitionVersion", e."bucket", e."fallback", e."exposedAt" FROM "EventExposure" e
     WHERE e."environment" = x.v AND e."unitType" = x.ut AND e."unitId" = x.ui AND e."testName" = x.t OFFSET 0
   ) e`;
 
@@ -70,18 +70,17 @@ async function keepWon(tx: Tx, input: { conversions: ConversionRow[]; exposures:
     return n;
   });
   const stored: EarlierExposure[][] = keys.map(() => []);
-  for (const row of await tx.rows<{ n: number; d: string; b: number; f: boolean }>(STORED_SQL, JSON.stringify(keys))) {
-    stored[row.n].push({ definitionVersion: row.d, kind: exposureKind(Number(row.b), row.f) });
+  for (const row of await tx.rows<{ n: number; d: string; b: number; f: boolean; at: Date | string }>(STORED_SQL, JSON.stringify(keys))) {
+    stored[row.n].push({ definitionVersion: row.d, kind: exposureKind(Number(row.b), row.f), at: new Date(row.at).getTime() });
   }
-  const inFold: EarlierExposure[][] = keys.map(() => []);
   const won = new Set<ExposureRow>();
   input.exposures.forEach((x, i) => {
     const pair = pairOf[i];
-    const earlier = [...stored[pair], ...inFold[pair]];
-    inFold[pair].push({ definitionVersion: x.d, kind: exposureKind(x.b, x.f) });
     if (stored[pair].some((e) => e.definitionVersion === x.d)) return;
-    x.s = encodeEarlier(earlier);
+    x.s = encodeEarlier(stored[pair]);
     won.add(x);
+    // Later exposures of the pair in this fold have this one before them (as it is stored; one wins per revision).
+    stored[pair].push({ definitionVersion: x.d, kind: exposureKind(x.b, x.f), at: Date.parse(x.at) });
   });
   input.exposures = input.exposures.filter((x) => won.has(x));
   for (const conversion of input.conversions) {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/lib/db/migrate';
+import { encodeEarlier, MAX_EARLIER_TEXT, parseEarlier } from '@/lib/events/earlier-exposures';
 import { createEmptyTestConnection, type TestConnection } from '@/test/support/db';
 
 const MIGRATION = '20261208010000_events_earlier';
@@ -32,6 +33,10 @@ beforeAll(async () => {
     ('t','production','v1','USER','b',-1,'#A1',false,'m','2030-01-01 11:10','2030-01-01 11:00'),
     ('t','production','v2','USER','b',1,'#A1',false,'m','2030-01-02 11:10','2030-01-02 11:00'),
     ('t','production','v2','USER','c',1,'#A1',false,'m','2030-01-02 12:10','2030-01-02 12:00')`);
+  // Unit d under 60 revisions of another test, with long revision names: more than a key may hold.
+  await target.conn.query(`INSERT INTO "EventExposure" ("testName","environment","definitionVersion","unitType","unitId","bucket","allocationId","fallback","matrixVersion","exposedAt","hour")
+    SELECT 'long','production','r' || lpad(i::text, 2, '0') || repeat('x', 40),'USER','d',0,'#A1',false,'m',timestamp '2030-01-01' + i * interval '1 hour',timestamp '2030-01-01' + i * interval '1 hour'
+    FROM generate_series(0, 59) i`);
   await target.conn.query(`INSERT INTO "EventUnitGoal" ("environment","unitType","unitId","goal","unique","count","sum","sumSquares","firstAt","lastAt") VALUES
     ('production','USER','a','buy',false,2,5,13,'2030-01-03','2030-01-03'),
     ('production','USER','b','buy',false,1,1,1,'2030-01-03','2030-01-03')`);
@@ -50,7 +55,7 @@ afterAll(async () => {
 
 describe('the earlier-exposures migration', () => {
   it("gives each exposure the unit's earlier exposures under other revisions, by exposure time", async () => {
-    expect(await rows(`SELECT "unitId", "definitionVersion", "earlier" FROM "EventExposure" ORDER BY 1, 2`)).toEqual([
+    expect(await rows(`SELECT "unitId", "definitionVersion", "earlier" FROM "EventExposure" WHERE "testName" = 't' ORDER BY 1, 2`)).toEqual([
       { unitId: 'a', definitionVersion: 'v1', earlier: '' },
       { unitId: 'a', definitionVersion: 'v2', earlier: '[["v1","a"]]' },
       { unitId: 'b', definitionVersion: 'v1', earlier: '' },
@@ -59,9 +64,18 @@ describe('the earlier-exposures migration', () => {
     ]);
   });
 
+  it('keeps the newest earlier exposures that fit in a primary key (MAX_EARLIER_TEXT), as the fold does', async () => {
+    const [last] = await rows<{ earlier: string }>(`SELECT "earlier" FROM "EventExposure" WHERE "testName" = 'long' ORDER BY "exposedAt" DESC LIMIT 1`);
+    expect(last.earlier.length).toBeLessThanOrEqual(MAX_EARLIER_TEXT);
+    const kept = parseEarlier(last.earlier).map((e) => e.definitionVersion.slice(0, 3));
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => `r${String(59 - kept.length + i).padStart(2, '0')}`));
+    expect(last.earlier.length).toBe(encodeEarlier(Array.from({ length: 59 }, (_, i) => ({ definitionVersion: `r${String(i).padStart(2, '0')}${'x'.repeat(40)}`, kind: 'arm' as const, at: i }))).length);
+  });
+
   it('rebuilds the aggregates under those sets with the same totals', async () => {
     const aggregates = await rows<Record<string, unknown>>(
-      `SELECT "definitionVersion", "bucket", "goal", "earlier", "units", "count", "sum", "unitSumSquares" FROM "EventAggregate" ORDER BY 1, 2, 3, 4`,
+      `SELECT "definitionVersion", "bucket", "goal", "earlier", "units", "count", "sum", "unitSumSquares" FROM "EventAggregate" WHERE "testName" = 't' ORDER BY 1, 2, 3, 4`,
     );
     expect(aggregates).toEqual([
       { definitionVersion: 'v1', bucket: -1, goal: '', earlier: '', units: 1, count: 0, sum: 0, unitSumSquares: 0 },

@@ -8,6 +8,7 @@ import type { Database } from '@/lib/db/client';
 import { foldEvents, pendingEventCount } from '@/lib/events/fold-events';
 import { pruneEventReceipts } from '@/lib/events/prune-receipts';
 import { readTestResults } from '@/lib/events/read-results';
+import { MAX_EARLIER_TEXT } from '@/lib/events/earlier-exposures';
 import { recordEvents } from '@/lib/events/record-events';
 import { checkEvent, type CheckOptions } from '@/lib/events/validate-events';
 import type { TestMatrixArtifact } from '@/lib/proctor/model';
@@ -147,7 +148,7 @@ describe('storing events', () => {
     // One fold: e-2 (inactive) and e-3 arrive together; the repeat under e-1 loses; another test is not "earlier".
     await send([
       exposure('earlier', -1, { definitionVersion: 'e-2' }),
-      exposure('earlier', 0, { definitionVersion: 'e-1' }),
+      exposure('earlier', -1, { definitionVersion: 'e-1' }),
       exposure('earlier', 1, { definitionVersion: 'e-3', fallback: true }),
       exposure('earlier', 0, { definitionVersion: 'e-4' }),
       exposure('earlier', 0, { test: 'shade', definitionVersion: 'e-5' }),
@@ -173,6 +174,20 @@ describe('storing events', () => {
       ['e-4', ['e-1:arm', 'e-2:inactive', 'e-3:fallback'], 1, 1],
     ]);
     expect(counts['e-1/1'].exposedUnits).toBe(1);
+  });
+
+  it('folds a unit exposed under more revisions than a key can list (the newest are kept)', async () => {
+    const long = Array.from({ length: 70 }, (_, i) => exposure('many-revisions', 0, { definitionVersion: `long-${String(i).padStart(2, '0')}-${'y'.repeat(60)}`, time: new Date(NOW.getTime() - (70 - i) * 60_000).toISOString() }));
+    await send(long.slice(0, 35));
+    while ((await foldEvents(db)) > 0);
+    await send(long.slice(35));
+    while ((await foldEvents(db)) > 0);
+    expect(await pendingEventCount(db)).toBe(0);
+    const stored = await db.prisma.$queryRawUnsafe<Array<{ n: bigint; longest: number }>>(
+      `SELECT count(*) AS n, max(length("earlier"))::int AS longest FROM "EventExposure" WHERE "unitId" = 'many-revisions'`,
+    );
+    expect(Number(stored[0].n)).toBe(70);
+    expect(stored[0].longest).toBeLessThanOrEqual(MAX_EARLIER_TEXT);
   });
 
   it('refuses unknown tests and buckets, silent tests, malformed and expired events with a reason, and keeps the rest', async () => {

@@ -6,15 +6,27 @@ ALTER TABLE "EventAggregate" DROP CONSTRAINT "EventAggregate_pkey",
   ADD CONSTRAINT "EventAggregate_pkey" PRIMARY KEY ("testName","environment","definitionVersion","allocationId","bucket","fallback","goal","hour","earlier");
 
 -- Exposures stored before: the order they arrived in is not kept, so "before" is by exposure time (then revision).
--- Encoded as earlier-exposures.ts encodes: a sorted JSON list of [revision, "a" | "i" | "f"].
+-- Encoded as earlier-exposures.ts encodes: a sorted JSON list of [revision, "a" | "i" | "f"], the newest kept up to
+-- 1,000 characters (MAX_EARLIER_TEXT: the text is part of the aggregates' primary key).
 UPDATE "EventExposure" e SET "earlier" = s."earlier"
 FROM (
-  SELECT x."environment", x."unitType", x."unitId", x."testName", x."definitionVersion",
-         '[' || string_agg('[' || to_json(y."definitionVersion")::text || ',"' || CASE WHEN y."fallback" THEN 'f' WHEN y."bucket" = -1 THEN 'i' ELSE 'a' END || '"]', ',' ORDER BY '[' || to_json(y."definitionVersion")::text || ',"' || CASE WHEN y."fallback" THEN 'f' WHEN y."bucket" = -1 THEN 'i' ELSE 'a' END || '"]' COLLATE "C") || ']' AS "earlier"
-  FROM "EventExposure" x
-  JOIN "EventExposure" y
-    ON y."environment" = x."environment" AND y."unitType" = x."unitType" AND y."unitId" = x."unitId" AND y."testName" = x."testName"
-   AND (y."exposedAt", y."definitionVersion") < (x."exposedAt", x."definitionVersion")
+  SELECT k."environment", k."unitType", k."unitId", k."testName", k."definitionVersion",
+         '[' || string_agg(k.item, ',' ORDER BY k.item COLLATE "C") || ']' AS "earlier"
+  FROM (
+    SELECT x."environment", x."unitType", x."unitId", x."testName", x."definitionVersion", i.item,
+           sum(length(i.item) + 1) OVER (
+             PARTITION BY x."environment", x."unitType", x."unitId", x."testName", x."definitionVersion"
+             ORDER BY y."exposedAt" DESC, y."definitionVersion" DESC
+           ) AS running
+    FROM "EventExposure" x
+    JOIN "EventExposure" y
+      ON y."environment" = x."environment" AND y."unitType" = x."unitType" AND y."unitId" = x."unitId" AND y."testName" = x."testName"
+     AND (y."exposedAt", y."definitionVersion") < (x."exposedAt", x."definitionVersion")
+    CROSS JOIN LATERAL (
+      SELECT '[' || to_json(y."definitionVersion")::text || ',"' || CASE WHEN y."fallback" THEN 'f' WHEN y."bucket" = -1 THEN 'i' ELSE 'a' END || '"]' AS item
+    ) i
+  ) k
+  WHERE k.running + 1 <= 1000
   GROUP BY 1, 2, 3, 4, 5
 ) s
 WHERE e."environment" = s."environment" AND e."unitType" = s."unitType" AND e."unitId" = s."unitId"
