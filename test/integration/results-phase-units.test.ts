@@ -16,6 +16,7 @@ import type { Range, TestMatrixArtifact } from '@/lib/proctor/model';
 import { readResults, readResultsHistory } from '@/lib/services/read-results';
 import type { TestResultsView } from '@/lib/stats';
 import { createTestDatabase } from '../support/db';
+import { rng } from '../support/real-proctor-corpus';
 import { R, release } from '../support/results-fixtures';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { val } from '../support/use-case-fixtures';
@@ -28,18 +29,6 @@ const V2: Range[] = [R(0, 0.2), R(1, 0.1), R(1, 0.4), R(-1, 0.3)];
 const V3: Range[] = [R(1, 0.5), R(0, 0.5)];
 
 const bucketAt = (ranges: Range[], position: number) => rangeIntervals(ranges).find((i) => position < i.end)!.bucket;
-
-/** mulberry32: the same units every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let db: Database;
 let services: TestServices;
@@ -86,7 +75,7 @@ beforeAll(async () => {
   services = createTestServices({ prisma: db.prisma });
   const issue = services.tracker.add().key;
   versions.push(await release(services, TEST, V1, '#A1', issue));
-  const next = random(7);
+  const next = rng(7); // the same units every run
   const positions = new Map<string, number>();
   // v1: 3,000 units; every tenth buys (whatever its arm: the arms are flat here).
   for (let i = 0; i < 3000; i++) {
