@@ -4,9 +4,9 @@
  * every event is counted exactly once whatever crashes between (a fold that did not commit leaves its batches pending;
  * one that did removed them). Folding keeps, per environment, each unit's per-goal totals (EventUnitGoal), the first
  * exposure per test, environment, definition revision and unit with the unit's earlier exposures under other revisions
- * (EventExposure; earlier-exposures.ts), and the aggregates the results read (EventAggregate). A conversion's change is added to every test revision its unit is exposed to in that environment
- * (stored before or in this fold); a new exposure also gets the unit's goal totals stored before. So attribution does
- * not depend on arrival order.
+ * (EventExposure; earlier-exposures.ts), and the aggregates the results read (EventAggregate). A conversion's change
+ * is added to every test revision its unit is exposed to in that environment (stored before or in this fold); a new
+ * exposure also gets the unit's goal totals stored before. So attribution does not depend on arrival order.
  * Folds take turns (FOLD_LOCK, across instances too): only folds write those tables, so no two can miss each other's
  * rows. A fold's commit need not wait for the disk: if it is lost in a crash, so is the deletion of its batches.
  */

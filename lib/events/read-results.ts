@@ -1,8 +1,8 @@
 /**
  * What the results pages (issue #20) read: the incrementally maintained aggregates of one test, never raw events.
- * Per (environment, definition revision, allocation, bucket, fallback, earlier exposures): the units exposed, and per goal the units that
- * converted, the conversions, their sum, and Σ over units of (the unit's sum)² — enough for means and variances of
- * per-unit totals. `hourly` keeps the exposure-cohort hour (for cumulative charts); otherwise hours are summed.
+ * Per (environment, definition revision, allocation, bucket, fallback, earlier exposures): the units exposed, and per
+ * goal the units that converted, the conversions, their sum, and Σ over units of (the unit's sum)² — enough for means
+ * and variances of per-unit totals. `hourly` keeps the exposure-cohort hour (for cumulative charts); otherwise hours are summed.
  */
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { Environment } from '@/lib/domain/environment';

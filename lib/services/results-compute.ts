@@ -115,7 +115,10 @@ export function controlOf(arms: Array<{ bucket: number; name: string }>, wanted:
   return arms.find((a) => a.bucket === wanted) ?? arms.find((a) => a.bucket === 0) ?? arms[0] ?? { bucket: wanted, name: '' };
 }
 
-/** Where in its revision the allocation a row fell in is: by its id, or the only allocation when the client named none (-1: unknown). */
+/**
+ * The position in its revision of the allocation a row fell in: by its id, or the only allocation when the client
+ * named none (-1: unknown).
+ */
 function allocationIndexOf(revision: TimelineRevision | null, allocationId: string): number {
   const allocations = revision?.definition.allocations ?? [];
   const index = allocations.findIndex((a) => a.id && a.id === allocationId);
@@ -126,7 +129,6 @@ function allocationIndexOf(revision: TimelineRevision | null, allocationId: stri
  * Share of all users per bucket among the units a group can hold: the allocation's ranges, or, for units that joined
  * from the inactive range of earlier revisions of the phase, the part of the ranges inside all those inactive ranges
  * (a room-to-grow change gives joiners the arms that grew, in those proportions). Null when an allocation is unknown.
- * Units count into a phase only by their first arm exposure there, so a returning unit is never expected twice.
  */
 function groupShares(timeline: TestTimeline, revision: TimelineRevision | null, allocationId: string, joinedFrom: string[]): Map<number, number> | null {
   const index = allocationIndexOf(revision, allocationId);
