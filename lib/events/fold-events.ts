@@ -21,7 +21,7 @@ const FOLD_LOCK_CLASS = 19_001;
 const BATCHES_PER_FOLD = 5;
 
 const unitKey = (event: { environment: string; unitType: string; unitId: string }) => `${event.environment}\u0000${event.unitType}\u0000${event.unitId}`;
-const iso = (date: Date) => date.toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
 const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Counts the oldest pending batches; answers how many events were folded (0: nothing was pending). */

@@ -12,15 +12,15 @@ export function serializePending(events: ValidEvent[]): string {
   return JSON.stringify(
     events.map((e): ExposureTuple | ConversionTuple =>
       e.kind === 'exposure'
-        ? [0, e.id, e.environment, e.unitType, e.unitId, e.sentAt.getTime(), e.at.getTime(), e.test, e.bucket, e.allocationId, e.fallback, e.definitionVersion, e.matrixVersion]
-        : [1, e.id, e.environment, e.unitType, e.unitId, e.sentAt.getTime(), e.at.getTime(), e.goal, e.value, e.unique],
+        ? [0, e.id, e.environment, e.unitType, e.unitId, e.sentAt, e.at, e.test, e.bucket, e.allocationId, e.fallback, e.definitionVersion, e.matrixVersion]
+        : [1, e.id, e.environment, e.unitType, e.unitId, e.sentAt, e.at, e.goal, e.value, e.unique],
     ),
   );
 }
 
 export function parsePending(text: string): ValidEvent[] {
   return (JSON.parse(text) as Array<ExposureTuple | ConversionTuple>).map((t): ValidEvent => {
-    const common = { id: t[1], environment: t[2] as Environment, unitType: t[3], unitId: t[4], sentAt: new Date(t[5]), at: new Date(t[6]) };
+    const common = { id: t[1], environment: t[2] as Environment, unitType: t[3], unitId: t[4], sentAt: t[5], at: t[6] };
     return t[0] === 0
       ? { kind: 'exposure', ...common, test: t[7], bucket: t[8], allocationId: t[9], fallback: t[10], definitionVersion: t[11], matrixVersion: t[12] }
       : { kind: 'conversion', ...common, goal: t[7], value: t[8], unique: t[9] };

@@ -61,9 +61,10 @@ export async function recordEvents(db: EventDatabase, checked: Checked[], _optio
 /** Returns the ids that were new (stored now). */
 async function appendNew(tx: Tx, events: ValidEvent[]): Promise<Set<string>> {
   // In id order: batches holding the same ids wait for each other in one order (no deadlock).
-  const receipts = events.map((event) => ({ i: event.id, a: event.sentAt.toISOString() })).sort((a, b) => (a.i < b.i ? -1 : a.i > b.i ? 1 : 0));
+  // Times as epoch ms, made timestamps by the database: no Date and ISO text per event here, and exact at any year.
+  const receipts = events.map((event) => ({ i: event.id, a: event.sentAt })).sort((a, b) => (a.i < b.i ? -1 : a.i > b.i ? 1 : 0));
   const fresh = await tx.rows<{ id: string }>(
-    `INSERT INTO "EventReceipt" ("id", "at") SELECT r.i, r.a FROM json_to_recordset($1::json) AS r(i text, a timestamp)
+    `INSERT INTO "EventReceipt" ("id", "at") SELECT r.i, 'epoch'::timestamp + r.a * interval '1 millisecond' FROM json_to_recordset($1::json) AS r(i text, a bigint)
      ON CONFLICT ("id") DO NOTHING RETURNING "id"`,
     JSON.stringify(receipts),
   );

@@ -44,9 +44,14 @@ export async function recordEventBatch(
   const result = await deps.events.record(checked, { now });
   if (input.onExposures) {
     const touched = new Map<string, TouchedTest>();
+    // A batch's exposures are mostly of one test: a key is made only when (test, environment) differs from the last one.
+    let last: { test: string; environment: Environment } | null = null;
     checked.forEach((entry, index) => {
       if (!entry.ok || entry.event.kind !== 'exposure' || result.results[index]?.status !== 'accepted') return;
-      touched.set(`${entry.event.environment}\u0000${entry.event.test}`, { testName: entry.event.test, environment: entry.event.environment });
+      const event = entry.event;
+      if (last && last.test === event.test && last.environment === event.environment) return;
+      last = event;
+      touched.set(`${event.environment}\u0000${event.test}`, { testName: event.test, environment: event.environment });
     });
     if (touched.size > 0) input.onExposures([...touched.values()]);
   }

@@ -98,6 +98,13 @@ describe('POST /api/v1/events', () => {
     expect(qa.results[0].reason).toMatch(/only send events for qa/);
   });
 
+  it('answers uncompressed whatever the client accepts (gzip per batch cost the ingest path more than it saved)', async () => {
+    const response = await post(tokens.events, { events: Array.from({ length: 100 }, () => exposure()) }, { 'accept-encoding': 'gzip, br' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect((await response.json()).accepted).toBe(100);
+  });
+
   it('refuses a malformed batch as a whole (422), malformed JSON (400) and a body over 1 MiB (413)', async () => {
     expect((await post(tokens.events, { nope: [] })).status).toBe(422);
     expect((await post(tokens.events, { events: 'x' })).status).toBe(422);

@@ -228,6 +228,21 @@ describe('storing events', () => {
     expect((await arms())['prune/1'].exposedUnits).toBe(1);
   });
 
+  it('keeps each receipt at the time sent, to the millisecond, at any year a UUIDv7 id can carry', async () => {
+    const v7 = (ms: number) => `${ms.toString(16).padStart(12, '0').replace(/^(.{8})(.{4})$/, '$1-$2')}-7abc-8def-0123456789ab`;
+    const plain = exposure('receipt-1', 1, { time: '2026-12-06T10:15:00.123Z' });
+    // The largest UUIDv7 time (year 10889): as ISO text (+010889-…) PostgreSQL refused it and the whole batch failed.
+    const far = exposure('receipt-2', 1, { id: v7(2 ** 48 - 1) });
+    const answer = await send([plain, far]);
+    expect(answer.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ id: string; ms: number }>>(
+      `SELECT "id", (extract(epoch FROM "at") * 1000)::float8 AS ms FROM "EventReceipt" WHERE "id" IN ($1, $2)`,
+      plain.id,
+      far.id,
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.ms]))).toEqual({ [plain.id]: Date.parse(plain.time), [far.id]: 2 ** 48 - 1 });
+  });
+
   it('stays exact when batches for the same units are stored by several sessions at once', async () => {
     const units = Array.from({ length: 40 }, (_, i) => `conc-${i}`);
     const batches = [0, 1, 2, 3].map((k) =>

@@ -82,6 +82,15 @@ describe('nesting depth', () => {
     expect(parseJsonText(text)).toEqual(JSON.parse(text));
     expect(findTooDeepOffset('[{"x": "]]]", "y": [[]]}]', 3)).toBe(20);
   });
+
+  it('ends a string only at a quote after an even run of backslashes', () => {
+    // Strings ending in escaped backslashes, and holding escaped quotes after runs of them, then four levels.
+    const text = JSON.stringify(['x\\"]]]', 'y\\\\', '\\"', '\\', [[['z']]]]);
+    expect(findTooDeepOffset(text, 4)).toBe(-1);
+    expect(findTooDeepOffset(text, 3)).toBe(text.lastIndexOf('['));
+    expect(findTooDeepOffset('["\\\\"[[', 2)).toBe(6);
+    expect(findTooDeepOffset('["\\"[["]', 1)).toBe(-1);
+  });
 });
 
 describe('parseJsonBody', () => {

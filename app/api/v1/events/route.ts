@@ -50,7 +50,9 @@ export async function POST(request: Request): Promise<Response> {
       void deps.events?.prune(deps.config.events.retentionDays).catch((error: unknown) => logger.warn('pruning event ids failed', { error: (error as Error).message }));
     }
     logger.debug('request', { method: 'POST', path: '/api/v1/events', status: 200, accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected, ms: Math.round(performance.now() - started) });
-    return Response.json(result, { headers: { 'cache-control': 'no-store', 'x-request-id': requestId } });
+    // no-transform: uncompressed (~65 KB per 1,000 events, a quarter of the request); Next.js's on-the-fly gzip of it cost
+    // ~1.5 ms of this one thread per batch, ~8% of the request path.
+    return Response.json(result, { headers: { 'cache-control': 'no-store, no-transform', 'x-request-id': requestId } });
   } catch (error) {
     const response = errorResponse(error, requestId, { logger });
     logger.info('request', { method: 'POST', path: '/api/v1/events', status: response.status });
