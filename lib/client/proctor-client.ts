@@ -7,6 +7,7 @@
  * webapp knows who runs which revision and can refuse promotions that would break it.
  */
 import type { Environment } from '../domain/environment';
+import { isEventValue } from '../domain/event-value';
 import { determineGroups, type AssignedBucket } from '../proctor/determine-groups';
 import type { ProctorSpecification, TestMatrixArtifact } from '../proctor/model';
 import { parseMatrix } from '../proctor/parse-definition';
@@ -305,7 +306,7 @@ export class ProctorClientCore {
   track(goal: string, identifiers: Record<string, string | null | undefined>, options: TrackOptions = {}): void {
     if (!this.delivery) return;
     if (typeof goal !== 'string' || goal === '') throw new TypeError('track: the goal must be a non-empty string.');
-    if (options.value !== undefined && (typeof options.value !== 'number' || !Number.isFinite(options.value))) throw new TypeError('track: value must be a finite number.');
+    if (options.value !== undefined && !isEventValue(options.value)) throw new TypeError('track: value must be a finite number, at most 1,000,000,000,000 either way.');
     const environment = this.options.environment;
     const now = this.clock();
     const unique = options.unique === true;

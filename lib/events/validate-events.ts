@@ -5,6 +5,7 @@
  * refused with a reason). One bad event never refuses the others.
  */
 import { ENVIRONMENTS, type Environment } from '@/lib/domain/environment';
+import { isEventValue } from '@/lib/domain/event-value';
 import type { TestMatrixArtifact } from '@/lib/proctor/model';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
@@ -95,9 +96,13 @@ export function checkEvent(raw: unknown, options: CheckOptions): Checked {
   if (!Number.isFinite(stated)) return refuse(id, 'time must be an ISO-8601 date and time (e.g. 2026-12-06T21:00:00.000Z).');
   const sentMs = uuidV7Time(id) ?? stated;
   const now = options.now.getTime();
-  if (sentMs < now - options.retentionDays * 24 * HOUR_MS) {
+  const oldest = now - options.retentionDays * 24 * HOUR_MS;
+  if (sentMs < oldest) {
     return refuse(id, `The event is expired: it is older than the ${options.retentionDays}-day retention, so it can no longer be told apart from a duplicate.`);
   }
+  // The time is what is stored and aggregated (its hour): one far outside what the tables hold (year 0, say) would
+  // make every fold that meets it fail, and so stop counting for all events.
+  if (stated < oldest) return refuse(id, `time ${String(raw.time).slice(0, 40)} is older than the ${options.retentionDays}-day retention: events are counted under their time, and one that old is not counted.`);
   // Epoch ms, not Dates: two Dates per event cost more than the rest of the check (Next.js instruments Date on the server).
   // Stored time: the event's own time, the future clamped to now (a wrong device clock must not open a future hour).
   const at = Math.min(stated, now);
@@ -107,7 +112,7 @@ export function checkEvent(raw: unknown, options: CheckOptions): Checked {
   if (raw.type === 'conversion') {
     if (!isText(raw.goal) || !NAME.test(raw.goal)) return refuse(id, 'goal must be a name of letters, digits, _ . : or - (at most 200 characters).');
     const value = raw.value ?? 1;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return refuse(id, 'value must be a finite number (default 1).');
+    if (!isEventValue(value)) return refuse(id, 'value must be a finite number, at most 1,000,000,000,000 either way (default 1).');
     if (raw.unique !== undefined && typeof raw.unique !== 'boolean') return refuse(id, 'unique must be true or false.');
     return { ok: true, event: { kind: 'conversion', id, environment: environment as Environment, unitType, unitId, sentAt: sentMs, at, goal: raw.goal, value, unique: raw.unique === true } };
   }

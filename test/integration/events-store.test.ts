@@ -210,6 +210,24 @@ describe('storing events', () => {
     expect((await arms())['fb/5/fallback'].exposedUnits).toBe(1);
   });
 
+  it('refuses what the counting tables cannot hold, so that no event can stop the fold for the others', async () => {
+    // A current UUIDv7 id (not expired) with a time far in the past; values whose squares overflow a double.
+    const current = '01a24b39-aa00-7000-8000-000000000001'; // 2026-12-06T12:00Z
+    const answer = await send([
+      conversion('poison', 'buy', { id: current, time: '0001-01-01T00:00:00.000Z' }),
+      conversion('poison', 'revenue', { value: 1e200 }),
+      conversion('poison', 'revenue', { value: -1e13 }),
+      conversion('poison', 'revenue', { value: 1e12 }),
+      exposure('poison', 1),
+    ]);
+    expect(answer.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'accepted', 'accepted']);
+    expect(answer.results[0].reason).toMatch(/time .*older than the 30-day retention/);
+    expect(answer.results[1].reason).toMatch(/value must be .* at most 1,000,000,000,000/);
+    while ((await foldEvents(db)) > 0);
+    expect(await pendingEventCount(db)).toBe(0);
+    expect((await arms())['v1/1'].goals.revenue).toMatchObject({ units: 1, count: 1, sum: 1e12 });
+  });
+
   it('refuses events for another environment than the token allows', async () => {
     const answer = await send([exposure('env', 1)], { ...options, environment: 'qa' });
     expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/only send events for qa/) });

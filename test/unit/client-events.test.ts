@@ -136,6 +136,9 @@ describe('activate and track: what is logged', () => {
     expect(revenue.every((e) => e.id[14] === '7' && e.unique === undefined)).toBe(true);
     expect(conversions.filter((e) => e.goal === 'clicks').map((e) => e.unit.type).sort()).toEqual(['ACCOUNT', 'USER']);
     expect(() => phone.track('revenue', { USER: 'u1' }, { value: Number.NaN })).toThrow(TypeError);
+    // The endpoint refuses values past 10¹² (their squares would overflow the counting tables): said at once here.
+    expect(() => phone.track('revenue', { USER: 'u1' }, { value: -1e13 })).toThrow(/at most 1,000,000,000,000/);
+    expect(() => phone.track('revenue', { USER: 'u1' }, { value: 1e12 })).not.toThrow();
   });
 
   it('stamps events with events.clock: their time and their UUIDv7 id (a simulator back-dating history)', async () => {
