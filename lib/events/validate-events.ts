@@ -61,6 +61,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT;
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const NAME = /^[A-Za-z0-9_.:-]+$/;
+/**
+ * Revisions and allocation ids are printable ASCII (Proctor's are numbers, commit ids and "#A1"): they are parts of the
+ * counting tables' primary keys, whose entries must stay under ~2.7 KB, or a fold that meets them fails for good.
+ */
+const KEY_TEXT = /^[\x20-\x7e]*$/;
+const INT32 = 2 ** 31 - 1;
 
 /** The millisecond timestamp a UUIDv7 carries (RFC 9562 §5.7), or null for any other id. */
 export function uuidV7Time(id: string): number | null {
@@ -118,12 +124,12 @@ export function checkEvent(raw: unknown, options: CheckOptions): Checked {
   }
 
   if (!isText(raw.test)) return refuse(id, 'test must name the test the unit was exposed to.');
-  if (!Number.isInteger(raw.bucket)) return refuse(id, 'bucket must be the whole-number bucket value the unit got.');
-  if (raw.allocationId !== undefined && raw.allocationId !== null && (typeof raw.allocationId !== 'string' || raw.allocationId.length > MAX_TEXT)) {
+  if (!Number.isInteger(raw.bucket) || Math.abs(raw.bucket as number) > INT32) return refuse(id, 'bucket must be the whole-number bucket value the unit got (a 32-bit integer).');
+  if (raw.allocationId !== undefined && raw.allocationId !== null && (typeof raw.allocationId !== 'string' || raw.allocationId.length > MAX_TEXT || !KEY_TEXT.test(raw.allocationId))) {
     return refuse(id, 'allocationId must be the allocation id (e.g. "#A1") or absent.');
   }
   if (raw.fallback !== undefined && typeof raw.fallback !== 'boolean') return refuse(id, 'fallback must be true or false.');
-  if (!isText(raw.definitionVersion)) return refuse(id, "definitionVersion must be the test definition's version in force.");
+  if (!isText(raw.definitionVersion) || !KEY_TEXT.test(raw.definitionVersion)) return refuse(id, "definitionVersion must be the test definition's version in force (printable ASCII).");
   if (!isText(raw.matrixVersion)) return refuse(id, "matrixVersion must be the matrix's audit.version in force.");
   const matrix = options.matrices[environment as Environment];
   const test = matrix?.tests[raw.test];

@@ -219,8 +219,12 @@ describe('storing events', () => {
       conversion('poison', 'revenue', { value: -1e13 }),
       conversion('poison', 'revenue', { value: 1e12 }),
       exposure('poison', 1),
+      // A fallback may name any bucket, but not one past a 32-bit integer; revisions are parts of primary keys.
+      exposure('poison', 2 ** 40, { fallback: true }),
+      exposure('poison', 1, { definitionVersion: '\u00e9'.repeat(200) }),
+      exposure('poison', 1, { allocationId: '\u{1F600}'.repeat(100) }),
     ]);
-    expect(answer.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'accepted', 'accepted']);
+    expect(answer.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'accepted', 'accepted', 'rejected', 'rejected', 'rejected']);
     expect(answer.results[0].reason).toMatch(/time .*older than the 30-day retention/);
     expect(answer.results[1].reason).toMatch(/value must be .* at most 1,000,000,000,000/);
     while ((await foldEvents(db)) > 0);
