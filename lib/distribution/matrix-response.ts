@@ -45,8 +45,19 @@ export interface MatrixAnswer {
 
 /** Per built matrix, the headers that do not depend on the request (computed once, not per request). */
 const fixedHeaders = new WeakMap<BuiltMatrix, { testCount: string; lastModified: string }>();
-/** Per built matrix, each distinct answer made once (a handful: coding × 200/304 × GET/HEAD × cache policy). */
-const answers = new WeakMap<BuiltMatrix, Map<string, MatrixAnswer>>();
+/**
+ * Per built matrix, each distinct answer made once (a handful: coding × 200/304 × GET/HEAD × cache policy × failure),
+ * found by comparing those few values: no key text is made per request.
+ */
+interface MadeAnswer {
+  encoding: string;
+  status: 200 | 304;
+  head: boolean;
+  cacheControl: string;
+  failure: string;
+  answer: MatrixAnswer;
+}
+const answers = new WeakMap<BuiltMatrix, MadeAnswer[]>();
 
 function fixedHeadersOf(matrix: BuiltMatrix): { testCount: string; lastModified: string } {
   let fixed = fixedHeaders.get(matrix);
@@ -67,12 +78,19 @@ function fixedHeadersOf(matrix: BuiltMatrix): { testCount: string; lastModified:
  */
 export function answerMatrix(request: MatrixRequest, matrix: BuiltMatrix, failure: MatrixState['failure'], cacheControl: string = BRANCH_CACHE_CONTROL): MatrixAnswer {
   const variant = matrix.variants[negotiateEncoding(request.acceptEncoding)];
-  const status = etagMatches(request.ifNoneMatch ?? null, variant.etag) ? 304 : 200;
-  const key = `${variant.encoding} ${status} ${request.method === 'HEAD'} ${cacheControl} ${failure?.revision ?? ''}`;
+  // A fleet's revalidation sends back the very ETag it was given: that string needs no parsing.
+  const ifNoneMatch = request.ifNoneMatch;
+  const status = (ifNoneMatch === variant.etag && !ifNoneMatch.includes(',')) || etagMatches(ifNoneMatch ?? null, variant.etag) ? 304 : 200;
+  const head = request.method === 'HEAD';
+  const failed = failure?.revision ?? '';
   let made = answers.get(matrix);
-  if (!made) answers.set(matrix, (made = new Map()));
-  let answer = made.get(key);
-  if (!answer) made.set(key, (answer = makeAnswer(matrix, variant, status, request.method === 'HEAD', failure, cacheControl)));
+  if (!made) answers.set(matrix, (made = []));
+  for (const m of made) {
+    if (m.encoding === variant.encoding && m.status === status && m.head === head && m.cacheControl === cacheControl && m.failure === failed) return m.answer;
+  }
+  const answer = makeAnswer(matrix, variant, status, head, failure, cacheControl);
+  // Bounded all the same (cache policies are the few constants above).
+  if (made.length < 64) made.push({ encoding: variant.encoding, status, head, cacheControl, failure: failed, answer });
   return answer;
 }
 

@@ -5,7 +5,6 @@
  *   validation (unknown fields named) → handler → JSON response; errors through errorResponse; an audit entry for every
  *   mutation and every refused request; one JSON log line per request.
  */
-import { randomUUID } from 'node:crypto';
 import { ANONYMOUS, type Anonymous } from '@/lib/auth/actor';
 import type { AuthMethod } from '@/lib/auth/authenticate';
 import { assertSameOrigin, isMutation } from '@/lib/auth/origin-check';
@@ -18,6 +17,7 @@ import { clientAddress } from '@/lib/client-address';
 import { getServices, type Services } from '@/lib/composition/services';
 import { errorResponse } from './error-response';
 import { assertNoNulInUrl } from './nul-in-url';
+import { newRequestId } from './request-ids';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody } from './parse-json-body';
 import { validateBody, type JsonSchema } from './validate-body';
 
@@ -81,7 +81,7 @@ export function requestIdOf(request: { headers: Headers }): string {
 /** The caller's x-request-id if it is a sane one, else a fresh id. */
 export function requestIdFrom(header: string | string[] | null | undefined): string {
   const incoming = typeof header === 'string' ? header.trim() : undefined;
-  return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  return incoming && REQUEST_ID.test(incoming) ? incoming : newRequestId();
 }
 
 /** A JSON response with extra headers/status (e.g. Set-Cookie); plain return values are serialised the same way. */

@@ -16,7 +16,7 @@ import type { BuiltMatrix, MatrixState } from '@/lib/distribution/matrix-cache';
 import { answerMatrix, BRANCH_CACHE_CONTROL, REVISION_CACHE_CONTROL, type MatrixAnswer } from '@/lib/distribution/matrix-response';
 import { EVENT_STREAM_HEADERS, matrixStreamsFor } from '@/lib/distribution/matrix-streams';
 import type { Environment } from '@/lib/domain/environment';
-import { getLogger } from '@/lib/log/logger';
+import { getLogger, jsonMember, jsonMembers, joinMembers, type JsonMembers } from '@/lib/log/logger';
 import { requestIdFrom } from './api-route';
 import { API_CSP, STATIC_SECURITY_HEADERS } from './security-headers';
 
@@ -99,21 +99,65 @@ function send(request: IncomingMessage, response: ServerResponse, answer: Matrix
   const requestId = requestIdFrom(request.headers['x-request-id']);
   response.writeHead(answer.status, rawHeaders(answer, requestId));
   response.end(answer.body ?? undefined);
-  logRequest(request, requestId, answer.status, started, who);
+  if (who) logRequest(request, requestId, answer.status, started, who);
+  else logAnonymousAnswer(request, requestId, answer, started);
+}
+
+/** The URL without its query, as the request line logs it. */
+function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 function logRequest(request: IncomingMessage, requestId: string, status: number, started: number, who: { user: string; via: string } | null): void {
   getLogger().info('request', {
     requestId,
     method: request.method,
-    path: (request.url ?? '').split('?')[0],
+    path: pathOf(request),
     status,
-    ms: Math.round((performance.now() - started) * 10) / 10,
+    ms: elapsedMs(started),
     user: who?.user,
     via: who?.via,
     // Answered before Next's route layer (operators can tell the hot path from the route's answers).
     edge: true,
   });
+}
+
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+/** The request line's fields of one answer to one path, but requestId and ms: serialised once (logAnonymousAnswer). */
+interface LineParts {
+  method: string | undefined;
+  /** method, path, status */
+  middle: JsonMembers;
+  /** edge */
+  end: JsonMembers;
+}
+
+const lineParts = new WeakMap<MatrixAnswer, Map<string, LineParts>>();
+
+/**
+ * logRequest's line for an anonymous caller, its fixed fields serialised once per answer and path (a fleet's
+ * revalidations log the same method, path and status on every request): only requestId and ms are made per request.
+ */
+function logAnonymousAnswer(request: IncomingMessage, requestId: string, answer: MatrixAnswer, started: number): void {
+  const path = pathOf(request);
+  let byPath = lineParts.get(answer);
+  if (!byPath) lineParts.set(answer, (byPath = new Map()));
+  let parts = byPath.get(path);
+  if (!parts || parts.method !== request.method) {
+    parts = {
+      method: request.method,
+      middle: jsonMembers({ method: request.method, path, status: answer.status }),
+      end: jsonMembers({ edge: true }),
+    };
+    // A few paths per answer (a branch's URL, a revision's): bounded all the same.
+    if (byPath.size < 16) byPath.set(path, parts);
+  }
+  getLogger().infoMembers('request', joinMembers(jsonMember('requestId', requestId), parts.middle, jsonMember('ms', elapsedMs(started)), parts.end));
 }
 
 /**

@@ -3,7 +3,8 @@
  * instrumentation.ts, on http.Server.prototype.emit, which `next start`'s already created server also delivers through).
  *
  * 1. The real TCP peer is stamped into PEER_ADDRESS_HEADER, after deleting any copy the client sent: route handlers see
- *    only headers, never the socket (lib/http/client-address.ts reads it).
+ *    only headers, never the socket (lib/http/client-address.ts reads it). Every request that goes on past the
+ *    synchronous matrix answer (3) is stamped; that answer reads no address.
  * 2. Requests no route of ours can take — an /api path or method we do not have, TRACE/TRACK/CONNECT anywhere — are
  *    answered here in our JSON error body (lib/http/api-surface-guard.ts says why this cannot be done in a route), and
  *    audited by the same rule as every API answer.
@@ -55,12 +56,12 @@ export function installRequestEdge(): void {
   proto.emit = function emitAtRequestEdge(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {
       const [request, response] = args as [IncomingMessage, http.ServerResponse];
-      stampPeerAddress(request);
       // First the matrix URLs (a strict pattern of GET/HEAD on paths we serve, so never one refusalFor refuses): a
       // fleet's revalidations then skip parsing the URL.
       const matrix = matrixEdgeTarget(request.method, request.url);
       if (matrix) {
         // A fleet's anonymous revalidation is answered in this call; the rest (credentials, a head to read) after awaits.
+        // That answer reads no client address: the peer is stamped only on requests that go on.
         try {
           if (answerMatrixAtEdgeNow(request, response, matrix)) return true;
         } catch (error) {
@@ -70,6 +71,7 @@ export function installRequestEdge(): void {
             return true;
           }
         }
+        stampPeerAddress(request);
         answerMatrixAtEdge(request, response, matrix).then(
           (answered) => {
             if (!answered) emit.call(this, event, ...args);
@@ -81,6 +83,7 @@ export function installRequestEdge(): void {
         );
         return true;
       }
+      stampPeerAddress(request);
       const refusal = refusalFor(request.method ?? 'GET', request.url ?? '/');
       if (refusal) {
         answerRefusal(request, response, refusal)

@@ -3,7 +3,7 @@
  * Every line passes through `redact`, so a password, token, cookie or Authorization header never reaches the log.
  */
 import { getConfig } from '@/lib/config';
-import { redact } from './redact';
+import { isSecretKey, redact, redactText } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -18,6 +18,48 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (e.g. {requestId}). */
   child(fields: LogFields): Logger;
+  /**
+   * The line info(msg, fields) would write, with the fields given as JSON text made by jsonMembers/jsonMember (already
+   * scrubbed): for a hot path whose fields are mostly the same on every request, serialised once (the matrix edge's
+   * request line).
+   */
+  infoMembers(msg: string, members: JsonMembers): void;
+}
+
+/** Fields as the members of a JSON object (`"a":1,"b":"x"`), scrubbed by redact: only jsonMembers/jsonMember make one. */
+export type JsonMembers = string & { readonly __jsonMembers: true };
+
+const HEAD_KEYS = new Set(['time', 'level', 'msg']);
+/** A key that JSON.stringify writes as it is. */
+const PLAIN_KEY = /^[A-Za-z0-9_$]+$/;
+
+/** `fields` as JSON members, scrubbed as every line's fields are; time/level/msg are dropped as log() drops them. */
+export function jsonMembers(fields: LogFields): JsonMembers {
+  const extra = redact(fields) as LogFields;
+  for (const key of HEAD_KEYS) delete extra[key];
+  return JSON.stringify(extra).slice(1, -1) as JsonMembers;
+}
+
+/** One field as a JSON member: a value per request beside prepared members (cheaper than jsonMembers, same text). */
+export function jsonMember(key: string, value: string | number): JsonMembers {
+  let head = memberHeads.get(key);
+  if (head === undefined) {
+    // A key that JSON writes as it is, not a secret's and not time/level/msg: then the value alone needs work.
+    head = PLAIN_KEY.test(key) && !HEAD_KEYS.has(key) && !isSecretKey(key) ? `"${key}":` : null;
+    if (memberHeads.size < 100) memberHeads.set(key, head);
+  }
+  if (head === null) return jsonMembers({ [key]: value });
+  // redact's rule for a value under a key that is not secret: strings scrubbed, numbers kept.
+  return `${head}${JSON.stringify(typeof value === 'string' ? redactText(value) : value)}` as JsonMembers;
+}
+
+const memberHeads = new Map<string, string | null>();
+
+/** Members joined into one (each key once: the caller's to keep). */
+export function joinMembers(...parts: JsonMembers[]): JsonMembers {
+  let text = '';
+  for (const part of parts) if (part) text = text ? `${text},${part}` : part;
+  return text as JsonMembers;
 }
 
 export interface LoggerOptions {
@@ -56,17 +98,52 @@ function defaultWrite(line: string, level: LogLevel): void {
   if (waiting.push(line) === 1) setImmediate(flushStdout);
 }
 
+/**
+ * The wall clock of log lines, without a Date per line: Next.js wraps Date (and Date.now) to watch prerenders, which
+ * made a fleet's request lines pay for it on every line. The wall clock is read at most once a second; in between, the
+ * monotonic clock's advance is added to that reading.
+ */
+let wallAt = 0;
+let monotonicAt = -Infinity;
+
+function wallNow(): number {
+  const monotonic = performance.now();
+  const since = monotonic - monotonicAt;
+  if (since >= 1000 || since < 0) {
+    monotonicAt = monotonic;
+    wallAt = Date.now();
+    return wallAt;
+  }
+  return Math.floor(wallAt + since);
+}
+
+/** toISOString's text of a time in ms, its second's text made once a second. */
+let isoSecond = NaN;
+let isoSecondText = '';
+
+export function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoSecondText = new Date(second * 1000).toISOString().slice(0, -4); // "…T03:04:05." (any year's width)
+  }
+  const milli = ms - second * 1000;
+  return `${isoSecondText}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const write = options.write ?? defaultWrite;
   const base = options.fields ?? {};
-  const now = options.now ?? (() => new Date());
+  const hasBase = Object.keys(base).length > 0;
+  const now = options.now;
+  const time = now ? () => now().toISOString() : () => isoTime(wallNow());
 
   function log(lineLevel: LogLevel, msg: string, fields?: LogFields): void {
     if (LEVEL_ORDER[lineLevel] < LEVEL_ORDER[level]) return;
     // time/level/msg first and not overridable by fields, so every line has the same head.
     const extra = redact(fields ? { ...base, ...fields } : base) as LogFields;
-    const entry: LogFields = { time: now().toISOString(), level: lineLevel, msg: redact(msg) as string };
+    const entry: LogFields = { time: time(), level: lineLevel, msg: redact(msg) as string };
     for (const key in extra) if (key !== 'time' && key !== 'level' && key !== 'msg') entry[key] = extra[key];
     let line: string;
     try {
@@ -84,6 +161,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warn: (msg, fields) => log('warn', msg, fields),
     error: (msg, fields) => log('error', msg, fields),
     child: (fields) => createLogger({ level, write, now, fields: { ...base, ...fields } }),
+    infoMembers(msg, members) {
+      if (LEVEL_ORDER.info < LEVEL_ORDER[level]) return;
+      // A child's fields come first and the line's replace them, as in log(): that merge is log()'s (not a hot path).
+      if (hasBase) return log('info', msg, JSON.parse(`{${members}}`) as LogFields);
+      write(`{"time":"${time()}","level":"info","msg":${JSON.stringify(redactText(msg))}${members ? ',' : ''}${members}}`, 'info');
+    },
   };
 }
 

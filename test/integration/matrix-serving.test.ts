@@ -124,6 +124,18 @@ describe('matrix variants', () => {
     expect(revalidated.headers['x-proctor-revision']).toBe(first.headers['x-proctor-revision']);
     expect(await edgeLines('edge-check-1')).toBe(1);
     expect(await edgeLines('edge-check-2')).toBe(1);
+    // The edge's line is the route's `request` line: the same fields in the same order, whatever makes it.
+    const line = JSON.parse(app.stdout.find((l) => l.includes('"requestId":"edge-check-2"'))!);
+    expect(Object.keys(line)).toEqual(['time', 'level', 'msg', 'requestId', 'method', 'path', 'status', 'ms', 'edge']);
+    expect(line).toMatchObject({ level: 'info', msg: 'request', requestId: 'edge-check-2', method: 'GET', path, status: 304, edge: true });
+    expect(Math.abs(Date.parse(line.time) - Date.now())).toBeLessThan(60_000);
+    expect(line.time).toBe(new Date(line.time).toISOString());
+    expect(typeof line.ms).toBe('number');
+    // Without a usable x-request-id (this one holds a space), a fresh random UUID.
+    const fresh = await raw(`${app.baseUrl}${path}?fleet=1`, { 'accept-encoding': 'gzip', 'if-none-match': first.headers.etag!, 'x-request-id': 'not usable' });
+    expect(fresh.status).toBe(304);
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await edgeLines(fresh.headers['x-request-id'] as string)).toBe(1);
 
     // A signed-in caller is authenticated (same rule as the route) and still served.
     const signedIn = await erin.get(path);
