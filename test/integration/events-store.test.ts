@@ -81,6 +81,14 @@ describe('storing events', () => {
     expect(counts['v1/0'].exposedUnits).toBe(1);
   });
 
+  it('counts a counting conversion sent again in a later batch once', async () => {
+    const once = conversion('dup-conv', 'clicks_dup');
+    await send([exposure('dup-conv', 1, { definitionVersion: 'dup-v' }), once]);
+    const again = await send([once, conversion('dup-conv', 'clicks_dup')]);
+    expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'accepted']);
+    expect((await arms())['dup-v/1'].goals.clicks_dup).toMatchObject({ units: 1, count: 2 });
+  });
+
   it('keeps the first exposure of a unit per definition revision; a new revision counts it again', async () => {
     await send([exposure('first-wins', 1)]);
     await send([exposure('first-wins', 0), exposure('first-wins', 0, { definitionVersion: 'v2' })]);
